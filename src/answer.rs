@@ -1,0 +1,410 @@
+//! Answer generation, JSEP (RFC 9429) section 5.3.1: one answer m-section per
+//! offered m-section, same order and mids; what cannot be taken is rejected
+//! with port 0 instead of failing the whole answer.
+
+use crate::codec::{self, CodecNegotiation, CodecOptions};
+use crate::config::Configuration;
+use crate::description::{RemoteOffer, RemoteSection, Transport};
+use crate::dtls::{Certificate, DtlsRole};
+use crate::ice::IceCredentials;
+use crate::transceiver::{Direction, MediaKind, Transceiver};
+use std::fmt::Write;
+use webrtc_sdp::address::Address;
+use webrtc_sdp::attribute_type::{SdpAttribute, SdpAttributeSetup};
+
+/// The local SCTP port and the largest message we take (RFC 8841).
+pub const SCTP_PORT: u16 = 5000;
+pub const MAX_MESSAGE_SIZE: u64 = 262_144;
+
+/// Options of createAnswer (RTCAnswerOptions).
+#[derive(Clone, Copy, Debug)]
+pub struct AnswerOptions {
+    pub voice_activity_detection: bool,
+}
+
+impl Default for AnswerOptions {
+    fn default() -> Self {
+        AnswerOptions {
+            voice_activity_detection: true,
+        }
+    }
+}
+
+/// The decision for one offered header extension.
+#[derive(Clone, Debug)]
+pub struct ExtensionDecision {
+    pub id: u16,
+    pub uri: String,
+    pub accepted: bool,
+    pub reason: Option<String>,
+}
+
+/// The decisions for one offered m-section; the answer text is written from these.
+#[derive(Clone, Debug)]
+pub struct AnswerSection {
+    pub mid: Option<String>,
+    pub accepted: bool,
+    pub reason: Option<String>,
+    pub direction: Direction,
+    pub codecs: CodecNegotiation,
+    pub extensions: Vec<ExtensionDecision>,
+    /// Index of the m-section whose transport this one uses (itself if not bundled).
+    pub transport: usize,
+    pub bundled: bool,
+}
+
+/// A created answer: its text and the decisions behind it.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub text: String,
+    pub sections: Vec<AnswerSection>,
+    pub dtls_role: DtlsRole,
+    pub bundle_groups: Vec<Vec<String>>,
+}
+
+/// Everything createAnswer reads.
+pub struct AnswerContext<'a> {
+    pub offer: &'a RemoteOffer,
+    /// The transceiver associated with each offered m-section, if any.
+    pub transceivers: Vec<Option<&'a Transceiver>>,
+    pub config: &'a Configuration,
+    pub certificate: &'a Certificate,
+    pub ice: &'a IceCredentials,
+    pub dtls_role: Option<DtlsRole>,
+    pub session_id: u64,
+    pub session_version: u64,
+    pub cname: &'a str,
+    pub options: AnswerOptions,
+}
+
+fn reject(sec: &RemoteSection, reason: String) -> AnswerSection {
+    AnswerSection {
+        mid: sec.mid.clone(),
+        accepted: false,
+        reason: Some(reason),
+        direction: Direction::Inactive,
+        codecs: CodecNegotiation::default(),
+        extensions: Vec::new(),
+        transport: sec.index,
+        bundled: false,
+    }
+}
+
+/// Decides every m-section, then writes the answer.
+pub fn create(ctx: &AnswerContext) -> Answer {
+    let offer = ctx.offer;
+    let mut sections: Vec<AnswerSection> = Vec::with_capacity(offer.sections.len());
+    let mut have_data = false;
+    for (sec, tr) in offer.sections.iter().zip(&ctx.transceivers) {
+        sections.push(decide_section(ctx, sec, *tr, &mut have_data));
+    }
+    // BUNDLE (RFC 8843 section 7.3): each offered group is answered with the
+    // mids accepted; the first accepted one carries the transport.
+    let mut bundle_groups = Vec::new();
+    for group in &offer.bundle_groups {
+        let members: Vec<usize> = group
+            .iter()
+            .filter_map(|mid| offer.sections.iter().position(|s| s.mid.as_ref() == Some(mid)))
+            .filter(|i| sections[*i].accepted)
+            .collect();
+        if let Some(&tagged) = members.first() {
+            for &i in &members {
+                sections[i].transport = tagged;
+                sections[i].bundled = true;
+            }
+            bundle_groups.push(members.iter().map(|i| sections[*i].mid.clone().unwrap_or_default()).collect());
+        }
+    }
+    refuse_conflicting_extmaps(&mut sections);
+    let dtls_role = ctx.dtls_role.unwrap_or_else(|| {
+        let offered = offer
+            .sections
+            .iter()
+            .zip(&sections)
+            .find(|(_, a)| a.accepted)
+            .map(|(s, _)| s.setup.clone())
+            .unwrap_or(SdpAttributeSetup::Actpass);
+        // RFC 8842 section 5.3: the answerer is active unless the offerer is.
+        match offered {
+            SdpAttributeSetup::Active => DtlsRole::Server,
+            _ => DtlsRole::Client,
+        }
+    });
+    let text = write_answer(ctx, &sections, &bundle_groups, dtls_role);
+    Answer {
+        text,
+        sections,
+        dtls_role,
+        bundle_groups,
+    }
+}
+
+fn decide_section(
+    ctx: &AnswerContext,
+    sec: &RemoteSection,
+    tr: Option<&Transceiver>,
+    have_data: &mut bool,
+) -> AnswerSection {
+    if sec.rejected {
+        return reject(sec, "rejected by the offerer (port 0)".into());
+    }
+    match sec.transport {
+        Transport::Unsupported => {
+            let reason = match (sec.media.as_str(), sec.kind) {
+                (_, Some(_)) | ("application", _) => format!("unsupported protocol {}", sec.proto),
+                (m, None) => format!("unknown media type {m}"),
+            };
+            reject(sec, reason)
+        }
+        Transport::Sctp | Transport::SctpLegacy => {
+            if *have_data {
+                return reject(sec, "only one data channel m-section is supported".into());
+            }
+            *have_data = true;
+            AnswerSection {
+                mid: sec.mid.clone(),
+                accepted: true,
+                reason: None,
+                direction: Direction::SendRecv,
+                codecs: CodecNegotiation::default(),
+                extensions: Vec::new(),
+                transport: sec.index,
+                bundled: false,
+            }
+        }
+        Transport::Rtp => {
+            let kind = sec.kind.expect("RTP sections are audio or video");
+            let Some(tr) = tr else {
+                return reject(sec, "no transceiver".into());
+            };
+            if tr.stopped {
+                return reject(sec, "transceiver stopped".into());
+            }
+            let caps = &ctx.config.capabilities;
+            let codecs = codec::negotiate(
+                kind,
+                &sec.codecs,
+                caps.codecs(kind),
+                CodecOptions {
+                    voice_activity_detection: ctx.options.voice_activity_detection,
+                },
+            );
+            if codecs.kept.is_empty() {
+                let why: Vec<String> = codecs
+                    .refused
+                    .iter()
+                    .map(|r| format!("{}: {}", r.pt, r.reason))
+                    .collect();
+                let mut a = reject(sec, format!("no codec in common: {}", why.join("; ")));
+                a.codecs = codecs;
+                return a;
+            }
+            let extensions = sec
+                .extmaps
+                .iter()
+                .map(|e| {
+                    let known = caps.extensions(kind).iter().any(|u| u == &e.uri);
+                    ExtensionDecision {
+                        id: e.id,
+                        uri: e.uri.clone(),
+                        accepted: known,
+                        reason: (!known).then(|| format!("unknown URI for {kind}")),
+                    }
+                })
+                .collect();
+            AnswerSection {
+                mid: sec.mid.clone(),
+                accepted: true,
+                reason: None,
+                direction: Direction::answer_to(sec.direction, tr.direction),
+                codecs,
+                extensions,
+                transport: sec.index,
+                bundled: false,
+            }
+        }
+    }
+}
+
+/// RFC 8843 section 9.1: inside one BUNDLE group an extmap id means one URI.
+fn refuse_conflicting_extmaps(sections: &mut [AnswerSection]) {
+    let mut seen: Vec<(usize, u16, String)> = Vec::new();
+    for s in sections.iter_mut().filter(|s| s.accepted && s.bundled) {
+        for e in s.extensions.iter_mut().filter(|e| e.accepted) {
+            match seen.iter().find(|(t, id, _)| *t == s.transport && *id == e.id) {
+                Some((_, _, uri)) if *uri != e.uri => {
+                    e.accepted = false;
+                    e.reason = Some(format!("id conflict inside the BUNDLE group: {} already means {uri}", e.id));
+                }
+                Some(_) => {}
+                None => seen.push((s.transport, e.id, e.uri.clone())),
+            }
+        }
+    }
+}
+
+fn default_address(ctx: &AnswerContext, sec: &RemoteSection) -> Option<(String, u32)> {
+    candidates_for(ctx, sec)
+        .find(|c| c.component == 1)
+        .and_then(|c| match &c.address {
+            Address::Ip(ip) => Some((
+                format!("IN {} {ip}", if ip.is_ipv4() { "IP4" } else { "IP6" }),
+                c.port,
+            )),
+            Address::Fqdn(_) => None,
+        })
+}
+
+fn candidates_for<'a>(
+    ctx: &'a AnswerContext,
+    sec: &'a RemoteSection,
+) -> impl Iterator<Item = &'a webrtc_sdp::attribute_type::SdpAttributeCandidate> + 'a {
+    ctx.config
+        .local_candidates
+        .iter()
+        .filter(move |c| c.mid.is_none() || c.mid == sec.mid)
+        .map(|c| &c.candidate)
+}
+
+fn write_answer(
+    ctx: &AnswerContext,
+    sections: &[AnswerSection],
+    bundle_groups: &[Vec<String>],
+    role: DtlsRole,
+) -> String {
+    let offer = ctx.offer;
+    let mut out = String::with_capacity(1024 + 1024 * sections.len());
+    let _ = write!(
+        out,
+        "v=0\r\no=- {} {} IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n",
+        ctx.session_id, ctx.session_version
+    );
+    for g in bundle_groups {
+        let _ = write!(out, "a=group:BUNDLE {}\r\n", g.join(" "));
+    }
+    if offer.extmap_allow_mixed {
+        out.push_str("a=extmap-allow-mixed\r\n");
+    }
+    out.push_str("a=msid-semantic: WMS\r\n");
+    if ctx.config.ice_lite {
+        out.push_str("a=ice-lite\r\n");
+    }
+    let fingerprint = ctx.certificate.fingerprint_hex();
+    for (i, (sec, a)) in offer.sections.iter().zip(sections).enumerate() {
+        if !a.accepted {
+            write_rejected(&mut out, sec);
+            continue;
+        }
+        let owner = &offer.sections[a.transport];
+        let (conn, port) = default_address(ctx, owner).unwrap_or_else(|| ("IN IP4 0.0.0.0".into(), 9));
+        match sec.transport {
+            Transport::Rtp => {
+                let pts: Vec<String> = a.codecs.kept.iter().map(|c| c.pt.to_string()).collect();
+                let _ = write!(out, "m={} {port} {} {}\r\n", sec.media, sec.proto, pts.join(" "));
+            }
+            Transport::SctpLegacy => {
+                let _ = write!(out, "m=application {port} {} {SCTP_PORT}\r\n", sec.proto);
+            }
+            _ => {
+                let _ = write!(out, "m=application {port} {} webrtc-datachannel\r\n", sec.proto);
+            }
+        }
+        let _ = write!(out, "c={conn}\r\n");
+        if a.transport == i {
+            for c in candidates_for(ctx, owner) {
+                let _ = write!(out, "a={}\r\n", SdpAttribute::Candidate(c.clone()));
+            }
+        }
+        let _ = write!(
+            out,
+            "a=ice-ufrag:{}\r\na=ice-pwd:{}\r\na=ice-options:trickle\r\na=fingerprint:sha-256 {fingerprint}\r\na=setup:{}\r\n",
+            ctx.ice.ufrag,
+            ctx.ice.pwd,
+            if role == DtlsRole::Client { "active" } else { "passive" }
+        );
+        if let Some(mid) = &sec.mid {
+            let _ = write!(out, "a=mid:{mid}\r\n");
+        }
+        match sec.transport {
+            Transport::Rtp => write_rtp(&mut out, ctx, sec, a, i),
+            Transport::SctpLegacy => {
+                let _ = write!(
+                    out,
+                    "a=sctpmap:{SCTP_PORT} webrtc-datachannel 1024\r\na=max-message-size:{MAX_MESSAGE_SIZE}\r\n"
+                );
+            }
+            _ => {
+                let _ = write!(out, "a=sctp-port:{SCTP_PORT}\r\na=max-message-size:{MAX_MESSAGE_SIZE}\r\n");
+            }
+        }
+    }
+    out
+}
+
+fn write_rejected(out: &mut String, sec: &RemoteSection) {
+    // A format that needs no rtpmap keeps the rejected section valid SDP.
+    let formats = match sec.transport {
+        Transport::Rtp => "0".to_string(),
+        Transport::Sctp => "webrtc-datachannel".to_string(),
+        Transport::SctpLegacy => SCTP_PORT.to_string(),
+        Transport::Unsupported => sec.formats.clone(),
+    };
+    let _ = write!(out, "m={} 0 {} {}\r\nc=IN IP4 0.0.0.0\r\n", sec.media, sec.proto, formats);
+    if let Some(mid) = &sec.mid {
+        let _ = write!(out, "a=mid:{mid}\r\n");
+    }
+    if sec.kind.is_some() {
+        out.push_str("a=inactive\r\n");
+    }
+}
+
+fn write_rtp(out: &mut String, ctx: &AnswerContext, sec: &RemoteSection, a: &AnswerSection, i: usize) {
+    let offered_ext = |id: u16| sec.extmaps.iter().find(|e| e.id == id);
+    for e in a.extensions.iter().filter(|e| e.accepted) {
+        let dir = offered_ext(e.id)
+            .and_then(|x| x.direction)
+            .filter(|d| *d != Direction::SendRecv)
+            .map(|d| format!("/{}", d.reversed()))
+            .unwrap_or_default();
+        let _ = write!(out, "a=extmap:{}{dir} {}\r\n", e.id, e.uri);
+    }
+    let _ = write!(out, "a={}\r\n", a.direction);
+    let tr = ctx.transceivers[i].expect("accepted RTP sections have a transceiver");
+    let track = tr.track.as_ref().filter(|_| a.direction.sends());
+    if let Some(t) = track {
+        let _ = write!(out, "a=msid:{} {}\r\n", t.stream_id, t.track_id);
+    }
+    if sec.rtcp_mux {
+        out.push_str("a=rtcp-mux\r\n");
+    }
+    if sec.rtcp_rsize {
+        out.push_str("a=rtcp-rsize\r\n");
+    }
+    for c in &a.codecs.kept {
+        let ch = match (tr.kind, c.channels) {
+            (MediaKind::Audio, Some(ch)) if ch > 1 => format!("/{ch}"),
+            _ => String::new(),
+        };
+        let _ = write!(out, "a=rtpmap:{} {}/{}{ch}\r\n", c.pt, c.name, c.clock_rate);
+        for fb in &c.rtcp_fb {
+            let _ = write!(out, "a=rtcp-fb:{} {fb}\r\n", c.pt);
+        }
+        if !c.fmtp.is_empty() {
+            let _ = write!(out, "a=fmtp:{} {}\r\n", c.pt, c.fmtp);
+        }
+    }
+    if let Some(t) = track {
+        let has_rtx = a.codecs.kept.iter().any(|c| c.name.eq_ignore_ascii_case("rtx"));
+        if has_rtx {
+            let _ = write!(out, "a=ssrc-group:FID {} {}\r\n", tr.ssrc, tr.rtx_ssrc);
+        }
+        let ssrcs: &[u32] = if has_rtx { &[tr.ssrc, tr.rtx_ssrc] } else { &[tr.ssrc] };
+        for s in ssrcs {
+            let _ = write!(
+                out,
+                "a=ssrc:{s} cname:{}\r\na=ssrc:{s} msid:{} {}\r\n",
+                ctx.cname, t.stream_id, t.track_id
+            );
+        }
+    }
+}

@@ -1,0 +1,527 @@
+//! Codec capabilities and codec negotiation for one m-section (JSEP 5.3.1,
+//! RFC 3264 section 6.1): match by name, clock rate, channels and the format
+//! parameters that define the codec; keep the offerer's payload types and order.
+
+use crate::transceiver::MediaKind;
+
+/// A codec the local side can receive, as written in SDP.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Codec {
+    pub name: String,
+    pub clock_rate: u32,
+    pub channels: Option<u32>,
+    /// Format parameters the local side receives with ("" when none).
+    pub fmtp: String,
+    /// rtcp-fb values, e.g. "nack", "nack pli", "transport-cc".
+    pub rtcp_fb: Vec<String>,
+}
+
+impl Codec {
+    fn new(name: &str, clock_rate: u32, channels: Option<u32>, fmtp: &str, fb: &[&str]) -> Self {
+        Codec {
+            name: name.to_string(),
+            clock_rate,
+            channels,
+            fmtp: fmtp.to_string(),
+            rtcp_fb: fb.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+pub mod ext {
+    pub const MID: &str = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    pub const RID: &str = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    pub const REPAIRED_RID: &str = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+    pub const AUDIO_LEVEL: &str = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    pub const ABS_SEND_TIME: &str = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+    pub const TRANSPORT_CC: &str =
+        "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    pub const VIDEO_ORIENTATION: &str = "urn:3gpp:video-orientation";
+    pub const TOFFSET: &str = "urn:ietf:params:rtp-hdrext:toffset";
+}
+
+/// What the local side supports: codecs in preference order and header extensions.
+#[derive(Clone, Debug)]
+pub struct Capabilities {
+    pub audio: Vec<Codec>,
+    pub video: Vec<Codec>,
+    pub audio_extensions: Vec<String>,
+    pub video_extensions: Vec<String>,
+}
+
+const VIDEO_FB: &[&str] = &["goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"];
+
+impl Default for Capabilities {
+    /// Comparable to a desktop browser.
+    fn default() -> Self {
+        let mut video = Vec::new();
+        let mut push_video = |name: &str, fmtp: &str| {
+            video.push(Codec::new(name, 90000, None, fmtp, VIDEO_FB));
+        };
+        push_video("VP8", "");
+        push_video("VP9", "profile-id=0");
+        push_video("VP9", "profile-id=2");
+        for profile in ["42001f", "42e01f", "4d001f"] {
+            for mode in [1, 0] {
+                push_video(
+                    "H264",
+                    &format!(
+                        "level-asymmetry-allowed=1;packetization-mode={mode};profile-level-id={profile}"
+                    ),
+                );
+            }
+        }
+        push_video("AV1", "level-idx=5;profile=0;tier=0");
+        video.push(Codec::new("rtx", 90000, None, "", &[]));
+        video.push(Codec::new("red", 90000, None, "", &[]));
+        video.push(Codec::new("ulpfec", 90000, None, "", &[]));
+        let mut audio = vec![
+            Codec::new("opus", 48000, Some(2), "minptime=10;useinbandfec=1", &["transport-cc"]),
+            Codec::new("red", 48000, Some(2), "", &[]),
+            Codec::new("G722", 8000, None, "", &[]),
+            Codec::new("PCMU", 8000, None, "", &[]),
+            Codec::new("PCMA", 8000, None, "", &[]),
+        ];
+        for rate in [8000, 16000, 32000, 48000] {
+            audio.push(Codec::new("CN", rate, None, "", &[]));
+        }
+        for rate in [48000, 32000, 16000, 8000] {
+            audio.push(Codec::new("telephone-event", rate, None, "0-16", &[]));
+        }
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Capabilities {
+            audio,
+            video,
+            audio_extensions: s(&[ext::AUDIO_LEVEL, ext::ABS_SEND_TIME, ext::TRANSPORT_CC, ext::MID]),
+            video_extensions: s(&[
+                ext::TOFFSET,
+                ext::ABS_SEND_TIME,
+                ext::VIDEO_ORIENTATION,
+                ext::TRANSPORT_CC,
+                ext::MID,
+                ext::RID,
+                ext::REPAIRED_RID,
+            ]),
+        }
+    }
+}
+
+impl Capabilities {
+    pub fn codecs(&self, kind: MediaKind) -> &[Codec] {
+        match kind {
+            MediaKind::Audio => &self.audio,
+            MediaKind::Video => &self.video,
+        }
+    }
+    pub fn extensions(&self, kind: MediaKind) -> &[String] {
+        match kind {
+            MediaKind::Audio => &self.audio_extensions,
+            MediaKind::Video => &self.video_extensions,
+        }
+    }
+}
+
+/// A codec as the offer describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfferedCodec {
+    pub pt: u8,
+    pub name: String,
+    pub clock_rate: u32,
+    pub channels: Option<u32>,
+    pub fmtp: String,
+    pub rtcp_fb: Vec<String>,
+}
+
+/// A codec kept in the answer, with the offerer's payload type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NegotiatedCodec {
+    pub pt: u8,
+    pub name: String,
+    pub clock_rate: u32,
+    pub channels: Option<u32>,
+    pub fmtp: String,
+    pub rtcp_fb: Vec<String>,
+}
+
+/// Why an offered codec was not kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedCodec {
+    pub pt: u8,
+    pub reason: String,
+}
+
+/// Looks up `key` in a `k=v;k=v` fmtp string (keys are case-insensitive).
+pub fn fmtp_param<'a>(fmtp: &'a str, key: &str) -> Option<&'a str> {
+    fmtp.split(';').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        k.trim().eq_ignore_ascii_case(key).then(|| v.trim())
+    })
+}
+
+fn replace_fmtp_param(fmtp: &str, key: &str, value: &str) -> String {
+    fmtp.split(';')
+        .map(|kv| match kv.split_once('=') {
+            Some((k, _)) if k.trim().eq_ignore_ascii_case(key) => format!("{}={value}", k.trim()),
+            _ => kv.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// H.264 profiles from profile-level-id (RFC 6184 section 8.1, table 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum H264Profile {
+    ConstrainedBaseline,
+    Baseline,
+    Main,
+    Extended,
+    High,
+    ConstrainedHigh,
+    High10,
+    High422,
+    High444,
+}
+
+pub struct H264ProfileLevel {
+    pub profile: H264Profile,
+    pub level: u8,
+}
+
+/// Parses profile-level-id (6 hex digits). Unknown combinations give None.
+pub fn h264_profile_level(fmtp: &str) -> Option<H264ProfileLevel> {
+    let plid = fmtp_param(fmtp, "profile-level-id").unwrap_or("42000a");
+    if plid.len() != 6 {
+        return None;
+    }
+    let v = u32::from_str_radix(plid, 16).ok()?;
+    let (idc, iop, level) = ((v >> 16) as u8, (v >> 8) as u8, v as u8);
+    // (profile_idc, mask over profile-iop, value under the mask, profile):
+    // a pattern like x1xx0000 has mask 0b0100_1111 and value 0b0100_0000.
+    const PATTERNS: &[(u8, u8, u8, H264Profile)] = &[
+        (0x42, 0b0100_1111, 0b0100_0000, H264Profile::ConstrainedBaseline),
+        (0x4d, 0b1000_1111, 0b1000_0000, H264Profile::ConstrainedBaseline),
+        (0x58, 0b1100_1111, 0b1100_0000, H264Profile::ConstrainedBaseline),
+        (0x42, 0b0100_1111, 0b0000_0000, H264Profile::Baseline),
+        (0x58, 0b1100_1111, 0b1000_0000, H264Profile::Baseline),
+        (0x4d, 0b1010_1111, 0b0000_0000, H264Profile::Main),
+        (0x58, 0b1100_1111, 0b0000_0000, H264Profile::Extended),
+        (0x64, 0b1111_1111, 0b0000_0000, H264Profile::High),
+        (0x64, 0b1111_1111, 0b0000_1100, H264Profile::ConstrainedHigh),
+        (0x6e, 0b1111_1111, 0b0000_0000, H264Profile::High10),
+        (0x7a, 0b1111_1111, 0b0000_0000, H264Profile::High422),
+        (0xf4, 0b1111_1111, 0b0000_0000, H264Profile::High444),
+    ];
+    let profile = PATTERNS
+        .iter()
+        .find(|(p, mask, val, _)| *p == idc && iop & mask == *val)
+        .map(|(.., prof)| *prof)?;
+    // Level 1b is level_idc 11 with constraint_set3 in the baseline profiles.
+    let level = if level == 11 && iop & 0x10 != 0 && matches!(idc, 0x42 | 0x4d | 0x58) {
+        10 // treat 1b like level 1.0 for ordering; below 1.1
+    } else {
+        level
+    };
+    Some(H264ProfileLevel { profile, level })
+}
+
+fn packetization_mode(fmtp: &str) -> &str {
+    fmtp_param(fmtp, "packetization-mode").unwrap_or("0")
+}
+
+/// Checks the format parameters that make two codecs of one name the same
+/// codec. Err holds a reason naming the parameter and both values.
+fn fmtp_compatible(name: &str, offered: &str, local: &str) -> Result<(), String> {
+    match name.to_ascii_lowercase().as_str() {
+        "h264" => {
+            let (o, l) = (h264_profile_level(offered), h264_profile_level(local));
+            let (o, l) = match (o, l) {
+                (Some(o), Some(l)) => (o, l),
+                (None, _) => {
+                    return Err(format!(
+                        "H264 profile-level-id {} is not a known profile",
+                        fmtp_param(offered, "profile-level-id").unwrap_or("42000a")
+                    ))
+                }
+                (_, None) => return Err("local H264 profile-level-id is invalid".into()),
+            };
+            if o.profile != l.profile {
+                return Err(format!(
+                    "H264 profile {:?} (profile-level-id {}) differs from local {:?}",
+                    o.profile,
+                    fmtp_param(offered, "profile-level-id").unwrap_or("42000a"),
+                    l.profile
+                ));
+            }
+            let (om, lm) = (packetization_mode(offered), packetization_mode(local));
+            if om != lm {
+                return Err(format!(
+                    "H264 packetization-mode {om} offered, local has packetization-mode {lm}"
+                ));
+            }
+            Ok(())
+        }
+        "vp9" => {
+            let o = fmtp_param(offered, "profile-id").unwrap_or("0");
+            let l = fmtp_param(local, "profile-id").unwrap_or("0");
+            (o == l)
+                .then_some(())
+                .ok_or_else(|| format!("VP9 profile-id {o} offered, local has profile-id {l}"))
+        }
+        "av1" => {
+            let o = fmtp_param(offered, "profile").unwrap_or("0");
+            let l = fmtp_param(local, "profile").unwrap_or("0");
+            (o == l)
+                .then_some(())
+                .ok_or_else(|| format!("AV1 profile {o} offered, local has profile {l}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The fmtp the answer carries for a matched primary codec.
+fn answer_fmtp(offered: &OfferedCodec, local: &Codec) -> String {
+    match offered.name.to_ascii_lowercase().as_str() {
+        // The answer states how the local side wants to receive.
+        "opus" => local.fmtp.clone(),
+        "h264" => {
+            // RFC 6184 8.2.2: the answer's level is at most the offered one,
+            // unless both sides allow level asymmetry.
+            let (Some(o), Some(l)) = (h264_profile_level(&offered.fmtp), h264_profile_level(&local.fmtp)) else {
+                return offered.fmtp.clone();
+            };
+            let asym = |f: &str| fmtp_param(f, "level-asymmetry-allowed") == Some("1");
+            let level = if asym(&offered.fmtp) && asym(&local.fmtp) { l.level } else { o.level.min(l.level) };
+            let plid = fmtp_param(&offered.fmtp, "profile-level-id").unwrap_or("42000a");
+            let new_plid = format!("{}{:02x}", &plid[..4], level);
+            if fmtp_param(&offered.fmtp, "profile-level-id").is_some() {
+                replace_fmtp_param(&offered.fmtp, "profile-level-id", &new_plid)
+            } else {
+                offered.fmtp.clone()
+            }
+        }
+        _ => offered.fmtp.clone(),
+    }
+}
+
+fn same_codec(o: &OfferedCodec, l: &Codec, kind: MediaKind) -> bool {
+    let ch = |c: Option<u32>| c.unwrap_or(1);
+    o.name.eq_ignore_ascii_case(&l.name)
+        && o.clock_rate == l.clock_rate
+        && (kind == MediaKind::Video || ch(o.channels) == ch(l.channels))
+}
+
+fn is_secondary(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "rtx" | "red" | "ulpfec" | "flexfec-03" | "telephone-event" | "cn"
+    )
+}
+
+/// Options that change codec choice.
+#[derive(Clone, Copy, Debug)]
+pub struct CodecOptions {
+    pub voice_activity_detection: bool,
+}
+
+/// The outcome of codec negotiation for one m-section.
+#[derive(Clone, Default, Debug)]
+pub struct CodecNegotiation {
+    pub kept: Vec<NegotiatedCodec>,
+    pub refused: Vec<RefusedCodec>,
+}
+
+/// Intersects the offered codecs with the local ones (JSEP 5.3.1): primary
+/// codecs first, then the codecs that only make sense next to a kept primary
+/// (rtx, red, fec, telephone-event, CN). The answer lists them in offer order.
+pub fn negotiate(
+    kind: MediaKind,
+    offered: &[OfferedCodec],
+    local: &[Codec],
+    opts: CodecOptions,
+) -> CodecNegotiation {
+    let mut kept: Vec<Option<NegotiatedCodec>> = vec![None; offered.len()];
+    let mut reasons: Vec<Option<String>> = vec![None; offered.len()];
+    let keep = |o: &OfferedCodec, l: &Codec, fmtp: String| NegotiatedCodec {
+        pt: o.pt,
+        name: o.name.clone(),
+        clock_rate: o.clock_rate,
+        channels: o.channels,
+        fmtp,
+        rtcp_fb: o
+            .rtcp_fb
+            .iter()
+            .filter(|fb| l.rtcp_fb.iter().any(|lf| lf.eq_ignore_ascii_case(fb)))
+            .cloned()
+            .collect(),
+    };
+    // Primary codecs.
+    for (i, o) in offered.iter().enumerate() {
+        if is_secondary(&o.name) {
+            continue;
+        }
+        let candidates: Vec<&Codec> = local.iter().filter(|l| same_codec(o, l, kind)).collect();
+        if candidates.is_empty() {
+            reasons[i] = Some(format!(
+                "no local {kind} codec {}/{}{}",
+                o.name,
+                o.clock_rate,
+                o.channels.map(|c| format!("/{c}")).unwrap_or_default()
+            ));
+            continue;
+        }
+        let mut why = None;
+        for l in candidates {
+            match fmtp_compatible(&o.name, &o.fmtp, &l.fmtp) {
+                Ok(()) => {
+                    kept[i] = Some(keep(o, l, answer_fmtp(o, l)));
+                    why = None;
+                    break;
+                }
+                Err(e) => {
+                    why.get_or_insert(e);
+                }
+            }
+        }
+        reasons[i] = why;
+    }
+    let primary_kept = |kept: &[Option<NegotiatedCodec>], pt: u8| {
+        kept.iter().flatten().any(|k| k.pt == pt && !is_secondary(&k.name))
+    };
+    let local_has = |o: &OfferedCodec| local.iter().find(|l| same_codec(o, l, kind));
+    // Codecs that depend on a primary codec.
+    for (i, o) in offered.iter().enumerate() {
+        let lname = o.name.to_ascii_lowercase();
+        if !is_secondary(&o.name) || lname == "rtx" {
+            continue;
+        }
+        let Some(l) = local_has(o) else {
+            reasons[i] = Some(format!("no local {kind} codec {}/{}", o.name, o.clock_rate));
+            continue;
+        };
+        let result = match lname.as_str() {
+            "red" if kind == MediaKind::Audio => {
+                let pts: Vec<u8> = o.fmtp.split('/').filter_map(|p| p.trim().parse().ok()).collect();
+                if !pts.is_empty() && pts.iter().all(|pt| primary_kept(&kept, *pt)) {
+                    Ok(())
+                } else {
+                    Err(format!("red encodes {} whose codec was refused", o.fmtp))
+                }
+            }
+            "telephone-event" | "cn" => {
+                if lname == "cn" && !opts.voice_activity_detection {
+                    Err("CN dropped because voice activity detection is off".into())
+                } else if kept
+                    .iter()
+                    .flatten()
+                    .any(|k| !is_secondary(&k.name) && k.clock_rate == o.clock_rate)
+                {
+                    Ok(())
+                } else {
+                    Err(format!("no audio codec at {} Hz was kept", o.clock_rate))
+                }
+            }
+            _ => {
+                if kept.iter().flatten().any(|k| !is_secondary(&k.name)) {
+                    Ok(())
+                } else {
+                    Err("no primary codec was kept".into())
+                }
+            }
+        };
+        match result {
+            Ok(()) => kept[i] = Some(keep(o, l, o.fmtp.clone())),
+            Err(e) => reasons[i] = Some(e),
+        }
+    }
+    // rtx goes with the codec its apt names (RFC 4588 section 8.6).
+    for (i, o) in offered.iter().enumerate() {
+        if !o.name.eq_ignore_ascii_case("rtx") {
+            continue;
+        }
+        let Some(l) = local_has(o) else {
+            reasons[i] = Some(format!("no local {kind} codec rtx/{}", o.clock_rate));
+            continue;
+        };
+        match fmtp_param(&o.fmtp, "apt").and_then(|a| a.parse::<u8>().ok()) {
+            Some(apt) if kept.iter().flatten().any(|k| k.pt == apt) => {
+                kept[i] = Some(keep(o, l, o.fmtp.clone()))
+            }
+            Some(apt) => reasons[i] = Some(format!("rtx for payload type {apt}, which was refused")),
+            None => reasons[i] = Some("rtx without apt".into()),
+        }
+    }
+    let mut out = CodecNegotiation::default();
+    for (i, k) in kept.into_iter().enumerate() {
+        match k {
+            Some(k) => out.kept.push(k),
+            None => out.refused.push(RefusedCodec {
+                pt: offered[i].pt,
+                reason: reasons[i].take().unwrap_or_else(|| "not supported".into()),
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oc(pt: u8, name: &str, rate: u32, ch: Option<u32>, fmtp: &str) -> OfferedCodec {
+        OfferedCodec { pt, name: name.into(), clock_rate: rate, channels: ch, fmtp: fmtp.into(), rtcp_fb: vec!["nack".into(), "goog-lntf".into()] }
+    }
+    const OPTS: CodecOptions = CodecOptions { voice_activity_detection: true };
+
+    #[test]
+    fn rfc6184_h264_profile_must_match_and_level_is_narrowed() {
+        let caps = Capabilities::default();
+        let offered = vec![
+            oc(102, "H264", 90000, None, "level-asymmetry-allowed=0;packetization-mode=1;profile-level-id=640c34"),
+            oc(103, "H264", 90000, None, "packetization-mode=1;profile-level-id=42e034"),
+            oc(104, "rtx", 90000, None, "apt=102"),
+            oc(105, "rtx", 90000, None, "apt=103"),
+        ];
+        let n = negotiate(MediaKind::Video, &offered, &caps.video, OPTS);
+        let pts: Vec<u8> = n.kept.iter().map(|k| k.pt).collect();
+        // 640c34 is Constrained High, which the defaults do not have.
+        assert_eq!(pts, vec![103, 105]);
+        // Level narrowed to the local 3.1 (1f) since the offer does not allow asymmetry.
+        assert_eq!(n.kept[0].fmtp, "packetization-mode=1;profile-level-id=42e01f");
+        assert!(n.refused.iter().any(|r| r.pt == 104 && r.reason.contains("102")));
+        // Unknown feedback is not answered.
+        assert_eq!(n.kept[0].rtcp_fb, vec!["nack".to_string()]);
+    }
+
+    #[test]
+    fn rfc6184_packetization_mode_must_be_equal() {
+        let local = vec![Codec::new("H264", 90000, None, "packetization-mode=1;profile-level-id=42e01f", &[])];
+        let offered = vec![oc(96, "H264", 90000, None, "profile-level-id=42e01f")];
+        let n = negotiate(MediaKind::Video, &offered, &local, OPTS);
+        assert!(n.kept.is_empty());
+        assert!(n.refused[0].reason.contains("packetization-mode 0"), "{}", n.refused[0].reason);
+    }
+
+    #[test]
+    fn vp9_profile_and_opus_fmtp() {
+        let caps = Capabilities::default();
+        let n = negotiate(MediaKind::Video, &[oc(98, "VP9", 90000, None, "profile-id=1")], &caps.video, OPTS);
+        assert!(n.kept.is_empty());
+        let n = negotiate(MediaKind::Audio, &[oc(109, "opus", 48000, Some(2), "maxplaybackrate=48000;stereo=1;useinbandfec=1")], &caps.audio, OPTS);
+        assert_eq!(n.kept[0].fmtp, "minptime=10;useinbandfec=1");
+    }
+
+    #[test]
+    fn telephone_event_and_cn_follow_kept_rates() {
+        let caps = Capabilities::default();
+        let offered = vec![
+            oc(111, "opus", 48000, Some(2), ""),
+            oc(126, "telephone-event", 8000, None, "0-15"),
+            oc(110, "telephone-event", 48000, None, "0-15"),
+            oc(13, "CN", 8000, None, ""),
+            oc(63, "red", 48000, Some(2), "111/111"),
+        ];
+        let n = negotiate(MediaKind::Audio, &offered, &caps.audio, OPTS);
+        let pts: Vec<u8> = n.kept.iter().map(|k| k.pt).collect();
+        assert_eq!(pts, vec![111, 110, 63]);
+    }
+}

@@ -1,0 +1,65 @@
+//! Per-connection configuration (what rtc_configuration builds).
+
+use crate::codec::Capabilities;
+use crate::dtls::Certificate;
+use crate::error::{Error, Result};
+use crate::ice::IceCredentials;
+use crate::sdp::printable;
+use std::sync::Arc;
+use webrtc_sdp::attribute_type::{SdpAttribute, SdpAttributeCandidate};
+use webrtc_sdp::{parse_sdp_line, SdpType};
+
+/// A local ICE candidate the application knows of, to put in descriptions.
+#[derive(Clone)]
+pub struct LocalCandidate {
+    /// The m-section (by mid) it belongs to; None: the first m-section of each transport.
+    pub mid: Option<String>,
+    pub candidate: SdpAttributeCandidate,
+}
+
+impl LocalCandidate {
+    /// Takes `candidate:...` with or without the leading `a=`.
+    pub fn parse(line: &str, mid: Option<&str>) -> Result<LocalCandidate> {
+        let body = line.trim().strip_prefix("a=").unwrap_or(line.trim());
+        let parsed = parse_sdp_line(&format!("a={body}"), 0)
+            .map_err(|e| Error::invalid_argument(format!("candidate \"{}\" does not parse: {e}", printable(body))))?;
+        match parsed.sdp_type {
+            SdpType::Attribute(SdpAttribute::Candidate(c)) => Ok(LocalCandidate {
+                mid: mid.map(str::to_string),
+                candidate: c,
+            }),
+            _ => Err(Error::invalid_argument(format!(
+                "\"{}\" is not a candidate line",
+                printable(body)
+            ))),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Configuration {
+    pub ice_lite: bool,
+    /// None: a fresh certificate per connection.
+    pub certificate: Option<Arc<Certificate>>,
+    /// None: random credentials per connection.
+    pub ice_credentials: Option<IceCredentials>,
+    pub local_candidates: Vec<LocalCandidate>,
+    pub capabilities: Capabilities,
+    /// Descriptions larger than this are refused before parsing.
+    pub max_sdp_size: usize,
+}
+
+pub const DEFAULT_MAX_SDP_SIZE: usize = 2 * 1024 * 1024;
+
+impl Default for Configuration {
+    fn default() -> Self {
+        Configuration {
+            ice_lite: false,
+            certificate: None,
+            ice_credentials: None,
+            local_candidates: Vec::new(),
+            capabilities: Capabilities::default(),
+            max_sdp_size: DEFAULT_MAX_SDP_SIZE,
+        }
+    }
+}

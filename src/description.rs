@@ -1,0 +1,337 @@
+//! What an offer says, m-section by m-section, checked for what a WebRTC
+//! answerer needs (JSEP 5.6 and 5.8, RFC 8839, RFC 8842, RFC 8843).
+
+use crate::codec::OfferedCodec;
+use crate::error::{Error, Result};
+use crate::ice;
+use crate::sdp::{printable, Sdp};
+use crate::transceiver::{Direction, MediaKind};
+use std::collections::HashSet;
+use webrtc_sdp::attribute_type::{
+    SdpAttribute, SdpAttributeGroupSemantic, SdpAttributePayloadType, SdpAttributeSetup,
+};
+use webrtc_sdp::media_type::{SdpFormatList, SdpMediaValue, SdpProtocolValue};
+
+/// The transport family of an m-section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// RTP over DTLS-SRTP (UDP/TLS/RTP/SAVPF and friends).
+    Rtp,
+    /// SCTP over DTLS, `UDP/DTLS/SCTP webrtc-datachannel` or `TCP/DTLS/SCTP`.
+    Sctp,
+    /// The legacy `DTLS/SCTP 5000` + `a=sctpmap` form.
+    SctpLegacy,
+    /// Anything a WebRTC answerer cannot take (RTP/AVP, udptl, ...).
+    Unsupported,
+}
+
+#[derive(Clone, Debug)]
+pub struct Extmap {
+    pub id: u16,
+    pub uri: String,
+    pub direction: Option<Direction>,
+}
+
+/// One offered m-section.
+#[derive(Clone, Debug)]
+pub struct RemoteSection {
+    pub index: usize,
+    pub line: usize,
+    /// "audio", "video", "application" or the unknown media name.
+    pub media: String,
+    pub kind: Option<MediaKind>,
+    pub proto: String,
+    pub transport: Transport,
+    pub port: u32,
+    pub bundle_only: bool,
+    /// Rejected by the offerer: port 0 without bundle-only.
+    pub rejected: bool,
+    pub mid: Option<String>,
+    pub direction: Direction,
+    pub ice_ufrag: Option<String>,
+    pub ice_pwd: Option<String>,
+    pub fingerprints: Vec<String>,
+    pub setup: SdpAttributeSetup,
+    pub rtcp_mux: bool,
+    pub rtcp_rsize: bool,
+    pub codecs: Vec<OfferedCodec>,
+    pub extmaps: Vec<Extmap>,
+    pub extmap_allow_mixed: bool,
+    pub sctp_port: Option<u64>,
+    pub max_message_size: Option<u64>,
+    /// The offered format list, kept for rejected sections.
+    pub formats: String,
+}
+
+impl RemoteSection {
+    /// The key transceivers are associated by: the mid, or the index for the
+    /// rare offers without a=mid.
+    pub fn mid_key(&self) -> String {
+        self.mid.clone().unwrap_or_else(|| format!("#{}", self.index))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RemoteOffer {
+    pub sections: Vec<RemoteSection>,
+    /// BUNDLE groups as offered, by mid.
+    pub bundle_groups: Vec<Vec<String>>,
+    pub extmap_allow_mixed: bool,
+    pub ice_lite: bool,
+}
+
+fn static_codec(pt: u32) -> Option<(&'static str, u32, Option<u32>)> {
+    match pt {
+        0 => Some(("PCMU", 8000, None)),
+        8 => Some(("PCMA", 8000, None)),
+        9 => Some(("G722", 8000, None)),
+        13 => Some(("CN", 8000, None)),
+        _ => None,
+    }
+}
+
+fn err_at(line: usize, text: impl std::fmt::Display) -> Error {
+    Error::invalid_access(format!("line {line}: {text}"))
+}
+
+impl RemoteOffer {
+    /// Reads and checks an offer. Errors name the line.
+    pub fn from_sdp(sdp: &Sdp) -> Result<RemoteOffer> {
+        let s = &sdp.session;
+        let mut session_ufrag = None;
+        let mut session_pwd = None;
+        let mut session_fp = Vec::new();
+        let mut session_setup = None;
+        let mut bundle_groups = Vec::new();
+        let mut group_lines = Vec::new();
+        let mut extmap_allow_mixed = false;
+        let mut ice_lite = false;
+        for (a, line) in s.attribute.iter().zip(&sdp.session_attr_lines) {
+            match a {
+                SdpAttribute::IceUfrag(u) => session_ufrag = Some((u.clone(), *line)),
+                SdpAttribute::IcePwd(p) => session_pwd = Some((p.clone(), *line)),
+                SdpAttribute::Fingerprint(f) => session_fp.push(f.to_string()),
+                SdpAttribute::Setup(st) => session_setup = Some((st.clone(), *line)),
+                SdpAttribute::Group(g) if matches!(g.semantics, SdpAttributeGroupSemantic::Bundle) => {
+                    bundle_groups.push(g.tags.clone());
+                    group_lines.push(*line);
+                }
+                SdpAttribute::ExtmapAllowMixed => extmap_allow_mixed = true,
+                SdpAttribute::IceLite => ice_lite = true,
+                _ => {}
+            }
+        }
+        let mut sections = Vec::with_capacity(s.media.len());
+        let mut mids = HashSet::new();
+        for (index, (m, extra)) in s.media.iter().zip(&sdp.media).enumerate() {
+            let media = match m.get_type() {
+                SdpMediaValue::Unknown(u) => u.clone(),
+                t => t.to_string(),
+            };
+            let kind = match m.get_type() {
+                SdpMediaValue::Audio => Some(MediaKind::Audio),
+                SdpMediaValue::Video => Some(MediaKind::Video),
+                _ => None,
+            };
+            let proto = extra
+                .unknown_proto
+                .clone()
+                .unwrap_or_else(|| m.get_proto().to_string());
+            let has_sctpmap = m.get_attributes().iter().any(|a| matches!(a, SdpAttribute::Sctpmap(_)));
+            let transport = if extra.unknown_proto.is_some() {
+                Transport::Unsupported
+            } else {
+                match (m.get_type(), m.get_proto()) {
+                    (
+                        SdpMediaValue::Audio | SdpMediaValue::Video,
+                        SdpProtocolValue::UdpTlsRtpSavpf
+                        | SdpProtocolValue::TcpDtlsRtpSavpf
+                        | SdpProtocolValue::UdpTlsRtpSavp
+                        | SdpProtocolValue::TcpDtlsRtpSavp
+                        | SdpProtocolValue::RtpSavpf
+                        | SdpProtocolValue::RtpSavp,
+                    ) => Transport::Rtp,
+                    (SdpMediaValue::Application, SdpProtocolValue::UdpDtlsSctp | SdpProtocolValue::TcpDtlsSctp) => {
+                        Transport::Sctp
+                    }
+                    (SdpMediaValue::Application, SdpProtocolValue::DtlsSctp) if has_sctpmap => {
+                        Transport::SctpLegacy
+                    }
+                    _ => Transport::Unsupported,
+                }
+            };
+            let mut sec = RemoteSection {
+                index,
+                line: extra.line,
+                media,
+                kind,
+                proto,
+                transport,
+                port: m.get_port(),
+                bundle_only: false,
+                rejected: false,
+                mid: None,
+                direction: Direction::SendRecv,
+                ice_ufrag: None,
+                ice_pwd: None,
+                fingerprints: Vec::new(),
+                setup: SdpAttributeSetup::Actpass,
+                rtcp_mux: false,
+                rtcp_rsize: false,
+                codecs: Vec::new(),
+                extmaps: Vec::new(),
+                extmap_allow_mixed,
+                sctp_port: None,
+                max_message_size: None,
+                formats: m.get_formats().to_string(),
+            };
+            let mut ufrag = session_ufrag.clone();
+            let mut pwd = session_pwd.clone();
+            let mut setup = session_setup.clone();
+            let mut rtpmaps = Vec::new();
+            let mut fbs: Vec<(SdpAttributePayloadType, String)> = Vec::new();
+            let mut extmap_ids = HashSet::new();
+            for (a, line) in m.get_attributes().iter().zip(&extra.attr_lines) {
+                match a {
+                    SdpAttribute::Mid(mid) => {
+                        if !mids.insert(mid.clone()) {
+                            return Err(err_at(*line, format!("duplicate mid '{}'", printable(mid))));
+                        }
+                        sec.mid = Some(mid.clone());
+                    }
+                    SdpAttribute::BundleOnly => sec.bundle_only = true,
+                    SdpAttribute::Sendrecv => sec.direction = Direction::SendRecv,
+                    SdpAttribute::Sendonly => sec.direction = Direction::SendOnly,
+                    SdpAttribute::Recvonly => sec.direction = Direction::RecvOnly,
+                    SdpAttribute::Inactive => sec.direction = Direction::Inactive,
+                    SdpAttribute::IceUfrag(u) => ufrag = Some((u.clone(), *line)),
+                    SdpAttribute::IcePwd(p) => pwd = Some((p.clone(), *line)),
+                    SdpAttribute::Fingerprint(f) => sec.fingerprints.push(f.to_string()),
+                    SdpAttribute::Setup(st) => setup = Some((st.clone(), *line)),
+                    SdpAttribute::RtcpMux => sec.rtcp_mux = true,
+                    SdpAttribute::RtcpRsize => sec.rtcp_rsize = true,
+                    SdpAttribute::ExtmapAllowMixed => sec.extmap_allow_mixed = true,
+                    SdpAttribute::Rtpmap(r) => rtpmaps.push((r.clone(), *line)),
+                    SdpAttribute::Rtcpfb(fb) => {
+                        let mut v = fb.feedback_type.to_string();
+                        if !fb.parameter.is_empty() {
+                            v.push(' ');
+                            v.push_str(&fb.parameter);
+                        }
+                        fbs.push((fb.payload_type.clone(), v));
+                    }
+                    SdpAttribute::Extmap(e) => {
+                        if !extmap_ids.insert(e.id) {
+                            return Err(err_at(*line, format!("extmap id {} is used twice in this m-section", e.id)));
+                        }
+                        if e.id == 0 || e.id > 255 {
+                            return Err(err_at(*line, format!("extmap id {} is outside 1-255", e.id)));
+                        }
+                        sec.extmaps.push(Extmap {
+                            id: e.id,
+                            uri: e.url.clone(),
+                            direction: e.direction.as_ref().map(|d| match d.to_string().as_str() {
+                                "sendonly" => Direction::SendOnly,
+                                "recvonly" => Direction::RecvOnly,
+                                _ => Direction::SendRecv,
+                            }),
+                        });
+                    }
+                    SdpAttribute::SctpPort(p) => sec.sctp_port = Some(*p),
+                    SdpAttribute::Sctpmap(sm) => sec.sctp_port = sec.sctp_port.or(Some(sm.port as u64)),
+                    SdpAttribute::MaxMessageSize(s) => sec.max_message_size = Some(*s),
+                    _ => {}
+                }
+            }
+            sec.rejected = sec.port == 0 && !sec.bundle_only;
+            sec.fingerprints = if sec.fingerprints.is_empty() { session_fp.clone() } else { sec.fingerprints };
+            // Only sections we would accept must carry what ICE and DTLS need.
+            let usable = sec.transport != Transport::Unsupported && !sec.rejected;
+            if usable {
+                let (u, uline) = ufrag.clone().ok_or_else(|| {
+                    err_at(sec.line, "m-section has no a=ice-ufrag (nor at session level)")
+                })?;
+                ice::check_ufrag(&u).map_err(|e| err_at(uline, e))?;
+                let (p, pline) = pwd.clone().ok_or_else(|| {
+                    err_at(sec.line, "m-section has no a=ice-pwd (nor at session level)")
+                })?;
+                ice::check_pwd(&p).map_err(|e| err_at(pline, e))?;
+                sec.ice_ufrag = Some(u);
+                sec.ice_pwd = Some(p);
+                if sec.fingerprints.is_empty() {
+                    return Err(err_at(
+                        sec.line,
+                        "m-section has no a=fingerprint (nor at session level): DTLS is required",
+                    ));
+                }
+                if let Some((SdpAttributeSetup::Holdconn, line)) = &setup {
+                    return Err(err_at(*line, "a=setup:holdconn is not allowed in an offer (RFC 8842 section 5.1)"));
+                }
+            }
+            sec.setup = setup.map(|(s, _)| s).unwrap_or(SdpAttributeSetup::Actpass);
+            if let (Transport::Rtp, SdpFormatList::Integers(pts)) = (sec.transport, m.get_formats()) {
+                for pt in pts {
+                    if *pt > 127 {
+                        return Err(err_at(sec.line, format!("payload type {pt} is outside 0-127")));
+                    }
+                    let pt8 = *pt as u8;
+                    let (name, rate, ch) = match rtpmaps.iter().find(|(r, _)| r.payload_type == pt8) {
+                        Some((r, _)) => (r.codec_name.clone(), r.frequency, r.channels),
+                        None => match static_codec(*pt) {
+                            Some((n, r, c)) => (n.to_string(), r, c),
+                            None => continue, // dynamic type without rtpmap: unknown codec
+                        },
+                    };
+                    sec.codecs.push(OfferedCodec {
+                        pt: pt8,
+                        name,
+                        clock_rate: rate,
+                        channels: ch,
+                        fmtp: extra.fmtp(pt8).unwrap_or("").to_string(),
+                        rtcp_fb: fbs
+                            .iter()
+                            .filter(|(p, _)| match p {
+                                SdpAttributePayloadType::Wildcard => true,
+                                SdpAttributePayloadType::PayloadType(p) => *p == pt8,
+                            })
+                            .map(|(_, v)| v.clone())
+                            .collect(),
+                    });
+                }
+                for (r, line) in &rtpmaps {
+                    if r.payload_type > 127 {
+                        return Err(err_at(*line, format!("payload type {} is outside 0-127", r.payload_type)));
+                    }
+                }
+            }
+            sections.push(sec);
+        }
+        // RFC 8843: every mid a BUNDLE group names must exist, and a
+        // bundle-only m-section must be in a group.
+        for (group, line) in bundle_groups.iter().zip(&group_lines) {
+            for tag in group {
+                if !mids.contains(tag) {
+                    return Err(err_at(*line, format!("BUNDLE group names mid '{}', which no m-section has", printable(tag))));
+                }
+            }
+        }
+        for sec in &sections {
+            if sec.bundle_only && !sec.mid.as_ref().is_some_and(|m| bundle_groups.iter().any(|g| g.contains(m))) {
+                return Err(err_at(sec.line, "m-section is bundle-only but in no BUNDLE group"));
+            }
+        }
+        if !sections.is_empty() && sections.iter().all(|s| s.transport == Transport::Unsupported) {
+            let first = &sections[0];
+            return Err(Error::invalid_access(format!(
+                "not a WebRTC offer: no m-section uses DTLS-SRTP (UDP/TLS/RTP/SAVPF) or SCTP over DTLS (line {}: {} {})",
+                first.line, first.media, first.proto
+            )));
+        }
+        Ok(RemoteOffer {
+            sections,
+            bundle_groups,
+            extmap_allow_mixed,
+            ice_lite,
+        })
+    }
+}

@@ -1,0 +1,106 @@
+//! DTLS identity (RFC 8842): the certificate, its fingerprint and the role.
+
+use crate::error::{Error, Result};
+use ring::digest;
+use std::sync::Arc;
+
+/// A certificate and the SHA-256 fingerprint the SDP carries for it.
+#[derive(Debug)]
+pub struct Certificate {
+    pub cert_pem: String,
+    pub key_pem: String,
+    pub der: Vec<u8>,
+    pub sha256: [u8; 32],
+}
+
+impl Certificate {
+    /// A fresh self-signed ECDSA P-256 certificate, as browsers make.
+    pub fn generate() -> Result<Arc<Certificate>> {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+            .map_err(|e| Error::operation(format!("cannot generate a DTLS key: {e}")))?;
+        let params = rcgen::CertificateParams::new(vec!["rtcpc".to_string()])
+            .map_err(|e| Error::operation(format!("cannot make certificate parameters: {e}")))?;
+        let cert = params
+            .self_signed(&key)
+            .map_err(|e| Error::operation(format!("cannot sign the DTLS certificate: {e}")))?;
+        Ok(Arc::new(Self::from_der(
+            cert.der().to_vec(),
+            cert.pem(),
+            key.serialize_pem(),
+        )))
+    }
+
+    /// A certificate given by the application, as PEM certificate and PEM private key.
+    pub fn from_pem(cert_pem: &str, key_pem: &str) -> Result<Arc<Certificate>> {
+        let block = pem::parse(cert_pem)
+            .map_err(|e| Error::invalid_argument(format!("certificate PEM does not parse: {e}")))?;
+        if block.tag() != "CERTIFICATE" {
+            return Err(Error::invalid_argument(format!(
+                "certificate PEM holds a {} block, not a CERTIFICATE",
+                block.tag()
+            )));
+        }
+        rcgen::KeyPair::from_pem(key_pem)
+            .map_err(|e| Error::invalid_argument(format!("private key PEM is not usable: {e}")))?;
+        Ok(Arc::new(Self::from_der(
+            block.contents().to_vec(),
+            cert_pem.to_string(),
+            key_pem.to_string(),
+        )))
+    }
+
+    fn from_der(der: Vec<u8>, cert_pem: String, key_pem: String) -> Certificate {
+        let mut sha256 = [0u8; 32];
+        sha256.copy_from_slice(digest::digest(&digest::SHA256, &der).as_ref());
+        Certificate {
+            cert_pem,
+            key_pem,
+            der,
+            sha256,
+        }
+    }
+
+    /// "AB:CD:..." as in a=fingerprint.
+    pub fn fingerprint_hex(&self) -> String {
+        let mut s = String::with_capacity(32 * 3);
+        for (i, b) in self.sha256.iter().enumerate() {
+            if i > 0 {
+                s.push(':');
+            }
+            s.push_str(&format!("{b:02X}"));
+        }
+        s
+    }
+}
+
+/// The DTLS role of the local side (RFC 8842 section 5.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DtlsRole {
+    /// a=setup:active: the local side starts the handshake.
+    Client,
+    /// a=setup:passive.
+    Server,
+}
+
+impl DtlsRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DtlsRole::Client => "client",
+            DtlsRole::Server => "server",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_certificate_round_trips_through_pem() {
+        let c = Certificate::generate().unwrap();
+        let again = Certificate::from_pem(&c.cert_pem, &c.key_pem).unwrap();
+        assert_eq!(c.sha256, again.sha256);
+        assert_eq!(c.fingerprint_hex().len(), 95);
+        assert!(Certificate::from_pem(&c.key_pem, &c.key_pem).is_err());
+    }
+}

@@ -1,0 +1,141 @@
+//! rtc_configuration: an opaque builder, copied by rtc_pc_new.
+
+use super::*;
+use crate::config::{Configuration, LocalCandidate};
+use crate::dtls::Certificate;
+use crate::ice;
+
+/// Opaque configuration builder.
+pub struct rtc_configuration {
+    pub(crate) inner: Configuration,
+}
+
+fn with_config(
+    config: *mut rtc_configuration,
+    f: impl FnOnce(&mut Configuration) -> Result<(), Error>,
+) -> rtc_error_code {
+    let r = guard(|| {
+        // SAFETY: NULL or a pointer from rtc_configuration_new.
+        let c = unsafe { config.as_mut() }
+            .ok_or_else(|| Error::invalid_argument("configuration is NULL"))?;
+        f(&mut c.inner)
+    });
+    match r {
+        Ok(()) => rtc_error_code::RTC_OK,
+        Err(e) => {
+            log::warn!("{e}");
+            code_of(e.kind)
+        }
+    }
+}
+
+/// A configuration with defaults: fresh certificate and ICE credentials per
+/// connection, no ICE lite, no local candidates. Free with rtc_configuration_free.
+#[no_mangle]
+pub extern "C" fn rtc_configuration_new() -> *mut rtc_configuration {
+    guard_or(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(rtc_configuration {
+            inner: Configuration::default(),
+        }))
+    })
+}
+
+/// Frees a configuration. NULL is ignored. Connections made from it keep their own copy.
+///
+/// # Safety
+/// `config` is NULL or from rtc_configuration_new, and not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_configuration_free(config: *mut rtc_configuration) {
+    if !config.is_null() {
+        guard_or((), || drop(Box::from_raw(config)));
+    }
+}
+
+/// Answer as an ICE lite agent (adds a=ice-lite).
+#[no_mangle]
+pub extern "C" fn rtc_configuration_set_ice_lite(config: *mut rtc_configuration, ice_lite: bool) -> rtc_error_code {
+    with_config(config, |c| {
+        c.ice_lite = ice_lite;
+        Ok(())
+    })
+}
+
+/// Uses this certificate (PEM) and private key (PEM, PKCS#8) instead of a
+/// fresh one per connection: connections from this configuration share it.
+///
+/// # Safety
+/// The strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_configuration_set_certificate_pem(
+    config: *mut rtc_configuration,
+    certificate_pem: *const c_char,
+    private_key_pem: *const c_char,
+) -> rtc_error_code {
+    with_config(config, |c| {
+        let cert = str_arg(certificate_pem, "certificate_pem")?;
+        let key = str_arg(private_key_pem, "private_key_pem")?;
+        c.certificate = Some(Certificate::from_pem(cert, key)?);
+        Ok(())
+    })
+}
+
+/// Generates one certificate now and uses it for every connection made from
+/// this configuration, as servers do.
+#[no_mangle]
+pub extern "C" fn rtc_configuration_generate_shared_certificate(config: *mut rtc_configuration) -> rtc_error_code {
+    with_config(config, |c| {
+        c.certificate = Some(Certificate::generate()?);
+        Ok(())
+    })
+}
+
+/// Fixed local ICE credentials (for reproducible tests). ufrag: 4-256 and
+/// pwd: 22-256 characters of ALPHA / DIGIT / "+" / "/".
+///
+/// # Safety
+/// The strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_configuration_set_ice_credentials(
+    config: *mut rtc_configuration,
+    ufrag: *const c_char,
+    pwd: *const c_char,
+) -> rtc_error_code {
+    with_config(config, |c| {
+        let u = str_arg(ufrag, "ufrag")?;
+        let p = str_arg(pwd, "pwd")?;
+        c.ice_credentials = Some(ice::validate_local(u, p)?);
+        Ok(())
+    })
+}
+
+/// A local ICE candidate to include in answers, as "candidate:..." (with or
+/// without "a="). `mid` NULL: the first m-section of every transport.
+///
+/// # Safety
+/// `candidate` is NUL-terminated; `mid` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_configuration_add_local_candidate(
+    config: *mut rtc_configuration,
+    candidate: *const c_char,
+    mid: *const c_char,
+) -> rtc_error_code {
+    with_config(config, |c| {
+        let line = str_arg(candidate, "candidate")?;
+        let mid = opt_str_arg(mid, "mid")?;
+        c.local_candidates.push(LocalCandidate::parse(line, mid)?);
+        Ok(())
+    })
+}
+
+/// The largest SDP (in bytes) a connection accepts; larger ones fail with
+/// RTC_ERROR_OPERATION before parsing. Default 2 MiB.
+#[no_mangle]
+pub extern "C" fn rtc_configuration_set_max_sdp_size(config: *mut rtc_configuration, max_bytes: usize) -> rtc_error_code {
+    with_config(config, |c| {
+        if max_bytes == 0 {
+            return Err(Error::invalid_argument("max_bytes is 0"));
+        }
+        c.max_sdp_size = max_bytes;
+        Ok(())
+    })
+}

@@ -1,0 +1,372 @@
+//! rtc_pc: the peer connection handle.
+
+use super::*;
+use crate::answer::AnswerOptions;
+use crate::signaling::{PeerConnection, SdpType, SignalingState};
+use crate::transceiver::MediaKind;
+use parking_lot::Mutex;
+use std::ffi::c_void;
+
+/// Opaque peer connection. Create with rtc_pc_new, release with rtc_pc_free.
+pub struct rtc_pc {
+    inner: Mutex<PeerConnection>,
+}
+
+fn sdp_type_from(raw: RawSdpType) -> Result<SdpType, Error> {
+    Ok(match raw {
+        0 => SdpType::Offer,
+        1 => SdpType::Pranswer,
+        2 => SdpType::Answer,
+        3 => SdpType::Rollback,
+        v => return Err(Error::invalid_argument(format!("{v} is not an rtc_sdp_type"))),
+    })
+}
+
+fn sdp_type_to(t: SdpType) -> rtc_sdp_type {
+    match t {
+        SdpType::Offer => rtc_sdp_type::RTC_SDP_TYPE_OFFER,
+        SdpType::Pranswer => rtc_sdp_type::RTC_SDP_TYPE_PRANSWER,
+        SdpType::Answer => rtc_sdp_type::RTC_SDP_TYPE_ANSWER,
+        SdpType::Rollback => rtc_sdp_type::RTC_SDP_TYPE_ROLLBACK,
+    }
+}
+
+/// # Safety
+/// `pc` is NULL or a live handle.
+unsafe fn pc_ref<'a>(pc: *const rtc_pc) -> Result<&'a rtc_pc, Error> {
+    pc.as_ref()
+        .ok_or_else(|| Error::invalid_argument("pc is NULL"))
+}
+
+/// Reads a description argument. The type is read as a raw int.
+///
+/// # Safety
+/// `d` is NULL or points to an rtc_session_description.
+unsafe fn description_arg<'a>(d: *const rtc_session_description) -> Result<(SdpType, &'a str), Error> {
+    if d.is_null() {
+        return Err(Error::invalid_argument("description is NULL"));
+    }
+    let raw = std::ptr::addr_of!((*d).r#type).cast::<RawSdpType>().read();
+    let t = sdp_type_from(raw)?;
+    let sdp = if t == SdpType::Rollback && (*d).sdp.is_null() {
+        ""
+    } else {
+        str_arg((*d).sdp, "description->sdp")?
+    };
+    Ok((t, sdp))
+}
+
+fn finish_void(
+    r: Result<(), Error>,
+    on_success: rtc_void_callback,
+    on_failure: rtc_error_callback,
+    user_data: *mut c_void,
+) -> rtc_error_code {
+    match r {
+        Ok(()) => {
+            if let Some(cb) = on_success {
+                // SAFETY: a callback the caller gave.
+                unsafe { cb(user_data) };
+            }
+            rtc_error_code::RTC_OK
+        }
+        Err(e) => fail(&e, on_failure, user_data),
+    }
+}
+
+/// Creates a peer connection. `config` NULL means defaults; the configuration
+/// is copied, so it may be freed right after. Returns NULL only on failure
+/// (the certificate could not be made).
+///
+/// # Safety
+/// `config` is NULL or from rtc_configuration_new.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_new(config: *const rtc_configuration) -> *mut rtc_pc {
+    let r = guard(|| {
+        let cfg = config.as_ref().map(|c| c.inner.clone()).unwrap_or_default();
+        Ok(Box::into_raw(Box::new(rtc_pc {
+            inner: Mutex::new(PeerConnection::new(cfg)?),
+        })))
+    });
+    r.unwrap_or_else(|e| {
+        log::warn!("rtc_pc_new: {e}");
+        std::ptr::null_mut()
+    })
+}
+
+/// Closes the connection (W3C close()): every later call fails with
+/// RTC_ERROR_INVALID_STATE. NULL is ignored. The handle still needs rtc_pc_free.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_close(pc: *mut rtc_pc) {
+    if let Some(p) = pc.as_ref() {
+        guard_or((), || p.inner.lock().close());
+    }
+}
+
+/// Frees the handle. NULL is ignored. No other thread may be using it, and it
+/// must not be called from inside a callback of the same handle.
+///
+/// # Safety
+/// `pc` is NULL or a live handle not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_free(pc: *mut rtc_pc) {
+    if !pc.is_null() {
+        guard_or((), || drop(Box::from_raw(pc)));
+    }
+}
+
+/// The signaling state; CLOSED for a NULL handle.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_signaling_state(pc: *const rtc_pc) -> rtc_signaling_state {
+    use rtc_signaling_state::*;
+    let Some(p) = pc.as_ref() else {
+        return RTC_SIGNALING_STATE_CLOSED;
+    };
+    guard_or(RTC_SIGNALING_STATE_CLOSED, || match p.inner.lock().signaling_state() {
+        SignalingState::Stable => RTC_SIGNALING_STATE_STABLE,
+        SignalingState::HaveLocalOffer => RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER,
+        SignalingState::HaveRemoteOffer => RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER,
+        SignalingState::HaveLocalPranswer => RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER,
+        SignalingState::HaveRemotePranswer => RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER,
+        SignalingState::Closed => RTC_SIGNALING_STATE_CLOSED,
+    })
+}
+
+/// setRemoteDescription. An offer is accepted in stable (or replaces a pending
+/// offer); rollback undoes a pending offer. Errors: RTC_ERROR_SYNTAX (does not
+/// parse; the message names the line), RTC_ERROR_INVALID_ACCESS (not usable by
+/// a WebRTC peer: no ICE credentials, no fingerprint, not DTLS-SRTP, ...),
+/// RTC_ERROR_INVALID_STATE, RTC_ERROR_OPERATION (over the size limit).
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `description` is NULL or valid for the call.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_set_remote_description(
+    pc: *mut rtc_pc,
+    description: *const rtc_session_description,
+    on_success: rtc_void_callback,
+    on_failure: rtc_error_callback,
+    user_data: *mut c_void,
+) -> rtc_error_code {
+    let r = guard(|| {
+        let p = pc_ref(pc)?;
+        let (t, sdp) = description_arg(description)?;
+        let r = p.inner.lock().set_remote_description(t, sdp);
+        r
+    });
+    finish_void(r, on_success, on_failure, user_data)
+}
+
+/// Fills `options` with the defaults (voice_activity_detection = true).
+///
+/// # Safety
+/// `options` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_answer_options_init(options: *mut rtc_answer_options) {
+    if let Some(o) = options.as_mut() {
+        o.voice_activity_detection = true;
+    }
+}
+
+/// createAnswer, in the legacy callback form (success, failure, options).
+/// `options` may be NULL (defaults). The description handed to on_success is
+/// valid only during the callback.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `options` is NULL or valid for the call.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_create_answer(
+    pc: *mut rtc_pc,
+    on_success: rtc_session_description_callback,
+    on_failure: rtc_error_callback,
+    options: *const rtc_answer_options,
+    user_data: *mut c_void,
+) -> rtc_error_code {
+    let r = guard(|| {
+        let p = pc_ref(pc)?;
+        let opts = match options.as_ref() {
+            Some(o) => AnswerOptions {
+                voice_activity_detection: o.voice_activity_detection,
+            },
+            None => AnswerOptions::default(),
+        };
+        let r = p.inner.lock().create_answer(opts);
+        r
+    });
+    match r {
+        Ok(sdp) => {
+            if let Some(cb) = on_success {
+                let text = c_string(&sdp);
+                let d = rtc_session_description {
+                    r#type: rtc_sdp_type::RTC_SDP_TYPE_ANSWER,
+                    sdp: text.as_ptr(),
+                };
+                cb(&d, user_data);
+            }
+            rtc_error_code::RTC_OK
+        }
+        Err(e) => fail(&e, on_failure, user_data),
+    }
+}
+
+/// setLocalDescription with an answer or pranswer (or rollback). An empty
+/// `sdp` string uses the answer createAnswer made last; a changed answer fails
+/// with RTC_ERROR_INVALID_MODIFICATION when it changes m-sections, ICE
+/// credentials, fingerprint or DTLS setup.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `description` is NULL or valid for the call.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_set_local_description(
+    pc: *mut rtc_pc,
+    description: *const rtc_session_description,
+    on_success: rtc_void_callback,
+    on_failure: rtc_error_callback,
+    user_data: *mut c_void,
+) -> rtc_error_code {
+    let r = guard(|| {
+        let p = pc_ref(pc)?;
+        let (t, sdp) = description_arg(description)?;
+        let r = p.inner.lock().set_local_description(t, sdp);
+        r
+    });
+    finish_void(r, on_success, on_failure, user_data)
+}
+
+/// addTrack: after setRemoteDescription it reuses a transceiver of `kind`
+/// that the offer created and that has no track (recvonly becomes sendrecv);
+/// otherwise it adds a transceiver. `stream_id` may be NULL (no stream).
+///
+/// # Safety
+/// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_add_track(
+    pc: *mut rtc_pc,
+    kind: RawMediaKind,
+    track_id: *const c_char,
+    stream_id: *const c_char,
+) -> rtc_error_code {
+    let r = guard(|| {
+        let p = pc_ref(pc)?;
+        let kind = match kind {
+            0 => MediaKind::Audio,
+            1 => MediaKind::Video,
+            v => return Err(Error::invalid_argument(format!("{v} is not an rtc_media_kind"))),
+        };
+        let track = str_arg(track_id, "track_id")?;
+        let stream = opt_str_arg(stream_id, "stream_id")?.unwrap_or("");
+        let r = p.inner.lock().add_track(kind, track, stream).map(|_| ());
+        r
+    });
+    match r {
+        Ok(()) => rtc_error_code::RTC_OK,
+        Err(e) => {
+            log::warn!("{e}");
+            code_of(e.kind)
+        }
+    }
+}
+
+/// Copies a description's SDP into `buffer` like snprintf (at most
+/// capacity-1 bytes and a NUL) and returns its full length, so a caller can
+/// size the buffer; returns 0 when there is no such description or pc is
+/// NULL. `type_out` (may be NULL) receives its type. `buffer` may be NULL
+/// when `capacity` is 0.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_description(
+    pc: *const rtc_pc,
+    slot: RawDescriptionSlot,
+    type_out: *mut rtc_sdp_type,
+    buffer: *mut c_char,
+    capacity: usize,
+) -> usize {
+    let Some(p) = pc.as_ref() else { return 0 };
+    guard_or(0, || {
+        let g = p.inner.lock();
+        let d = match slot {
+            0 => g.local_description(),
+            1 => g.remote_description(),
+            2 => g.current_local_description(),
+            3 => g.pending_local_description(),
+            4 => g.current_remote_description(),
+            5 => g.pending_remote_description(),
+            _ => None,
+        };
+        let Some(d) = d else { return 0 };
+        if let Some(t) = type_out.as_mut() {
+            *t = sdp_type_to(d.sdp_type);
+        }
+        write_buf(&d.sdp, buffer, capacity)
+    })
+}
+
+/// How many transceivers the connection has (from addTrack and from offers).
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_transceiver_count(pc: *const rtc_pc) -> usize {
+    let Some(p) = pc.as_ref() else { return 0 };
+    guard_or(0, || p.inner.lock().transceivers().len())
+}
+
+/// The media kind of transceiver `index`.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `kind_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_transceiver_kind(
+    pc: *const rtc_pc,
+    index: usize,
+    kind_out: *mut rtc_media_kind,
+) -> rtc_error_code {
+    let r = guard(|| {
+        let p = pc_ref(pc)?;
+        let out = kind_out
+            .as_mut()
+            .ok_or_else(|| Error::invalid_argument("kind_out is NULL"))?;
+        let g = p.inner.lock();
+        let t = g
+            .transceivers()
+            .get(index)
+            .ok_or_else(|| Error::invalid_argument(format!("no transceiver {index}")))?;
+        *out = match t.kind {
+            MediaKind::Audio => rtc_media_kind::RTC_MEDIA_KIND_AUDIO,
+            MediaKind::Video => rtc_media_kind::RTC_MEDIA_KIND_VIDEO,
+        };
+        Ok(())
+    });
+    r.map(|_| rtc_error_code::RTC_OK)
+        .unwrap_or_else(|e| code_of(e.kind))
+}
+
+/// Copies the mid of transceiver `index` like snprintf and returns its length;
+/// 0 when it has no mid yet, index is out of range or pc is NULL.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_transceiver_mid(
+    pc: *const rtc_pc,
+    index: usize,
+    buffer: *mut c_char,
+    capacity: usize,
+) -> usize {
+    let Some(p) = pc.as_ref() else { return 0 };
+    guard_or(0, || {
+        let g = p.inner.lock();
+        match g.transceivers().get(index).and_then(|t| t.mid.as_deref()) {
+            Some(mid) => write_buf(mid, buffer, capacity),
+            None => 0,
+        }
+    })
+}

@@ -1,0 +1,96 @@
+//! ICE credentials and candidates (RFC 8839).
+
+use crate::error::{Error, Result};
+use ring::rand::{SecureRandom, SystemRandom};
+
+/// ice-char = ALPHA / DIGIT / "+" / "/" (RFC 8839 section 5.4).
+const ICE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    SystemRandom::new()
+        .fill(&mut b)
+        .expect("the system random generator failed");
+    b
+}
+
+pub fn random_u32_nonzero() -> u32 {
+    loop {
+        let v = u32::from_ne_bytes(random_bytes::<4>());
+        if v != 0 {
+            return v;
+        }
+    }
+}
+
+fn random_ice_string<const N: usize>() -> String {
+    random_bytes::<N>()
+        .iter()
+        .map(|b| ICE_CHARS[(*b & 63) as usize] as char)
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IceCredentials {
+    pub ufrag: String,
+    pub pwd: String,
+}
+
+impl IceCredentials {
+    /// 16 characters of ufrag and 32 of password: 96 and 192 bits of entropy.
+    pub fn random() -> Self {
+        IceCredentials {
+            ufrag: random_ice_string::<16>(),
+            pwd: random_ice_string::<32>(),
+        }
+    }
+}
+
+fn check_ice_string(what: &str, value: &str, min: usize) -> std::result::Result<(), String> {
+    if value.len() < min || value.len() > 256 {
+        return Err(format!(
+            "{what} must be {min} to 256 characters, got {}",
+            value.len()
+        ));
+    }
+    if let Some(c) = value.bytes().find(|c| !ICE_CHARS.contains(c)) {
+        return Err(format!(
+            "{what} has the character '{}', outside ALPHA / DIGIT / \"+\" / \"/\"",
+            (c as char).escape_default()
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_ufrag(v: &str) -> std::result::Result<(), String> {
+    check_ice_string("ice-ufrag", v, 4)
+}
+
+pub fn check_pwd(v: &str) -> std::result::Result<(), String> {
+    check_ice_string("ice-pwd", v, 22)
+}
+
+/// Validates credentials given by the application.
+pub fn validate_local(ufrag: &str, pwd: &str) -> Result<IceCredentials> {
+    check_ufrag(ufrag).map_err(Error::invalid_argument)?;
+    check_pwd(pwd).map_err(Error::invalid_argument)?;
+    Ok(IceCredentials {
+        ufrag: ufrag.into(),
+        pwd: pwd.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc8839_5_4_credentials() {
+        let c = IceCredentials::random();
+        assert!(check_ufrag(&c.ufrag).is_ok() && check_pwd(&c.pwd).is_ok());
+        assert_ne!(c, IceCredentials::random());
+        assert!(check_ufrag("abc").is_err());
+        assert!(check_pwd("short").is_err());
+        assert!(check_ufrag("ab-cd").unwrap_err().contains("'-'"));
+    }
+}

@@ -1,0 +1,23 @@
+//! rtcpc: a WebRTC offer/answer (JSEP, RFC 9429) engine with a C ABI.
+//!
+//! The core is sans-IO: [`signaling::PeerConnection`] takes descriptions and
+//! returns descriptions. `ffi` is the C boundary over it.
+
+pub mod answer;
+pub mod codec;
+pub mod config;
+pub mod description;
+pub mod dtls;
+pub mod error;
+pub mod ice;
+pub mod sdp;
+pub mod signaling;
+pub mod transceiver;
+
+pub mod ffi;
+
+pub use answer::AnswerOptions;
+pub use config::Configuration;
+pub use error::{Error, ErrorKind, Result};
+pub use signaling::{PeerConnection, SdpType, SignalingState};
+pub use transceiver::{Direction, MediaKind};

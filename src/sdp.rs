@@ -1,0 +1,299 @@
+//! A linear driver around webrtc-sdp's line parser.
+//!
+//! webrtc-sdp's `parse_sdp` removes lines from the front of a Vec (quadratic in
+//! the number of lines), reports the last error rather than the first with a
+//! 0-based line number, and fails the whole offer on an m= line with a protocol
+//! it does not know. We call its per-line parser and assemble the session and
+//! media sections ourselves, in one pass, keeping 1-based line numbers.
+
+use crate::error::{Error, Result};
+use webrtc_sdp::attribute_type::SdpAttribute;
+use webrtc_sdp::error::SdpParserError;
+use webrtc_sdp::media_type::{SdpFormatList, SdpMedia, SdpMediaLine, SdpMediaValue, SdpProtocolValue};
+use webrtc_sdp::{parse_sdp_line, SdpSession, SdpType};
+
+/// A parsed description plus what webrtc-sdp's types do not keep.
+#[derive(Clone)]
+pub struct Sdp {
+    pub session: SdpSession,
+    /// 1-based line of each session attribute, parallel to `session.attribute`.
+    pub session_attr_lines: Vec<usize>,
+    pub media: Vec<MediaExtra>,
+}
+
+/// Per m-section side data, parallel to `session.media`.
+#[derive(Clone, Default)]
+pub struct MediaExtra {
+    /// 1-based line number of the m= line.
+    pub line: usize,
+    /// 1-based line of each attribute, parallel to `SdpMedia::get_attributes()`.
+    pub attr_lines: Vec<usize>,
+    /// The m= line's protocol when webrtc-sdp does not know it (e.g. `udptl`).
+    pub unknown_proto: Option<String>,
+    /// The raw text of the m= line.
+    pub mline_text: String,
+    /// fmtp parameters exactly as written, by payload type (webrtc-sdp reorders
+    /// and drops defaults, and corrupts unknown parameters when printing).
+    pub fmtp_raw: Vec<(u8, String)>,
+}
+
+impl MediaExtra {
+    pub fn fmtp(&self, pt: u8) -> Option<&str> {
+        self.fmtp_raw
+            .iter()
+            .find(|(p, _)| *p == pt)
+            .map(|(_, s)| s.as_str())
+    }
+}
+
+fn line_error(line_no: usize, what: impl std::fmt::Display, text: &str) -> Error {
+    Error::syntax(format!("line {line_no}: {what}: \"{}\"", printable(text)))
+}
+
+/// Cuts and cleans a line for an error message.
+pub fn printable(text: &str) -> String {
+    let mut s: String = text
+        .chars()
+        .take(120)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if text.chars().count() > 120 {
+        s.push_str("...");
+    }
+    s
+}
+
+fn parser_error_text(e: &SdpParserError) -> String {
+    match e {
+        SdpParserError::Line { error, .. } | SdpParserError::Unsupported { error, .. } => {
+            error.to_string()
+        }
+        SdpParserError::Sequence { message, .. } => message.clone(),
+    }
+}
+
+/// Parses an m= line whose protocol or formats webrtc-sdp rejects, so that the
+/// section can be answered as rejected instead of failing the whole offer.
+fn fallback_media_line(value: &str) -> Option<(SdpMediaLine, String)> {
+    let mut it = value.split_whitespace();
+    let media = match it.next()? {
+        "audio" => SdpMediaValue::Audio,
+        "video" => SdpMediaValue::Video,
+        "application" => SdpMediaValue::Application,
+        other => SdpMediaValue::Unknown(other.to_string()),
+    };
+    let mut port_tokens = it.next()?.split('/');
+    let port: u32 = port_tokens.next()?.parse().ok().filter(|p| *p <= 65535)?;
+    let port_count: u32 = match port_tokens.next() {
+        Some(c) => c.parse().ok()?,
+        None => 0,
+    };
+    let proto = it.next()?.to_string();
+    let formats = it.collect::<Vec<_>>().join(" ");
+    Some((
+        SdpMediaLine {
+            media,
+            port,
+            port_count,
+            proto: SdpProtocolValue::RtpAvp,
+            formats: SdpFormatList::Unknown(formats),
+        },
+        proto,
+    ))
+}
+
+/// Parses SDP text. Errors name the first offending line (1-based).
+pub fn parse(text: &str) -> Result<Sdp> {
+    if text.trim().is_empty() {
+        return Err(Error::syntax("empty SDP"));
+    }
+    let mut session: Option<SdpSession> = None;
+    let mut session_attr_lines = Vec::new();
+    let mut media: Vec<SdpMedia> = Vec::new();
+    let mut extras: Vec<MediaExtra> = Vec::new();
+    let mut header = 0; // how many of v=, o=, s= were seen
+    let mut version = 0;
+    let mut origin = None;
+
+    for (idx, raw) in text.split('\n').enumerate() {
+        let line_no = idx + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bytes = line.as_bytes();
+        // Lines webrtc-sdp refuses but that carry nothing an answer needs.
+        if bytes.len() >= 2 && bytes[1] == b'=' && b"uepzrk".contains(&bytes[0]) {
+            continue;
+        }
+        let parsed = match parse_sdp_line(line, line_no) {
+            Ok(l) => l.sdp_type,
+            Err(SdpParserError::Unsupported { .. }) => {
+                // An attribute webrtc-sdp does not know: ignored, as browsers do.
+                log::trace!("line {line_no}: ignored unsupported line");
+                continue;
+            }
+            Err(e) => {
+                if let Some(value) = line.strip_prefix("m=") {
+                    if header == 3 {
+                        if let Some((mline, proto)) = fallback_media_line(value) {
+                            media.push(SdpMedia::new(mline));
+                            extras.push(MediaExtra {
+                                line: line_no,
+                                unknown_proto: Some(proto),
+                                mline_text: line.to_string(),
+                                ..Default::default()
+                            });
+                            continue;
+                        }
+                    }
+                }
+                return Err(line_error(line_no, parser_error_text(&e), line));
+            }
+        };
+        if header < 3 {
+            let expected = ["v=", "o=", "s="][header];
+            match (header, parsed) {
+                (0, SdpType::Version(v)) => version = v,
+                (1, SdpType::Origin(o)) => origin = Some(o),
+                (2, SdpType::Session(s)) => {
+                    session = Some(SdpSession::new(version, origin.take().unwrap(), s))
+                }
+                _ => {
+                    return Err(line_error(
+                        line_no,
+                        format!("expected the {expected} line here"),
+                        line,
+                    ))
+                }
+            }
+            header += 1;
+            continue;
+        }
+        let session = session.as_mut().expect("header complete");
+        if let SdpType::Media(m) = parsed {
+            media.push(SdpMedia::new(m));
+            extras.push(MediaExtra {
+                line: line_no,
+                mline_text: line.to_string(),
+                ..Default::default()
+            });
+            continue;
+        }
+        match (media.last_mut(), parsed) {
+            (None, SdpType::Information(i)) => session.information = Some(i),
+            (None, SdpType::Connection(c)) => {
+                if session.connection.is_some() {
+                    return Err(line_error(line_no, "second c= line at session level", line));
+                }
+                session.connection = Some(c)
+            }
+            (None, SdpType::Bandwidth(b)) => session.bandwidth.push(b),
+            (None, SdpType::Timing(t)) => {
+                if session.timing.is_none() {
+                    session.timing = Some(t)
+                }
+            }
+            (None, SdpType::Attribute(a)) => {
+                if let Err(e) = session.add_attribute(a) {
+                    return Err(line_error(line_no, e, line));
+                }
+                session_attr_lines.push(line_no);
+            }
+            (Some(m), SdpType::Information(i)) => m.set_information(Some(i)),
+            (Some(m), SdpType::Connection(c)) => {
+                if m.get_connection().is_some() {
+                    return Err(line_error(line_no, "second c= line in one m-section", line));
+                }
+                m.set_connection(c)
+            }
+            (Some(m), SdpType::Bandwidth(b)) => m.add_bandwidth(b),
+            (Some(m), SdpType::Attribute(a)) => {
+                let extra = extras.last_mut().expect("parallel to media");
+                if extra.unknown_proto.is_some() {
+                    continue;
+                }
+                if let SdpAttribute::DtlsMessage(_) = a {
+                    continue;
+                }
+                if let SdpAttribute::Fmtp(ref f) = a {
+                    let raw = line
+                        .split_once(' ')
+                        .map(|(_, p)| p.trim())
+                        .unwrap_or("")
+                        .to_string();
+                    extra.fmtp_raw.push((f.payload_type, raw));
+                }
+                if let Err(e) = m.add_attribute(a) {
+                    return Err(line_error(line_no, e, line));
+                }
+                extra.attr_lines.push(line_no);
+            }
+            (Some(_), _) => {
+                return Err(line_error(
+                    line_no,
+                    "this line is not allowed inside an m-section",
+                    line,
+                ))
+            }
+            (None, _) => {
+                return Err(line_error(line_no, "this line is not allowed here", line));
+            }
+        }
+    }
+    let mut session = match session {
+        Some(s) if header == 3 => s,
+        _ => {
+            let missing = ["v=", "o=", "s="][header];
+            return Err(Error::syntax(format!(
+                "the SDP has no {missing} line (it must start with v=, o=, s=)"
+            )));
+        }
+    };
+    if session.timing.is_none() {
+        return Err(Error::syntax("the SDP has no t= line"));
+    }
+    session.media = media;
+    Ok(Sdp {
+        session,
+        session_attr_lines,
+        media: extras,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: &str = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";
+
+    #[test]
+    fn first_error_is_reported_with_its_1_based_line() {
+        let sdp = format!("{MIN}m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:abc opus/48000\r\na=rtpmap:x\r\n");
+        let e = parse(&sdp).unwrap_err();
+        assert!(e.message.starts_with("line 6:"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_protocol_keeps_the_section() {
+        let sdp = format!("{MIN}m=image 9 udptl t38\r\nc=IN IP4 0.0.0.0\r\n");
+        let p = parse(&sdp).unwrap();
+        assert_eq!(p.media[0].unknown_proto.as_deref(), Some("udptl"));
+        assert_eq!(p.media[0].line, 5);
+    }
+
+    #[test]
+    fn missing_header_lines_are_named() {
+        let e = parse("o=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n").unwrap_err();
+        assert!(e.message.contains("v="), "{}", e.message);
+        let e = parse("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\n").unwrap_err();
+        assert!(e.message.contains("t="), "{}", e.message);
+    }
+
+    #[test]
+    fn fmtp_is_kept_raw() {
+        let sdp = format!("{MIN}m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 H265/90000\r\na=fmtp:96 level-id=93;profile-id=1;tx-mode=SRST\r\n");
+        let p = parse(&sdp).unwrap();
+        assert_eq!(p.media[0].fmtp(96), Some("level-id=93;profile-id=1;tx-mode=SRST"));
+    }
+}

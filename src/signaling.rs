@@ -1,0 +1,478 @@
+//! The peer connection's signaling state machine for the answering side
+//! (W3C webrtc-pc section 4.4, JSEP 5.5 and 5.6). Plain data in, plain data
+//! out: no threads, no I/O. Every operation checks everything before it
+//! changes anything, so a failed call leaves the connection as it was.
+
+use crate::answer::{self, Answer, AnswerContext, AnswerOptions};
+use crate::config::Configuration;
+use crate::description::{RemoteOffer, Transport};
+use crate::dtls::{Certificate, DtlsRole};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ice::{self, IceCredentials};
+use crate::sdp::{self, Sdp};
+use crate::transceiver::{Direction, MediaKind, Track, Transceiver};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignalingState {
+    Stable,
+    HaveLocalOffer,
+    HaveRemoteOffer,
+    HaveLocalPranswer,
+    HaveRemotePranswer,
+    Closed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SdpType {
+    Offer,
+    Pranswer,
+    Answer,
+    Rollback,
+}
+
+impl SdpType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SdpType::Offer => "offer",
+            SdpType::Pranswer => "pranswer",
+            SdpType::Answer => "answer",
+            SdpType::Rollback => "rollback",
+        }
+    }
+}
+
+/// A description as applied: its type and text.
+#[derive(Clone, Debug)]
+pub struct Description {
+    pub sdp_type: SdpType,
+    pub sdp: String,
+}
+
+#[derive(Clone)]
+struct Remote {
+    desc: Description,
+    offer: Arc<RemoteOffer>,
+}
+
+#[derive(Clone)]
+struct Local {
+    desc: Description,
+    answer: Arc<Answer>,
+}
+
+/// What a rollback returns to.
+#[derive(Clone)]
+struct Snapshot {
+    transceivers: Vec<Transceiver>,
+}
+
+pub struct PeerConnection {
+    config: Configuration,
+    state: SignalingState,
+    certificate: Arc<Certificate>,
+    ice: IceCredentials,
+    session_id: u64,
+    session_version: u64,
+    cname: String,
+    transceivers: Vec<Transceiver>,
+    pending_remote: Option<Remote>,
+    current_remote: Option<Remote>,
+    pending_local: Option<Local>,
+    current_local: Option<Local>,
+    last_answer: Option<Local>,
+    dtls_role: Option<DtlsRole>,
+    rollback: Option<Snapshot>,
+}
+
+fn new_ssrcs() -> (u32, u32) {
+    (ice::random_u32_nonzero(), ice::random_u32_nonzero())
+}
+
+impl PeerConnection {
+    pub fn new(config: Configuration) -> Result<PeerConnection> {
+        let certificate = match &config.certificate {
+            Some(c) => c.clone(),
+            None => Certificate::generate()?,
+        };
+        let ice = config
+            .ice_credentials
+            .clone()
+            .unwrap_or_else(IceCredentials::random);
+        // JSEP 5.2.1: a session id of at most 63 bits.
+        let session_id = u64::from_ne_bytes(ice::random_bytes::<8>()) >> 1;
+        let cname = IceCredentials::random().ufrag;
+        Ok(PeerConnection {
+            config,
+            state: SignalingState::Stable,
+            certificate,
+            ice,
+            session_id,
+            session_version: 1,
+            cname,
+            transceivers: Vec::new(),
+            pending_remote: None,
+            current_remote: None,
+            pending_local: None,
+            current_local: None,
+            last_answer: None,
+            dtls_role: None,
+            rollback: None,
+        })
+    }
+
+    pub fn signaling_state(&self) -> SignalingState {
+        self.state
+    }
+    pub fn transceivers(&self) -> &[Transceiver] {
+        &self.transceivers
+    }
+    pub fn certificate(&self) -> &Arc<Certificate> {
+        &self.certificate
+    }
+    pub fn dtls_role(&self) -> Option<DtlsRole> {
+        self.dtls_role
+    }
+    /// The decisions behind the last created answer.
+    pub fn last_answer(&self) -> Option<&Answer> {
+        self.last_answer.as_ref().map(|l| &*l.answer)
+    }
+
+    pub fn pending_local_description(&self) -> Option<&Description> {
+        self.pending_local.as_ref().map(|l| &l.desc)
+    }
+    pub fn current_local_description(&self) -> Option<&Description> {
+        self.current_local.as_ref().map(|l| &l.desc)
+    }
+    pub fn pending_remote_description(&self) -> Option<&Description> {
+        self.pending_remote.as_ref().map(|r| &r.desc)
+    }
+    pub fn current_remote_description(&self) -> Option<&Description> {
+        self.current_remote.as_ref().map(|r| &r.desc)
+    }
+    pub fn local_description(&self) -> Option<&Description> {
+        self.pending_local_description()
+            .or(self.current_local_description())
+    }
+    pub fn remote_description(&self) -> Option<&Description> {
+        self.pending_remote_description()
+            .or(self.current_remote_description())
+    }
+
+    fn check_open(&self, what: &str) -> Result<()> {
+        if self.state == SignalingState::Closed {
+            return Err(Error::invalid_state(format!("{what}: the connection is closed")));
+        }
+        Ok(())
+    }
+
+    fn parse_checked(&self, text: &str) -> Result<Sdp> {
+        if text.len() > self.config.max_sdp_size {
+            return Err(Error::operation(format!(
+                "the SDP is {} bytes, over the limit of {} bytes",
+                text.len(),
+                self.config.max_sdp_size
+            )));
+        }
+        sdp::parse(text)
+    }
+
+    pub fn close(&mut self) {
+        self.state = SignalingState::Closed;
+        for t in &mut self.transceivers {
+            t.stopped = true;
+        }
+    }
+
+    pub fn set_remote_description(&mut self, sdp_type: SdpType, text: &str) -> Result<()> {
+        self.check_open("setRemoteDescription")?;
+        match sdp_type {
+            SdpType::Offer => self.set_remote_offer(text),
+            SdpType::Rollback => self.rollback(),
+            SdpType::Answer | SdpType::Pranswer => Err(Error::invalid_state(format!(
+                "setRemoteDescription({}) in state {:?}: there is no local offer to answer",
+                sdp_type.as_str(),
+                self.state
+            ))),
+        }
+    }
+
+    fn rollback(&mut self) -> Result<()> {
+        if self.state != SignalingState::HaveRemoteOffer {
+            return Err(Error::invalid_state(format!(
+                "rollback in state {:?}: only a pending remote offer can be rolled back",
+                self.state
+            )));
+        }
+        let snap = self.rollback.take().expect("set with the remote offer");
+        self.transceivers = snap.transceivers;
+        self.pending_remote = None;
+        self.last_answer = None;
+        self.state = SignalingState::Stable;
+        Ok(())
+    }
+
+    fn set_remote_offer(&mut self, text: &str) -> Result<()> {
+        // JSEP 5.6: an offer is taken in stable, or replaces a pending one.
+        if !matches!(self.state, SignalingState::Stable | SignalingState::HaveRemoteOffer) {
+            return Err(Error::invalid_state(format!(
+                "setRemoteDescription(offer) in state {:?}",
+                self.state
+            )));
+        }
+        let parsed = self.parse_checked(text)?;
+        let offer = RemoteOffer::from_sdp(&parsed)?;
+        // Start from the state before any pending offer, so a replaced offer
+        // leaves no transceivers behind.
+        let base = match &self.rollback {
+            Some(s) => s.transceivers.clone(),
+            None => self.transceivers.clone(),
+        };
+        let mut transceivers = base.clone();
+        associate(&mut transceivers, &offer);
+        self.rollback = Some(Snapshot { transceivers: base });
+        self.transceivers = transceivers;
+        self.pending_remote = Some(Remote {
+            desc: Description {
+                sdp_type: SdpType::Offer,
+                sdp: text.to_string(),
+            },
+            offer: Arc::new(offer),
+        });
+        self.last_answer = None;
+        self.state = SignalingState::HaveRemoteOffer;
+        Ok(())
+    }
+
+    pub fn create_answer(&mut self, options: AnswerOptions) -> Result<String> {
+        self.check_open("createAnswer")?;
+        if !matches!(
+            self.state,
+            SignalingState::HaveRemoteOffer | SignalingState::HaveLocalPranswer
+        ) {
+            return Err(Error::invalid_state(format!(
+                "createAnswer in state {:?}: there is no remote offer",
+                self.state
+            )));
+        }
+        let remote = self.pending_remote.as_ref().expect("a pending remote offer");
+        let offer = &remote.offer;
+        let transceivers = offer
+            .sections
+            .iter()
+            .map(|s| {
+                let key = s.mid_key();
+                self.transceivers.iter().find(|t| t.mid.as_deref() == Some(&key))
+            })
+            .collect();
+        let ctx = AnswerContext {
+            offer,
+            transceivers,
+            config: &self.config,
+            certificate: &self.certificate,
+            ice: &self.ice,
+            dtls_role: self.dtls_role,
+            session_id: self.session_id,
+            session_version: self.session_version + 1,
+            cname: &self.cname,
+            options,
+        };
+        let answer = answer::create(&ctx);
+        let text = answer.text.clone();
+        self.session_version += 1;
+        self.last_answer = Some(Local {
+            desc: Description {
+                sdp_type: SdpType::Answer,
+                sdp: text.clone(),
+            },
+            answer: Arc::new(answer),
+        });
+        Ok(text)
+    }
+
+    pub fn set_local_description(&mut self, sdp_type: SdpType, text: &str) -> Result<()> {
+        self.check_open("setLocalDescription")?;
+        match sdp_type {
+            SdpType::Rollback => return self.rollback(),
+            SdpType::Offer => {
+                return Err(Error::invalid_state(format!(
+                    "setLocalDescription(offer) in state {:?}: this engine answers only",
+                    self.state
+                )))
+            }
+            SdpType::Answer | SdpType::Pranswer => {}
+        }
+        if !matches!(
+            self.state,
+            SignalingState::HaveRemoteOffer | SignalingState::HaveLocalPranswer
+        ) {
+            return Err(Error::invalid_state(format!(
+                "setLocalDescription({}) in state {:?}: there is no remote offer",
+                sdp_type.as_str(),
+                self.state
+            )));
+        }
+        let Some(last) = self.last_answer.clone() else {
+            return Err(Error::invalid_state(
+                "setLocalDescription: createAnswer was not called for this offer",
+            ));
+        };
+        // The very text createAnswer made is not parsed again; anything else
+        // is parsed and must not change what the spec forbids changing.
+        let sdp_text = if text.is_empty() || text == last.desc.sdp {
+            last.desc.sdp.clone()
+        } else {
+            let parsed = self.parse_checked(text)?;
+            check_modification(&parsed, &last.answer)?;
+            text.to_string()
+        };
+        let local = Local {
+            desc: Description { sdp_type, sdp: sdp_text },
+            answer: last.answer.clone(),
+        };
+        let remote = self.pending_remote.clone().expect("a pending remote offer");
+        if sdp_type == SdpType::Pranswer {
+            self.pending_local = Some(local);
+            self.state = SignalingState::HaveLocalPranswer;
+            return Ok(());
+        }
+        // Apply: directions, stopped transceivers, DTLS role.
+        for (sec, a) in remote.offer.sections.iter().zip(&local.answer.sections) {
+            let key = sec.mid_key();
+            if let Some(t) = self.transceivers.iter_mut().find(|t| t.mid.as_deref() == Some(&key)) {
+                if a.accepted {
+                    t.current_direction = Some(a.direction);
+                } else if sec.transport == Transport::Rtp {
+                    t.stopped = true;
+                    t.current_direction = None;
+                }
+            }
+        }
+        self.dtls_role = Some(local.answer.dtls_role);
+        self.current_remote = Some(remote);
+        self.current_local = Some(local);
+        self.pending_remote = None;
+        self.pending_local = None;
+        self.rollback = None;
+        self.state = SignalingState::Stable;
+        Ok(())
+    }
+
+    /// W3C addTrack: reuses a transceiver of the kind the offer created that
+    /// has no track and never sent, otherwise adds a transceiver.
+    pub fn add_track(&mut self, kind: MediaKind, track_id: &str, stream_id: &str) -> Result<usize> {
+        self.check_open("addTrack")?;
+        if track_id.is_empty() {
+            return Err(Error::invalid_argument("addTrack: the track id is empty"));
+        }
+        if self
+            .transceivers
+            .iter()
+            .any(|t| t.track.as_ref().is_some_and(|tr| tr.track_id == track_id))
+        {
+            return Err(Error::invalid_access(format!(
+                "addTrack: track '{track_id}' is already added"
+            )));
+        }
+        let track = Track {
+            track_id: track_id.to_string(),
+            stream_id: if stream_id.is_empty() { "-".into() } else { stream_id.to_string() },
+        };
+        let reuse = self
+            .transceivers
+            .iter()
+            .position(|t| t.kind == kind && !t.stopped && t.track.is_none() && !t.has_sent());
+        let index = match reuse {
+            Some(i) => {
+                let t = &mut self.transceivers[i];
+                t.direction = Direction::from_flags(true, t.direction.recvs());
+                t.track = Some(track);
+                i
+            }
+            None => {
+                let mut t = Transceiver::new(kind, Direction::SendRecv, new_ssrcs());
+                t.track = Some(track);
+                t.from_add_track = true;
+                self.transceivers.push(t);
+                self.transceivers.len() - 1
+            }
+        };
+        Ok(index)
+    }
+}
+
+/// W3C setRemoteDescription, "process the addition of a remote track":
+/// each offered audio/video m-section finds its transceiver by mid, else an
+/// unassociated one from addTrack of its kind, else gets a new recvonly one.
+fn associate(transceivers: &mut Vec<Transceiver>, offer: &RemoteOffer) {
+    for sec in &offer.sections {
+        let (Some(kind), Transport::Rtp) = (sec.kind, sec.transport) else {
+            continue;
+        };
+        if sec.rejected {
+            continue;
+        }
+        let key = sec.mid_key();
+        if transceivers.iter().any(|t| t.mid.as_deref() == Some(&key)) {
+            continue;
+        }
+        let free = transceivers
+            .iter()
+            .position(|t| t.mid.is_none() && t.kind == kind && !t.stopped && t.from_add_track);
+        match free {
+            Some(i) => transceivers[i].mid = Some(key),
+            None => {
+                let mut t = Transceiver::new(kind, Direction::RecvOnly, new_ssrcs());
+                t.mid = Some(key);
+                transceivers.push(t);
+            }
+        }
+    }
+}
+
+/// JSEP 5.4 and W3C: a local answer may not change the m-sections, their
+/// acceptance, the ICE credentials or the DTLS identity of what createAnswer made.
+fn check_modification(parsed: &Sdp, answer: &Answer) -> Result<()> {
+    use webrtc_sdp::attribute_type::SdpAttribute;
+    let modified = |what: String| Error::new(ErrorKind::InvalidModification, what);
+    let media = &parsed.session.media;
+    if media.len() != answer.sections.len() {
+        return Err(modified(format!(
+            "the answer has {} m-sections, createAnswer made {}",
+            media.len(),
+            answer.sections.len()
+        )));
+    }
+    let made = crate::sdp::parse(&answer.text).expect("our own answer parses");
+    for (i, (m, orig)) in media.iter().zip(&made.session.media).enumerate() {
+        let line = parsed.media[i].line;
+        if (m.get_port() == 0) != (orig.get_port() == 0) {
+            return Err(modified(format!("line {line}: m-section {i} changed between accepted and rejected")));
+        }
+        let pick = |m: &webrtc_sdp::media_type::SdpMedia| {
+            let mut v: Vec<String> = m
+                .get_attributes()
+                .iter()
+                .filter(|a| {
+                    matches!(
+                        a,
+                        SdpAttribute::IceUfrag(_)
+                            | SdpAttribute::IcePwd(_)
+                            | SdpAttribute::Fingerprint(_)
+                            | SdpAttribute::Setup(_)
+                            | SdpAttribute::Mid(_)
+                    )
+                })
+                .map(|a| a.to_string())
+                .collect();
+            v.sort();
+            v
+        };
+        if pick(m) != pick(orig) {
+            return Err(modified(format!(
+                "line {line}: m-section {i} changed its mid, ICE credentials, fingerprint or DTLS setup"
+            )));
+        }
+    }
+    Ok(())
+}

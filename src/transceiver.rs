@@ -1,0 +1,125 @@
+//! Transceivers and directions (W3C webrtc-pc section 5.4, JSEP 5.3.1).
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MediaKind {
+    Audio,
+    Video,
+}
+
+impl fmt::Display for MediaKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MediaKind::Audio => "audio",
+            MediaKind::Video => "video",
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    SendRecv,
+    SendOnly,
+    RecvOnly,
+    Inactive,
+}
+
+impl Direction {
+    pub fn from_flags(send: bool, recv: bool) -> Self {
+        match (send, recv) {
+            (true, true) => Direction::SendRecv,
+            (true, false) => Direction::SendOnly,
+            (false, true) => Direction::RecvOnly,
+            (false, false) => Direction::Inactive,
+        }
+    }
+    pub fn sends(self) -> bool {
+        matches!(self, Direction::SendRecv | Direction::SendOnly)
+    }
+    pub fn recvs(self) -> bool {
+        matches!(self, Direction::SendRecv | Direction::RecvOnly)
+    }
+    /// The direction as seen from the other side.
+    pub fn reversed(self) -> Self {
+        Direction::from_flags(self.recvs(), self.sends())
+    }
+    /// RFC 3264 section 6.1: the answer sends only what the offer receives,
+    /// and receives only what the offer sends.
+    pub fn answer_to(offered: Direction, local: Direction) -> Self {
+        Direction::from_flags(offered.recvs() && local.sends(), offered.sends() && local.recvs())
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::SendRecv => "sendrecv",
+            Direction::SendOnly => "sendonly",
+            Direction::RecvOnly => "recvonly",
+            Direction::Inactive => "inactive",
+        }
+    }
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Track {
+    pub track_id: String,
+    pub stream_id: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Transceiver {
+    pub mid: Option<String>,
+    pub kind: MediaKind,
+    /// The direction the application wants.
+    pub direction: Direction,
+    /// The direction negotiated by the last applied answer.
+    pub current_direction: Option<Direction>,
+    pub track: Option<Track>,
+    pub ssrc: u32,
+    pub rtx_ssrc: u32,
+    pub stopped: bool,
+    /// Created by addTrack: may be associated with a new m-line of its kind.
+    pub from_add_track: bool,
+}
+
+impl Transceiver {
+    pub fn new(kind: MediaKind, direction: Direction, ssrcs: (u32, u32)) -> Self {
+        Transceiver {
+            mid: None,
+            kind,
+            direction,
+            current_direction: None,
+            track: None,
+            ssrc: ssrcs.0,
+            rtx_ssrc: ssrcs.1,
+            stopped: false,
+            from_add_track: false,
+        }
+    }
+
+    /// Whether the sender has ever negotiated sending (W3C addTrack step 7).
+    pub fn has_sent(&self) -> bool {
+        self.current_direction.is_some_and(Direction::sends)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3264_6_1_direction_intersection() {
+        use Direction::*;
+        assert_eq!(Direction::answer_to(SendRecv, SendRecv), SendRecv);
+        assert_eq!(Direction::answer_to(SendRecv, RecvOnly), RecvOnly);
+        assert_eq!(Direction::answer_to(RecvOnly, SendRecv), SendOnly);
+        assert_eq!(Direction::answer_to(SendOnly, SendRecv), RecvOnly);
+        assert_eq!(Direction::answer_to(SendOnly, SendOnly), Inactive);
+        assert_eq!(Direction::answer_to(Inactive, SendRecv), Inactive);
+    }
+}
