@@ -104,7 +104,12 @@ pub fn create(ctx: &AnswerContext) -> Answer {
     for group in &offer.bundle_groups {
         let members: Vec<usize> = group
             .iter()
-            .filter_map(|mid| offer.sections.iter().position(|s| s.mid.as_ref() == Some(mid)))
+            .filter_map(|mid| {
+                offer
+                    .sections
+                    .iter()
+                    .position(|s| s.mid.as_ref() == Some(mid))
+            })
             .filter(|i| sections[*i].accepted)
             .collect();
         if let Some(&tagged) = members.first() {
@@ -112,7 +117,12 @@ pub fn create(ctx: &AnswerContext) -> Answer {
                 sections[i].transport = tagged;
                 sections[i].bundled = true;
             }
-            bundle_groups.push(members.iter().map(|i| sections[*i].mid.clone().unwrap_or_default()).collect());
+            bundle_groups.push(
+                members
+                    .iter()
+                    .map(|i| sections[*i].mid.clone().unwrap_or_default())
+                    .collect(),
+            );
         }
     }
     refuse_conflicting_extmaps(&mut sections);
@@ -231,10 +241,16 @@ fn refuse_conflicting_extmaps(sections: &mut [AnswerSection]) {
     let mut seen: Vec<(usize, u16, String)> = Vec::new();
     for s in sections.iter_mut().filter(|s| s.accepted && s.bundled) {
         for e in s.extensions.iter_mut().filter(|e| e.accepted) {
-            match seen.iter().find(|(t, id, _)| *t == s.transport && *id == e.id) {
+            match seen
+                .iter()
+                .find(|(t, id, _)| *t == s.transport && *id == e.id)
+            {
                 Some((_, _, uri)) if *uri != e.uri => {
                     e.accepted = false;
-                    e.reason = Some(format!("id conflict inside the BUNDLE group: {} already means {uri}", e.id));
+                    e.reason = Some(format!(
+                        "id conflict inside the BUNDLE group: {} already means {uri}",
+                        e.id
+                    ));
                 }
                 Some(_) => {}
                 None => seen.push((s.transport, e.id, e.uri.clone())),
@@ -296,17 +312,28 @@ fn write_answer(
             continue;
         }
         let owner = &offer.sections[a.transport];
-        let (conn, port) = default_address(ctx, owner).unwrap_or_else(|| ("IN IP4 0.0.0.0".into(), 9));
+        let (conn, port) =
+            default_address(ctx, owner).unwrap_or_else(|| ("IN IP4 0.0.0.0".into(), 9));
         match sec.transport {
             Transport::Rtp => {
                 let pts: Vec<String> = a.codecs.kept.iter().map(|c| c.pt.to_string()).collect();
-                let _ = write!(out, "m={} {port} {} {}\r\n", sec.media, sec.proto, pts.join(" "));
+                let _ = write!(
+                    out,
+                    "m={} {port} {} {}\r\n",
+                    sec.media,
+                    sec.proto,
+                    pts.join(" ")
+                );
             }
             Transport::SctpLegacy => {
                 let _ = write!(out, "m=application {port} {} {SCTP_PORT}\r\n", sec.proto);
             }
             _ => {
-                let _ = write!(out, "m=application {port} {} webrtc-datachannel\r\n", sec.proto);
+                let _ = write!(
+                    out,
+                    "m=application {port} {} webrtc-datachannel\r\n",
+                    sec.proto
+                );
             }
         }
         let _ = write!(out, "c={conn}\r\n");
@@ -334,7 +361,10 @@ fn write_answer(
                 );
             }
             _ => {
-                let _ = write!(out, "a=sctp-port:{SCTP_PORT}\r\na=max-message-size:{MAX_MESSAGE_SIZE}\r\n");
+                let _ = write!(
+                    out,
+                    "a=sctp-port:{SCTP_PORT}\r\na=max-message-size:{MAX_MESSAGE_SIZE}\r\n"
+                );
             }
         }
     }
@@ -349,7 +379,11 @@ fn write_rejected(out: &mut String, sec: &RemoteSection) {
         Transport::SctpLegacy => SCTP_PORT.to_string(),
         Transport::Unsupported => sec.formats.clone(),
     };
-    let _ = write!(out, "m={} 0 {} {}\r\nc=IN IP4 0.0.0.0\r\n", sec.media, sec.proto, formats);
+    let _ = write!(
+        out,
+        "m={} 0 {} {}\r\nc=IN IP4 0.0.0.0\r\n",
+        sec.media, sec.proto, formats
+    );
     if let Some(mid) = &sec.mid {
         let _ = write!(out, "a=mid:{mid}\r\n");
     }
@@ -358,7 +392,13 @@ fn write_rejected(out: &mut String, sec: &RemoteSection) {
     }
 }
 
-fn write_rtp(out: &mut String, ctx: &AnswerContext, sec: &RemoteSection, a: &AnswerSection, i: usize) {
+fn write_rtp(
+    out: &mut String,
+    ctx: &AnswerContext,
+    sec: &RemoteSection,
+    a: &AnswerSection,
+    i: usize,
+) {
     let offered_ext = |id: u16| sec.extmaps.iter().find(|e| e.id == id);
     for e in a.extensions.iter().filter(|e| e.accepted) {
         let dir = offered_ext(e.id)
@@ -394,11 +434,19 @@ fn write_rtp(out: &mut String, ctx: &AnswerContext, sec: &RemoteSection, a: &Ans
         }
     }
     if let Some(t) = track {
-        let has_rtx = a.codecs.kept.iter().any(|c| c.name.eq_ignore_ascii_case("rtx"));
+        let has_rtx = a
+            .codecs
+            .kept
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case("rtx"));
         if has_rtx {
             let _ = write!(out, "a=ssrc-group:FID {} {}\r\n", tr.ssrc, tr.rtx_ssrc);
         }
-        let ssrcs: &[u32] = if has_rtx { &[tr.ssrc, tr.rtx_ssrc] } else { &[tr.ssrc] };
+        let ssrcs: &[u32] = if has_rtx {
+            &[tr.ssrc, tr.rtx_ssrc]
+        } else {
+            &[tr.ssrc]
+        };
         for s in ssrcs {
             let _ = write!(
                 out,

@@ -76,7 +76,13 @@ impl Default for Capabilities {
         video.push(Codec::new("red", 90000, None, "", &[]));
         video.push(Codec::new("ulpfec", 90000, None, "", &[]));
         let mut audio = vec![
-            Codec::new("opus", 48000, Some(2), "minptime=10;useinbandfec=1", &["transport-cc"]),
+            Codec::new(
+                "opus",
+                48000,
+                Some(2),
+                "minptime=10;useinbandfec=1",
+                &["transport-cc"],
+            ),
             Codec::new("red", 48000, Some(2), "", &[]),
             Codec::new("G722", 8000, None, "", &[]),
             Codec::new("PCMU", 8000, None, "", &[]),
@@ -92,7 +98,12 @@ impl Default for Capabilities {
         Capabilities {
             audio,
             video,
-            audio_extensions: s(&[ext::AUDIO_LEVEL, ext::ABS_SEND_TIME, ext::TRANSPORT_CC, ext::MID]),
+            audio_extensions: s(&[
+                ext::AUDIO_LEVEL,
+                ext::ABS_SEND_TIME,
+                ext::TRANSPORT_CC,
+                ext::MID,
+            ]),
             video_extensions: s(&[
                 ext::TOFFSET,
                 ext::ABS_SEND_TIME,
@@ -198,9 +209,24 @@ pub fn h264_profile_level(fmtp: &str) -> Option<H264ProfileLevel> {
     // (profile_idc, mask over profile-iop, value under the mask, profile):
     // a pattern like x1xx0000 has mask 0b0100_1111 and value 0b0100_0000.
     const PATTERNS: &[(u8, u8, u8, H264Profile)] = &[
-        (0x42, 0b0100_1111, 0b0100_0000, H264Profile::ConstrainedBaseline),
-        (0x4d, 0b1000_1111, 0b1000_0000, H264Profile::ConstrainedBaseline),
-        (0x58, 0b1100_1111, 0b1100_0000, H264Profile::ConstrainedBaseline),
+        (
+            0x42,
+            0b0100_1111,
+            0b0100_0000,
+            H264Profile::ConstrainedBaseline,
+        ),
+        (
+            0x4d,
+            0b1000_1111,
+            0b1000_0000,
+            H264Profile::ConstrainedBaseline,
+        ),
+        (
+            0x58,
+            0b1100_1111,
+            0b1100_0000,
+            H264Profile::ConstrainedBaseline,
+        ),
         (0x42, 0b0100_1111, 0b0000_0000, H264Profile::Baseline),
         (0x58, 0b1100_1111, 0b1000_0000, H264Profile::Baseline),
         (0x4d, 0b1010_1111, 0b0000_0000, H264Profile::Main),
@@ -286,11 +312,18 @@ fn answer_fmtp(offered: &OfferedCodec, local: &Codec) -> String {
         "h264" => {
             // RFC 6184 8.2.2: the answer's level is at most the offered one,
             // unless both sides allow level asymmetry.
-            let (Some(o), Some(l)) = (h264_profile_level(&offered.fmtp), h264_profile_level(&local.fmtp)) else {
+            let (Some(o), Some(l)) = (
+                h264_profile_level(&offered.fmtp),
+                h264_profile_level(&local.fmtp),
+            ) else {
                 return offered.fmtp.clone();
             };
             let asym = |f: &str| fmtp_param(f, "level-asymmetry-allowed") == Some("1");
-            let level = if asym(&offered.fmtp) && asym(&local.fmtp) { l.level } else { o.level.min(l.level) };
+            let level = if asym(&offered.fmtp) && asym(&local.fmtp) {
+                l.level
+            } else {
+                o.level.min(l.level)
+            };
             let plid = fmtp_param(&offered.fmtp, "profile-level-id").unwrap_or("42000a");
             let new_plid = format!("{}{:02x}", &plid[..4], level);
             if fmtp_param(&offered.fmtp, "profile-level-id").is_some() {
@@ -385,7 +418,9 @@ pub fn negotiate(
         reasons[i] = why;
     }
     let primary_kept = |kept: &[Option<NegotiatedCodec>], pt: u8| {
-        kept.iter().flatten().any(|k| k.pt == pt && !is_secondary(&k.name))
+        kept.iter()
+            .flatten()
+            .any(|k| k.pt == pt && !is_secondary(&k.name))
     };
     let local_has = |o: &OfferedCodec| local.iter().find(|l| same_codec(o, l, kind));
     // Codecs that depend on a primary codec.
@@ -400,7 +435,11 @@ pub fn negotiate(
         };
         let result = match lname.as_str() {
             "red" if kind == MediaKind::Audio => {
-                let pts: Vec<u8> = o.fmtp.split('/').filter_map(|p| p.trim().parse().ok()).collect();
+                let pts: Vec<u8> = o
+                    .fmtp
+                    .split('/')
+                    .filter_map(|p| p.trim().parse().ok())
+                    .collect();
                 if !pts.is_empty() && pts.iter().all(|pt| primary_kept(&kept, *pt)) {
                     Ok(())
                 } else {
@@ -446,7 +485,9 @@ pub fn negotiate(
             Some(apt) if kept.iter().flatten().any(|k| k.pt == apt) => {
                 kept[i] = Some(keep(o, l, o.fmtp.clone()))
             }
-            Some(apt) => reasons[i] = Some(format!("rtx for payload type {apt}, which was refused")),
+            Some(apt) => {
+                reasons[i] = Some(format!("rtx for payload type {apt}, which was refused"))
+            }
             None => reasons[i] = Some("rtx without apt".into()),
         }
     }
@@ -468,16 +509,37 @@ mod tests {
     use super::*;
 
     fn oc(pt: u8, name: &str, rate: u32, ch: Option<u32>, fmtp: &str) -> OfferedCodec {
-        OfferedCodec { pt, name: name.into(), clock_rate: rate, channels: ch, fmtp: fmtp.into(), rtcp_fb: vec!["nack".into(), "goog-lntf".into()] }
+        OfferedCodec {
+            pt,
+            name: name.into(),
+            clock_rate: rate,
+            channels: ch,
+            fmtp: fmtp.into(),
+            rtcp_fb: vec!["nack".into(), "goog-lntf".into()],
+        }
     }
-    const OPTS: CodecOptions = CodecOptions { voice_activity_detection: true };
+    const OPTS: CodecOptions = CodecOptions {
+        voice_activity_detection: true,
+    };
 
     #[test]
     fn rfc6184_h264_profile_must_match_and_level_is_narrowed() {
         let caps = Capabilities::default();
         let offered = vec![
-            oc(102, "H264", 90000, None, "level-asymmetry-allowed=0;packetization-mode=1;profile-level-id=640c34"),
-            oc(103, "H264", 90000, None, "packetization-mode=1;profile-level-id=42e034"),
+            oc(
+                102,
+                "H264",
+                90000,
+                None,
+                "level-asymmetry-allowed=0;packetization-mode=1;profile-level-id=640c34",
+            ),
+            oc(
+                103,
+                "H264",
+                90000,
+                None,
+                "packetization-mode=1;profile-level-id=42e034",
+            ),
             oc(104, "rtx", 90000, None, "apt=102"),
             oc(105, "rtx", 90000, None, "apt=103"),
         ];
@@ -486,27 +548,59 @@ mod tests {
         // 640c34 is Constrained High, which the defaults do not have.
         assert_eq!(pts, vec![103, 105]);
         // Level narrowed to the local 3.1 (1f) since the offer does not allow asymmetry.
-        assert_eq!(n.kept[0].fmtp, "packetization-mode=1;profile-level-id=42e01f");
-        assert!(n.refused.iter().any(|r| r.pt == 104 && r.reason.contains("102")));
+        assert_eq!(
+            n.kept[0].fmtp,
+            "packetization-mode=1;profile-level-id=42e01f"
+        );
+        assert!(n
+            .refused
+            .iter()
+            .any(|r| r.pt == 104 && r.reason.contains("102")));
         // Unknown feedback is not answered.
         assert_eq!(n.kept[0].rtcp_fb, vec!["nack".to_string()]);
     }
 
     #[test]
     fn rfc6184_packetization_mode_must_be_equal() {
-        let local = vec![Codec::new("H264", 90000, None, "packetization-mode=1;profile-level-id=42e01f", &[])];
+        let local = vec![Codec::new(
+            "H264",
+            90000,
+            None,
+            "packetization-mode=1;profile-level-id=42e01f",
+            &[],
+        )];
         let offered = vec![oc(96, "H264", 90000, None, "profile-level-id=42e01f")];
         let n = negotiate(MediaKind::Video, &offered, &local, OPTS);
         assert!(n.kept.is_empty());
-        assert!(n.refused[0].reason.contains("packetization-mode 0"), "{}", n.refused[0].reason);
+        assert!(
+            n.refused[0].reason.contains("packetization-mode 0"),
+            "{}",
+            n.refused[0].reason
+        );
     }
 
     #[test]
     fn vp9_profile_and_opus_fmtp() {
         let caps = Capabilities::default();
-        let n = negotiate(MediaKind::Video, &[oc(98, "VP9", 90000, None, "profile-id=1")], &caps.video, OPTS);
+        let n = negotiate(
+            MediaKind::Video,
+            &[oc(98, "VP9", 90000, None, "profile-id=1")],
+            &caps.video,
+            OPTS,
+        );
         assert!(n.kept.is_empty());
-        let n = negotiate(MediaKind::Audio, &[oc(109, "opus", 48000, Some(2), "maxplaybackrate=48000;stereo=1;useinbandfec=1")], &caps.audio, OPTS);
+        let n = negotiate(
+            MediaKind::Audio,
+            &[oc(
+                109,
+                "opus",
+                48000,
+                Some(2),
+                "maxplaybackrate=48000;stereo=1;useinbandfec=1",
+            )],
+            &caps.audio,
+            OPTS,
+        );
         assert_eq!(n.kept[0].fmtp, "minptime=10;useinbandfec=1");
     }
 

@@ -21,8 +21,12 @@ impl LocalCandidate {
     /// Takes `candidate:...` with or without the leading `a=`.
     pub fn parse(line: &str, mid: Option<&str>) -> Result<LocalCandidate> {
         let body = line.trim().strip_prefix("a=").unwrap_or(line.trim());
-        let parsed = parse_sdp_line(&format!("a={body}"), 0)
-            .map_err(|e| Error::invalid_argument(format!("candidate \"{}\" does not parse: {e}", printable(body))))?;
+        let parsed = parse_sdp_line(&format!("a={body}"), 0).map_err(|e| {
+            Error::invalid_argument(format!(
+                "candidate \"{}\" does not parse: {e}",
+                printable(body)
+            ))
+        })?;
         match parsed.sdp_type {
             SdpType::Attribute(SdpAttribute::Candidate(c)) => Ok(LocalCandidate {
                 mid: mid.map(str::to_string),

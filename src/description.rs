@@ -67,7 +67,9 @@ impl RemoteSection {
     /// The key transceivers are associated by: the mid, or the index for the
     /// rare offers without a=mid.
     pub fn mid_key(&self) -> String {
-        self.mid.clone().unwrap_or_else(|| format!("#{}", self.index))
+        self.mid
+            .clone()
+            .unwrap_or_else(|| format!("#{}", self.index))
     }
 }
 
@@ -112,7 +114,9 @@ impl RemoteOffer {
                 SdpAttribute::IcePwd(p) => session_pwd = Some((p.clone(), *line)),
                 SdpAttribute::Fingerprint(f) => session_fp.push(f.to_string()),
                 SdpAttribute::Setup(st) => session_setup = Some((st.clone(), *line)),
-                SdpAttribute::Group(g) if matches!(g.semantics, SdpAttributeGroupSemantic::Bundle) => {
+                SdpAttribute::Group(g)
+                    if matches!(g.semantics, SdpAttributeGroupSemantic::Bundle) =>
+                {
                     bundle_groups.push(g.tags.clone());
                     group_lines.push(*line);
                 }
@@ -137,7 +141,10 @@ impl RemoteOffer {
                 .unknown_proto
                 .clone()
                 .unwrap_or_else(|| m.get_proto().to_string());
-            let has_sctpmap = m.get_attributes().iter().any(|a| matches!(a, SdpAttribute::Sctpmap(_)));
+            let has_sctpmap = m
+                .get_attributes()
+                .iter()
+                .any(|a| matches!(a, SdpAttribute::Sctpmap(_)));
             let transport = if extra.unknown_proto.is_some() {
                 Transport::Unsupported
             } else {
@@ -151,9 +158,10 @@ impl RemoteOffer {
                         | SdpProtocolValue::RtpSavpf
                         | SdpProtocolValue::RtpSavp,
                     ) => Transport::Rtp,
-                    (SdpMediaValue::Application, SdpProtocolValue::UdpDtlsSctp | SdpProtocolValue::TcpDtlsSctp) => {
-                        Transport::Sctp
-                    }
+                    (
+                        SdpMediaValue::Application,
+                        SdpProtocolValue::UdpDtlsSctp | SdpProtocolValue::TcpDtlsSctp,
+                    ) => Transport::Sctp,
                     (SdpMediaValue::Application, SdpProtocolValue::DtlsSctp) if has_sctpmap => {
                         Transport::SctpLegacy
                     }
@@ -195,7 +203,10 @@ impl RemoteOffer {
                 match a {
                     SdpAttribute::Mid(mid) => {
                         if !mids.insert(mid.clone()) {
-                            return Err(err_at(*line, format!("duplicate mid '{}'", printable(mid))));
+                            return Err(err_at(
+                                *line,
+                                format!("duplicate mid '{}'", printable(mid)),
+                            ));
                         }
                         sec.mid = Some(mid.clone());
                     }
@@ -222,10 +233,16 @@ impl RemoteOffer {
                     }
                     SdpAttribute::Extmap(e) => {
                         if !extmap_ids.insert(e.id) {
-                            return Err(err_at(*line, format!("extmap id {} is used twice in this m-section", e.id)));
+                            return Err(err_at(
+                                *line,
+                                format!("extmap id {} is used twice in this m-section", e.id),
+                            ));
                         }
                         if e.id == 0 || e.id > 255 {
-                            return Err(err_at(*line, format!("extmap id {} is outside 1-255", e.id)));
+                            return Err(err_at(
+                                *line,
+                                format!("extmap id {} is outside 1-255", e.id),
+                            ));
                         }
                         sec.extmaps.push(Extmap {
                             id: e.id,
@@ -238,22 +255,34 @@ impl RemoteOffer {
                         });
                     }
                     SdpAttribute::SctpPort(p) => sec.sctp_port = Some(*p),
-                    SdpAttribute::Sctpmap(sm) => sec.sctp_port = sec.sctp_port.or(Some(sm.port as u64)),
+                    SdpAttribute::Sctpmap(sm) => {
+                        sec.sctp_port = sec.sctp_port.or(Some(sm.port as u64))
+                    }
                     SdpAttribute::MaxMessageSize(s) => sec.max_message_size = Some(*s),
                     _ => {}
                 }
             }
             sec.rejected = sec.port == 0 && !sec.bundle_only;
-            sec.fingerprints = if sec.fingerprints.is_empty() { session_fp.clone() } else { sec.fingerprints };
+            sec.fingerprints = if sec.fingerprints.is_empty() {
+                session_fp.clone()
+            } else {
+                sec.fingerprints
+            };
             // Only sections we would accept must carry what ICE and DTLS need.
             let usable = sec.transport != Transport::Unsupported && !sec.rejected;
             if usable {
                 let (u, uline) = ufrag.clone().ok_or_else(|| {
-                    err_at(sec.line, "m-section has no a=ice-ufrag (nor at session level)")
+                    err_at(
+                        sec.line,
+                        "m-section has no a=ice-ufrag (nor at session level)",
+                    )
                 })?;
                 ice::check_ufrag(&u).map_err(|e| err_at(uline, e))?;
                 let (p, pline) = pwd.clone().ok_or_else(|| {
-                    err_at(sec.line, "m-section has no a=ice-pwd (nor at session level)")
+                    err_at(
+                        sec.line,
+                        "m-section has no a=ice-pwd (nor at session level)",
+                    )
                 })?;
                 ice::check_pwd(&p).map_err(|e| err_at(pline, e))?;
                 sec.ice_ufrag = Some(u);
@@ -265,17 +294,25 @@ impl RemoteOffer {
                     ));
                 }
                 if let Some((SdpAttributeSetup::Holdconn, line)) = &setup {
-                    return Err(err_at(*line, "a=setup:holdconn is not allowed in an offer (RFC 8842 section 5.1)"));
+                    return Err(err_at(
+                        *line,
+                        "a=setup:holdconn is not allowed in an offer (RFC 8842 section 5.1)",
+                    ));
                 }
             }
             sec.setup = setup.map(|(s, _)| s).unwrap_or(SdpAttributeSetup::Actpass);
-            if let (Transport::Rtp, SdpFormatList::Integers(pts)) = (sec.transport, m.get_formats()) {
+            if let (Transport::Rtp, SdpFormatList::Integers(pts)) = (sec.transport, m.get_formats())
+            {
                 for pt in pts {
                     if *pt > 127 {
-                        return Err(err_at(sec.line, format!("payload type {pt} is outside 0-127")));
+                        return Err(err_at(
+                            sec.line,
+                            format!("payload type {pt} is outside 0-127"),
+                        ));
                     }
                     let pt8 = *pt as u8;
-                    let (name, rate, ch) = match rtpmaps.iter().find(|(r, _)| r.payload_type == pt8) {
+                    let (name, rate, ch) = match rtpmaps.iter().find(|(r, _)| r.payload_type == pt8)
+                    {
                         Some((r, _)) => (r.codec_name.clone(), r.frequency, r.channels),
                         None => match static_codec(*pt) {
                             Some((n, r, c)) => (n.to_string(), r, c),
@@ -300,7 +337,10 @@ impl RemoteOffer {
                 }
                 for (r, line) in &rtpmaps {
                     if r.payload_type > 127 {
-                        return Err(err_at(*line, format!("payload type {} is outside 0-127", r.payload_type)));
+                        return Err(err_at(
+                            *line,
+                            format!("payload type {} is outside 0-127", r.payload_type),
+                        ));
                     }
                 }
             }
@@ -311,16 +351,34 @@ impl RemoteOffer {
         for (group, line) in bundle_groups.iter().zip(&group_lines) {
             for tag in group {
                 if !mids.contains(tag) {
-                    return Err(err_at(*line, format!("BUNDLE group names mid '{}', which no m-section has", printable(tag))));
+                    return Err(err_at(
+                        *line,
+                        format!(
+                            "BUNDLE group names mid '{}', which no m-section has",
+                            printable(tag)
+                        ),
+                    ));
                 }
             }
         }
         for sec in &sections {
-            if sec.bundle_only && !sec.mid.as_ref().is_some_and(|m| bundle_groups.iter().any(|g| g.contains(m))) {
-                return Err(err_at(sec.line, "m-section is bundle-only but in no BUNDLE group"));
+            if sec.bundle_only
+                && !sec
+                    .mid
+                    .as_ref()
+                    .is_some_and(|m| bundle_groups.iter().any(|g| g.contains(m)))
+            {
+                return Err(err_at(
+                    sec.line,
+                    "m-section is bundle-only but in no BUNDLE group",
+                ));
             }
         }
-        if !sections.is_empty() && sections.iter().all(|s| s.transport == Transport::Unsupported) {
+        if !sections.is_empty()
+            && sections
+                .iter()
+                .all(|s| s.transport == Transport::Unsupported)
+        {
             let first = &sections[0];
             return Err(Error::invalid_access(format!(
                 "not a WebRTC offer: no m-section uses DTLS-SRTP (UDP/TLS/RTP/SAVPF) or SCTP over DTLS (line {}: {} {})",

@@ -9,7 +9,9 @@
 use crate::error::{Error, Result};
 use webrtc_sdp::attribute_type::SdpAttribute;
 use webrtc_sdp::error::SdpParserError;
-use webrtc_sdp::media_type::{SdpFormatList, SdpMedia, SdpMediaLine, SdpMediaValue, SdpProtocolValue};
+use webrtc_sdp::media_type::{
+    SdpFormatList, SdpMedia, SdpMediaLine, SdpMediaValue, SdpProtocolValue,
+};
 use webrtc_sdp::{parse_sdp_line, SdpSession, SdpType};
 
 /// A parsed description plus what webrtc-sdp's types do not keep.
@@ -35,6 +37,12 @@ pub struct MediaExtra {
     /// fmtp parameters exactly as written, by payload type (webrtc-sdp reorders
     /// and drops defaults, and corrupts unknown parameters when printing).
     pub fmtp_raw: Vec<(u8, String)>,
+}
+
+impl std::fmt::Debug for Sdp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sdp {{ {} m-sections }}", self.media.len())
+    }
 }
 
 impl MediaExtra {
@@ -128,7 +136,7 @@ pub fn parse(text: &str) -> Result<Sdp> {
         }
         let parsed = match parse_sdp_line(line, line_no) {
             Ok(l) => l.sdp_type,
-            Err(SdpParserError::Unsupported { .. }) => {
+            Err(SdpParserError::Unsupported { .. }) if !line.starts_with("m=") => {
                 // An attribute webrtc-sdp does not know: ignored, as browsers do.
                 log::trace!("line {line_no}: ignored unsupported line");
                 continue;
@@ -269,7 +277,9 @@ mod tests {
 
     #[test]
     fn first_error_is_reported_with_its_1_based_line() {
-        let sdp = format!("{MIN}m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:abc opus/48000\r\na=rtpmap:x\r\n");
+        let sdp = format!(
+            "{MIN}m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:abc opus/48000\r\na=rtpmap:x\r\n"
+        );
         let e = parse(&sdp).unwrap_err();
         assert!(e.message.starts_with("line 6:"), "{}", e.message);
     }
@@ -294,6 +304,9 @@ mod tests {
     fn fmtp_is_kept_raw() {
         let sdp = format!("{MIN}m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 H265/90000\r\na=fmtp:96 level-id=93;profile-id=1;tx-mode=SRST\r\n");
         let p = parse(&sdp).unwrap();
-        assert_eq!(p.media[0].fmtp(96), Some("level-id=93;profile-id=1;tx-mode=SRST"));
+        assert_eq!(
+            p.media[0].fmtp(96),
+            Some("level-id=93;profile-id=1;tx-mode=SRST")
+        );
     }
 }

@@ -161,7 +161,9 @@ impl PeerConnection {
 
     fn check_open(&self, what: &str) -> Result<()> {
         if self.state == SignalingState::Closed {
-            return Err(Error::invalid_state(format!("{what}: the connection is closed")));
+            return Err(Error::invalid_state(format!(
+                "{what}: the connection is closed"
+            )));
         }
         Ok(())
     }
@@ -214,7 +216,10 @@ impl PeerConnection {
 
     fn set_remote_offer(&mut self, text: &str) -> Result<()> {
         // JSEP 5.6: an offer is taken in stable, or replaces a pending one.
-        if !matches!(self.state, SignalingState::Stable | SignalingState::HaveRemoteOffer) {
+        if !matches!(
+            self.state,
+            SignalingState::Stable | SignalingState::HaveRemoteOffer
+        ) {
             return Err(Error::invalid_state(format!(
                 "setRemoteDescription(offer) in state {:?}",
                 self.state
@@ -255,14 +260,19 @@ impl PeerConnection {
                 self.state
             )));
         }
-        let remote = self.pending_remote.as_ref().expect("a pending remote offer");
+        let remote = self
+            .pending_remote
+            .as_ref()
+            .expect("a pending remote offer");
         let offer = &remote.offer;
         let transceivers = offer
             .sections
             .iter()
             .map(|s| {
                 let key = s.mid_key();
-                self.transceivers.iter().find(|t| t.mid.as_deref() == Some(&key))
+                self.transceivers
+                    .iter()
+                    .find(|t| t.mid.as_deref() == Some(&key))
             })
             .collect();
         let ctx = AnswerContext {
@@ -327,7 +337,10 @@ impl PeerConnection {
             text.to_string()
         };
         let local = Local {
-            desc: Description { sdp_type, sdp: sdp_text },
+            desc: Description {
+                sdp_type,
+                sdp: sdp_text,
+            },
             answer: last.answer.clone(),
         };
         let remote = self.pending_remote.clone().expect("a pending remote offer");
@@ -339,7 +352,11 @@ impl PeerConnection {
         // Apply: directions, stopped transceivers, DTLS role.
         for (sec, a) in remote.offer.sections.iter().zip(&local.answer.sections) {
             let key = sec.mid_key();
-            if let Some(t) = self.transceivers.iter_mut().find(|t| t.mid.as_deref() == Some(&key)) {
+            if let Some(t) = self
+                .transceivers
+                .iter_mut()
+                .find(|t| t.mid.as_deref() == Some(&key))
+            {
                 if a.accepted {
                     t.current_direction = Some(a.direction);
                 } else if sec.transport == Transport::Rtp {
@@ -376,7 +393,11 @@ impl PeerConnection {
         }
         let track = Track {
             track_id: track_id.to_string(),
-            stream_id: if stream_id.is_empty() { "-".into() } else { stream_id.to_string() },
+            stream_id: if stream_id.is_empty() {
+                "-".into()
+            } else {
+                stream_id.to_string()
+            },
         };
         let reuse = self
             .transceivers
@@ -447,7 +468,9 @@ fn check_modification(parsed: &Sdp, answer: &Answer) -> Result<()> {
     for (i, (m, orig)) in media.iter().zip(&made.session.media).enumerate() {
         let line = parsed.media[i].line;
         if (m.get_port() == 0) != (orig.get_port() == 0) {
-            return Err(modified(format!("line {line}: m-section {i} changed between accepted and rejected")));
+            return Err(modified(format!(
+                "line {line}: m-section {i} changed between accepted and rejected"
+            )));
         }
         let pick = |m: &webrtc_sdp::media_type::SdpMedia| {
             let mut v: Vec<String> = m

@@ -47,7 +47,10 @@ impl Direction {
     /// RFC 3264 section 6.1: the answer sends only what the offer receives,
     /// and receives only what the offer sends.
     pub fn answer_to(offered: Direction, local: Direction) -> Self {
-        Direction::from_flags(offered.recvs() && local.sends(), offered.sends() && local.recvs())
+        Direction::from_flags(
+            offered.recvs() && local.sends(),
+            offered.sends() && local.recvs(),
+        )
     }
     pub fn as_str(self) -> &'static str {
         match self {

@@ -53,7 +53,10 @@ pub unsafe extern "C" fn rtc_configuration_free(config: *mut rtc_configuration) 
 
 /// Answer as an ICE lite agent (adds a=ice-lite).
 #[no_mangle]
-pub extern "C" fn rtc_configuration_set_ice_lite(config: *mut rtc_configuration, ice_lite: bool) -> rtc_error_code {
+pub extern "C" fn rtc_configuration_set_ice_lite(
+    config: *mut rtc_configuration,
+    ice_lite: bool,
+) -> rtc_error_code {
     with_config(config, |c| {
         c.ice_lite = ice_lite;
         Ok(())
@@ -82,7 +85,9 @@ pub unsafe extern "C" fn rtc_configuration_set_certificate_pem(
 /// Generates one certificate now and uses it for every connection made from
 /// this configuration, as servers do.
 #[no_mangle]
-pub extern "C" fn rtc_configuration_generate_shared_certificate(config: *mut rtc_configuration) -> rtc_error_code {
+pub extern "C" fn rtc_configuration_generate_shared_certificate(
+    config: *mut rtc_configuration,
+) -> rtc_error_code {
     with_config(config, |c| {
         c.certificate = Some(Certificate::generate()?);
         Ok(())
@@ -130,7 +135,10 @@ pub unsafe extern "C" fn rtc_configuration_add_local_candidate(
 /// The largest SDP (in bytes) a connection accepts; larger ones fail with
 /// RTC_ERROR_OPERATION before parsing. Default 2 MiB.
 #[no_mangle]
-pub extern "C" fn rtc_configuration_set_max_sdp_size(config: *mut rtc_configuration, max_bytes: usize) -> rtc_error_code {
+pub extern "C" fn rtc_configuration_set_max_sdp_size(
+    config: *mut rtc_configuration,
+    max_bytes: usize,
+) -> rtc_error_code {
     with_config(config, |c| {
         if max_bytes == 0 {
             return Err(Error::invalid_argument("max_bytes is 0"));

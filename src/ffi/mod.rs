@@ -68,7 +68,10 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str
 }
 
 /// Like `str_arg`, but NULL gives None.
-pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, what: &str) -> Result<Option<&'a str>, Error> {
+pub(crate) unsafe fn opt_str_arg<'a>(
+    p: *const c_char,
+    what: &str,
+) -> Result<Option<&'a str>, Error> {
     if p.is_null() {
         Ok(None)
     } else {
@@ -97,7 +100,11 @@ pub(crate) unsafe fn write_buf(s: &str, buffer: *mut c_char, capacity: usize) ->
 }
 
 /// Calls the failure callback with `e` and returns its code.
-pub(crate) fn fail(e: &Error, on_failure: rtc_error_callback, user_data: *mut std::ffi::c_void) -> rtc_error_code {
+pub(crate) fn fail(
+    e: &Error,
+    on_failure: rtc_error_callback,
+    user_data: *mut std::ffi::c_void,
+) -> rtc_error_code {
     let code = code_of(e.kind);
     log::warn!("{e}");
     if let Some(cb) = on_failure {

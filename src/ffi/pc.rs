@@ -18,7 +18,11 @@ fn sdp_type_from(raw: RawSdpType) -> Result<SdpType, Error> {
         1 => SdpType::Pranswer,
         2 => SdpType::Answer,
         3 => SdpType::Rollback,
-        v => return Err(Error::invalid_argument(format!("{v} is not an rtc_sdp_type"))),
+        v => {
+            return Err(Error::invalid_argument(format!(
+                "{v} is not an rtc_sdp_type"
+            )))
+        }
     })
 }
 
@@ -42,7 +46,9 @@ unsafe fn pc_ref<'a>(pc: *const rtc_pc) -> Result<&'a rtc_pc, Error> {
 ///
 /// # Safety
 /// `d` is NULL or points to an rtc_session_description.
-unsafe fn description_arg<'a>(d: *const rtc_session_description) -> Result<(SdpType, &'a str), Error> {
+unsafe fn description_arg<'a>(
+    d: *const rtc_session_description,
+) -> Result<(SdpType, &'a str), Error> {
     if d.is_null() {
         return Err(Error::invalid_argument("description is NULL"));
     }
@@ -128,13 +134,15 @@ pub unsafe extern "C" fn rtc_pc_signaling_state(pc: *const rtc_pc) -> rtc_signal
     let Some(p) = pc.as_ref() else {
         return RTC_SIGNALING_STATE_CLOSED;
     };
-    guard_or(RTC_SIGNALING_STATE_CLOSED, || match p.inner.lock().signaling_state() {
-        SignalingState::Stable => RTC_SIGNALING_STATE_STABLE,
-        SignalingState::HaveLocalOffer => RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER,
-        SignalingState::HaveRemoteOffer => RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER,
-        SignalingState::HaveLocalPranswer => RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER,
-        SignalingState::HaveRemotePranswer => RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER,
-        SignalingState::Closed => RTC_SIGNALING_STATE_CLOSED,
+    guard_or(RTC_SIGNALING_STATE_CLOSED, || {
+        match p.inner.lock().signaling_state() {
+            SignalingState::Stable => RTC_SIGNALING_STATE_STABLE,
+            SignalingState::HaveLocalOffer => RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER,
+            SignalingState::HaveRemoteOffer => RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER,
+            SignalingState::HaveLocalPranswer => RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER,
+            SignalingState::HaveRemotePranswer => RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER,
+            SignalingState::Closed => RTC_SIGNALING_STATE_CLOSED,
+        }
     })
 }
 
@@ -257,7 +265,11 @@ pub unsafe extern "C" fn rtc_pc_add_track(
         let kind = match kind {
             0 => MediaKind::Audio,
             1 => MediaKind::Video,
-            v => return Err(Error::invalid_argument(format!("{v} is not an rtc_media_kind"))),
+            v => {
+                return Err(Error::invalid_argument(format!(
+                    "{v} is not an rtc_media_kind"
+                )))
+            }
         };
         let track = str_arg(track_id, "track_id")?;
         let stream = opt_str_arg(stream_id, "stream_id")?.unwrap_or("");

@@ -92,10 +92,12 @@ pub struct rtc_answer_options {
 }
 
 /// Called with the created description; valid only during the callback.
-pub type rtc_session_description_callback =
-    Option<unsafe extern "C" fn(description: *const rtc_session_description, user_data: *mut c_void)>;
+pub type rtc_session_description_callback = Option<
+    unsafe extern "C" fn(description: *const rtc_session_description, user_data: *mut c_void),
+>;
 pub type rtc_void_callback = Option<unsafe extern "C" fn(user_data: *mut c_void)>;
-pub type rtc_error_callback = Option<unsafe extern "C" fn(error: *const rtc_error, user_data: *mut c_void)>;
+pub type rtc_error_callback =
+    Option<unsafe extern "C" fn(error: *const rtc_error, user_data: *mut c_void)>;
 
 /// Enum arguments arrive as C ints: reading an out-of-range value into a Rust
 /// enum would be undefined behaviour, so they are taken raw and checked.
