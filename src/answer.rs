@@ -39,6 +39,16 @@ pub struct ExtensionDecision {
     pub reason: Option<String>,
 }
 
+/// The decision for one RID the offerer sends (RFC 8851).
+#[derive(Clone, Debug)]
+pub struct RidDecision {
+    pub id: String,
+    pub accepted: bool,
+    pub reason: Option<String>,
+    /// Payload types the RID is restricted to, among the kept ones.
+    pub formats: Vec<u16>,
+}
+
 /// The decisions for one offered m-section; the answer text is written from these.
 #[derive(Clone, Debug)]
 pub struct AnswerSection {
@@ -48,6 +58,9 @@ pub struct AnswerSection {
     pub direction: Direction,
     pub codecs: CodecNegotiation,
     pub extensions: Vec<ExtensionDecision>,
+    pub rids: Vec<RidDecision>,
+    /// The answer's a=simulcast:recv layers: alternatives of (rid, paused).
+    pub simulcast_recv: Vec<Vec<(String, bool)>>,
     /// Index of the m-section whose transport this one uses (itself if not bundled).
     pub transport: usize,
     pub bundled: bool,
@@ -85,6 +98,8 @@ fn reject(sec: &RemoteSection, reason: String) -> AnswerSection {
         direction: Direction::Inactive,
         codecs: CodecNegotiation::default(),
         extensions: Vec::new(),
+        rids: Vec::new(),
+        simulcast_recv: Vec::new(),
         transport: sec.index,
         bundled: false,
     }
@@ -178,6 +193,8 @@ fn decide_section(
                 direction: Direction::SendRecv,
                 codecs: CodecNegotiation::default(),
                 extensions: Vec::new(),
+                rids: Vec::new(),
+                simulcast_recv: Vec::new(),
                 transport: sec.index,
                 bundled: false,
             }
@@ -222,18 +239,74 @@ fn decide_section(
                     }
                 })
                 .collect();
+            let direction = Direction::answer_to(sec.direction, tr.direction);
+            let (rids, simulcast_recv) = decide_rids(sec, &codecs, direction);
             AnswerSection {
                 mid: sec.mid.clone(),
                 accepted: true,
                 reason: None,
-                direction: Direction::answer_to(sec.direction, tr.direction),
+                direction,
                 codecs,
                 extensions,
+                rids,
+                simulcast_recv,
                 transport: sec.index,
                 bundled: false,
             }
         }
     }
+}
+
+/// RFC 8851 section 4 and RFC 8853 section 5.3: receive the offered RIDs whose
+/// payload types survive, and answer a=simulcast:send with a=simulcast:recv.
+fn decide_rids(
+    sec: &RemoteSection,
+    codecs: &CodecNegotiation,
+    direction: Direction,
+) -> (Vec<RidDecision>, Vec<Vec<(String, bool)>>) {
+    let rids: Vec<RidDecision> = sec
+        .send_rids
+        .iter()
+        .map(|(id, formats)| {
+            let kept: Vec<u16> = formats
+                .iter()
+                .copied()
+                .filter(|pt| codecs.kept.iter().any(|c| u16::from(c.pt) == *pt))
+                .collect();
+            let (accepted, reason) = if !direction.recvs() {
+                (
+                    false,
+                    Some(format!("the answer does not receive ({direction})")),
+                )
+            } else if !formats.is_empty() && kept.is_empty() {
+                (
+                    false,
+                    Some("none of its payload types was kept".to_string()),
+                )
+            } else {
+                (true, None)
+            };
+            RidDecision {
+                id: id.clone(),
+                accepted,
+                reason,
+                formats: kept,
+            }
+        })
+        .collect();
+    let ok = |id: &str| rids.iter().any(|r| r.accepted && r.id == id);
+    let layers = sec
+        .simulcast_send
+        .iter()
+        .map(|alts| {
+            alts.iter()
+                .filter(|(id, _)| ok(id))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .filter(|alts| !alts.is_empty())
+        .collect();
+    (rids, layers)
 }
 
 /// RFC 8843 section 9.1: inside one BUNDLE group an extmap id means one URI.
@@ -413,6 +486,27 @@ fn write_rtp(
     let track = tr.track.as_ref().filter(|_| a.direction.sends());
     if let Some(t) = track {
         let _ = write!(out, "a=msid:{} {}\r\n", t.stream_id, t.track_id);
+    }
+    for r in a.rids.iter().filter(|r| r.accepted) {
+        let _ = write!(out, "a=rid:{} recv", r.id);
+        if !r.formats.is_empty() {
+            let pts: Vec<String> = r.formats.iter().map(|p| p.to_string()).collect();
+            let _ = write!(out, " pt={}", pts.join(","));
+        }
+        out.push_str("\r\n");
+    }
+    if !a.simulcast_recv.is_empty() {
+        let layers: Vec<String> = a
+            .simulcast_recv
+            .iter()
+            .map(|alts| {
+                alts.iter()
+                    .map(|(id, paused)| format!("{}{id}", if *paused { "~" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect();
+        let _ = write!(out, "a=simulcast:recv {}\r\n", layers.join(";"));
     }
     if sec.rtcp_mux {
         out.push_str("a=rtcp-mux\r\n");

@@ -9,6 +9,7 @@ use crate::transceiver::{Direction, MediaKind};
 use std::collections::HashSet;
 use webrtc_sdp::attribute_type::{
     SdpAttribute, SdpAttributeGroupSemantic, SdpAttributePayloadType, SdpAttributeSetup,
+    SdpSingleDirection,
 };
 use webrtc_sdp::media_type::{SdpFormatList, SdpMediaValue, SdpProtocolValue};
 
@@ -61,6 +62,15 @@ pub struct RemoteSection {
     pub max_message_size: Option<u64>,
     /// The offered format list, kept for rejected sections.
     pub formats: String,
+    /// RIDs the offerer sends (RFC 8851), with their payload type restrictions.
+    pub send_rids: Vec<(String, Vec<u16>)>,
+    /// a=simulcast:send alternatives per layer (RFC 8853): (rid, paused).
+    pub simulcast_send: Vec<Vec<(String, bool)>>,
+    /// Remote SSRCs and their groups ("FID", "SIM", ...).
+    pub ssrcs: Vec<u32>,
+    pub ssrc_groups: Vec<(String, Vec<u32>)>,
+    /// a=msid: stream id and track id.
+    pub msids: Vec<(String, Option<String>)>,
 }
 
 impl RemoteSection {
@@ -192,6 +202,11 @@ impl RemoteOffer {
                 sctp_port: None,
                 max_message_size: None,
                 formats: m.get_formats().to_string(),
+                send_rids: Vec::new(),
+                simulcast_send: Vec::new(),
+                ssrcs: Vec::new(),
+                ssrc_groups: Vec::new(),
+                msids: Vec::new(),
             };
             let mut ufrag = session_ufrag.clone();
             let mut pwd = session_pwd.clone();
@@ -199,6 +214,7 @@ impl RemoteOffer {
             let mut rtpmaps = Vec::new();
             let mut fbs: Vec<(SdpAttributePayloadType, String)> = Vec::new();
             let mut extmap_ids = HashSet::new();
+            let mut simulcast_line = None;
             for (a, line) in m.get_attributes().iter().zip(&extra.attr_lines) {
                 match a {
                     SdpAttribute::Mid(mid) => {
@@ -259,7 +275,48 @@ impl RemoteOffer {
                         sec.sctp_port = sec.sctp_port.or(Some(sm.port as u64))
                     }
                     SdpAttribute::MaxMessageSize(s) => sec.max_message_size = Some(*s),
+                    SdpAttribute::Rid(r) if matches!(r.direction, SdpSingleDirection::Send) => {
+                        if sec.send_rids.iter().any(|(id, _)| *id == r.id) {
+                            return Err(err_at(
+                                *line,
+                                format!("rid '{}' is declared twice", printable(&r.id)),
+                            ));
+                        }
+                        sec.send_rids.push((r.id.clone(), r.formats.clone()));
+                    }
+                    SdpAttribute::Simulcast(sim) => {
+                        sec.simulcast_send = sim
+                            .send
+                            .iter()
+                            .map(|v| v.ids.iter().map(|i| (i.id.clone(), i.paused)).collect())
+                            .collect();
+                        simulcast_line = Some(*line);
+                    }
+                    SdpAttribute::Ssrc(ss) => {
+                        if !sec.ssrcs.contains(&ss.id) {
+                            sec.ssrcs.push(ss.id);
+                        }
+                    }
+                    SdpAttribute::SsrcGroup(sem, ssrcs) => sec
+                        .ssrc_groups
+                        .push((sem.to_string(), ssrcs.iter().map(|s| s.id).collect())),
+                    SdpAttribute::Msid(ms) => sec.msids.push((ms.id.clone(), ms.appdata.clone())),
                     _ => {}
+                }
+            }
+            // RFC 8853 section 5.1: every rid in a=simulcast needs its a=rid.
+            if let Some(line) = simulcast_line {
+                for (rid, _) in sec.simulcast_send.iter().flatten() {
+                    if !sec.send_rids.iter().any(|(id, _)| id == rid) {
+                        return Err(err_at(
+                            line,
+                            format!(
+                                "simulcast names rid '{}' with no a=rid:{} send",
+                                printable(rid),
+                                printable(rid)
+                            ),
+                        ));
+                    }
                 }
             }
             sec.rejected = sec.port == 0 && !sec.bundle_only;
