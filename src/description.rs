@@ -292,11 +292,7 @@ impl RemoteOffer {
                             .collect();
                         simulcast_line = Some(*line);
                     }
-                    SdpAttribute::Ssrc(ss) => {
-                        if !sec.ssrcs.contains(&ss.id) {
-                            sec.ssrcs.push(ss.id);
-                        }
-                    }
+                    SdpAttribute::Ssrc(ss) if !sec.ssrcs.contains(&ss.id) => sec.ssrcs.push(ss.id),
                     SdpAttribute::SsrcGroup(sem, ssrcs) => sec
                         .ssrc_groups
                         .push((sem.to_string(), ssrcs.iter().map(|s| s.id).collect())),
