@@ -83,6 +83,8 @@ pub struct AnswerContext<'a> {
     pub config: &'a Configuration,
     pub certificate: &'a Certificate,
     pub ice: &'a IceCredentials,
+    /// Credentials of transports restarted since (JSEP 5.3.1: ICE restart), by mid.
+    pub ice_by_mid: &'a [(String, IceCredentials)],
     pub dtls_role: Option<DtlsRole>,
     pub session_id: u64,
     pub session_version: u64,
@@ -208,12 +210,15 @@ fn decide_section(
                 return reject(sec, "transceiver stopped".into());
             }
             let caps = &ctx.config.capabilities;
+            // setCodecPreferences narrows and orders the local codecs (W3C 5.4).
+            let prefs = tr.codec_preferences.as_deref();
             let codecs = codec::negotiate(
                 kind,
                 &sec.codecs,
-                caps.codecs(kind),
+                prefs.unwrap_or(caps.codecs(kind)),
                 CodecOptions {
                     voice_activity_detection: ctx.options.voice_activity_detection,
+                    local_order: prefs.is_some(),
                 },
             );
             if codecs.kept.is_empty() {
@@ -415,11 +420,19 @@ fn write_answer(
                 let _ = write!(out, "a={}\r\n", SdpAttribute::Candidate(c.clone()));
             }
         }
+        let owner_key = owner.mid_key();
+        let ice = ctx
+            .ice_by_mid
+            .iter()
+            .rev()
+            .find(|(m, _)| *m == owner_key)
+            .map(|(_, c)| c)
+            .unwrap_or(ctx.ice);
         let _ = write!(
             out,
             "a=ice-ufrag:{}\r\na=ice-pwd:{}\r\na=ice-options:trickle\r\na=fingerprint:sha-256 {fingerprint}\r\na=setup:{}\r\n",
-            ctx.ice.ufrag,
-            ctx.ice.pwd,
+            ice.ufrag,
+            ice.pwd,
             if role == DtlsRole::Client { "active" } else { "passive" }
         );
         if let Some(mid) = &sec.mid {
@@ -483,9 +496,15 @@ fn write_rtp(
     }
     let _ = write!(out, "a={}\r\n", a.direction);
     let tr = ctx.transceivers[i].expect("accepted RTP sections have a transceiver");
-    let track = tr.track.as_ref().filter(|_| a.direction.sends());
-    if let Some(t) = track {
-        let _ = write!(out, "a=msid:{} {}\r\n", t.stream_id, t.track_id);
+    // RFC 8830: a=msid names the stream and the sender's track.
+    let msid = match (&tr.track, tr.stream_id()) {
+        _ if !a.direction.sends() => None,
+        (Some(t), _) => Some((t.stream_id.as_str(), t.track_id.as_str())),
+        (None, Some(stream)) => Some((stream, tr.sender_id.as_str())),
+        (None, None) => None,
+    };
+    if let Some((stream, track)) = msid {
+        let _ = write!(out, "a=msid:{stream} {track}\r\n");
     }
     for r in a.rids.iter().filter(|r| r.accepted) {
         let _ = write!(out, "a=rid:{} recv", r.id);
@@ -527,7 +546,7 @@ fn write_rtp(
             let _ = write!(out, "a=fmtp:{} {}\r\n", c.pt, c.fmtp);
         }
     }
-    if let Some(t) = track {
+    if let Some((stream, track)) = msid {
         let has_rtx = a
             .codecs
             .kept
@@ -544,8 +563,8 @@ fn write_rtp(
         for s in ssrcs {
             let _ = write!(
                 out,
-                "a=ssrc:{s} cname:{}\r\na=ssrc:{s} msid:{} {}\r\n",
-                ctx.cname, t.stream_id, t.track_id
+                "a=ssrc:{s} cname:{}\r\na=ssrc:{s} msid:{stream} {track}\r\n",
+                ctx.cname
             );
         }
     }

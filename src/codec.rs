@@ -17,7 +17,13 @@ pub struct Codec {
 }
 
 impl Codec {
-    fn new(name: &str, clock_rate: u32, channels: Option<u32>, fmtp: &str, fb: &[&str]) -> Self {
+    pub fn new(
+        name: &str,
+        clock_rate: u32,
+        channels: Option<u32>,
+        fmtp: &str,
+        fb: &[&str],
+    ) -> Self {
         Codec {
             name: name.to_string(),
             clock_rate,
@@ -354,6 +360,8 @@ fn is_secondary(name: &str) -> bool {
 #[derive(Clone, Copy, Debug)]
 pub struct CodecOptions {
     pub voice_activity_detection: bool,
+    /// List kept codecs in local order (codec preferences) instead of offer order.
+    pub local_order: bool,
 }
 
 /// The outcome of codec negotiation for one m-section.
@@ -501,7 +509,54 @@ pub fn negotiate(
             }),
         }
     }
+    if opts.local_order {
+        out.kept = order_by_local(out.kept, local);
+    }
     out
+}
+
+/// Primary codecs in the order of `local`, each followed by its rtx; then
+/// the other secondary codecs in offer order.
+fn order_by_local(kept: Vec<NegotiatedCodec>, local: &[Codec]) -> Vec<NegotiatedCodec> {
+    let rank = |k: &NegotiatedCodec| {
+        local
+            .iter()
+            .position(|l| {
+                l.name.eq_ignore_ascii_case(&k.name)
+                    && l.clock_rate == k.clock_rate
+                    && fmtp_compatible(&k.name, &k.fmtp, &l.fmtp).is_ok()
+            })
+            .unwrap_or(usize::MAX)
+    };
+    let mut primaries: Vec<&NegotiatedCodec> =
+        kept.iter().filter(|k| !is_secondary(&k.name)).collect();
+    primaries.sort_by_key(|k| rank(k));
+    let is_rtx_of = |r: &NegotiatedCodec, pt: u8| {
+        r.name.eq_ignore_ascii_case("rtx")
+            && fmtp_param(&r.fmtp, "apt").and_then(|a| a.parse().ok()) == Some(pt)
+    };
+    let mut out: Vec<NegotiatedCodec> = Vec::with_capacity(kept.len());
+    for p in primaries {
+        out.push(p.clone());
+        out.extend(kept.iter().filter(|r| is_rtx_of(r, p.pt)).cloned());
+    }
+    let rest: Vec<NegotiatedCodec> = kept
+        .iter()
+        .filter(|k| is_secondary(&k.name) && !out.iter().any(|o| o.pt == k.pt))
+        .cloned()
+        .collect();
+    out.extend(rest);
+    out
+}
+
+/// Whether `c` is one of the codecs in `local` (for setCodecPreferences).
+pub fn is_supported(c: &Codec, local: &[Codec]) -> bool {
+    local.iter().any(|l| {
+        l.name.eq_ignore_ascii_case(&c.name)
+            && l.clock_rate == c.clock_rate
+            && l.channels.unwrap_or(1) == c.channels.unwrap_or(1)
+            && fmtp_compatible(&c.name, &c.fmtp, &l.fmtp).is_ok()
+    })
 }
 
 #[cfg(test)]
@@ -520,6 +575,7 @@ mod tests {
     }
     const OPTS: CodecOptions = CodecOptions {
         voice_activity_detection: true,
+        local_order: false,
     };
 
     #[test]

@@ -71,6 +71,9 @@ pub struct RemoteSection {
     pub ssrc_groups: Vec<(String, Vec<u32>)>,
     /// a=msid: stream id and track id.
     pub msids: Vec<(String, Option<String>)>,
+    /// Remote ICE candidates: inline in the offer, then trickled.
+    pub candidates: Vec<String>,
+    pub end_of_candidates: bool,
 }
 
 impl RemoteSection {
@@ -207,6 +210,8 @@ impl RemoteOffer {
                 ssrcs: Vec::new(),
                 ssrc_groups: Vec::new(),
                 msids: Vec::new(),
+                candidates: Vec::new(),
+                end_of_candidates: false,
             };
             let mut ufrag = session_ufrag.clone();
             let mut pwd = session_pwd.clone();
@@ -296,6 +301,8 @@ impl RemoteOffer {
                     SdpAttribute::SsrcGroup(sem, ssrcs) => sec
                         .ssrc_groups
                         .push((sem.to_string(), ssrcs.iter().map(|s| s.id).collect())),
+                    SdpAttribute::Candidate(c) => sec.candidates.push(format!("candidate:{c}")),
+                    SdpAttribute::EndOfCandidates => sec.end_of_candidates = true,
                     SdpAttribute::Msid(ms) => sec.msids.push((ms.id.clone(), ms.appdata.clone())),
                     _ => {}
                 }

@@ -83,6 +83,28 @@ pub struct PeerConnection {
     last_answer: Option<Local>,
     dtls_role: Option<DtlsRole>,
     rollback: Option<Snapshot>,
+    /// Credentials of transports restarted by an applied offer, by mid.
+    ice_by_mid: Vec<(String, IceCredentials)>,
+    /// Fresh credentials for the transports the pending offer restarts.
+    pending_ice: Vec<(String, IceCredentials)>,
+}
+
+/// addTransceiver's init (W3C RTCRtpTransceiverInit).
+#[derive(Clone, Debug)]
+pub struct TransceiverInit {
+    pub direction: Direction,
+    pub stream_ids: Vec<String>,
+    pub send_rids: Vec<String>,
+}
+
+impl Default for TransceiverInit {
+    fn default() -> Self {
+        TransceiverInit {
+            direction: Direction::SendRecv,
+            stream_ids: Vec::new(),
+            send_rids: Vec::new(),
+        }
+    }
 }
 
 fn new_ssrcs() -> (u32, u32) {
@@ -118,6 +140,8 @@ impl PeerConnection {
             last_answer: None,
             dtls_role: None,
             rollback: None,
+            ice_by_mid: Vec::new(),
+            pending_ice: Vec::new(),
         })
     }
 
@@ -209,6 +233,7 @@ impl PeerConnection {
         let snap = self.rollback.take().expect("set with the remote offer");
         self.transceivers = snap.transceivers;
         self.pending_remote = None;
+        self.pending_ice.clear();
         self.last_answer = None;
         self.state = SignalingState::Stable;
         Ok(())
@@ -235,6 +260,25 @@ impl PeerConnection {
         };
         let mut transceivers = base.clone();
         associate(&mut transceivers, &offer);
+        // JSEP 5.6: changed remote credentials restart ICE on that transport;
+        // the answer gets fresh local ones for it, and only for it.
+        let pending_ice = match &self.current_remote {
+            Some(cur) => offer
+                .sections
+                .iter()
+                .filter(|s| {
+                    cur.offer.sections.iter().any(|c| {
+                        c.mid_key() == s.mid_key()
+                            && c.ice_ufrag.is_some()
+                            && s.ice_ufrag.is_some()
+                            && (c.ice_ufrag != s.ice_ufrag || c.ice_pwd != s.ice_pwd)
+                    })
+                })
+                .map(|s| (s.mid_key(), IceCredentials::random()))
+                .collect(),
+            None => Vec::new(),
+        };
+        self.pending_ice = pending_ice;
         self.rollback = Some(Snapshot { transceivers: base });
         self.transceivers = transceivers;
         self.pending_remote = Some(Remote {
@@ -275,12 +319,19 @@ impl PeerConnection {
                     .find(|t| t.mid.as_deref() == Some(&key))
             })
             .collect();
+        let ice_by_mid: Vec<(String, IceCredentials)> = self
+            .ice_by_mid
+            .iter()
+            .chain(&self.pending_ice)
+            .cloned()
+            .collect();
         let ctx = AnswerContext {
             offer,
             transceivers,
             config: &self.config,
             certificate: &self.certificate,
             ice: &self.ice,
+            ice_by_mid: &ice_by_mid,
             dtls_role: self.dtls_role,
             session_id: self.session_id,
             session_version: self.session_version + 1,
@@ -288,6 +339,7 @@ impl PeerConnection {
             options,
         };
         let answer = answer::create(&ctx);
+        drop(ice_by_mid);
         let text = answer.text.clone();
         self.session_version += 1;
         self.last_answer = Some(Local {
@@ -365,6 +417,13 @@ impl PeerConnection {
                 }
             }
         }
+        // W3C: stopped transceivers whose m-section is now rejected are gone.
+        self.transceivers
+            .retain(|t| !(t.stopped && t.current_direction.is_none()));
+        for (mid, creds) in self.pending_ice.drain(..) {
+            self.ice_by_mid.retain(|(m, _)| *m != mid);
+            self.ice_by_mid.push((mid, creds));
+        }
         self.dtls_role = Some(local.answer.dtls_role);
         self.current_remote = Some(remote);
         self.current_local = Some(local);
@@ -373,6 +432,197 @@ impl PeerConnection {
         self.rollback = None;
         self.state = SignalingState::Stable;
         Ok(())
+    }
+
+    /// W3C addTransceiver. JSEP 5.10: on the answering side only transceivers
+    /// from addTrack are matched to new offered m-sections; one added here
+    /// waits for an offer that names its mid.
+    pub fn add_transceiver(&mut self, kind: MediaKind, init: TransceiverInit) -> Result<usize> {
+        self.check_open("addTransceiver")?;
+        let mut seen = std::collections::HashSet::new();
+        for rid in &init.send_rids {
+            if rid.is_empty()
+                || !rid
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+                || rid.len() > 255
+            {
+                return Err(Error::invalid_argument(format!(
+                    "addTransceiver: rid '{rid}' is not a valid RID (RFC 8851)"
+                )));
+            }
+            if !seen.insert(rid) {
+                return Err(Error::invalid_argument(format!(
+                    "addTransceiver: rid '{rid}' is given twice"
+                )));
+            }
+        }
+        let mut t = Transceiver::new(kind, init.direction, new_ssrcs());
+        t.stream_ids = init.stream_ids;
+        t.send_rids = init.send_rids;
+        self.transceivers.push(t);
+        Ok(self.transceivers.len() - 1)
+    }
+
+    fn transceiver_mut(&mut self, index: usize, what: &str) -> Result<&mut Transceiver> {
+        self.check_open(what)?;
+        let t = self
+            .transceivers
+            .get_mut(index)
+            .ok_or_else(|| Error::invalid_argument(format!("{what}: no transceiver {index}")))?;
+        if t.stopped {
+            return Err(Error::invalid_state(format!(
+                "{what}: transceiver {index} is stopped"
+            )));
+        }
+        Ok(t)
+    }
+
+    /// RTCRtpTransceiver.direction: used by the next answer.
+    pub fn set_direction(&mut self, index: usize, direction: Direction) -> Result<()> {
+        self.transceiver_mut(index, "setDirection")?.direction = direction;
+        Ok(())
+    }
+
+    /// RTCRtpTransceiver.stop(): the next answer rejects its m-section.
+    pub fn stop_transceiver(&mut self, index: usize) -> Result<()> {
+        self.check_open("stop")?;
+        let t = self
+            .transceivers
+            .get_mut(index)
+            .ok_or_else(|| Error::invalid_argument(format!("stop: no transceiver {index}")))?;
+        t.stopped = true;
+        Ok(())
+    }
+
+    /// setCodecPreferences: each codec must be one the connection supports
+    /// (W3C: InvalidModificationError otherwise); an empty list resets.
+    pub fn set_codec_preferences(
+        &mut self,
+        index: usize,
+        codecs: Vec<crate::codec::Codec>,
+    ) -> Result<()> {
+        let kind = self
+            .transceivers
+            .get(index)
+            .map(|t| t.kind)
+            .ok_or_else(|| {
+                Error::invalid_argument(format!("setCodecPreferences: no transceiver {index}"))
+            })?;
+        let caps = self.config.capabilities.codecs(kind).to_vec();
+        if let Some(bad) = codecs
+            .iter()
+            .find(|c| !crate::codec::is_supported(c, &caps))
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidModification,
+                format!(
+                    "setCodecPreferences: {}/{} {} is not a supported {kind} codec",
+                    bad.name, bad.clock_rate, bad.fmtp
+                ),
+            ));
+        }
+        if !codecs.is_empty()
+            && codecs.iter().all(|c| {
+                matches!(
+                    c.name.to_ascii_lowercase().as_str(),
+                    "rtx" | "red" | "ulpfec" | "flexfec-03" | "cn" | "telephone-event"
+                )
+            })
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidModification,
+                "setCodecPreferences: the list has only rtx, red, fec, CN or telephone-event",
+            ));
+        }
+        let t = self.transceiver_mut(index, "setCodecPreferences")?;
+        t.codec_preferences = (!codecs.is_empty()).then_some(codecs);
+        Ok(())
+    }
+
+    /// addIceCandidate (W3C 4.4.1.x): a remote candidate for the m-section
+    /// named by mid (or, without mid, by index); an empty candidate means
+    /// end-of-candidates. Kept in the remote description.
+    pub fn add_ice_candidate(
+        &mut self,
+        candidate: &str,
+        mid: Option<&str>,
+        index: Option<usize>,
+    ) -> Result<()> {
+        self.check_open("addIceCandidate")?;
+        if mid.is_none() && index.is_none() {
+            return Err(Error::invalid_argument(
+                "addIceCandidate: neither mid nor m-line index is given",
+            ));
+        }
+        let remote = match (&mut self.pending_remote, &mut self.current_remote) {
+            (Some(r), _) | (None, Some(r)) => r,
+            (None, None) => {
+                return Err(Error::invalid_state(
+                    "addIceCandidate: there is no remote description",
+                ))
+            }
+        };
+        let sections = &remote.offer.sections;
+        let i = match mid {
+            Some(m) => sections.iter().position(|s| s.mid.as_deref() == Some(m)),
+            None => index.filter(|i| *i < sections.len()),
+        }
+        .ok_or_else(|| {
+            Error::operation(format!(
+                "addIceCandidate: no m-section with {}",
+                match mid {
+                    Some(m) => format!("mid '{}'", sdp::printable(m)),
+                    None => format!("index {}", index.unwrap_or_default()),
+                }
+            ))
+        })?;
+        let body = candidate.trim();
+        let body = body.strip_prefix("a=").unwrap_or(body);
+        let line = if body.is_empty() {
+            "a=end-of-candidates".to_string()
+        } else {
+            let c = crate::config::LocalCandidate::parse(body, None)
+                .map_err(|e| Error::operation(format!("addIceCandidate: {}", e.message)))?
+                .candidate;
+            if let (Some(u), Some(theirs)) = (&c.ufrag, &sections[i].ice_ufrag) {
+                if u != theirs {
+                    return Err(Error::operation(format!(
+                        "addIceCandidate: the candidate's ufrag {u} is not the m-section's ({theirs})"
+                    )));
+                }
+            }
+            format!(
+                "a={}",
+                webrtc_sdp::attribute_type::SdpAttribute::Candidate(c)
+            )
+        };
+        let offer = Arc::make_mut(&mut remote.offer);
+        let sec = &mut offer.sections[i];
+        if body.is_empty() {
+            sec.end_of_candidates = true;
+        } else {
+            sec.candidates.push(line["a=".len()..].to_string());
+        }
+        remote.desc.sdp = insert_in_section(&remote.desc.sdp, i, &line);
+        Ok(())
+    }
+
+    /// A local candidate learnt after creation: later answers carry it.
+    pub fn add_local_candidate(&mut self, candidate: &str, mid: Option<&str>) -> Result<()> {
+        self.check_open("addLocalCandidate")?;
+        let c = crate::config::LocalCandidate::parse(candidate, mid)?;
+        self.config.local_candidates.push(c);
+        Ok(())
+    }
+
+    /// What the current (applied) offer and answer negotiated.
+    pub fn negotiated(&self) -> Option<crate::negotiated::Negotiated> {
+        let (remote, local) = (self.current_remote.as_ref()?, self.current_local.as_ref()?);
+        Some(crate::negotiated::Negotiated::new(
+            &remote.offer,
+            &local.answer,
+        ))
     }
 
     /// W3C addTrack: reuses a transceiver of the kind the offer created that
@@ -498,4 +748,17 @@ fn check_modification(parsed: &Sdp, answer: &Answer) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Appends `line` at the end of m-section `index` of `sdp`.
+fn insert_in_section(sdp: &str, index: usize, line: &str) -> String {
+    let mut starts = sdp
+        .match_indices("\nm=")
+        .map(|(i, _)| i + 1)
+        .chain(sdp.starts_with("m=").then_some(0));
+    let end = starts.nth(index + 1).unwrap_or(sdp.len());
+    let (head, tail) = sdp.split_at(end);
+    let nl = if head.ends_with("\r\n") { "\r\n" } else { "\n" };
+    let sep = if head.ends_with('\n') { "" } else { nl };
+    format!("{head}{sep}{line}{nl}{tail}")
 }

@@ -83,11 +83,19 @@ pub struct Transceiver {
     /// The direction negotiated by the last applied answer.
     pub current_direction: Option<Direction>,
     pub track: Option<Track>,
+    /// The sender's track id in a=msid when no track is attached.
+    pub sender_id: String,
     pub ssrc: u32,
     pub rtx_ssrc: u32,
     pub stopped: bool,
     /// Created by addTrack: may be associated with a new m-line of its kind.
     pub from_add_track: bool,
+    /// Stream ids given to addTransceiver (the track's stream comes first).
+    pub stream_ids: Vec<String>,
+    /// RIDs of the send encodings given to addTransceiver.
+    pub send_rids: Vec<String>,
+    /// setCodecPreferences: the local codecs to use, in this order.
+    pub codec_preferences: Option<Vec<crate::codec::Codec>>,
 }
 
 impl Transceiver {
@@ -98,11 +106,23 @@ impl Transceiver {
             direction,
             current_direction: None,
             track: None,
+            sender_id: crate::ice::IceCredentials::random().pwd,
             ssrc: ssrcs.0,
             rtx_ssrc: ssrcs.1,
             stopped: false,
             from_add_track: false,
+            stream_ids: Vec::new(),
+            send_rids: Vec::new(),
+            codec_preferences: None,
         }
+    }
+
+    /// The stream id a=msid carries: the track's, else the first given one.
+    pub fn stream_id(&self) -> Option<&str> {
+        self.track
+            .as_ref()
+            .map(|t| t.stream_id.as_str())
+            .or(self.stream_ids.first().map(String::as_str))
     }
 
     /// Whether the sender has ever negotiated sending (W3C addTrack step 7).

@@ -1,0 +1,149 @@
+//! What an applied offer/answer negotiated, per m-section, for applications
+//! that route RTP without parsing SDP.
+
+use crate::answer::Answer;
+use crate::codec::fmtp_param;
+use crate::description::{RemoteOffer, Transport};
+use crate::dtls::DtlsRole;
+use crate::transceiver::Direction;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodecParameters {
+    pub payload_type: u8,
+    pub name: String,
+    pub clock_rate: u32,
+    pub channels: Option<u32>,
+    /// How the local side receives it (the answer's fmtp).
+    pub fmtp: String,
+    /// How the remote side receives it, so how to send it (the offer's fmtp).
+    pub remote_fmtp: String,
+    /// rtx: the payload type it repairs (apt); red: the first redundant one.
+    pub associated_payload_type: Option<u8>,
+    pub rtcp_feedback: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NegotiatedSection {
+    pub index: usize,
+    pub mid: Option<String>,
+    pub media: String,
+    pub protocol: String,
+    pub accepted: bool,
+    pub reason: Option<String>,
+    /// The answer's direction: the transceiver's currentDirection.
+    pub direction: Direction,
+    pub codecs: Vec<CodecParameters>,
+    pub extensions: Vec<(u16, String)>,
+    /// Simulcast layers received, each a list of alternative RIDs (rid, paused).
+    pub simulcast_layers: Vec<Vec<(String, bool)>>,
+    pub rids: Vec<String>,
+    pub remote_ssrcs: Vec<u32>,
+    pub remote_ssrc_groups: Vec<(String, Vec<u32>)>,
+    pub remote_msids: Vec<(String, Option<String>)>,
+    /// The m-section whose transport this one uses.
+    pub transport_index: usize,
+    pub bundled: bool,
+    pub remote_ice_ufrag: Option<String>,
+    pub remote_ice_pwd: Option<String>,
+    pub remote_candidates: Vec<String>,
+    pub remote_end_of_candidates: bool,
+    pub remote_fingerprints: Vec<String>,
+    /// The remote SCTP port and max-message-size (data channel m-sections).
+    pub sctp_port: Option<u64>,
+    pub max_message_size: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Negotiated {
+    pub sections: Vec<NegotiatedSection>,
+    pub bundle_groups: Vec<Vec<String>>,
+    pub dtls_role: DtlsRole,
+}
+
+impl Negotiated {
+    pub fn new(offer: &RemoteOffer, answer: &Answer) -> Negotiated {
+        let sections = offer
+            .sections
+            .iter()
+            .zip(&answer.sections)
+            .map(|(o, a)| {
+                let codecs = a
+                    .codecs
+                    .kept
+                    .iter()
+                    .map(|c| {
+                        let assoc = match c.name.to_ascii_lowercase().as_str() {
+                            "rtx" => fmtp_param(&c.fmtp, "apt").and_then(|v| v.parse().ok()),
+                            "red" => c.fmtp.split('/').next().and_then(|v| v.trim().parse().ok()),
+                            _ => None,
+                        };
+                        CodecParameters {
+                            payload_type: c.pt,
+                            name: c.name.clone(),
+                            clock_rate: c.clock_rate,
+                            channels: c.channels,
+                            fmtp: c.fmtp.clone(),
+                            remote_fmtp: o
+                                .codecs
+                                .iter()
+                                .find(|oc| oc.pt == c.pt)
+                                .map(|oc| oc.fmtp.clone())
+                                .unwrap_or_default(),
+                            associated_payload_type: assoc,
+                            rtcp_feedback: c.rtcp_fb.clone(),
+                        }
+                    })
+                    .collect();
+                let accepted_sctp = a.accepted && o.transport != Transport::Rtp;
+                NegotiatedSection {
+                    index: o.index,
+                    mid: o.mid.clone(),
+                    media: o.media.clone(),
+                    protocol: o.proto.clone(),
+                    accepted: a.accepted,
+                    reason: a.reason.clone(),
+                    direction: a.direction,
+                    codecs,
+                    extensions: a
+                        .extensions
+                        .iter()
+                        .filter(|e| e.accepted)
+                        .map(|e| (e.id, e.uri.clone()))
+                        .collect(),
+                    simulcast_layers: a.simulcast_recv.clone(),
+                    rids: a
+                        .rids
+                        .iter()
+                        .filter(|r| r.accepted)
+                        .map(|r| r.id.clone())
+                        .collect(),
+                    remote_ssrcs: o.ssrcs.clone(),
+                    remote_ssrc_groups: o.ssrc_groups.clone(),
+                    remote_msids: o.msids.clone(),
+                    transport_index: a.transport,
+                    bundled: a.bundled,
+                    remote_ice_ufrag: o.ice_ufrag.clone(),
+                    remote_ice_pwd: o.ice_pwd.clone(),
+                    remote_candidates: o.candidates.clone(),
+                    remote_end_of_candidates: o.end_of_candidates,
+                    remote_fingerprints: o.fingerprints.clone(),
+                    sctp_port: if accepted_sctp {
+                        o.sctp_port.or(Some(5000))
+                    } else {
+                        None
+                    },
+                    max_message_size: if accepted_sctp {
+                        o.max_message_size.or(Some(65536))
+                    } else {
+                        None
+                    },
+                }
+            })
+            .collect();
+        Negotiated {
+            sections,
+            bundle_groups: answer.bundle_groups.clone(),
+            dtls_role: answer.dtls_role,
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! Negotiation fidelity (issue 3): transceivers, codec preferences,
+//! renegotiation, ICE restart, remote candidates and what was negotiated.
+
+use rtcpc::codec::Codec;
+use rtcpc::{
+    AnswerOptions, Configuration, Direction, ErrorKind, MediaKind, PeerConnection, SdpType,
+};
+
+const CHROME: &str = include_str!("data/chrome-156-audio-video-data.sdp");
+
+fn attr<'a>(sdp: &'a str, prefix: &str) -> Vec<&'a str> {
+    sdp.lines().filter_map(|l| l.strip_prefix(prefix)).collect()
+}
+
+fn negotiate(pc: &mut PeerConnection, offer: &str) -> String {
+    pc.set_remote_description(SdpType::Offer, offer).unwrap();
+    let a = pc.create_answer(AnswerOptions::default()).unwrap();
+    pc.set_local_description(SdpType::Answer, &a).unwrap();
+    a
+}
+
+/// The video m-section of `sdp` (index 1 in the Chromium offer).
+fn section(sdp: &str, index: usize) -> String {
+    sdp.split("\r\nm=").nth(index + 1).unwrap().to_string()
+}
+
+#[test]
+fn jsep_5_8_renegotiation_keeps_mids_role_and_identity() {
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let a1 = negotiate(&mut pc, CHROME);
+    // The same offer again, now with the video direction changed to recvonly.
+    let offer2 = {
+        let v = section(CHROME, 1);
+        CHROME.replace(&v, &v.replace("a=sendrecv", "a=recvonly"))
+    };
+    let a2 = negotiate(&mut pc, &offer2);
+    let o = |s: &str| {
+        attr(s, "o=")[0]
+            .split(' ')
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(o(&a1)[1], o(&a2)[1]);
+    assert!(o(&a2)[2].parse::<u64>().unwrap() > o(&a1)[2].parse::<u64>().unwrap());
+    assert_eq!(attr(&a1, "a=mid:"), attr(&a2, "a=mid:"));
+    assert_eq!(attr(&a2, "a=setup:"), vec!["active"; 3]);
+    assert_eq!(attr(&a1, "a=fingerprint:"), attr(&a2, "a=fingerprint:"));
+    assert_eq!(attr(&a1, "a=ice-ufrag:"), attr(&a2, "a=ice-ufrag:"));
+    // RFC 3264 6.1: the offer's recvonly video is answered inactive (no local track).
+    assert!(section(&a2, 1).contains("a=inactive"));
+    // An offer with actpass again after we were active keeps us active.
+    assert_eq!(pc.dtls_role(), Some(rtcpc::dtls::DtlsRole::Client));
+}
+
+#[test]
+fn jsep_5_6_ice_restart_gives_fresh_credentials_only_where_restarted() {
+    // No BUNDLE, so each m-section has its own transport.
+    let offer = CHROME.replace("a=group:BUNDLE 0 1 2\r\n", "");
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let a1 = negotiate(&mut pc, &offer);
+    let audio = section(&offer, 0);
+    let ufrag = audio
+        .lines()
+        .find_map(|l| l.strip_prefix("a=ice-ufrag:"))
+        .unwrap()
+        .to_string();
+    let restarted = offer.replace(
+        &audio,
+        &audio
+            .replace(&format!("a=ice-ufrag:{ufrag}"), "a=ice-ufrag:NEWU")
+            .replace("a=ice-pwd:", "a=ice-pwd:X"),
+    );
+    let a2 = negotiate(&mut pc, &restarted);
+    let (u1, u2) = (attr(&a1, "a=ice-ufrag:"), attr(&a2, "a=ice-ufrag:"));
+    assert_ne!(u1[0], u2[0], "the restarted transport has new credentials");
+    assert_eq!(u1[1..], u2[1..], "the others keep theirs");
+    // Stable across a third offer without restart.
+    let a3 = negotiate(&mut pc, &restarted);
+    assert_eq!(attr(&a3, "a=ice-ufrag:"), u2);
+}
+
+#[test]
+fn w3c_stop_rejects_the_m_section_and_a_new_mid_recycles_it() {
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    negotiate(&mut pc, CHROME);
+    let video = pc
+        .transceivers()
+        .iter()
+        .position(|t| t.mid.as_deref() == Some("1"))
+        .unwrap();
+    pc.stop_transceiver(video).unwrap();
+    assert_eq!(
+        pc.set_direction(video, Direction::SendOnly)
+            .unwrap_err()
+            .kind,
+        ErrorKind::InvalidState
+    );
+    let a = negotiate(&mut pc, CHROME);
+    assert!(attr(&a, "m=")[1].starts_with("video 0 "), "{a}");
+    assert_eq!(
+        pc.last_answer().unwrap().sections[1].reason.as_deref(),
+        Some("transceiver stopped")
+    );
+    assert_eq!(attr(&a, "a=group:BUNDLE "), vec!["0 2"]);
+    // The stopped transceiver is gone once the answer is applied.
+    assert_eq!(pc.transceivers().len(), 1);
+    // The offerer recycles the m-line with a new mid: a new transceiver takes it.
+    let recycled = CHROME
+        .replace("a=mid:1\r\n", "a=mid:3\r\n")
+        .replace("BUNDLE 0 1 2", "BUNDLE 0 3 2");
+    let a = negotiate(&mut pc, &recycled);
+    assert!(attr(&a, "m=")[1].starts_with("video 9 "), "{a}");
+    assert_eq!(pc.transceivers().len(), 2);
+}
+
+#[test]
+fn w3c_set_codec_preferences_orders_and_narrows_the_answer() {
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    pc.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let video = pc
+        .transceivers()
+        .iter()
+        .position(|t| t.kind == MediaKind::Video)
+        .unwrap();
+    let h264 = Codec {
+        name: "H264".into(),
+        clock_rate: 90000,
+        channels: None,
+        fmtp: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f".into(),
+        rtcp_fb: vec![],
+    };
+    let rtx = Codec {
+        name: "rtx".into(),
+        clock_rate: 90000,
+        channels: None,
+        fmtp: String::new(),
+        rtcp_fb: vec![],
+    };
+    let vp8 = Codec {
+        name: "VP8".into(),
+        ..rtx.clone()
+    };
+    pc.set_codec_preferences(video, vec![h264.clone(), vp8, rtx.clone()])
+        .unwrap();
+    let a = pc.create_answer(AnswerOptions::default()).unwrap();
+    let m = attr(&a, "m=video")[0].to_string();
+    let pts: Vec<&str> = m.split(' ').skip(3).collect();
+    let names: Vec<String> = pts
+        .iter()
+        .map(|pt| {
+            attr(&a, &format!("a=rtpmap:{pt} "))[0]
+                .split('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(names, ["H264", "rtx", "VP8", "rtx"], "{m}");
+    // A codec the connection does not support is refused.
+    let bogus = Codec {
+        name: "H265".into(),
+        ..h264
+    };
+    assert_eq!(
+        pc.set_codec_preferences(video, vec![bogus])
+            .unwrap_err()
+            .kind,
+        ErrorKind::InvalidModification
+    );
+    assert_eq!(
+        pc.set_codec_preferences(video, vec![rtx]).unwrap_err().kind,
+        ErrorKind::InvalidModification
+    );
+}
+
+#[test]
+fn w3c_add_ice_candidate() {
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let c = "candidate:1 1 udp 2122260223 192.0.2.9 50000 typ host";
+    assert_eq!(
+        pc.add_ice_candidate(c, Some("0"), None).unwrap_err().kind,
+        ErrorKind::InvalidState
+    );
+    negotiate(&mut pc, CHROME);
+    pc.add_ice_candidate(c, Some("0"), None).unwrap();
+    pc.add_ice_candidate(c, None, Some(1)).unwrap();
+    pc.add_ice_candidate("", Some("0"), None).unwrap();
+    assert_eq!(
+        pc.add_ice_candidate(c, Some("9"), None).unwrap_err().kind,
+        ErrorKind::Operation
+    );
+    assert_eq!(
+        pc.add_ice_candidate(c, None, None).unwrap_err().kind,
+        ErrorKind::InvalidArgument
+    );
+    let e = pc
+        .add_ice_candidate("candidate:garbage", Some("0"), None)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Operation);
+    let wrong_ufrag = format!("{c} ufrag nope");
+    assert_eq!(
+        pc.add_ice_candidate(&wrong_ufrag, Some("0"), None)
+            .unwrap_err()
+            .kind,
+        ErrorKind::Operation
+    );
+    let remote = pc.remote_description().unwrap().sdp.clone();
+    let audio = section(&remote, 0);
+    assert!(
+        audio.contains("a=candidate:1 1 UDP 2122260223 192.0.2.9 50000 typ host\r\n"),
+        "{audio}"
+    );
+    assert!(audio.ends_with("\r\na=end-of-candidates"), "{audio}");
+    rtcpc::sdp::parse(&remote).unwrap();
+    let n = pc.negotiated().unwrap();
+    assert!(n.sections[0]
+        .remote_candidates
+        .iter()
+        .any(|c| c.contains("192.0.2.9")));
+    assert!(n.sections[0].remote_end_of_candidates);
+}
+
+#[test]
+fn negotiated_parameters_match_the_answer() {
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let a = negotiate(&mut pc, CHROME);
+    let n = pc.negotiated().unwrap();
+    assert_eq!(n.sections.len(), 3);
+    assert_eq!(n.dtls_role, rtcpc::dtls::DtlsRole::Client);
+    assert_eq!(
+        n.bundle_groups,
+        vec![vec!["0".to_string(), "1".into(), "2".into()]]
+    );
+    for (i, s) in n.sections.iter().enumerate() {
+        let m = section(&a, i);
+        let pts: Vec<u8> = m
+            .lines()
+            .next()
+            .unwrap()
+            .split(' ')
+            .skip(3)
+            .filter_map(|p| p.parse().ok())
+            .collect();
+        let mine: Vec<u8> = s.codecs.iter().map(|c| c.payload_type).collect();
+        assert_eq!(mine, pts, "section {i}");
+        for (id, uri) in &s.extensions {
+            assert!(m.contains(&format!("a=extmap:{id} {uri}")));
+        }
+        assert_eq!(s.transport_index, 0);
+        assert!(s.remote_ice_ufrag.is_some() && !s.remote_fingerprints.is_empty());
+    }
+    let video = &n.sections[1];
+    let rtx = video.codecs.iter().find(|c| c.name == "rtx").unwrap();
+    assert!(video
+        .codecs
+        .iter()
+        .any(|c| Some(c.payload_type) == rtx.associated_payload_type));
+    assert!(!video.remote_ssrcs.is_empty());
+    assert_eq!(n.sections[2].sctp_port, Some(5000));
+    assert_eq!(n.sections[0].direction, Direction::RecvOnly);
+}
+
+#[test]
+fn rfc8853_simulcast_offer_is_received() {
+    let offer = include_str!("data/corpus/offers/gen-libwebrtc-m106__simulcast-rid-sendonly.sdp");
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let a = negotiate(&mut pc, offer);
+    assert_eq!(attr(&a, "a=rid:"), vec!["h recv", "m recv", "l recv"]);
+    assert_eq!(attr(&a, "a=simulcast:"), vec!["recv h;m;l"]);
+    let n = pc.negotiated().unwrap();
+    let v = n.sections.iter().find(|s| s.media == "video").unwrap();
+    assert_eq!(v.simulcast_layers.len(), 3);
+    assert!(v
+        .extensions
+        .iter()
+        .any(|(_, u)| u == rtcpc::codec::ext::RID));
+}
+
+#[test]
+fn rfc8853_simulcast_paused_and_restricted_rids() {
+    let base = include_str!("data/corpus/offers/gen-libwebrtc-m106__simulcast-rid-sendonly.sdp");
+    let offer = base
+        .replace("a=simulcast:send h;m;l", "a=simulcast:send h;~m;l")
+        .replace("a=rid:l send", "a=rid:l send pt=120");
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let a = negotiate(&mut pc, &offer);
+    // l names only a payload type that is not in the offer: refused.
+    assert_eq!(attr(&a, "a=simulcast:"), vec!["recv h;~m"]);
+    assert_eq!(attr(&a, "a=rid:"), vec!["h recv", "m recv"]);
+}
