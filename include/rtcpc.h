@@ -46,6 +46,25 @@ typedef enum rtc_error_code {
   RTC_ERROR_INTERNAL = 8,
 } rtc_error_code;
 
+// A transceiver's direction (W3C RTCRtpTransceiverDirection).
+typedef enum rtc_direction {
+  RTC_DIRECTION_SENDRECV = 0,
+  RTC_DIRECTION_SENDONLY = 1,
+  RTC_DIRECTION_RECVONLY = 2,
+  RTC_DIRECTION_INACTIVE = 3,
+  RTC_DIRECTION_STOPPED = 4,
+  // currentDirection before any answer was applied.
+  RTC_DIRECTION_NONE = 5,
+} rtc_direction;
+
+// The DTLS role the negotiation gave the local side.
+typedef enum rtc_dtls_role {
+  // a=setup:active: the local side starts the DTLS handshake.
+  RTC_DTLS_ROLE_CLIENT = 0,
+  // a=setup:passive.
+  RTC_DTLS_ROLE_SERVER = 1,
+} rtc_dtls_role;
+
 typedef enum rtc_signaling_state {
   RTC_SIGNALING_STATE_STABLE = 0,
   RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER = 1,
@@ -82,8 +101,105 @@ typedef enum rtc_description_slot {
 // Opaque configuration builder.
 typedef struct rtc_configuration rtc_configuration;
 
+// Opaque snapshot from rtc_pc_negotiation; free with rtc_negotiation_free.
+typedef struct rtc_negotiation rtc_negotiation;
+
 // Opaque peer connection. Create with rtc_pc_new, release with rtc_pc_free.
 typedef struct rtc_pc rtc_pc;
+
+// A codec, for capabilities and codec preferences. `fmtp` may be NULL (none);
+// `rtcp_feedback` may be NULL when its count is 0 ("nack", "nack pli", ...).
+typedef struct rtc_codec {
+  const char *name;
+  uint32_t clock_rate;
+  // 0 means unspecified (1 for audio).
+  uint32_t channels;
+  const char *fmtp;
+  const char *const *rtcp_feedback;
+  size_t rtcp_feedback_count;
+} rtc_codec;
+
+// A negotiated codec. Strings live as long as the rtc_negotiation.
+typedef struct rtc_codec_parameters {
+  uint8_t payload_type;
+  const char *name;
+  uint32_t clock_rate;
+  // 0 when the SDP gives none.
+  uint32_t channels;
+  // How the local side receives (the answer's fmtp); "" when none.
+  const char *fmtp;
+  // How the remote side receives, i.e. how to send (the offer's fmtp).
+  const char *remote_fmtp;
+  // rtx: the payload type it repairs (apt); red: the first redundant
+  // payload type; -1 otherwise.
+  int16_t associated_payload_type;
+  const char *const *rtcp_feedback;
+  size_t rtcp_feedback_count;
+} rtc_codec_parameters;
+
+// A negotiated RTP header extension.
+typedef struct rtc_header_extension {
+  uint16_t id;
+  const char *uri;
+} rtc_header_extension;
+
+// One RID received in a simulcast layer.
+typedef struct rtc_simulcast_rid {
+  const char *rid;
+  // The simulcast layer (0-based) it is an alternative of.
+  size_t layer;
+  bool paused;
+} rtc_simulcast_rid;
+
+// A remote ssrc-group (RFC 5576): "FID", "SIM", "FEC-FR", ...
+typedef struct rtc_ssrc_group {
+  const char *semantics;
+  const uint32_t *ssrcs;
+  size_t ssrc_count;
+} rtc_ssrc_group;
+
+// What one offered m-section negotiated. All pointers live as long as the
+// rtc_negotiation they came from; strings that may be absent are NULL.
+typedef struct rtc_negotiated_section {
+  size_t index;
+  const char *mid;
+  // "audio", "video", "application" or the offered media name.
+  const char *media;
+  const char *protocol;
+  bool accepted;
+  // Why it was rejected (NULL when accepted).
+  const char *reason;
+  // The answer's direction: the transceiver's currentDirection.
+  enum rtc_direction direction;
+  const struct rtc_codec_parameters *codecs;
+  size_t codec_count;
+  const struct rtc_header_extension *extensions;
+  size_t extension_count;
+  const struct rtc_simulcast_rid *simulcast_rids;
+  size_t simulcast_rid_count;
+  const uint32_t *remote_ssrcs;
+  size_t remote_ssrc_count;
+  const struct rtc_ssrc_group *remote_ssrc_groups;
+  size_t remote_ssrc_group_count;
+  // The first a=msid: stream id and track id (NULL when absent).
+  const char *remote_msid_stream;
+  const char *remote_msid_track;
+  // The m-section whose transport this one uses (its own index if not bundled).
+  size_t transport_index;
+  bool bundled;
+  const char *remote_ice_ufrag;
+  const char *remote_ice_pwd;
+  // "candidate:..." strings: in the offer, then from rtc_pc_add_ice_candidate.
+  const char *const *remote_candidates;
+  size_t remote_candidate_count;
+  bool remote_end_of_candidates;
+  // "sha-256 AB:CD:..." strings.
+  const char *const *remote_fingerprints;
+  size_t remote_fingerprint_count;
+  // The remote SCTP port and max-message-size; 0 for non data sections.
+  uint16_t sctp_port;
+  uint64_t max_message_size;
+} rtc_negotiated_section;
 
 // A session description. `sdp` is NUL-terminated UTF-8.
 typedef struct rtc_session_description {
@@ -113,6 +229,26 @@ typedef struct rtc_answer_options {
 // Called with the created description; valid only during the callback.
 typedef void (*rtc_session_description_callback)(const struct rtc_session_description *description,
                                                  void *user_data);
+
+// addTransceiver's init. Arrays may be NULL when their count is 0.
+typedef struct rtc_transceiver_init {
+  enum rtc_direction direction;
+  const char *const *stream_ids;
+  size_t stream_id_count;
+  // RIDs of the send encodings (simulcast), in order.
+  const char *const *rids;
+  size_t rid_count;
+} rtc_transceiver_init;
+
+// A transceiver's state, filled by rtc_pc_transceiver_info.
+typedef struct rtc_transceiver_info {
+  enum rtc_media_kind kind;
+  enum rtc_direction direction;
+  // The negotiated direction; RTC_DIRECTION_NONE before an answer was applied.
+  enum rtc_direction current_direction;
+  bool stopped;
+  bool has_track;
+} rtc_transceiver_info;
 
 #ifdef __cplusplus
 extern "C" {
@@ -166,6 +302,58 @@ enum rtc_error_code rtc_configuration_add_local_candidate(struct rtc_configurati
 // RTC_ERROR_OPERATION before parsing. Default 2 MiB.
 enum rtc_error_code rtc_configuration_set_max_sdp_size(struct rtc_configuration *config,
                                                        size_t max_bytes);
+
+// Replaces the codecs the connection supports for `kind`, in preference
+// order (rtx, red, ulpfec, CN and telephone-event included as wanted).
+//
+// # Safety
+// `codecs` is valid for `count` entries.
+enum rtc_error_code rtc_configuration_set_codecs(struct rtc_configuration *config,
+                                                 rtc_media_kind kind,
+                                                 const struct rtc_codec *codecs,
+                                                 size_t count);
+
+// Replaces the RTP header extension URIs the connection supports for `kind`.
+//
+// # Safety
+// `uris` is valid for `count` NUL-terminated strings.
+enum rtc_error_code rtc_configuration_set_header_extensions(struct rtc_configuration *config,
+                                                            rtc_media_kind kind,
+                                                            const char *const *uris,
+                                                            size_t count);
+
+// A snapshot of what the applied offer and answer negotiated (the current
+// descriptions), or NULL before any answer was applied or when pc is NULL.
+// Free it with rtc_negotiation_free; it does not change with the connection.
+//
+// # Safety
+// `pc` is NULL or a live handle.
+struct rtc_negotiation *rtc_pc_negotiation(const struct rtc_pc *pc);
+
+// Frees a snapshot. NULL is ignored.
+//
+// # Safety
+// `n` is NULL or from rtc_pc_negotiation, not used afterwards.
+void rtc_negotiation_free(struct rtc_negotiation *n);
+
+// How many m-sections the offer had (one entry per offered m-section).
+//
+// # Safety
+// `n` is NULL or a live snapshot.
+size_t rtc_negotiation_section_count(const struct rtc_negotiation *n);
+
+// The m-section at `index`, or NULL when out of range.
+//
+// # Safety
+// `n` is NULL or a live snapshot.
+const struct rtc_negotiated_section *rtc_negotiation_section(const struct rtc_negotiation *n,
+                                                             size_t index);
+
+// The local DTLS role.
+//
+// # Safety
+// `n` is a live snapshot (NULL gives CLIENT).
+enum rtc_dtls_role rtc_negotiation_dtls_role(const struct rtc_negotiation *n);
 
 // Creates a peer connection. `config` NULL means defaults; the configuration
 // is copied, so it may be freed right after. Returns NULL only on failure
@@ -285,6 +473,86 @@ enum rtc_error_code rtc_pc_transceiver_kind(const struct rtc_pc *pc,
 // # Safety
 // `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
 size_t rtc_pc_transceiver_mid(const struct rtc_pc *pc, size_t index, char *buffer, size_t capacity);
+
+// addTransceiver. `init` NULL means sendrecv with no streams and no RIDs.
+// `index_out` (may be NULL) receives the new transceiver's index. On the
+// answering side only transceivers from rtc_pc_add_track are matched to new
+// offered m-sections (JSEP 5.10).
+//
+// # Safety
+// `pc` is NULL or a live handle; `init` is NULL or valid; `index_out` is NULL or writable.
+enum rtc_error_code rtc_pc_add_transceiver(struct rtc_pc *pc,
+                                           rtc_media_kind kind,
+                                           const struct rtc_transceiver_init *init,
+                                           size_t *index_out);
+
+// The index of the transceiver with this mid.
+//
+// # Safety
+// `pc` is NULL or a live handle; `mid` is NUL-terminated; `index_out` writable.
+enum rtc_error_code rtc_pc_transceiver_index(const struct rtc_pc *pc,
+                                             const char *mid,
+                                             size_t *index_out);
+
+// Fills `info` for transceiver `index`.
+//
+// # Safety
+// `pc` is NULL or a live handle; `info` is NULL or writable.
+enum rtc_error_code rtc_pc_transceiver_info(const struct rtc_pc *pc,
+                                            size_t index,
+                                            struct rtc_transceiver_info *info);
+
+// RTCRtpTransceiver.direction = direction (SENDRECV..INACTIVE); the next
+// answer uses it. RTC_ERROR_INVALID_STATE for a stopped transceiver.
+//
+// # Safety
+// `pc` is NULL or a live handle.
+enum rtc_error_code rtc_pc_transceiver_set_direction(struct rtc_pc *pc,
+                                                     size_t index,
+                                                     rtc_direction direction);
+
+// RTCRtpTransceiver.stop(): the next answer rejects its m-section; once that
+// answer is applied the transceiver is removed (later indexes shift down).
+//
+// # Safety
+// `pc` is NULL or a live handle.
+enum rtc_error_code rtc_pc_transceiver_stop(struct rtc_pc *pc, size_t index);
+
+// setCodecPreferences: the answer keeps only these codecs, in this order
+// (rtx follows its codec). Each must be a codec of the connection's
+// capabilities, else RTC_ERROR_INVALID_MODIFICATION. count 0 resets.
+//
+// # Safety
+// `pc` is NULL or a live handle; `codecs` is valid for `count` entries.
+enum rtc_error_code rtc_pc_transceiver_set_codec_preferences(struct rtc_pc *pc,
+                                                             size_t index,
+                                                             const struct rtc_codec *codecs,
+                                                             size_t count);
+
+// addIceCandidate: a remote candidate ("candidate:..." with or without
+// "a=") for the m-section with `mid`, or when `mid` is NULL the one at
+// `mline_index` (-1: none given). An empty candidate is end-of-candidates.
+// Errors: RTC_ERROR_INVALID_STATE without a remote description,
+// RTC_ERROR_OPERATION for an unknown m-section or a bad candidate.
+//
+// # Safety
+// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
+enum rtc_error_code rtc_pc_add_ice_candidate(struct rtc_pc *pc,
+                                             const char *candidate,
+                                             const char *mid,
+                                             int32_t mline_index,
+                                             rtc_void_callback on_success,
+                                             rtc_error_callback on_failure,
+                                             void *user_data);
+
+// A local candidate learnt after the connection was made; later answers
+// carry it. `mid` NULL: the first m-section of every transport.
+//
+// # Safety
+// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
+enum rtc_error_code rtc_pc_add_local_candidate(struct rtc_pc *pc,
+                                               const char *candidate,
+                                               const char *mid);
 
 #ifdef __cplusplus
 }  // extern "C"

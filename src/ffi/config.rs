@@ -147,3 +147,55 @@ pub extern "C" fn rtc_configuration_set_max_sdp_size(
         Ok(())
     })
 }
+
+/// Replaces the codecs the connection supports for `kind`, in preference
+/// order (rtx, red, ulpfec, CN and telephone-event included as wanted).
+///
+/// # Safety
+/// `codecs` is valid for `count` entries.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_configuration_set_codecs(
+    config: *mut rtc_configuration,
+    kind: RawMediaKind,
+    codecs: *const rtc_codec,
+    count: usize,
+) -> rtc_error_code {
+    with_config(config, |c| {
+        let kind = super::transceiver::kind_from(kind)?;
+        let list = super::transceiver::codecs_arg(codecs, count)?;
+        match kind {
+            crate::transceiver::MediaKind::Audio => c.capabilities.audio = list,
+            crate::transceiver::MediaKind::Video => c.capabilities.video = list,
+        }
+        Ok(())
+    })
+}
+
+/// Replaces the RTP header extension URIs the connection supports for `kind`.
+///
+/// # Safety
+/// `uris` is valid for `count` NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_configuration_set_header_extensions(
+    config: *mut rtc_configuration,
+    kind: RawMediaKind,
+    uris: *const *const c_char,
+    count: usize,
+) -> rtc_error_code {
+    with_config(config, |c| {
+        let kind = super::transceiver::kind_from(kind)?;
+        if count > 0 && uris.is_null() {
+            return Err(Error::invalid_argument(
+                "uris is NULL with a non-zero count",
+            ));
+        }
+        let list = (0..count)
+            .map(|i| str_arg(*uris.add(i), "uri").map(str::to_string))
+            .collect::<Result<Vec<_>, _>>()?;
+        match kind {
+            crate::transceiver::MediaKind::Audio => c.capabilities.audio_extensions = list,
+            crate::transceiver::MediaKind::Video => c.capabilities.video_extensions = list,
+        }
+        Ok(())
+    })
+}

@@ -4,11 +4,15 @@
 #![allow(non_camel_case_types)]
 
 mod config;
+mod negotiation;
 mod pc;
+mod transceiver;
 mod types;
 
 pub use config::*;
+pub use negotiation::*;
 pub use pc::*;
+pub use transceiver::*;
 pub use types::*;
 
 use crate::error::{Error, ErrorKind};

@@ -9,7 +9,7 @@ use std::ffi::c_void;
 
 /// Opaque peer connection. Create with rtc_pc_new, release with rtc_pc_free.
 pub struct rtc_pc {
-    inner: Mutex<PeerConnection>,
+    pub(crate) inner: Mutex<PeerConnection>,
 }
 
 fn sdp_type_from(raw: RawSdpType) -> Result<SdpType, Error> {
@@ -37,7 +37,7 @@ fn sdp_type_to(t: SdpType) -> rtc_sdp_type {
 
 /// # Safety
 /// `pc` is NULL or a live handle.
-unsafe fn pc_ref<'a>(pc: *const rtc_pc) -> Result<&'a rtc_pc, Error> {
+pub(crate) unsafe fn pc_ref<'a>(pc: *const rtc_pc) -> Result<&'a rtc_pc, Error> {
     pc.as_ref()
         .ok_or_else(|| Error::invalid_argument("pc is NULL"))
 }
@@ -62,7 +62,7 @@ unsafe fn description_arg<'a>(
     Ok((t, sdp))
 }
 
-fn finish_void(
+pub(crate) fn finish_void(
     r: Result<(), Error>,
     on_success: rtc_void_callback,
     on_failure: rtc_error_callback,

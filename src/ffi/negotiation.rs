@@ -1,0 +1,222 @@
+//! rtc_negotiation: an immutable snapshot of what was negotiated, owned by
+//! the caller, whose C structs point into memory the snapshot owns.
+
+use super::transceiver::direction_to;
+use super::*;
+use crate::dtls::DtlsRole;
+use crate::negotiated::Negotiated;
+use std::ffi::CString;
+
+/// Opaque snapshot from rtc_pc_negotiation; free with rtc_negotiation_free.
+pub struct rtc_negotiation {
+    sections: Vec<rtc_negotiated_section>,
+    dtls_role: rtc_dtls_role,
+    // Owned storage the structs above point into. Heap buffers do not move
+    // when these Vecs grow, so the pointers stay valid until the free.
+    strings: Vec<CString>,
+    ptr_arrays: Vec<Box<[*const c_char]>>,
+    codecs: Vec<Box<[rtc_codec_parameters]>>,
+    extensions: Vec<Box<[rtc_header_extension]>>,
+    rids: Vec<Box<[rtc_simulcast_rid]>>,
+    ssrcs: Vec<Box<[u32]>>,
+    groups: Vec<Box<[rtc_ssrc_group]>>,
+}
+
+impl rtc_negotiation {
+    fn s(&mut self, v: &str) -> *const c_char {
+        let c = c_string(v);
+        let p = c.as_ptr();
+        self.strings.push(c);
+        p
+    }
+    fn opt(&mut self, v: Option<&str>) -> *const c_char {
+        v.map_or(std::ptr::null(), |v| self.s(v))
+    }
+    fn list(&mut self, v: &[String]) -> (*const *const c_char, usize) {
+        let ptrs: Box<[*const c_char]> = v.iter().map(|x| self.s(x)).collect();
+        let p = ptrs.as_ptr();
+        self.ptr_arrays.push(ptrs);
+        (p, v.len())
+    }
+    fn u32s(&mut self, v: &[u32]) -> (*const u32, usize) {
+        let b: Box<[u32]> = v.into();
+        let p = b.as_ptr();
+        self.ssrcs.push(b);
+        (p, v.len())
+    }
+
+    fn build(n: &Negotiated) -> Box<rtc_negotiation> {
+        let mut o = Box::new(rtc_negotiation {
+            sections: Vec::with_capacity(n.sections.len()),
+            dtls_role: match n.dtls_role {
+                DtlsRole::Client => rtc_dtls_role::RTC_DTLS_ROLE_CLIENT,
+                DtlsRole::Server => rtc_dtls_role::RTC_DTLS_ROLE_SERVER,
+            },
+            strings: Vec::new(),
+            ptr_arrays: Vec::new(),
+            codecs: Vec::new(),
+            extensions: Vec::new(),
+            rids: Vec::new(),
+            ssrcs: Vec::new(),
+            groups: Vec::new(),
+        });
+        for s in &n.sections {
+            let codecs: Box<[rtc_codec_parameters]> = s
+                .codecs
+                .iter()
+                .map(|c| {
+                    let (fb, fb_n) = o.list(&c.rtcp_feedback);
+                    rtc_codec_parameters {
+                        payload_type: c.payload_type,
+                        name: o.s(&c.name),
+                        clock_rate: c.clock_rate,
+                        channels: c.channels.unwrap_or(0),
+                        fmtp: o.s(&c.fmtp),
+                        remote_fmtp: o.s(&c.remote_fmtp),
+                        associated_payload_type: c.associated_payload_type.map_or(-1, i16::from),
+                        rtcp_feedback: fb,
+                        rtcp_feedback_count: fb_n,
+                    }
+                })
+                .collect();
+            let exts: Box<[rtc_header_extension]> = s
+                .extensions
+                .iter()
+                .map(|(id, uri)| rtc_header_extension {
+                    id: *id,
+                    uri: o.s(uri),
+                })
+                .collect();
+            let rids: Box<[rtc_simulcast_rid]> = s
+                .simulcast_layers
+                .iter()
+                .enumerate()
+                .flat_map(|(layer, alts)| {
+                    alts.iter().map(move |(rid, paused)| (layer, rid, *paused))
+                })
+                .map(|(layer, rid, paused)| rtc_simulcast_rid {
+                    rid: o.s(rid),
+                    layer,
+                    paused,
+                })
+                .collect();
+            let groups: Box<[rtc_ssrc_group]> = s
+                .remote_ssrc_groups
+                .iter()
+                .map(|(sem, ssrcs)| {
+                    let (p, n) = o.u32s(ssrcs);
+                    rtc_ssrc_group {
+                        semantics: o.s(sem),
+                        ssrcs: p,
+                        ssrc_count: n,
+                    }
+                })
+                .collect();
+            let (ssrcs, ssrc_n) = o.u32s(&s.remote_ssrcs);
+            let (cands, cand_n) = o.list(&s.remote_candidates);
+            let (fps, fp_n) = o.list(&s.remote_fingerprints);
+            let msid = s.remote_msids.first();
+            let section = rtc_negotiated_section {
+                index: s.index,
+                mid: o.opt(s.mid.as_deref()),
+                media: o.s(&s.media),
+                protocol: o.s(&s.protocol),
+                accepted: s.accepted,
+                reason: o.opt(s.reason.as_deref()),
+                direction: direction_to(s.direction),
+                codecs: codecs.as_ptr(),
+                codec_count: codecs.len(),
+                extensions: exts.as_ptr(),
+                extension_count: exts.len(),
+                simulcast_rids: rids.as_ptr(),
+                simulcast_rid_count: rids.len(),
+                remote_ssrcs: ssrcs,
+                remote_ssrc_count: ssrc_n,
+                remote_ssrc_groups: groups.as_ptr(),
+                remote_ssrc_group_count: groups.len(),
+                remote_msid_stream: o.opt(msid.map(|m| m.0.as_str())),
+                remote_msid_track: o.opt(msid.and_then(|m| m.1.as_deref())),
+                transport_index: s.transport_index,
+                bundled: s.bundled,
+                remote_ice_ufrag: o.opt(s.remote_ice_ufrag.as_deref()),
+                remote_ice_pwd: o.opt(s.remote_ice_pwd.as_deref()),
+                remote_candidates: cands,
+                remote_candidate_count: cand_n,
+                remote_end_of_candidates: s.remote_end_of_candidates,
+                remote_fingerprints: fps,
+                remote_fingerprint_count: fp_n,
+                sctp_port: s.sctp_port.map_or(0, |p| p.min(65535) as u16),
+                max_message_size: s.max_message_size.unwrap_or(0),
+            };
+            o.codecs.push(codecs);
+            o.extensions.push(exts);
+            o.rids.push(rids);
+            o.groups.push(groups);
+            o.sections.push(section);
+        }
+        o
+    }
+}
+
+/// A snapshot of what the applied offer and answer negotiated (the current
+/// descriptions), or NULL before any answer was applied or when pc is NULL.
+/// Free it with rtc_negotiation_free; it does not change with the connection.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_negotiation(pc: *const rtc_pc) -> *mut rtc_negotiation {
+    let Some(p) = pc.as_ref() else {
+        return std::ptr::null_mut();
+    };
+    guard_or(std::ptr::null_mut(), || {
+        let n = p.inner.lock().negotiated();
+        n.map_or(std::ptr::null_mut(), |n| {
+            Box::into_raw(rtc_negotiation::build(&n))
+        })
+    })
+}
+
+/// Frees a snapshot. NULL is ignored.
+///
+/// # Safety
+/// `n` is NULL or from rtc_pc_negotiation, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_negotiation_free(n: *mut rtc_negotiation) {
+    if !n.is_null() {
+        guard_or((), || drop(Box::from_raw(n)));
+    }
+}
+
+/// How many m-sections the offer had (one entry per offered m-section).
+///
+/// # Safety
+/// `n` is NULL or a live snapshot.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_negotiation_section_count(n: *const rtc_negotiation) -> usize {
+    n.as_ref().map_or(0, |n| n.sections.len())
+}
+
+/// The m-section at `index`, or NULL when out of range.
+///
+/// # Safety
+/// `n` is NULL or a live snapshot.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_negotiation_section(
+    n: *const rtc_negotiation,
+    index: usize,
+) -> *const rtc_negotiated_section {
+    n.as_ref()
+        .and_then(|n| n.sections.get(index))
+        .map_or(std::ptr::null(), |s| s as *const _)
+}
+
+/// The local DTLS role.
+///
+/// # Safety
+/// `n` is a live snapshot (NULL gives CLIENT).
+#[no_mangle]
+pub unsafe extern "C" fn rtc_negotiation_dtls_role(n: *const rtc_negotiation) -> rtc_dtls_role {
+    n.as_ref()
+        .map_or(rtc_dtls_role::RTC_DTLS_ROLE_CLIENT, |n| n.dtls_role)
+}

@@ -1,0 +1,296 @@
+//! Transceivers, codec capabilities and ICE candidates from C.
+
+use super::*;
+use crate::codec::Codec;
+use crate::signaling::TransceiverInit;
+use crate::transceiver::{Direction, MediaKind};
+use std::ffi::c_void;
+
+pub(crate) fn kind_from(raw: RawMediaKind) -> Result<MediaKind, Error> {
+    match raw {
+        0 => Ok(MediaKind::Audio),
+        1 => Ok(MediaKind::Video),
+        v => Err(Error::invalid_argument(format!(
+            "{v} is not an rtc_media_kind"
+        ))),
+    }
+}
+
+fn direction_from(raw: RawDirection) -> Result<Direction, Error> {
+    Ok(match raw {
+        0 => Direction::SendRecv,
+        1 => Direction::SendOnly,
+        2 => Direction::RecvOnly,
+        3 => Direction::Inactive,
+        v => {
+            return Err(Error::invalid_argument(format!(
+                "{v} is not a settable rtc_direction"
+            )))
+        }
+    })
+}
+
+pub(crate) fn direction_to(d: Direction) -> rtc_direction {
+    match d {
+        Direction::SendRecv => rtc_direction::RTC_DIRECTION_SENDRECV,
+        Direction::SendOnly => rtc_direction::RTC_DIRECTION_SENDONLY,
+        Direction::RecvOnly => rtc_direction::RTC_DIRECTION_RECVONLY,
+        Direction::Inactive => rtc_direction::RTC_DIRECTION_INACTIVE,
+    }
+}
+
+/// Reads `count` strings from a C array.
+unsafe fn str_array(
+    p: *const *const c_char,
+    count: usize,
+    what: &str,
+) -> Result<Vec<String>, Error> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if p.is_null() {
+        return Err(Error::invalid_argument(format!(
+            "{what} is NULL with a count of {count}"
+        )));
+    }
+    (0..count)
+        .map(|i| str_arg(*p.add(i), &format!("{what}[{i}]")).map(str::to_string))
+        .collect()
+}
+
+/// Reads a C array of rtc_codec.
+pub(crate) unsafe fn codecs_arg(p: *const rtc_codec, count: usize) -> Result<Vec<Codec>, Error> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if p.is_null() {
+        return Err(Error::invalid_argument(format!(
+            "codecs is NULL with a count of {count}"
+        )));
+    }
+    (0..count)
+        .map(|i| {
+            let c = &*p.add(i);
+            Ok(Codec {
+                name: str_arg(c.name, &format!("codecs[{i}].name"))?.to_string(),
+                clock_rate: c.clock_rate,
+                channels: (c.channels != 0).then_some(c.channels),
+                fmtp: opt_str_arg(c.fmtp, "fmtp")?.unwrap_or("").to_string(),
+                rtcp_fb: str_array(c.rtcp_feedback, c.rtcp_feedback_count, "rtcp_feedback")?,
+            })
+        })
+        .collect()
+}
+
+fn code(r: Result<(), Error>) -> rtc_error_code {
+    match r {
+        Ok(()) => rtc_error_code::RTC_OK,
+        Err(e) => {
+            log::warn!("{e}");
+            code_of(e.kind)
+        }
+    }
+}
+
+/// addTransceiver. `init` NULL means sendrecv with no streams and no RIDs.
+/// `index_out` (may be NULL) receives the new transceiver's index. On the
+/// answering side only transceivers from rtc_pc_add_track are matched to new
+/// offered m-sections (JSEP 5.10).
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `init` is NULL or valid; `index_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_add_transceiver(
+    pc: *mut rtc_pc,
+    kind: RawMediaKind,
+    init: *const rtc_transceiver_init,
+    index_out: *mut usize,
+) -> rtc_error_code {
+    code(guard(|| {
+        let p = pc_ref(pc)?;
+        let kind = kind_from(kind)?;
+        let init = match init.as_ref() {
+            None => TransceiverInit::default(),
+            Some(i) => TransceiverInit {
+                direction: direction_from(
+                    std::ptr::addr_of!(i.direction)
+                        .cast::<RawDirection>()
+                        .read(),
+                )?,
+                stream_ids: str_array(i.stream_ids, i.stream_id_count, "stream_ids")?,
+                send_rids: str_array(i.rids, i.rid_count, "rids")?,
+            },
+        };
+        let index = p.inner.lock().add_transceiver(kind, init)?;
+        if let Some(out) = index_out.as_mut() {
+            *out = index;
+        }
+        Ok(())
+    }))
+}
+
+/// The index of the transceiver with this mid.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `mid` is NUL-terminated; `index_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_transceiver_index(
+    pc: *const rtc_pc,
+    mid: *const c_char,
+    index_out: *mut usize,
+) -> rtc_error_code {
+    code(guard(|| {
+        let p = pc_ref(pc)?;
+        let mid = str_arg(mid, "mid")?;
+        let out = index_out
+            .as_mut()
+            .ok_or_else(|| Error::invalid_argument("index_out is NULL"))?;
+        let g = p.inner.lock();
+        *out = g
+            .transceivers()
+            .iter()
+            .position(|t| t.mid.as_deref() == Some(mid))
+            .ok_or_else(|| Error::invalid_argument(format!("no transceiver has mid '{mid}'")))?;
+        Ok(())
+    }))
+}
+
+/// Fills `info` for transceiver `index`.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `info` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_transceiver_info(
+    pc: *const rtc_pc,
+    index: usize,
+    info: *mut rtc_transceiver_info,
+) -> rtc_error_code {
+    code(guard(|| {
+        let p = pc_ref(pc)?;
+        let out = info
+            .as_mut()
+            .ok_or_else(|| Error::invalid_argument("info is NULL"))?;
+        let g = p.inner.lock();
+        let t = g
+            .transceivers()
+            .get(index)
+            .ok_or_else(|| Error::invalid_argument(format!("no transceiver {index}")))?;
+        *out = rtc_transceiver_info {
+            kind: match t.kind {
+                MediaKind::Audio => rtc_media_kind::RTC_MEDIA_KIND_AUDIO,
+                MediaKind::Video => rtc_media_kind::RTC_MEDIA_KIND_VIDEO,
+            },
+            direction: if t.stopped {
+                rtc_direction::RTC_DIRECTION_STOPPED
+            } else {
+                direction_to(t.direction)
+            },
+            current_direction: match t.current_direction {
+                _ if t.stopped && t.current_direction.is_none() => {
+                    rtc_direction::RTC_DIRECTION_STOPPED
+                }
+                Some(d) => direction_to(d),
+                None => rtc_direction::RTC_DIRECTION_NONE,
+            },
+            stopped: t.stopped,
+            has_track: t.track.is_some(),
+        };
+        Ok(())
+    }))
+}
+
+/// RTCRtpTransceiver.direction = direction (SENDRECV..INACTIVE); the next
+/// answer uses it. RTC_ERROR_INVALID_STATE for a stopped transceiver.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_transceiver_set_direction(
+    pc: *mut rtc_pc,
+    index: usize,
+    direction: RawDirection,
+) -> rtc_error_code {
+    code(guard(|| {
+        let p = pc_ref(pc)?;
+        let d = direction_from(direction)?;
+        p.inner.lock().set_direction(index, d)
+    }))
+}
+
+/// RTCRtpTransceiver.stop(): the next answer rejects its m-section; once that
+/// answer is applied the transceiver is removed (later indexes shift down).
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_transceiver_stop(pc: *mut rtc_pc, index: usize) -> rtc_error_code {
+    code(guard(|| pc_ref(pc)?.inner.lock().stop_transceiver(index)))
+}
+
+/// setCodecPreferences: the answer keeps only these codecs, in this order
+/// (rtx follows its codec). Each must be a codec of the connection's
+/// capabilities, else RTC_ERROR_INVALID_MODIFICATION. count 0 resets.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `codecs` is valid for `count` entries.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_transceiver_set_codec_preferences(
+    pc: *mut rtc_pc,
+    index: usize,
+    codecs: *const rtc_codec,
+    count: usize,
+) -> rtc_error_code {
+    code(guard(|| {
+        let p = pc_ref(pc)?;
+        let codecs = codecs_arg(codecs, count)?;
+        p.inner.lock().set_codec_preferences(index, codecs)
+    }))
+}
+
+/// addIceCandidate: a remote candidate ("candidate:..." with or without
+/// "a=") for the m-section with `mid`, or when `mid` is NULL the one at
+/// `mline_index` (-1: none given). An empty candidate is end-of-candidates.
+/// Errors: RTC_ERROR_INVALID_STATE without a remote description,
+/// RTC_ERROR_OPERATION for an unknown m-section or a bad candidate.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_add_ice_candidate(
+    pc: *mut rtc_pc,
+    candidate: *const c_char,
+    mid: *const c_char,
+    mline_index: i32,
+    on_success: rtc_void_callback,
+    on_failure: rtc_error_callback,
+    user_data: *mut c_void,
+) -> rtc_error_code {
+    let r = guard(|| {
+        let p = pc_ref(pc)?;
+        let c = str_arg(candidate, "candidate")?;
+        let mid = opt_str_arg(mid, "mid")?;
+        let index = usize::try_from(mline_index).ok();
+        let r = p.inner.lock().add_ice_candidate(c, mid, index);
+        r
+    });
+    finish_void(r, on_success, on_failure, user_data)
+}
+
+/// A local candidate learnt after the connection was made; later answers
+/// carry it. `mid` NULL: the first m-section of every transport.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_add_local_candidate(
+    pc: *mut rtc_pc,
+    candidate: *const c_char,
+    mid: *const c_char,
+) -> rtc_error_code {
+    code(guard(|| {
+        let p = pc_ref(pc)?;
+        let c = str_arg(candidate, "candidate")?;
+        let mid = opt_str_arg(mid, "mid")?;
+        p.inner.lock().add_local_candidate(c, mid)
+    }))
+}
