@@ -10,7 +10,7 @@ use crate::ice::IceCredentials;
 use crate::transceiver::{Direction, MediaKind, Transceiver};
 use std::fmt::Write;
 use webrtc_sdp::address::Address;
-use webrtc_sdp::attribute_type::{SdpAttribute, SdpAttributeSetup};
+use webrtc_sdp::attribute_type::SdpAttributeSetup;
 
 /// The local SCTP port and the largest message we take (RFC 8841).
 pub const SCTP_PORT: u16 = 5000;
@@ -416,8 +416,13 @@ fn write_answer(
         }
         let _ = write!(out, "c={conn}\r\n");
         if a.transport == i {
-            for c in candidates_for(ctx, owner) {
-                let _ = write!(out, "a={}\r\n", SdpAttribute::Candidate(c.clone()));
+            for c in ctx
+                .config
+                .local_candidates
+                .iter()
+                .filter(|c| c.mid.is_none() || c.mid == owner.mid)
+            {
+                let _ = write!(out, "a={}\r\n", c.text);
             }
         }
         let owner_key = owner.mid_key();
@@ -535,7 +540,8 @@ fn write_rtp(
     }
     for c in &a.codecs.kept {
         let ch = match (tr.kind, c.channels) {
-            (MediaKind::Audio, Some(ch)) if ch > 1 => format!("/{ch}"),
+            // Mirror the offer: Firefox writes G722/8000/1 and expects it back.
+            (MediaKind::Audio, Some(ch)) => format!("/{ch}"),
             _ => String::new(),
         };
         let _ = write!(out, "a=rtpmap:{} {}/{}{ch}\r\n", c.pt, c.name, c.clock_rate);

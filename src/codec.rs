@@ -90,9 +90,9 @@ impl Default for Capabilities {
                 &["transport-cc"],
             ),
             Codec::new("red", 48000, Some(2), "", &[]),
-            Codec::new("G722", 8000, None, "", &[]),
-            Codec::new("PCMU", 8000, None, "", &[]),
-            Codec::new("PCMA", 8000, None, "", &[]),
+            Codec::new("G722", 8000, None, "", &["transport-cc"]),
+            Codec::new("PCMU", 8000, None, "", &["transport-cc"]),
+            Codec::new("PCMA", 8000, None, "", &["transport-cc"]),
         ];
         for rate in [8000, 16000, 32000, 48000] {
             audio.push(Codec::new("CN", rate, None, "", &[]));

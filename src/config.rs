@@ -14,7 +14,9 @@ use webrtc_sdp::{parse_sdp_line, SdpType};
 pub struct LocalCandidate {
     /// The m-section (by mid) it belongs to; None: the first m-section of each transport.
     pub mid: Option<String>,
+    /// Parsed, for the default address; the text is what SDP carries, as given.
     pub candidate: SdpAttributeCandidate,
+    pub text: String,
 }
 
 impl LocalCandidate {
@@ -31,6 +33,7 @@ impl LocalCandidate {
             SdpType::Attribute(SdpAttribute::Candidate(c)) => Ok(LocalCandidate {
                 mid: mid.map(str::to_string),
                 candidate: c,
+                text: body.to_string(),
             }),
             _ => Err(Error::invalid_argument(format!(
                 "\"{}\" is not a candidate line",

@@ -582,9 +582,9 @@ impl PeerConnection {
         let line = if body.is_empty() {
             "a=end-of-candidates".to_string()
         } else {
-            let c = crate::config::LocalCandidate::parse(body, None)
-                .map_err(|e| Error::operation(format!("addIceCandidate: {}", e.message)))?
-                .candidate;
+            let parsed = crate::config::LocalCandidate::parse(body, None)
+                .map_err(|e| Error::operation(format!("addIceCandidate: {}", e.message)))?;
+            let c = &parsed.candidate;
             if let (Some(u), Some(theirs)) = (&c.ufrag, &sections[i].ice_ufrag) {
                 if u != theirs {
                     return Err(Error::operation(format!(
@@ -592,10 +592,7 @@ impl PeerConnection {
                     )));
                 }
             }
-            format!(
-                "a={}",
-                webrtc_sdp::attribute_type::SdpAttribute::Candidate(c)
-            )
+            format!("a={}", parsed.text)
         };
         let offer = Arc::make_mut(&mut remote.offer);
         let sec = &mut offer.sections[i];

@@ -207,7 +207,7 @@ fn w3c_add_ice_candidate() {
     let remote = pc.remote_description().unwrap().sdp.clone();
     let audio = section(&remote, 0);
     assert!(
-        audio.contains("a=candidate:1 1 UDP 2122260223 192.0.2.9 50000 typ host\r\n"),
+        audio.contains("a=candidate:1 1 udp 2122260223 192.0.2.9 50000 typ host\r\n"),
         "{audio}"
     );
     assert!(audio.ends_with("\r\na=end-of-candidates"), "{audio}");

@@ -1,0 +1,468 @@
+/*
+ * The error paths: each failure returns the documented code, reports the same
+ * code with its DOMException name and a message through on_failure, and
+ * leaves the signaling state as it was.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtcpc.h"
+
+#ifndef RTCPC_DEFAULT_OFFER
+#define RTCPC_DEFAULT_OFFER "offers/chrome-156-audio-video-data.sdp"
+#endif
+
+static int failures;
+
+#define CHECK(cond)                                                              \
+    do {                                                                         \
+        if (!(cond)) {                                                           \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+            failures++;                                                          \
+        }                                                                        \
+    } while (0)
+
+typedef struct {
+    int successes;
+    int failures;
+    rtc_error_code code;
+    char name[64];
+    char message[1024];
+} outcome;
+
+static void on_void(void *user_data) { ((outcome *)user_data)->successes++; }
+
+static void on_description(const rtc_session_description *d, void *user_data) {
+    (void)d;
+    ((outcome *)user_data)->successes++;
+}
+
+static void on_error(const rtc_error *e, void *user_data) {
+    outcome *o = user_data;
+    o->failures++;
+    o->code = e->code;
+    snprintf(o->name, sizeof o->name, "%s", e->name ? e->name : "(null)");
+    snprintf(o->message, sizeof o->message, "%s", e->message ? e->message : "");
+}
+
+/* Checks one failed call: return code, one on_failure call with the same code,
+ * name and a message. Reports the caller's line. */
+#define EXPECT_FAILURE(rc, o, want_code, want_name) \
+    expect_failure(__LINE__, rc, &(o), want_code, want_name)
+
+static void expect_failure(int line, rtc_error_code rc, const outcome *o, rtc_error_code want_code,
+                           const char *want_name) {
+    int ok = rc == want_code && o->successes == 0 && o->failures == 1 && o->code == want_code &&
+             strcmp(o->name, want_name) == 0 && o->message[0] != '\0';
+    if (!ok) {
+        fprintf(stderr,
+                "%s:%d: expected %s (code %d, one on_failure call, a message); got rc %d, "
+                "%d success / %d failure call(s), code %d, name \"%s\", message \"%s\"\n",
+                __FILE__, line, want_name, (int)want_code, (int)rc, o->successes, o->failures,
+                (int)o->code, o->name, o->message);
+        failures++;
+    }
+}
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    long len = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)len + 1)) && fread(buf, 1, (size_t)len, f) == (size_t)len) {
+        buf[len] = '\0';
+    } else {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    return buf;
+}
+
+/* A copy of sdp without the lines that start with prefix. */
+static char *without_lines(const char *sdp, const char *prefix) {
+    char *out = malloc(strlen(sdp) + 1), *w = out;
+    if (!out)
+        return NULL;
+    for (const char *line = sdp; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) + 1 : strlen(line);
+        if (strncmp(line, prefix, strlen(prefix)) != 0) {
+            memcpy(w, line, n);
+            w += n;
+        }
+        line += n;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* A copy of sdp with the first occurrence of from replaced by to. */
+static char *replaced(const char *sdp, const char *from, const char *to) {
+    const char *at = strstr(sdp, from);
+    if (!at)
+        return NULL;
+    size_t head = (size_t)(at - sdp), n = strlen(sdp) - strlen(from) + strlen(to);
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, sdp, head);
+    strcpy(out + head, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+static rtc_error_code srd(rtc_pc *pc, rtc_sdp_type type, const char *sdp, outcome *o) {
+    rtc_session_description d = {type, sdp};
+    memset(o, 0, sizeof *o);
+    return rtc_pc_set_remote_description(pc, &d, on_void, on_error, o);
+}
+
+static rtc_error_code sld(rtc_pc *pc, rtc_sdp_type type, const char *sdp, outcome *o) {
+    rtc_session_description d = {type, sdp};
+    memset(o, 0, sizeof *o);
+    return rtc_pc_set_local_description(pc, &d, on_void, on_error, o);
+}
+
+static rtc_error_code create_answer(rtc_pc *pc, outcome *o) {
+    memset(o, 0, sizeof *o);
+    return rtc_pc_create_answer(pc, on_description, on_error, NULL, o);
+}
+
+/* NULL handle, NULL description, NULL sdp. */
+static void test_null_arguments(const char *offer) {
+    outcome o;
+    rtc_session_description d = {RTC_SDP_TYPE_OFFER, offer};
+
+    memset(&o, 0, sizeof o);
+    EXPECT_FAILURE(rtc_pc_set_remote_description(NULL, &d, on_void, on_error, &o), o,
+                   RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    memset(&o, 0, sizeof o);
+    EXPECT_FAILURE(rtc_pc_create_answer(NULL, on_description, on_error, NULL, &o), o,
+                   RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    memset(&o, 0, sizeof o);
+    EXPECT_FAILURE(rtc_pc_set_local_description(NULL, &d, on_void, on_error, &o), o,
+                   RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    CHECK(rtc_pc_add_track(NULL, RTC_MEDIA_KIND_AUDIO, "a", "s") == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_pc_signaling_state(NULL) == RTC_SIGNALING_STATE_CLOSED);
+    CHECK(rtc_pc_description(NULL, RTC_DESCRIPTION_LOCAL, NULL, NULL, 0) == 0);
+    CHECK(rtc_pc_transceiver_count(NULL) == 0);
+    rtc_media_kind kind;
+    CHECK(rtc_pc_transceiver_kind(NULL, 0, &kind) == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_pc_transceiver_mid(NULL, 0, NULL, 0) == 0);
+    rtc_pc_close(NULL);
+    rtc_pc_free(NULL);
+    rtc_configuration_free(NULL);
+
+    rtc_pc *pc = rtc_pc_new(NULL);
+    CHECK(pc != NULL);
+    if (!pc)
+        return;
+    memset(&o, 0, sizeof o);
+    EXPECT_FAILURE(rtc_pc_set_remote_description(pc, NULL, on_void, on_error, &o), o,
+                   RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, NULL, &o), o, RTC_ERROR_INVALID_ARGUMENT,
+                   "TypeError");
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+
+    CHECK(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o) == RTC_OK);
+    memset(&o, 0, sizeof o);
+    EXPECT_FAILURE(rtc_pc_set_local_description(pc, NULL, on_void, on_error, &o), o,
+                   RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    EXPECT_FAILURE(sld(pc, RTC_SDP_TYPE_ANSWER, NULL, &o), o, RTC_ERROR_INVALID_ARGUMENT,
+                   "TypeError");
+    CHECK(rtc_pc_add_track(pc, RTC_MEDIA_KIND_AUDIO, NULL, NULL) == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_pc_transceiver_kind(pc, 0, NULL) == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
+    rtc_pc_free(pc);
+}
+
+/* Bad SDP text: invalid UTF-8, no SDP at all, one bad line, not WebRTC. */
+static void test_bad_sdp(const char *offer) {
+    outcome o;
+    rtc_pc *pc = rtc_pc_new(NULL);
+    CHECK(pc != NULL);
+    if (!pc)
+        return;
+
+    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, "\xff", &o), o, RTC_ERROR_INVALID_ARGUMENT,
+                   "TypeError");
+    char *bad_utf8 = replaced(offer, "\r\ns=-\r\n", "\r\ns=\xff\xfe\r\n");
+    CHECK(bad_utf8 != NULL);
+    if (bad_utf8)
+        EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, bad_utf8, &o), o, RTC_ERROR_INVALID_ARGUMENT,
+                       "TypeError");
+    free(bad_utf8);
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+
+    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, "hello, world", &o), o, RTC_ERROR_SYNTAX,
+                   "SyntaxError");
+    CHECK(strstr(o.message, "line") != NULL);
+    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, "", &o), o, RTC_ERROR_SYNTAX, "SyntaxError");
+
+    /* Line 3 ("s=-") broken: the message must name line 3. */
+    char *bad_line = replaced(offer, "\r\ns=-\r\n", "\r\ns\r\n");
+    CHECK(bad_line != NULL);
+    if (bad_line) {
+        EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, bad_line, &o), o, RTC_ERROR_SYNTAX,
+                       "SyntaxError");
+        CHECK(strstr(o.message, "line 3") != NULL);
+    }
+    free(bad_line);
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+
+    char *no_ufrag = without_lines(offer, "a=ice-ufrag:");
+    CHECK(no_ufrag && !strstr(no_ufrag, "ice-ufrag"));
+    if (no_ufrag)
+        EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, no_ufrag, &o), o, RTC_ERROR_INVALID_ACCESS,
+                       "InvalidAccessError");
+    free(no_ufrag);
+    char *no_fingerprint = without_lines(offer, "a=fingerprint:");
+    if (no_fingerprint)
+        EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, no_fingerprint, &o), o,
+                       RTC_ERROR_INVALID_ACCESS, "InvalidAccessError");
+    free(no_fingerprint);
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+    CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, NULL, 0) == 0);
+
+    /* A failed offer in have-remote-offer keeps the offer that was applied. */
+    CHECK(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o) == RTC_OK);
+    size_t before = rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, NULL, 0);
+    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, "hello, world", &o), o, RTC_ERROR_SYNTAX,
+                   "SyntaxError");
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
+    CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, NULL, 0) == before);
+    CHECK(create_answer(pc, &o) == RTC_OK && o.successes == 1);
+    rtc_pc_free(pc);
+}
+
+/* Calls not allowed in the current signaling state. */
+static void test_wrong_state(const char *offer) {
+    outcome o;
+    rtc_pc *pc = rtc_pc_new(NULL);
+    CHECK(pc != NULL);
+    if (!pc)
+        return;
+    EXPECT_FAILURE(create_answer(pc, &o), o, RTC_ERROR_INVALID_STATE, "InvalidStateError");
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+    /* The offer is valid SDP; only its type makes it an answer in stable. */
+    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_ANSWER, offer, &o), o, RTC_ERROR_INVALID_STATE,
+                   "InvalidStateError");
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+    EXPECT_FAILURE(sld(pc, RTC_SDP_TYPE_ANSWER, "", &o), o, RTC_ERROR_INVALID_STATE,
+                   "InvalidStateError");
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+    rtc_pc_free(pc);
+}
+
+/* Enum values outside their C enums. */
+static void test_out_of_range_enums(const char *offer) {
+    outcome o;
+    rtc_pc *pc = rtc_pc_new(NULL);
+    CHECK(pc != NULL);
+    if (!pc)
+        return;
+    EXPECT_FAILURE(srd(pc, (rtc_sdp_type)7, offer, &o), o, RTC_ERROR_INVALID_ARGUMENT,
+                   "TypeError");
+    EXPECT_FAILURE(srd(pc, (rtc_sdp_type)-1, offer, &o), o, RTC_ERROR_INVALID_ARGUMENT,
+                   "TypeError");
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+    CHECK(rtc_pc_add_track(pc, (rtc_media_kind)5, "t", "s") == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_pc_transceiver_count(pc) == 0);
+
+    CHECK(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o) == RTC_OK);
+    CHECK(create_answer(pc, &o) == RTC_OK);
+    EXPECT_FAILURE(sld(pc, (rtc_sdp_type)9, "", &o), o, RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
+    CHECK(rtc_pc_description(pc, (rtc_description_slot)42, NULL, NULL, 0) == 0);
+    rtc_media_kind kind;
+    CHECK(rtc_pc_transceiver_kind(pc, 1000, &kind) != RTC_OK);
+    CHECK(rtc_pc_transceiver_mid(pc, 1000, NULL, 0) == 0);
+    rtc_pc_free(pc);
+}
+
+/* A local answer that changes what may not change. */
+static char *last_answer;
+static void keep_answer(const rtc_session_description *d, void *user_data) {
+    (void)user_data;
+    free(last_answer);
+    last_answer = malloc(strlen(d->sdp) + 1);
+    if (last_answer)
+        strcpy(last_answer, d->sdp);
+}
+
+static void test_modified_answer(const char *offer) {
+    outcome o;
+    rtc_pc *pc = rtc_pc_new(NULL);
+    CHECK(pc != NULL);
+    if (!pc)
+        return;
+    CHECK(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o) == RTC_OK);
+    CHECK(rtc_pc_create_answer(pc, keep_answer, NULL, NULL, NULL) == RTC_OK);
+    CHECK(last_answer != NULL);
+    if (last_answer) {
+        char *changed = replaced(last_answer, "a=setup:active", "a=setup:passive");
+        CHECK(changed != NULL);
+        if (changed)
+            EXPECT_FAILURE(sld(pc, RTC_SDP_TYPE_ANSWER, changed, &o), o,
+                           RTC_ERROR_INVALID_MODIFICATION, "InvalidModificationError");
+        free(changed);
+        CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
+        /* The unchanged answer still applies. */
+        CHECK(sld(pc, RTC_SDP_TYPE_ANSWER, last_answer, &o) == RTC_OK && o.successes == 1);
+        CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+    }
+    free(last_answer);
+    last_answer = NULL;
+    rtc_pc_free(pc);
+}
+
+/* Configuration errors, and the size limit. */
+static void test_configuration(const char *offer) {
+    CHECK(rtc_configuration_set_ice_lite(NULL, true) == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_configuration_add_local_candidate(NULL, "candidate:1 1 udp 1 127.0.0.1 9 typ host",
+                                                NULL) == RTC_ERROR_INVALID_ARGUMENT);
+    rtc_configuration *cfg = rtc_configuration_new();
+    CHECK(cfg != NULL);
+    if (!cfg)
+        return;
+    CHECK(rtc_configuration_set_ice_credentials(cfg, "abc", "0123456789abcdefghijkl") ==
+          RTC_ERROR_INVALID_ARGUMENT); /* ufrag too short */
+    CHECK(rtc_configuration_set_ice_credentials(cfg, "abcd", "short") ==
+          RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_configuration_set_ice_credentials(cfg, NULL, NULL) == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_configuration_set_ice_credentials(cfg, "abcd", "0123456789abcdefghijkl") == RTC_OK);
+    CHECK(rtc_configuration_add_local_candidate(cfg, NULL, NULL) == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_configuration_add_local_candidate(cfg, "not a candidate", NULL) != RTC_OK);
+    CHECK(rtc_configuration_set_certificate_pem(cfg, "not a pem", "not a pem") != RTC_OK);
+    CHECK(rtc_configuration_set_max_sdp_size(cfg, 100) == RTC_OK);
+
+    rtc_pc *pc = rtc_pc_new(cfg);
+    rtc_configuration_free(cfg); /* copied by rtc_pc_new */
+    CHECK(pc != NULL);
+    if (!pc)
+        return;
+    outcome o;
+    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o), o, RTC_ERROR_OPERATION,
+                   "OperationError");
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+    rtc_pc_free(pc);
+}
+
+/* After close() every call fails with InvalidStateError. */
+static void test_closed(const char *offer) {
+    outcome o;
+    rtc_pc *pc = rtc_pc_new(NULL);
+    CHECK(pc != NULL);
+    if (!pc)
+        return;
+    CHECK(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o) == RTC_OK);
+    rtc_pc_close(pc);
+    rtc_pc_close(pc); /* twice is fine */
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_CLOSED);
+    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o), o, RTC_ERROR_INVALID_STATE,
+                   "InvalidStateError");
+    EXPECT_FAILURE(create_answer(pc, &o), o, RTC_ERROR_INVALID_STATE, "InvalidStateError");
+    EXPECT_FAILURE(sld(pc, RTC_SDP_TYPE_ANSWER, "", &o), o, RTC_ERROR_INVALID_STATE,
+                   "InvalidStateError");
+    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_ROLLBACK, "", &o), o, RTC_ERROR_INVALID_STATE,
+                   "InvalidStateError");
+    CHECK(rtc_pc_add_track(pc, RTC_MEDIA_KIND_AUDIO, "t", "s") == RTC_ERROR_INVALID_STATE);
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_CLOSED);
+    rtc_pc_free(pc);
+}
+
+/* Either callback may be NULL; the return code still tells the outcome. */
+static void test_null_callbacks(const char *offer) {
+    rtc_pc *pc = rtc_pc_new(NULL);
+    CHECK(pc != NULL);
+    if (!pc)
+        return;
+    rtc_session_description garbage = {RTC_SDP_TYPE_OFFER, "hello, world"};
+    rtc_session_description d = {RTC_SDP_TYPE_OFFER, offer};
+    rtc_session_description empty = {RTC_SDP_TYPE_ANSWER, ""};
+    CHECK(rtc_pc_create_answer(pc, NULL, NULL, NULL, NULL) == RTC_ERROR_INVALID_STATE);
+    CHECK(rtc_pc_set_remote_description(pc, &garbage, NULL, NULL, NULL) == RTC_ERROR_SYNTAX);
+    CHECK(rtc_pc_set_remote_description(pc, NULL, NULL, NULL, NULL) == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_pc_set_remote_description(pc, &d, NULL, NULL, NULL) == RTC_OK);
+    /* Only on_failure given, on success: nothing to call, still RTC_OK. */
+    outcome o = {0};
+    CHECK(rtc_pc_create_answer(pc, NULL, on_error, NULL, &o) == RTC_OK);
+    CHECK(o.failures == 0);
+    CHECK(rtc_pc_set_local_description(pc, &empty, NULL, NULL, NULL) == RTC_OK);
+    CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
+    rtc_pc_free(pc);
+}
+
+/* rtc_pc_description and rtc_pc_transceiver_mid copy like snprintf. */
+static void test_snprintf_getters(const char *offer) {
+    outcome o;
+    rtc_pc *pc = rtc_pc_new(NULL);
+    CHECK(pc != NULL);
+    if (!pc)
+        return;
+    CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, NULL, 0) == 0);
+    CHECK(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o) == RTC_OK);
+
+    rtc_sdp_type type = RTC_SDP_TYPE_ROLLBACK;
+    size_t len = rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, &type, NULL, 0);
+    CHECK(len == strlen(offer)); /* remoteDescription.sdp is the SDP as given */
+    CHECK(type == RTC_SDP_TYPE_OFFER);
+
+    char *full = malloc(len + 1);
+    CHECK(full && rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, full, len + 1) == len);
+    CHECK(full && strlen(full) == len && strcmp(full, offer) == 0);
+
+    char small[16];
+    memset(small, 'X', sizeof small);
+    CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, small, 10) == len);
+    CHECK(small[9] == '\0' && strncmp(small, offer, 9) == 0);
+    CHECK(small[10] == 'X' && small[15] == 'X'); /* nothing past capacity */
+    CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, small, 1) == len);
+    CHECK(small[0] == '\0' && small[1] == offer[1]);
+    small[0] = 'X';
+    CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, small, 0) == len);
+    CHECK(small[0] == 'X'); /* capacity 0: nothing written */
+    CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_PENDING_REMOTE, NULL, NULL, 0) == len);
+    CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_CURRENT_REMOTE, NULL, NULL, 0) == 0);
+    free(full);
+
+    /* The default offer's mids are "0", "1", "2"; audio first. */
+    CHECK(rtc_pc_transceiver_count(pc) == 2);
+    char mid[8];
+    memset(mid, 'X', sizeof mid);
+    CHECK(rtc_pc_transceiver_mid(pc, 1, mid, sizeof mid) == 1 && strcmp(mid, "1") == 0);
+    CHECK(rtc_pc_transceiver_mid(pc, 0, NULL, 0) == 1);
+    CHECK(rtc_pc_transceiver_mid(pc, 0, mid, 1) == 1 && mid[0] == '\0');
+    rtc_media_kind kind = RTC_MEDIA_KIND_VIDEO;
+    CHECK(rtc_pc_transceiver_kind(pc, 0, &kind) == RTC_OK && kind == RTC_MEDIA_KIND_AUDIO);
+    CHECK(rtc_pc_transceiver_kind(pc, 1, &kind) == RTC_OK && kind == RTC_MEDIA_KIND_VIDEO);
+    rtc_pc_free(pc);
+}
+
+int main(void) {
+    char *offer = read_file(RTCPC_DEFAULT_OFFER);
+    if (!offer) {
+        fprintf(stderr, "cannot read %s\n", RTCPC_DEFAULT_OFFER);
+        return 1;
+    }
+    test_null_arguments(offer);
+    test_bad_sdp(offer);
+    test_wrong_state(offer);
+    test_out_of_range_enums(offer);
+    test_modified_answer(offer);
+    test_configuration(offer);
+    test_closed(offer);
+    test_null_callbacks(offer);
+    test_snprintf_getters(offer);
+    free(offer);
+    if (failures)
+        fprintf(stderr, "%d check(s) failed\n", failures);
+    else
+        printf("errors: all checks passed\n");
+    return failures ? 1 : 0;
+}
