@@ -2,7 +2,31 @@
 //! `cargo bench --bench answer`. Not a test: it asserts nothing about speed.
 
 use rtcpc::{AnswerOptions, Configuration, MediaKind, PeerConnection, SdpType};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
+
+/// Counts live heap bytes, to measure what one negotiated connection holds.
+struct Counting;
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size() as isize, Relaxed);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size() as isize, Relaxed);
+        System.dealloc(p, l)
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        LIVE.fetch_add(new as isize - l.size() as isize, Relaxed);
+        System.realloc(p, l, new)
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
 
 const TYPICAL: &str = include_str!("../tests/data/chrome-156-audio-video-data.sdp");
 const CONFERENCE: &str = include_str!("../tests/data/chrome-156-1audio-50video.sdp");
@@ -32,6 +56,10 @@ fn measure(name: &str, iters: usize, mut f: impl FnMut()) -> Duration {
 }
 
 fn full_cycle(cfg: &Configuration, offer: &str) {
+    drop(negotiated(cfg, offer));
+}
+
+fn negotiated(cfg: &Configuration, offer: &str) -> PeerConnection {
     let mut pc = PeerConnection::new(cfg.clone()).unwrap();
     pc.set_remote_description(SdpType::Offer, offer).unwrap();
     let kinds: Vec<MediaKind> = pc.transceivers().iter().map(|t| t.kind).collect();
@@ -40,6 +68,23 @@ fn full_cycle(cfg: &Configuration, offer: &str) {
     }
     let answer = pc.create_answer(AnswerOptions::default()).unwrap();
     pc.set_local_description(SdpType::Answer, &answer).unwrap();
+    pc
+}
+
+/// Full cycles per second on `threads` threads, each with its own connections.
+fn throughput(cfg: &Configuration, offer: &str, threads: usize) -> f64 {
+    let per_thread = 3000;
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                for _ in 0..per_thread {
+                    full_cycle(cfg, offer);
+                }
+            });
+        }
+    });
+    (threads * per_thread) as f64 / t.elapsed().as_secs_f64()
 }
 
 fn main() {
@@ -81,4 +126,25 @@ fn main() {
             s.as_secs_f64() * 1e6 / lines as f64
         );
     }
+    // Memory held by one negotiated connection (typical offer, shared certificate
+    // so the certificate itself is not counted per connection).
+    let mut kept = Vec::new();
+    let before = LIVE.load(Relaxed);
+    for _ in 0..100 {
+        kept.push(negotiated(&shared, TYPICAL));
+    }
+    let per_conn = (LIVE.load(Relaxed) - before) / 100;
+    drop(kept);
+    let before = LIVE.load(Relaxed);
+    let one = negotiated(&fresh, TYPICAL);
+    let per_conn_fresh = LIVE.load(Relaxed) - before;
+    drop(one);
+    println!("memory held per negotiated connection (typical): {:.1} KiB shared certificate, {:.1} KiB own certificate",
+        per_conn as f64 / 1024.0, per_conn_fresh as f64 / 1024.0);
+    let one = throughput(&shared, TYPICAL, 1);
+    let two = throughput(&shared, TYPICAL, 2);
+    println!(
+        "throughput, typical offer: 1 thread {one:.0}/s, 2 threads {two:.0}/s, scaling {:.2}x",
+        two / one
+    );
 }
