@@ -220,6 +220,7 @@ impl RemoteOffer {
             let mut fbs: Vec<(SdpAttributePayloadType, String)> = Vec::new();
             let mut extmap_ids = HashSet::new();
             let mut simulcast_line = None;
+            let mut fmtp_lines: Vec<(u8, usize)> = Vec::new();
             for (a, line) in m.get_attributes().iter().zip(&extra.attr_lines) {
                 match a {
                     SdpAttribute::Mid(mid) => {
@@ -244,6 +245,7 @@ impl RemoteOffer {
                     SdpAttribute::RtcpRsize => sec.rtcp_rsize = true,
                     SdpAttribute::ExtmapAllowMixed => sec.extmap_allow_mixed = true,
                     SdpAttribute::Rtpmap(r) => rtpmaps.push((r.clone(), *line)),
+                    SdpAttribute::Fmtp(f) => fmtp_lines.push((f.payload_type, *line)),
                     SdpAttribute::Rtcpfb(fb) => {
                         let mut v = fb.feedback_type.to_string();
                         if !fb.parameter.is_empty() {
@@ -348,10 +350,22 @@ impl RemoteOffer {
                 sec.ice_ufrag = Some(u);
                 sec.ice_pwd = Some(p);
                 if sec.fingerprints.is_empty() {
-                    return Err(err_at(
-                        sec.line,
-                        "m-section has no a=fingerprint (nor at session level): DTLS is required",
-                    ));
+                    let unusable = sdp.ignored.iter().find(|(_, m, text)| {
+                        (m.is_none() || *m == Some(index)) && text.starts_with("a=fingerprint:")
+                    });
+                    return Err(match unusable {
+                        Some((line, _, text)) => err_at(
+                            *line,
+                            format!(
+                                "unsupported hash function in \"{}\" (sha-1, sha-224, sha-256, sha-384 and sha-512 are), and no other fingerprint",
+                                printable(text)
+                            ),
+                        ),
+                        None => err_at(
+                            sec.line,
+                            "m-section has no a=fingerprint (nor at session level): DTLS is required",
+                        ),
+                    });
                 }
                 if let Some((SdpAttributeSetup::Holdconn, line)) = &setup {
                     return Err(err_at(
@@ -401,6 +415,38 @@ impl RemoteOffer {
                             *line,
                             format!("payload type {} is outside 0-127", r.payload_type),
                         ));
+                    }
+                }
+                // RFC 4566 6: rtpmap and fmtp describe formats the m= line lists.
+                let listed = |pt: u8| pts.contains(&u32::from(pt));
+                let described = rtpmaps.iter().map(|(r, l)| (r.payload_type, *l));
+                for (pt, line) in described.chain(fmtp_lines.iter().copied()) {
+                    if !listed(pt) {
+                        return Err(err_at(
+                            line,
+                            format!(
+                                "payload type {pt} is not listed on the m= line (line {})",
+                                sec.line
+                            ),
+                        ));
+                    }
+                }
+                // RFC 4588 8.6: rtx must name a payload type of this m-section.
+                for c in sec
+                    .codecs
+                    .iter()
+                    .filter(|c| c.name.eq_ignore_ascii_case("rtx"))
+                {
+                    let apt =
+                        crate::codec::fmtp_param(&c.fmtp, "apt").and_then(|a| a.parse::<u8>().ok());
+                    let line = fmtp_lines
+                        .iter()
+                        .find(|(p, _)| *p == c.pt)
+                        .map_or(sec.line, |(_, l)| *l);
+                    match apt {
+                        Some(apt) if listed(apt) => {}
+                        Some(apt) => return Err(err_at(line, format!("rtx payload type {} repairs payload type {apt}, which the m= line does not list", c.pt))),
+                        None => return Err(err_at(line, format!("rtx payload type {} has no apt", c.pt))),
                     }
                 }
             }

@@ -21,6 +21,9 @@ pub struct Sdp {
     /// 1-based line of each session attribute, parallel to `session.attribute`.
     pub session_attr_lines: Vec<usize>,
     pub media: Vec<MediaExtra>,
+    /// Lines skipped because webrtc-sdp does not support them: (line, the
+    /// m-section index or None for session level, the line text).
+    pub ignored: Vec<(usize, Option<usize>, String)>,
 }
 
 /// Per m-section side data, parallel to `session.media`.
@@ -80,7 +83,23 @@ fn parser_error_text(e: &SdpParserError) -> String {
     }
 }
 
-/// Parses an m= line whose protocol or formats webrtc-sdp rejects, so that the
+/// Protocols webrtc-sdp parses; an m= line with one of these that fails to
+/// parse is a real syntax error, not an unknown protocol.
+const KNOWN_PROTOCOLS: &[&str] = &[
+    "RTP/AVP",
+    "RTP/AVPF",
+    "RTP/SAVP",
+    "RTP/SAVPF",
+    "TCP/DTLS/RTP/SAVP",
+    "TCP/DTLS/RTP/SAVPF",
+    "UDP/TLS/RTP/SAVP",
+    "UDP/TLS/RTP/SAVPF",
+    "DTLS/SCTP",
+    "UDP/DTLS/SCTP",
+    "TCP/DTLS/SCTP",
+];
+
+/// Parses an m= line whose protocol webrtc-sdp does not know, so that the
 /// section can be answered as rejected instead of failing the whole offer.
 fn fallback_media_line(value: &str) -> Option<(SdpMediaLine, String)> {
     let mut it = value.split_whitespace();
@@ -90,6 +109,13 @@ fn fallback_media_line(value: &str) -> Option<(SdpMediaLine, String)> {
         "application" => SdpMediaValue::Application,
         other => SdpMediaValue::Unknown(other.to_string()),
     };
+    let tokens: Vec<&str> = value.split_whitespace().collect();
+    let proto_known = tokens
+        .get(2)
+        .is_some_and(|p| KNOWN_PROTOCOLS.iter().any(|k| k.eq_ignore_ascii_case(p)));
+    if proto_known && !matches!(media, SdpMediaValue::Unknown(_)) {
+        return None;
+    }
     let mut port_tokens = it.next()?.split('/');
     let port: u32 = port_tokens.next()?.parse().ok().filter(|p| *p <= 65535)?;
     let port_count: u32 = match port_tokens.next() {
@@ -115,10 +141,17 @@ pub fn parse(text: &str) -> Result<Sdp> {
     if text.trim().is_empty() {
         return Err(Error::syntax("empty SDP"));
     }
+    if let Some(pos) = text.find('\0') {
+        let line = text[..pos].matches('\n').count() + 1;
+        return Err(Error::syntax(format!(
+            "line {line}: the SDP contains a NUL byte"
+        )));
+    }
     let mut session: Option<SdpSession> = None;
     let mut session_attr_lines = Vec::new();
     let mut media: Vec<SdpMedia> = Vec::new();
     let mut extras: Vec<MediaExtra> = Vec::new();
+    let mut ignored = Vec::new();
     let mut header = 0; // how many of v=, o=, s= were seen
     let mut version = 0;
     let mut origin = None;
@@ -139,6 +172,7 @@ pub fn parse(text: &str) -> Result<Sdp> {
             Err(SdpParserError::Unsupported { .. }) if !line.starts_with("m=") => {
                 // An attribute webrtc-sdp does not know: ignored, as browsers do.
                 log::trace!("line {line_no}: ignored unsupported line");
+                ignored.push((line_no, media.len().checked_sub(1), line.to_string()));
                 continue;
             }
             Err(e) => {
@@ -266,6 +300,7 @@ pub fn parse(text: &str) -> Result<Sdp> {
         session,
         session_attr_lines,
         media: extras,
+        ignored,
     })
 }
 
@@ -282,6 +317,19 @@ mod tests {
         );
         let e = parse(&sdp).unwrap_err();
         assert!(e.message.starts_with("line 6:"), "{}", e.message);
+    }
+
+    #[test]
+    fn known_protocol_with_bad_tokens_is_a_syntax_error() {
+        let sdp = format!("{MIN}m=audio 9 UDP/TLS/RTP/SAVPF\r\n");
+        let e = parse(&sdp).unwrap_err();
+        assert!(e.message.starts_with("line 5:"), "{}", e.message);
+        let e = parse(&format!("{MIN}m=audio 9 RTP/AVP 0\0\r\n")).unwrap_err();
+        assert!(
+            e.message.contains("line 5: the SDP contains a NUL byte"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

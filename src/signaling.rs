@@ -308,6 +308,10 @@ impl PeerConnection {
             .pending_remote
             .as_ref()
             .expect("a pending remote offer");
+        #[cfg(feature = "panic-test-hook")]
+        if remote.desc.sdp.contains("\ns=rtcpc-test-panic") {
+            panic!("forced by the panic-test-hook feature");
+        }
         let offer = &remote.offer;
         let transceivers = offer
             .sections

@@ -1,0 +1,169 @@
+//! The C boundary driven from Rust: NULLs, bad UTF-8, out-of-range enums,
+//! callbacks, and a panic in the core surfacing as RTC_ERROR_INTERNAL.
+
+use rtcpc::ffi::*;
+use std::ffi::{c_void, CStr, CString};
+use std::ptr::{null, null_mut};
+
+#[derive(Default)]
+struct Seen {
+    ok: u32,
+    err: Vec<(rtc_error_code, String, String)>,
+}
+
+unsafe extern "C" fn on_ok(_d: *const rtc_session_description, u: *mut c_void) {
+    (*(u as *mut Seen)).ok += 1;
+}
+unsafe extern "C" fn on_void(u: *mut c_void) {
+    (*(u as *mut Seen)).ok += 1;
+}
+unsafe extern "C" fn on_err(e: *const rtc_error, u: *mut c_void) {
+    let e = &*e;
+    let s = |p| CStr::from_ptr(p).to_string_lossy().into_owned();
+    (*(u as *mut Seen))
+        .err
+        .push((e.code, s(e.name), s(e.message)));
+}
+
+fn offer(text: &str) -> (CString, rtc_session_description) {
+    let c = CString::new(text).unwrap();
+    let d = rtc_session_description {
+        r#type: rtc_sdp_type::RTC_SDP_TYPE_OFFER,
+        sdp: c.as_ptr(),
+    };
+    (c, d)
+}
+
+const CHROME: &str = include_str!("data/chrome-156-audio-video-data.sdp");
+
+#[test]
+fn null_and_invalid_arguments_are_type_errors() {
+    unsafe {
+        let mut seen = Seen::default();
+        let u = &mut seen as *mut Seen as *mut c_void;
+        let (_c, d) = offer(CHROME);
+        let r = rtc_pc_set_remote_description(null_mut(), &d, Some(on_void), Some(on_err), u);
+        assert_eq!(r, rtc_error_code::RTC_ERROR_INVALID_ARGUMENT);
+        let pc = rtc_pc_new(null());
+        assert!(!pc.is_null());
+        assert_eq!(
+            rtc_pc_set_remote_description(pc, null(), Some(on_void), Some(on_err), u),
+            rtc_error_code::RTC_ERROR_INVALID_ARGUMENT
+        );
+        let bad = rtc_session_description {
+            r#type: rtc_sdp_type::RTC_SDP_TYPE_OFFER,
+            sdp: null(),
+        };
+        assert_eq!(
+            rtc_pc_set_remote_description(pc, &bad, Some(on_void), Some(on_err), u),
+            rtc_error_code::RTC_ERROR_INVALID_ARGUMENT
+        );
+        let latin1 = b"v=0\xff\0";
+        let bad = rtc_session_description {
+            r#type: rtc_sdp_type::RTC_SDP_TYPE_OFFER,
+            sdp: latin1.as_ptr().cast(),
+        };
+        assert_eq!(
+            rtc_pc_set_remote_description(pc, &bad, Some(on_void), Some(on_err), u),
+            rtc_error_code::RTC_ERROR_INVALID_ARGUMENT
+        );
+        // An rtc_sdp_type of 7, as a C caller could pass, is refused, not undefined behaviour.
+        let mut raw = [0u8; std::mem::size_of::<rtc_session_description>()];
+        std::ptr::copy_nonoverlapping(&d as *const _ as *const u8, raw.as_mut_ptr(), raw.len());
+        raw[..4].copy_from_slice(&7i32.to_ne_bytes());
+        let r =
+            rtc_pc_set_remote_description(pc, raw.as_ptr().cast(), Some(on_void), Some(on_err), u);
+        assert_eq!(r, rtc_error_code::RTC_ERROR_INVALID_ARGUMENT);
+        assert_eq!(
+            rtc_pc_add_track(pc, 9, c"t".as_ptr(), null()),
+            rtc_error_code::RTC_ERROR_INVALID_ARGUMENT
+        );
+        assert_eq!(seen.ok, 0);
+        assert_eq!(seen.err.len(), 5);
+        for (code, name, msg) in &seen.err {
+            assert_eq!(*code, rtc_error_code::RTC_ERROR_INVALID_ARGUMENT);
+            assert_eq!(name, "TypeError");
+            assert!(!msg.is_empty());
+        }
+        assert!(seen.err[3].2.contains("UTF-8"), "{}", seen.err[3].2);
+        assert_eq!(
+            rtc_pc_signaling_state(pc),
+            rtc_signaling_state::RTC_SIGNALING_STATE_STABLE
+        );
+        rtc_pc_free(pc);
+    }
+}
+
+#[test]
+fn exactly_one_callback_and_null_callbacks() {
+    unsafe {
+        let mut seen = Seen::default();
+        let u = &mut seen as *mut Seen as *mut c_void;
+        let pc = rtc_pc_new(null());
+        let (_c, d) = offer(CHROME);
+        assert_eq!(
+            rtc_pc_set_remote_description(pc, &d, Some(on_void), Some(on_err), u),
+            rtc_error_code::RTC_OK
+        );
+        assert_eq!(
+            rtc_pc_create_answer(pc, Some(on_ok), Some(on_err), null(), u),
+            rtc_error_code::RTC_OK
+        );
+        assert_eq!((seen.ok, seen.err.len()), (2, 0));
+        // NULL callbacks: the return code alone tells.
+        assert_eq!(
+            rtc_pc_create_answer(pc, None, None, null(), null_mut()),
+            rtc_error_code::RTC_OK
+        );
+        let (_c, garbage) = offer("garbage");
+        assert_eq!(
+            rtc_pc_set_remote_description(pc, &garbage, None, None, null_mut()),
+            rtc_error_code::RTC_ERROR_SYNTAX
+        );
+        rtc_pc_close(pc);
+        assert_eq!(
+            rtc_pc_create_answer(pc, Some(on_ok), Some(on_err), null(), u),
+            rtc_error_code::RTC_ERROR_INVALID_STATE
+        );
+        assert_eq!(seen.err.last().unwrap().1, "InvalidStateError");
+        rtc_pc_free(pc);
+        rtc_pc_close(null_mut());
+        rtc_pc_free(null_mut());
+    }
+}
+
+#[cfg(feature = "panic-test-hook")]
+#[test]
+fn a_panic_in_the_core_is_an_internal_error_not_an_abort() {
+    unsafe {
+        let mut seen = Seen::default();
+        let u = &mut seen as *mut Seen as *mut c_void;
+        let pc = rtc_pc_new(null());
+        let (_c, d) = offer(&CHROME.replacen("\ns=-", "\ns=rtcpc-test-panic", 1));
+        assert_eq!(
+            rtc_pc_set_remote_description(pc, &d, None, Some(on_err), u),
+            rtc_error_code::RTC_OK
+        );
+        let r = rtc_pc_create_answer(pc, Some(on_ok), Some(on_err), null(), u);
+        assert_eq!(r, rtc_error_code::RTC_ERROR_INTERNAL);
+        let (code, name, msg) = seen.err.last().unwrap();
+        assert_eq!(*code, rtc_error_code::RTC_ERROR_INTERNAL);
+        assert_eq!(name, "InternalError");
+        assert!(msg.contains("forced by the panic-test-hook"), "{msg}");
+        // The handle still works: the lock was released and the state kept.
+        assert_eq!(
+            rtc_pc_signaling_state(pc),
+            rtc_signaling_state::RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER
+        );
+        let (_c, d) = offer(CHROME);
+        assert_eq!(
+            rtc_pc_set_remote_description(pc, &d, None, None, null_mut()),
+            rtc_error_code::RTC_OK
+        );
+        assert_eq!(
+            rtc_pc_create_answer(pc, None, None, null(), null_mut()),
+            rtc_error_code::RTC_OK
+        );
+        rtc_pc_free(pc);
+    }
+}
