@@ -126,7 +126,7 @@ fn empty_garbage_and_oversized() {
         &["over the limit of 2097152 bytes"],
     );
     refused(
-        &format!("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\0\r\nt=0 0\r\n"),
+        "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\0\r\nt=0 0\r\n",
         Syntax,
         "SyntaxError",
         &["line 3", "NUL"],

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
-cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --features panic-test-hook -- -D warnings
 cargo test --features panic-test-hook
 cmake -S c_examples -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j2
