@@ -169,7 +169,8 @@ typedef struct rtc_negotiated_section {
   bool accepted;
   // Why it was rejected (NULL when accepted).
   const char *reason;
-  // The answer's direction: the transceiver's currentDirection.
+  // The answer's direction: the transceiver's currentDirection;
+  // RTC_DIRECTION_STOPPED when the m-section was rejected.
   enum rtc_direction direction;
   const struct rtc_codec_parameters *codecs;
   size_t codec_count;

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Every test: formatting, lints, Rust tests, then the C/C++ examples and the
-# real-browser tests (Chromium and Firefox ESR) through ctest.
+# Every test: formatting, lints, Rust tests, the threads stress example under
+# ThreadSanitizer, then through ctest the C/C++ examples (also under valgrind)
+# and the real-browser tests (Chromium and Firefox ESR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --all-targets --features panic-test-hook -- -D warnings
 cargo test --features panic-test-hook
+bash tests/tsan/run.sh
 cmake -S c_examples -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j2
 ctest --test-dir build --output-on-failure

@@ -123,7 +123,12 @@ impl rtc_negotiation {
                 protocol: o.s(&s.protocol),
                 accepted: s.accepted,
                 reason: o.opt(s.reason.as_deref()),
-                direction: direction_to(s.direction),
+                // W3C: a rejected m-section's transceiver is stopped.
+                direction: if s.accepted {
+                    direction_to(s.direction)
+                } else {
+                    rtc_direction::RTC_DIRECTION_STOPPED
+                },
                 codecs: codecs.as_ptr(),
                 codec_count: codecs.len(),
                 extensions: exts.as_ptr(),

@@ -218,7 +218,8 @@ pub struct rtc_negotiated_section {
     pub accepted: bool,
     /// Why it was rejected (NULL when accepted).
     pub reason: *const c_char,
-    /// The answer's direction: the transceiver's currentDirection.
+    /// The answer's direction: the transceiver's currentDirection;
+    /// RTC_DIRECTION_STOPPED when the m-section was rejected.
     pub direction: rtc_direction,
     pub codecs: *const rtc_codec_parameters,
     pub codec_count: usize,

@@ -6,12 +6,24 @@ this server runs the answerer on them, and the page applies the answers with
 setRemoteDescription and posts what happened to /result.
 
   python3 tests/browser/browser_test.py --browser chromium|firefox \
-      --answerer PATH|browser [--timeout 180] [--report FILE.json]
+      --answerer PATH|browser [--library librtcpc.so] [--timeout 180] \
+      [--report FILE.json] [--compare-report OTHER_BROWSER.json]
 
 --answerer browser uses the browser's own answer (from a second
 RTCPeerConnection) instead of running a binary; it tests the harness itself.
 fake_answerer.py does the same through the subprocess path.
 --scenario NAME (repeatable) runs a subset.
+
+--library PATH (librtcpc.so) enables the scenarios answered through the
+ctypes binding (rtcpc_ctypes.py): one rtcpc connection per scenario, kept in a
+worker process across the scenario's offers (renegotiation). Their results
+are checked against the library's own negotiated parameters (directions,
+payload types); the scenarios answered by --answerer are checked the same way
+against a ctypes twin that answers the same offer identically. Without
+--library those scenarios are not run (and said so).
+
+--compare-report FILE (the other browser's --report) fills the other
+browser's column of the final summary table.
 
 A scenario the browser cannot run (h264_only in a Firefox without the
 OpenH264 plugin) is reported as SKIP and not counted in "N passed, M failed".
@@ -22,6 +34,7 @@ import collections
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -46,7 +59,21 @@ SCENARIOS = {
     'candidates': {'tracks': 'auto', 'candidates': [TEST_CANDIDATE], 'gather': True},
     'h264_only': {'tracks': 'auto'},
     'tamper': {'tracks': 'auto'},
+    # Answered through the ctypes binding, one connection across the steps
+    # (page.js MULTI_STEP says what the browser does at each step).
+    'simulcast_3_rids': {'tracks': 'auto', 'library': True},
+    'many_transceivers': {'tracks': 'auto', 'library': True},
+    'vp9_only': {'tracks': 'auto', 'library': True},
+    'av1_only': {'tracks': 'auto', 'library': True},
+    'renegotiate_add_track': {'tracks': 'auto', 'library': True},
+    'ice_restart': {'tracks': 'auto', 'library': True},
+    # Before the second offer the library stops its video transceiver.
+    'stopped_transceiver': {'tracks': 'auto', 'library': True,
+                            'actions': {1: {'before': [{'op': 'stop', 'kind': 'video'}]}}},
+    'bundle_max_compat': {'tracks': 'auto', 'library': True},
+    'bundle_max_bundle': {'tracks': 'auto', 'library': True},
 }
+LIBRARY_SCENARIOS = [n for n, o in SCENARIOS.items() if o.get('library')]
 
 CHROMIUM_FLAGS = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -192,14 +219,18 @@ def diff_answers(ours, browser):
             diffs.append({'index': i, 'missing_in': 'ours' if o is None else 'browser'})
             continue
         d = {}
+        if (o['port'] == 0) != (b['port'] == 0):
+            # One side rejected it: its codecs/extensions/rtcp-fb are moot.
+            d['rejected'] = {'ours': o['port'] == 0, 'browser': b['port'] == 0}
+            d.update(index=i, mid=o['mid'], kind=o['kind'])
+            diffs.append(d)
+            continue
         for field in ('codecs', 'extmaps', 'rtcp_fb'):
             only_ours, only_browser = multiset_diff(o[field], b[field])
             if only_ours or only_browser:
                 d[field] = {'only_ours': only_ours, 'only_browser': only_browser}
         if o['direction'] != b['direction']:
             d['direction'] = {'ours': o['direction'], 'browser': b['direction']}
-        if (o['port'] == 0) != (b['port'] == 0):
-            d['rejected'] = {'ours': o['port'] == 0, 'browser': b['port'] == 0}
         if d:
             d.update(index=i, mid=o['mid'], kind=o['kind'])
             diffs.append(d)
@@ -269,20 +300,277 @@ def check(name, res):
         if TEST_CANDIDATE not in res['answer']:
             errors.append('answer does not contain %r' % TEST_CANDIDATE)
     if name == 'h264_only':
-        videos = [m for m in parse_sdp(res['answer'])['media'] if m['kind'] == 'video']
-        names = [n.split('/')[0].lower() for m in videos for n in m['rtpmap_names']]
-        if 'h264' not in names:
-            errors.append('no H264 in answer video m-line: %s' % names)
-        bad = [n for n in names if n in ('vp8', 'vp9', 'av1')]
-        if bad:
-            errors.append('answer video m-line has non-H264 codecs: %s' % bad)
-        for t in transceivers_of(res, 'video'):
-            codecs = t.get('senderCodecs')
-            if not codecs:
-                errors.append('sender.getParameters().codecs is empty/unsupported: %r' % codecs)
-            elif codecs[0].lower() != 'video/h264':
-                errors.append('first sender codec is %s, want video/H264' % codecs[0])
+        check_codec_only(res, 'H264', errors)
+    errors += check_against_library(res.get('transceivers'), res.get('library'))
     return errors
+
+
+# ---------------------------------------------------------------- library checks
+
+REVERSE_DIRECTION = {'sendrecv': 'sendrecv', 'sendonly': 'recvonly', 'recvonly': 'sendonly',
+                     'inactive': 'inactive', 'stopped': 'stopped'}
+
+
+def check_codec_only(res, codec, errors, negotiation=None):
+    """The answer's video codecs are `codec` (+rtx) only; the sender sends it."""
+    videos = [m for m in parse_sdp(res['answer'])['media'] if m['kind'] == 'video']
+    names = [n.split('/')[0].lower() for m in videos for n in m['rtpmap_names']]
+    if codec.lower() not in names:
+        errors.append('no %s in answer video m-line: %s' % (codec, names))
+    bad = sorted(set(n for n in names if n not in (codec.lower(), 'rtx')))
+    if bad:
+        errors.append('answer video m-line has codecs other than %s/rtx: %s' % (codec, bad))
+    for t in transceivers_of(res, 'video'):
+        codecs = t.get('senderCodecs')
+        if not codecs:
+            errors.append('sender.getParameters().codecs is empty/unsupported: %r' % codecs)
+        elif codecs[0].lower() != 'video/' + codec.lower():
+            errors.append('first sender codec is %s, want video/%s' % (codecs[0], codec))
+    for sec in (negotiation or {}).get('sections', []):
+        if sec['media'] == 'video':
+            lib = sorted(set(c['name'].lower() for c in sec['codecs']))
+            if codec.lower() not in lib or set(lib) - {codec.lower(), 'rtx'}:
+                errors.append('library negotiated video codecs %s for mid %s, want %s (+rtx)'
+                              % (lib, sec['mid'], codec))
+
+
+def check_against_library(transceivers, library, prefix=''):
+    """The browser's negotiated state agrees with what the library reports.
+
+    For each browser transceiver (by mid): currentDirection is the reverse of
+    the library's direction (the library reports its own side), or 'stopped'
+    when the library rejected the m-section; its sender's payload types are
+    among the library's for that mid. Also the library's own transceivers
+    agree with its negotiation.
+    """
+    if not library or library.get('unavailable'):
+        return []
+    neg = library.get('negotiation')
+    if not neg:
+        return [prefix + 'library reported no negotiation (rtc_pc_negotiation NULL) '
+                'after setLocalDescription(answer)']
+    errors = []
+    by_mid = {sec['mid']: sec for sec in neg['sections']}
+    seen = set()
+    for t in transceivers or []:
+        mid = t.get('mid')
+        if mid is None:
+            continue
+        seen.add(mid)
+        sec = by_mid.get(mid)
+        if sec is None:
+            errors.append('%sbrowser transceiver mid %s: the library has no section with that mid'
+                          % (prefix, mid))
+            continue
+        if not sec['accepted']:
+            if t.get('currentDirection') != 'stopped' and t.get('stopped') is not True:
+                errors.append('%smid %s: library rejected it (%s) but the browser has '
+                              'currentDirection=%r' % (prefix, mid, sec.get('reason'),
+                                                       t.get('currentDirection')))
+            continue
+        want = REVERSE_DIRECTION.get(sec['direction'], '?' + str(sec['direction']))
+        if t.get('currentDirection') != want:
+            errors.append('%smid %s: browser currentDirection=%r, library direction=%r '
+                          '(so want %r)' % (prefix, mid, t.get('currentDirection'),
+                                           sec['direction'], want))
+        pts = t.get('senderPayloadTypes')
+        lib_pts = [c['payload_type'] for c in sec['codecs']]
+        if pts:
+            extra = [p for p in pts if p not in lib_pts]
+            if pts[0] not in lib_pts:
+                errors.append('%smid %s: browser sender codec %s (pt %s) is first, but the '
+                              'library negotiated pts %s' % (prefix, mid, (t.get('senderCodecs')
+                                                                           or ['?'])[0],
+                                                             pts[0], lib_pts))
+            if extra:
+                errors.append('%smid %s: browser sender payload types %s are not in the '
+                              "library's %s" % (prefix, mid, extra, lib_pts))
+    for sec in neg['sections']:
+        if sec['media'] in ('audio', 'video') and sec['accepted'] and sec['mid'] not in seen:
+            errors.append('%slibrary accepted %s mid %s but the browser has no transceiver '
+                          'with that mid' % (prefix, sec['media'], sec['mid']))
+    for lt in library.get('transceivers') or []:
+        sec = by_mid.get(lt.get('mid'))
+        if sec and sec['accepted'] and lt['current_direction'] != sec['direction']:
+            errors.append('%slibrary transceiver mid %s: current_direction=%r but its '
+                          'negotiation says %r' % (prefix, lt['mid'], lt['current_direction'],
+                                                   sec['direction']))
+    return errors
+
+
+def media_lines(sdp):
+    return sdp_sections(sdp or '')[1]
+
+
+def attr_values(lines, prefix):
+    return [line[len(prefix):] for line in lines if line.startswith(prefix)]
+
+
+def bundle_mids(sdp):
+    for line in sdp_sections(sdp or '')[0]:
+        if line.startswith('a=group:BUNDLE'):
+            return line.split()[1:]
+    return []
+
+
+def session_origin(sdp):
+    for line in sdp_sections(sdp or '')[0]:
+        if line.startswith('o='):
+            f = line[2:].split()
+            return f[1], int(f[2])
+    return None, None
+
+
+def all_values(sdp, prefix):
+    """Values of an attribute at session and media level, in order."""
+    session, media = sdp_sections(sdp or '')
+    return attr_values(session, prefix) + [v for m in media for v in attr_values(m, prefix)]
+
+
+def check_multi(name, res):
+    """Checks of the scenarios answered through the ctypes binding."""
+    if res.get('exception'):
+        e = res['exception']
+        return ['page exception: %s: %s' % (e['name'], e['message'])]
+    steps = res.get('steps') or []
+    errors = []
+    for st in steps:
+        p = 'step %d: ' % st['step'] if len(steps) > 1 or st['step'] else ''
+        if st.get('answer_error'):
+            e = st['answer_error']
+            return errors + ['%slibrary failed to answer: %s' % (p, e.get('stderr') or e.get('message'))]
+        if not st.get('accepted'):
+            e = st.get('error') or {}
+            return errors + ['%ssetRemoteDescription rejected the answer: %s: %s'
+                             % (p, e.get('name'), e.get('message'))]
+        if st.get('signalingState') != 'stable':
+            errors.append('%ssignalingState=%r' % (p, st.get('signalingState')))
+        errors += check_against_library(st.get('transceivers'), st.get('library'), p)
+    if not steps or not res.get('accepted'):
+        return errors + ['scenario did not complete its steps (%d run)' % len(steps)]
+    first, last = steps[0], steps[-1]
+    neg = (last.get('library') or {}).get('negotiation') or {'sections': []}
+    secs = neg['sections']
+    answer = parse_sdp(last['answer'])['media']
+
+    if name == 'simulcast_3_rids':
+        want = ['h', 'm', 'l']
+        video = [(m, raw) for m, raw in zip(answer, media_lines(last['answer']))
+                 if m['kind'] == 'video']
+        if not video:
+            errors.append('answer has no video m-section')
+        for m, raw in video:
+            sim = attr_values(raw, 'a=simulcast:')
+            if not sim:
+                errors.append('answer video mid %s has no a=simulcast line' % m['mid'])
+            for v in sim:
+                parts = v.split()
+                rids = [r.lstrip('~') for r in re.split('[;,]', parts[1])] if len(parts) > 1 else []
+                if parts[0] != 'recv' or rids != want:
+                    errors.append('answer has a=simulcast:%s, want a=simulcast:recv h;m;l' % v)
+            for rid in want:
+                if 'a=rid:%s recv' % rid not in raw:
+                    errors.append('answer video mid %s lacks "a=rid:%s recv"' % (m['mid'], rid))
+            sec = next((x for x in secs if x['mid'] == m['mid']), None)
+            got = [r['rid'] for r in sec['simulcast_rids']] if sec else None
+            if got != want:
+                errors.append('library negotiation simulcast_rids for mid %s: %s, want %s'
+                              % (m['mid'], got, want))
+    elif name == 'many_transceivers':
+        if len(answer) != 17:
+            errors.append('answer has %d m-sections, want 17' % len(answer))
+        rejected = [m['mid'] for m in answer if m['port'] == 0]
+        if rejected:
+            errors.append('answer rejected mids %s (port 0)' % rejected)
+        if len(secs) != 17:
+            errors.append('library negotiation has %d sections, want 17' % len(secs))
+        check_bundled(last, secs, errors)
+    elif name in ('vp9_only', 'av1_only'):
+        check_codec_only(last, name.split('_')[0].upper(), errors, neg)
+    elif name == 'renegotiate_add_track':
+        check_renegotiation(first, last, errors)
+        if len(answer) != 2:
+            errors.append('second answer has %d m-sections, want 2' % len(answer))
+        check_direction(last, 'video', 'sendrecv', errors)
+    elif name == 'ice_restart':
+        for attr in ('a=ice-ufrag:', 'a=ice-pwd:'):
+            before, after = set(all_values(first['answer'], attr)), set(all_values(last['answer'], attr))
+            if not after or before & after:
+                errors.append('ICE restart: the second answer keeps %s%s (first %s, second %s)'
+                              % (attr, sorted(before & after), sorted(before), sorted(after)))
+            ob, oa = set(all_values(first['offer'], attr)), set(all_values(last['offer'], attr))
+            if ob & oa:
+                errors.append('browser did not restart ICE: offer %s unchanged' % attr)
+        offer_ufrag = (all_values(last['offer'], 'a=ice-ufrag:') or [None])[0]
+        for sec in secs:
+            if sec['accepted'] and sec['remote_ice_ufrag'] != offer_ufrag:
+                errors.append('library mid %s remote_ice_ufrag=%r, the new offer has %r'
+                              % (sec['mid'], sec['remote_ice_ufrag'], offer_ufrag))
+        check_renegotiation(first, last, errors)
+    elif name == 'stopped_transceiver':
+        stopped = [a['mid'] for a in (last.get('library') or {}).get('actions', [])
+                   if a['op'] == 'stop']
+        if not stopped:
+            errors.append('the library did not stop a transceiver')
+        for m in answer:
+            if m['mid'] in stopped and m['port'] != 0:
+                errors.append('answer keeps stopped mid %s (port %d), want port 0'
+                              % (m['mid'], m['port']))
+            if m['mid'] not in stopped and m['port'] == 0:
+                errors.append('answer rejected mid %s which was not stopped' % m['mid'])
+        for sec in secs:
+            if sec['mid'] in stopped and sec['accepted']:
+                errors.append('library negotiation still accepts stopped mid %s' % sec['mid'])
+        for lt in (last.get('library') or {}).get('transceivers') or []:
+            if lt['mid'] in stopped and not lt['stopped']:
+                errors.append('library transceiver mid %s not stopped after the answer: %r'
+                              % (lt['mid'], lt))
+        sv = last.get('stopped_video')
+        if not sv:
+            errors.append('page recorded no state for the stopped video transceiver')
+        elif sv.get('currentDirection') != 'stopped' and sv.get('stopped') is not True:
+            errors.append('browser video transceiver after the answer: currentDirection=%r '
+                          'stopped=%r, want stopped' % (sv.get('currentDirection'), sv.get('stopped')))
+        check_direction(last, 'audio', 'sendrecv', errors)
+        check_renegotiation(first, last, errors)
+    elif name in ('bundle_max_compat', 'bundle_max_bundle'):
+        if len(answer) != 3:
+            errors.append('answer has %d m-sections, want 3' % len(answer))
+        rejected = [m['mid'] for m in answer if m['port'] == 0]
+        if rejected:
+            errors.append('answer rejected mids %s (port 0)%s' % (
+                rejected, ' (the offer had them bundle-only)' if res.get('offer_bundle_only') else ''))
+        check_bundled(last, secs, errors)
+        check_datachannel(last, errors)
+    return errors
+
+
+def check_bundled(step, secs, errors):
+    mids = [m['mid'] for m in parse_sdp(step['answer'])['media']]
+    group = bundle_mids(step['answer'])
+    if group != mids:
+        errors.append('answer a=group:BUNDLE %s, want all mids %s' % (group, mids))
+    notb = ['%s(transport %s, bundled %s)' % (x['mid'], x['transport_index'], x['bundled'])
+            for x in secs if x['transport_index'] != 0 or not x['bundled']]
+    if notb:
+        errors.append('library: sections not on transport 0 / not bundled: %s' % ', '.join(notb))
+
+
+def check_renegotiation(first, last, errors):
+    """A later answer keeps the mids, session id, fingerprint and setup."""
+    m0 = [m['mid'] for m in parse_sdp(first['answer'])['media']]
+    m1 = [m['mid'] for m in parse_sdp(last['answer'])['media']]
+    if m1[:len(m0)] != m0:
+        errors.append('mids changed: first answer %s, later answer %s' % (m0, m1))
+    (id0, v0), (id1, v1) = session_origin(first['answer']), session_origin(last['answer'])
+    if id0 != id1:
+        errors.append('o= session id changed: %s -> %s' % (id0, id1))
+    if v0 is None or v1 is None or v1 <= v0:
+        errors.append('o= session version did not increase: %s -> %s' % (v0, v1))
+    for attr in ('a=fingerprint:', 'a=setup:'):
+        a0, a1 = set(all_values(first['answer'], attr)), set(all_values(last['answer'], attr))
+        if a0 != a1:
+            errors.append('%s changed: %s -> %s' % (attr, sorted(a0), sorted(a1)))
 
 
 # ---------------------------------------------------------------- answerer
@@ -333,16 +621,156 @@ def run_answerer(path, scenario, offer, browser_answer):
     return {'ok': True, 'answer': p.stdout.decode(errors='replace')}
 
 
+# ---------------------------------------------------------------- library (ctypes)
+
+class LibraryWorker:
+    """rtcpc_ctypes.py in a child process: one rtcpc connection, JSON lines."""
+
+    def __init__(self, library, candidates=()):
+        cmd = [sys.executable, '-B', os.path.join(HERE, 'rtcpc_ctypes.py'), '--library', library]
+        for c in candidates:
+            cmd += ['--candidate', c]
+        self.stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.stderr, start_new_session=True)
+        self.buf = b''
+
+    def _stderr_tail(self):
+        self.stderr.seek(0)
+        return self.stderr.read().decode(errors='replace').strip()[-1500:]
+
+    def request(self, req, timeout=ANSWERER_TIMEOUT):
+        """The reply dict, or {'ok': False, 'error': ...} if the worker died or hung."""
+        try:
+            self.proc.stdin.write((json.dumps(req) + '\n').encode())
+            self.proc.stdin.flush()
+        except OSError as e:
+            return self._failed('could not write to the library worker: %s' % e)
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b'\n' not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.close()
+                return self._failed('library worker timed out after %d s' % timeout, 'Timeout')
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    rc = self.proc.wait()
+                    what = ('killed by signal %d' % -rc) if rc < 0 else ('exit code %d' % rc)
+                    return self._failed('library worker died (%s)' % what, 'WorkerDied')
+                self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return json.loads(line)
+
+    def _failed(self, message, name='WorkerError'):
+        tail = self._stderr_tail()
+        return {'ok': False, 'error': {'name': name, 'message': message,
+                                       'stderr': message + ('\n' + tail if tail else '')}}
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write(b'{"op": "quit"}\n')
+                self.proc.stdin.close()
+                self.proc.wait(5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        if self.proc.poll() is None:
+            kill_group(self.proc)
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+        self.stderr.close()
+
+
+def library_reply(reply):
+    """The /answer reply of a library answer: answer + what the library reports."""
+    out = {'ok': reply.get('ok', False)}
+    if out['ok']:
+        out['answer'] = reply['answer']
+    else:
+        out['error'] = reply.get('error')
+    out['library'] = {k: reply.get(k) for k in ('negotiation', 'transceivers', 'signaling_state',
+                                                 'actions')}
+    return out
+
+
+def library_answer(state, scenario, step, offer):
+    """Answers step `step` of a library scenario on its one rtcpc connection."""
+    opts = SCENARIOS[scenario]
+    with state.lock:
+        worker = state.workers.get(scenario)
+        if step == 0 or worker is None:
+            if worker:
+                worker.close()
+            worker = state.workers[scenario] = LibraryWorker(state.library,
+                                                             opts.get('candidates', []))
+    req = {'op': 'answer', 'offer': offer, 'tracks': opts['tracks']}
+    req.update(opts.get('actions', {}).get(step, {}))
+    return library_reply(worker.request(req))
+
+
+def normalize_answer(sdp):
+    """An answer without what differs between two connections (ICE, DTLS, o=, ssrc)."""
+    volatile = ('o=', 'a=ice-ufrag:', 'a=ice-pwd:', 'a=fingerprint:', 'a=ssrc:',
+                'a=ssrc-group:', 'a=msid:')
+    return [line for line in sdp.replace('\r\n', '\n').split('\n')
+            if line and not line.startswith(volatile)]
+
+
+def twin_negotiation(state, scenario, offer, answer):
+    """The library's negotiation for an answer rtcpc-answer made.
+
+    A ctypes twin answers the same offer the way rtcpc-answer does; when its
+    answer is the same (less what is random per connection), its negotiation
+    is the one of the answer the browser applied.
+    """
+    opts = SCENARIOS[scenario]
+    worker = LibraryWorker(state.library, opts.get('candidates', []))
+    try:
+        reply = worker.request({'op': 'answer', 'offer': offer, 'tracks': opts['tracks']})
+    finally:
+        worker.close()
+    if not reply.get('ok'):
+        e = reply.get('error') or {}
+        return {'unavailable': 'ctypes twin failed: %s: %s' % (e.get('name'), e.get('message'))}
+    a, b = normalize_answer(answer), normalize_answer(reply['answer'])
+    if a != b:
+        i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        return {'unavailable': 'ctypes twin answer differs from rtcpc-answer at line %d: '
+                               '%r vs %r' % (i, a[i] if i < len(a) else None,
+                                             b[i] if i < len(b) else None)}
+    lib = library_reply(reply)['library']
+    lib['source'] = 'ctypes twin (same answer as rtcpc-answer, less ICE/DTLS/o=/ssrc/msid)'
+    return lib
+
+
 # ---------------------------------------------------------------- server
 
 class State:
-    def __init__(self, answerer, scenarios):
+    def __init__(self, answerer, scenarios, library=None):
         self.answerer = answerer
         self.scenarios = scenarios
+        self.library = library
+        self.workers = {}
         self.results = collections.OrderedDict()
         self.done = threading.Event()
         self.done_info = {}
         self.lock = threading.Lock()
+
+    def close_worker(self, scenario):
+        with self.lock:
+            worker = self.workers.pop(scenario, None)
+        if worker:
+            worker.close()
+
+    def close_workers(self):
+        for name in list(self.workers):
+            self.close_worker(name)
 
 
 def make_handler(state):
@@ -377,10 +805,18 @@ def make_handler(state):
             n = int(self.headers.get('Content-Length', 0))
             body = json.loads(self.rfile.read(n) or b'{}')
             if self.path == '/answer':
-                reply = run_answerer(state.answerer, body['scenario'], body['offer'],
-                                     body.get('browser_answer'))
+                name = body['scenario']
+                if SCENARIOS[name].get('library'):
+                    reply = library_answer(state, name, body.get('step', 0), body['offer'])
+                else:
+                    reply = run_answerer(state.answerer, name, body['offer'],
+                                         body.get('browser_answer'))
+                    if reply.get('ok') and state.library:
+                        reply['library'] = twin_negotiation(state, name, body['offer'],
+                                                            reply['answer'])
                 self.send(200, reply)
             elif self.path == '/result':
+                state.close_worker(body['scenario'])
                 with state.lock:
                     state.results[body['scenario']] = body
                 print('  [page] result for %s' % body['scenario'], flush=True)
@@ -434,6 +870,77 @@ def kill_group(proc):
     proc.wait()
 
 
+# ---------------------------------------------------------------- summary
+
+def diff_counts(diffs):
+    """How many codecs, extensions, rtcp-fb and directions differ from the browser's answer."""
+    c = collections.Counter()
+    for d in diffs:
+        for field, key in (('codecs', 'codecs'), ('extmaps', 'ext'), ('rtcp_fb', 'fb')):
+            if field in d:
+                c[key] += len(d[field]['only_ours']) + len(d[field]['only_browser'])
+        for field in ('direction', 'rejected', 'missing_in'):
+            if field in d:
+                c['dir' if field == 'direction' else 'mline'] += 1
+    return {k: c.get(k, 0) for k in ('codecs', 'ext', 'fb', 'dir', 'mline')}
+
+
+def accepted_label(res):
+    if res is None:
+        return '-'
+    if res.get('outcome') == 'SKIP':
+        return 'skip'
+    if res.get('exception') or res.get('answer_error'):
+        label = 'error'
+    elif res.get('accepted'):
+        label = 'yes'
+    elif res.get('accepted') is False:
+        label = 'NO'
+    else:
+        label = '?'
+    # A '*' marks an accepted answer whose scenario failed other checks.
+    return label + ('*' if label == 'yes' and res.get('outcome') == 'FAIL' else '')
+
+
+def counts_label(res):
+    if not res or res.get('outcome') == 'SKIP' or 'diff_counts' not in res:
+        return '-'
+    c = res['diff_counts']
+    return 'c%(codecs)d e%(ext)d fb%(fb)d d%(dir)d m%(mline)d' % c
+
+
+def print_summary(browser, outcomes, compare_report):
+    columns = {browser: outcomes}
+    note = ''
+    if compare_report:
+        try:
+            with open(compare_report) as f:
+                other = json.load(f)
+            age = time.time() - os.path.getmtime(compare_report)
+            if other.get('browser') and other['browser'] != browser:
+                columns[other['browser']] = other.get('scenarios') or {}
+                note = ' (%s from %s, written %.0f s ago)' % (other['browser'],
+                                                              compare_report, age)
+        except (OSError, ValueError) as e:
+            note = ' (no %s: %s)' % (compare_report, e.__class__.__name__)
+    names = list(outcomes) + [n for col in columns.values() for n in col if n not in outcomes]
+    names = list(collections.OrderedDict.fromkeys(names))
+    order = ['chromium', 'firefox']
+    print('summary%s; diffs vs the browser\'s own answer: c=codecs e=extensions '
+          'fb=rtcp-fb d=directions m=m-lines rejected/missing; * = accepted but failed a check'
+          % note)
+    w = max(len(n) for n in names + ['scenario'])
+    head = '%-*s | %-9s | %-9s | %-22s | %-22s' % (w, 'scenario', 'chromium', 'firefox',
+                                                     'diffs chromium', 'diffs firefox')
+    print(head)
+    print('-' * len(head))
+    for n in names:
+        cells = [columns.get(b, {}).get(n) for b in order]
+        print('%-*s | %-9s | %-9s | %-22s | %-22s' % (
+            w, n, accepted_label(cells[0]), accepted_label(cells[1]),
+            counts_label(cells[0]), counts_label(cells[1])))
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -446,14 +953,27 @@ def main():
     ap.add_argument('--report', help='write full results as JSON here')
     ap.add_argument('--scenario', action='append', choices=list(SCENARIOS),
                     help='run only these (repeatable; default all)')
+    ap.add_argument('--library', help='librtcpc.so, for the scenarios answered through ctypes')
+    ap.add_argument('--compare-report',
+                    help="the other browser's --report, for the summary table")
     args = ap.parse_args()
 
     if args.answerer != 'browser':
         args.answerer = os.path.abspath(args.answerer)
         if not os.path.isfile(args.answerer):
             sys.exit('answerer not found: %s' % args.answerer)
+    if args.library:
+        args.library = os.path.abspath(args.library)
+        if not os.path.isfile(args.library):
+            sys.exit('library not found: %s' % args.library)
     scenarios = args.scenario or list(SCENARIOS)
-    state = State(args.answerer, scenarios)
+    if not args.library:
+        wanted = [n for n in scenarios if n in LIBRARY_SCENARIOS]
+        if args.scenario and wanted:
+            sys.exit('--library is needed for %s' % ', '.join(wanted))
+        scenarios = [n for n in scenarios if n not in LIBRARY_SCENARIOS]
+        print('not run (no --library): %s' % ', '.join(LIBRARY_SCENARIOS))
+    state = State(args.answerer, scenarios, args.library)
 
     start = time.monotonic()
     server = ThreadingHTTPServer(('127.0.0.1', 0), make_handler(state))
@@ -470,6 +990,7 @@ def main():
     version = browser_version(cmd[0])
     print('%s: %s' % (args.browser, version))
     print('answerer: %s' % args.answerer)
+    print('library: %s' % (args.library or '(none)'))
     print('url: %s' % url, flush=True)
 
     log_path = os.path.join(tmp, 'browser.log')
@@ -492,6 +1013,7 @@ def main():
             kill_group(proc)
             server.shutdown()
             server.server_close()
+            state.close_workers()
     with open(log_path, errors='replace') as f:
         browser_log = f.read()
     shutil.rmtree(tmp, ignore_errors=True)
@@ -504,9 +1026,19 @@ def main():
             errors = ['no result from the page'
                       + (' (timeout)' if timed_out else '')]
             res = {'scenario': name}
+        elif SCENARIOS[name].get('library'):
+            res['offer_bundle_only'] = [
+                m[0] for m in media_lines(res.get('offer'))
+                if 'a=bundle-only' in m] if res.get('offer') else []
+            errors = check_multi(name, res)
         else:
             errors = check(name, res)
-        res['diffs'] = diff_answers(res.get('answer'), res.get('browser_answer'))
+        if res.get('steps'):
+            res['diffs'] = [dict(d, step=st['step']) for st in res['steps']
+                            for d in diff_answers(st.get('answer'), st.get('browser_answer'))]
+        else:
+            res['diffs'] = diff_answers(res.get('answer'), res.get('browser_answer'))
+        res['diff_counts'] = diff_counts(res['diffs'])
         res['outcome'] = 'SKIP' if res.get('skip') and not res.get('exception') \
             else 'FAIL' if errors else 'PASS'
         res['passed'] = res['outcome'] == 'PASS'
@@ -528,9 +1060,17 @@ def main():
         if res.get('browser_answer_error'):
             print('    (browser comparison answer failed: %(name)s: %(message)s)'
                   % res['browser_answer_error'])
+        lib = res.get('library') or {}
+        if lib.get('unavailable'):
+            print('    (no library negotiation check: %s)' % lib['unavailable'])
+        if res.get('offer_bundle_only'):
+            print('    (offer had bundle-only m-lines: %s)' % ' | '.join(res['offer_bundle_only']))
+        elif name == 'bundle_max_bundle' and res.get('offer'):
+            print('    (note: the max-bundle offer has no a=bundle-only m-line)')
         for d in res['diffs']:
-            print('    diff vs browser answer, m-line %s (%s, mid %s):'
-                  % (d['index'], d.get('kind'), d.get('mid')))
+            print('    diff vs browser answer, %sm-line %s (%s, mid %s):'
+                  % ('step %d, ' % d['step'] if 'step' in d else '',
+                     d['index'], d.get('kind'), d.get('mid')))
             for field in ('codecs', 'extmaps', 'rtcp_fb'):
                 if field in d:
                     if d[field]['only_ours']:
@@ -551,6 +1091,8 @@ def main():
     if failed and (timed_out or not state.done.is_set()):
         print('--- browser log (tail) ---')
         print(browser_log[-4000:])
+    print()
+    print_summary(args.browser, outcomes, args.compare_report)
     print('elapsed: %.1f s' % elapsed)
 
     if args.report:
@@ -559,6 +1101,7 @@ def main():
             'user_agent': state.done_info.get('userAgent'),
             'answerer': args.answerer, 'elapsed_s': round(elapsed, 1),
             'timed_out': timed_out, 'page_fatal': state.done_info.get('fatal'),
+            'library': args.library,
             'passed': passed, 'failed': failed, 'skipped': skipped,
             'scenarios': outcomes,
         }

@@ -128,18 +128,32 @@ function codecList(params) {
   return params.codecs.map(c => c.mimeType);
 }
 
+function payloadTypes(params) {
+  if (!params || !Array.isArray(params.codecs)) return null;
+  return params.codecs.map(c => c.payloadType);
+}
+
+function describeTransceiver(tr) {
+  const sp = tr.sender.getParameters();
+  return {
+    mid: tr.mid,
+    kind: tr.receiver.track.kind,
+    direction: tr.direction,
+    currentDirection: tr.currentDirection,
+    // Removed from Chromium (currentDirection says 'stopped' instead).
+    stopped: typeof tr.stopped === 'boolean' ? tr.stopped : null,
+    senderCodecs: codecList(sp),
+    senderPayloadTypes: payloadTypes(sp),
+    receiverCodecs: codecList(tr.receiver.getParameters()),
+    sendEncodings: (sp.encodings || []).map(e => e.rid || null),
+  };
+}
+
 function describe(pc) {
   return {
     signalingState: pc.signalingState,
     sctp: pc.sctp !== null && pc.sctp !== undefined,
-    transceivers: pc.getTransceivers().map(tr => ({
-      mid: tr.mid,
-      kind: tr.receiver.track.kind,
-      direction: tr.direction,
-      currentDirection: tr.currentDirection,
-      senderCodecs: codecList(tr.sender.getParameters()),
-      receiverCodecs: codecList(tr.receiver.getParameters()),
-    })),
+    transceivers: pc.getTransceivers().map(describeTransceiver),
   };
 }
 
@@ -175,6 +189,7 @@ async function runScenario(sc, res) {
       return;
     }
     res.answer = reply.answer;
+    if (reply.library) res.library = reply.library;
 
     if (sc.name === 'tamper') {
       // Must be rejected: an answer without a DTLS fingerprint.
@@ -206,6 +221,154 @@ async function runScenario(sc, res) {
   }
 }
 
+// ------------------------------------------------------------ multi-step
+// Scenarios answered by one rtcpc connection (the ctypes worker) across
+// several offers: each step optionally changes the browser pc (before),
+// makes an offer (offerOptions), gets the library's answer, applies it and
+// optionally records more (after). res.steps[i] keeps each step's offer,
+// answer, outcome, the browser's state and the library's negotiation.
+
+function useCodecOnly(mime) {
+  return async (ctx) => {
+    ctx.pc.addTrack(await getTrack('video', ctx.tracks));
+    const tr = ctx.pc.getTransceivers()[0];
+    const caps = RTCRtpReceiver.getCapabilities('video');
+    ctx.res.setup.video_capabilities = caps ? caps.codecs.map(c => c.mimeType + (c.sdpFmtpLine ? ' ' + c.sdpFmtpLine : '')) : null;
+    if (typeof tr.setCodecPreferences !== 'function') {
+      throw new Error('setCodecPreferences is not supported by this browser');
+    }
+    const re = new RegExp('^video/(' + mime + '|rtx)$', 'i');
+    const only = caps.codecs.filter(c => re.test(c.mimeType));
+    if (!only.some(c => c.mimeType.toLowerCase() === 'video/' + mime.toLowerCase())) {
+      throw new SkipScenario(`browser has no ${mime} in RTCRtpReceiver.getCapabilities("video")`);
+    }
+    tr.setCodecPreferences(only);
+  };
+}
+
+async function audioVideo(ctx) {
+  ctx.pc.addTrack(await getTrack('audio', ctx.tracks));
+  ctx.pc.addTrack(await getTrack('video', ctx.tracks));
+}
+
+async function audioVideoData(ctx) {
+  await audioVideo(ctx);
+  ctx.pc.createDataChannel('x');
+}
+
+const MULTI_STEP = {
+  simulcast_3_rids: {steps: [{
+    async before(ctx) {
+      ctx.pc.addTransceiver(await getTrack('video', ctx.tracks), {
+        sendEncodings: [{rid: 'h'}, {rid: 'm', scaleResolutionDownBy: 2},
+                        {rid: 'l', scaleResolutionDownBy: 4}],
+      });
+    },
+  }]},
+  many_transceivers: {steps: [{
+    async before(ctx) {
+      ctx.pc.addTrack(await getTrack('audio', ctx.tracks));
+      const video = await getTrack('video', ctx.tracks);
+      for (let i = 0; i < 16; i++) {
+        // Every other one with a track, the rest without.
+        if (i % 2 === 0) {
+          const t = i === 0 ? video : video.clone();
+          if (i) ctx.tracks.push(t);
+          ctx.pc.addTransceiver(t, {direction: 'sendrecv'});
+        } else {
+          ctx.pc.addTransceiver('video', {direction: 'sendrecv'});
+        }
+      }
+    },
+  }]},
+  vp9_only: {steps: [{before: useCodecOnly('VP9')}]},
+  av1_only: {steps: [{before: useCodecOnly('AV1')}]},
+  renegotiate_add_track: {steps: [
+    {async before(ctx) { ctx.pc.addTrack(await getTrack('audio', ctx.tracks)); }},
+    {async before(ctx) { ctx.pc.addTrack(await getTrack('video', ctx.tracks)); }},
+  ]},
+  ice_restart: {steps: [
+    {before: audioVideo},
+    {offerOptions: {iceRestart: true}},
+  ]},
+  stopped_transceiver: {steps: [
+    {before: audioVideo},
+    {
+      // The library stops its video transceiver before this offer arrives
+      // (browser_test.py); the browser just offers again.
+      before(ctx) {
+        ctx.video = ctx.pc.getTransceivers().find(t => t.receiver.track.kind === 'video');
+      },
+      after(ctx, st) {
+        const t = ctx.video;
+        st.stopped_video = t ? {
+          mid: t.mid, direction: t.direction, currentDirection: t.currentDirection,
+          stopped: typeof t.stopped === 'boolean' ? t.stopped : null,
+          in_getTransceivers: ctx.pc.getTransceivers().includes(t),
+        } : null;
+      },
+    },
+  ]},
+  bundle_max_compat: {config: {bundlePolicy: 'max-compat'}, steps: [{before: audioVideoData}]},
+  bundle_max_bundle: {config: {bundlePolicy: 'max-bundle'}, steps: [{before: audioVideoData}]},
+};
+
+const LAST_STEP_FIELDS = ['offer', 'answer', 'browser_answer', 'browser_answer_error', 'accepted',
+                          'error', 'signalingState', 'sctp', 'transceivers', 'library'];
+
+async function runMultiStep(sc, res) {
+  const def = MULTI_STEP[sc.name];
+  const tracks = [];
+  const pc = new RTCPeerConnection(def.config || {});
+  const ctx = {pc, tracks, res};
+  res.setup = {};
+  res.steps = [];
+  try {
+    for (let i = 0; i < def.steps.length; i++) {
+      const step = def.steps[i];
+      const st = {step: i};
+      res.steps.push(st);
+      if (step.before) await step.before(ctx, st);
+      const offer = await pc.createOffer(step.offerOptions || {});
+      await pc.setLocalDescription(offer);
+      st.offer = pc.localDescription.sdp;
+      try {
+        st.browser_answer = await browserAnswer(st.offer, sc.tracks, tracks);
+      } catch (e) {
+        st.browser_answer_error = errInfo(e);
+      }
+      const reply = await post('/answer', {
+        scenario: sc.name, step: i, offer: st.offer, browser_answer: st.browser_answer || null,
+      });
+      if (reply.library) st.library = reply.library;
+      if (!reply.ok) {
+        st.answer_error = reply.error;
+        res.answer_error = Object.assign({step: i}, reply.error);
+        break;
+      }
+      st.answer = reply.answer;
+      try {
+        await pc.setRemoteDescription({type: 'answer', sdp: st.answer});
+        st.accepted = true;
+      } catch (e) {
+        st.accepted = false;
+        st.error = errInfo(e);
+      }
+      Object.assign(st, describe(pc));
+      if (!st.accepted) break;
+      if (step.after) await step.after(ctx, st);
+    }
+  } finally {
+    const last = res.steps[res.steps.length - 1] || {};
+    for (const k of LAST_STEP_FIELDS) if (k in last) res[k] = last[k];
+    res.accepted = res.steps.length === def.steps.length && res.steps.every(s => s.accepted);
+    const bad = res.steps.find(s => s.accepted === false);
+    if (bad) res.error = Object.assign({step: bad.step}, bad.error);
+    pc.close();
+    for (const t of tracks) t.stop();
+  }
+}
+
 async function main() {
   const cfg = await (await fetch('/config')).json();
   log(`userAgent: ${navigator.userAgent}`);
@@ -213,7 +376,8 @@ async function main() {
     log(`running ${sc.name}`);
     const res = {scenario: sc.name};
     try {
-      await withTimeout(runScenario(sc, res), SCENARIO_TIMEOUT_MS, sc.name);
+      const run = MULTI_STEP[sc.name] ? runMultiStep : runScenario;
+      await withTimeout(run(sc, res), SCENARIO_TIMEOUT_MS, sc.name);
     } catch (e) {
       if (e instanceof SkipScenario) res.skip = e.message;
       else res.exception = errInfo(e);

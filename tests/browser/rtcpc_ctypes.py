@@ -1,0 +1,647 @@
+"""A small ctypes binding to librtcpc.so (include/rtcpc.h), for the browser tests.
+
+    lib = load('target/release/librtcpc.so')
+    pc = PeerConnection(lib)
+    pc.set_remote_description('offer', offer_sdp)
+    pc.add_track('video', 'track-0', 'stream-0')
+    answer = pc.create_answer()
+    pc.set_local_description('answer', answer)
+    pc.negotiation()          # plain dicts/lists, the snapshot is freed at once
+    pc.close(); pc.free()
+
+The structs below mirror include/rtcpc.h field by field (order and types);
+the C enums are `int`. Calls with callbacks check the header's contract:
+exactly one callback, exactly once, before the call returns, and a return
+code equal to the outcome; a violation raises ContractViolation. A failure
+raises RtcError(code, name, message) with the failure callback's error.
+"""
+
+import ctypes
+from ctypes import (POINTER, Structure, c_bool, c_char, c_char_p, c_int, c_int16,
+                    c_int32, c_size_t, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p)
+
+# ------------------------------------------------------------------ enums
+
+ERROR_CODES = {
+    0: 'RTC_OK', 1: 'RTC_ERROR_INVALID_ARGUMENT', 2: 'RTC_ERROR_INVALID_STATE',
+    3: 'RTC_ERROR_INVALID_ACCESS', 4: 'RTC_ERROR_INVALID_MODIFICATION',
+    5: 'RTC_ERROR_SYNTAX', 6: 'RTC_ERROR_OPERATION', 7: 'RTC_ERROR_NOT_READABLE',
+    8: 'RTC_ERROR_INTERNAL',
+}
+# DOMException names for calls that only return a code (as rtcpc-answer.c does).
+CODE_NAMES = {
+    1: 'TypeError', 2: 'InvalidStateError', 3: 'InvalidAccessError',
+    4: 'InvalidModificationError', 5: 'SyntaxError', 6: 'OperationError',
+    7: 'NotReadableError', 8: 'InternalError',
+}
+RTC_OK = 0
+
+DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped', None]  # rtc_direction
+DIRECTION_VALUES = {d: i for i, d in enumerate(DIRECTIONS) if d}
+DTLS_ROLES = ['client', 'server']                                          # rtc_dtls_role
+SIGNALING_STATES = ['stable', 'have-local-offer', 'have-remote-offer',
+                    'have-local-pranswer', 'have-remote-pranswer', 'closed']
+SDP_TYPES = {'offer': 0, 'pranswer': 1, 'answer': 2, 'rollback': 3}        # rtc_sdp_type
+SDP_TYPE_NAMES = {v: k for k, v in SDP_TYPES.items()}
+MEDIA_KINDS = {'audio': 0, 'video': 1}                                     # rtc_media_kind
+MEDIA_KIND_NAMES = {v: k for k, v in MEDIA_KINDS.items()}
+DESCRIPTION_SLOTS = {'local': 0, 'remote': 1, 'current_local': 2, 'pending_local': 3,
+                     'current_remote': 4, 'pending_remote': 5}
+
+
+# ------------------------------------------------------------------ structs
+
+class rtc_codec(Structure):
+    _fields_ = [
+        ('name', c_char_p),
+        ('clock_rate', c_uint32),
+        ('channels', c_uint32),
+        ('fmtp', c_char_p),
+        ('rtcp_feedback', POINTER(c_char_p)),
+        ('rtcp_feedback_count', c_size_t),
+    ]
+
+
+class rtc_codec_parameters(Structure):
+    _fields_ = [
+        ('payload_type', c_uint8),
+        ('name', c_char_p),
+        ('clock_rate', c_uint32),
+        ('channels', c_uint32),
+        ('fmtp', c_char_p),
+        ('remote_fmtp', c_char_p),
+        ('associated_payload_type', c_int16),
+        ('rtcp_feedback', POINTER(c_char_p)),
+        ('rtcp_feedback_count', c_size_t),
+    ]
+
+
+class rtc_header_extension(Structure):
+    _fields_ = [('id', c_uint16), ('uri', c_char_p)]
+
+
+class rtc_simulcast_rid(Structure):
+    _fields_ = [('rid', c_char_p), ('layer', c_size_t), ('paused', c_bool)]
+
+
+class rtc_ssrc_group(Structure):
+    _fields_ = [('semantics', c_char_p), ('ssrcs', POINTER(c_uint32)),
+                ('ssrc_count', c_size_t)]
+
+
+class rtc_negotiated_section(Structure):
+    _fields_ = [
+        ('index', c_size_t),
+        ('mid', c_char_p),
+        ('media', c_char_p),
+        ('protocol', c_char_p),
+        ('accepted', c_bool),
+        ('reason', c_char_p),
+        ('direction', c_int),
+        ('codecs', POINTER(rtc_codec_parameters)),
+        ('codec_count', c_size_t),
+        ('extensions', POINTER(rtc_header_extension)),
+        ('extension_count', c_size_t),
+        ('simulcast_rids', POINTER(rtc_simulcast_rid)),
+        ('simulcast_rid_count', c_size_t),
+        ('remote_ssrcs', POINTER(c_uint32)),
+        ('remote_ssrc_count', c_size_t),
+        ('remote_ssrc_groups', POINTER(rtc_ssrc_group)),
+        ('remote_ssrc_group_count', c_size_t),
+        ('remote_msid_stream', c_char_p),
+        ('remote_msid_track', c_char_p),
+        ('transport_index', c_size_t),
+        ('bundled', c_bool),
+        ('remote_ice_ufrag', c_char_p),
+        ('remote_ice_pwd', c_char_p),
+        ('remote_candidates', POINTER(c_char_p)),
+        ('remote_candidate_count', c_size_t),
+        ('remote_end_of_candidates', c_bool),
+        ('remote_fingerprints', POINTER(c_char_p)),
+        ('remote_fingerprint_count', c_size_t),
+        ('sctp_port', c_uint16),
+        ('max_message_size', c_uint64),
+    ]
+
+
+class rtc_session_description(Structure):
+    _fields_ = [('type', c_int), ('sdp', c_char_p)]
+
+
+class rtc_error(Structure):
+    _fields_ = [('code', c_int), ('name', c_char_p), ('message', c_char_p)]
+
+
+class rtc_answer_options(Structure):
+    _fields_ = [('voice_activity_detection', c_bool)]
+
+
+class rtc_transceiver_init(Structure):
+    _fields_ = [
+        ('direction', c_int),
+        ('stream_ids', POINTER(c_char_p)),
+        ('stream_id_count', c_size_t),
+        ('rids', POINTER(c_char_p)),
+        ('rid_count', c_size_t),
+    ]
+
+
+class rtc_transceiver_info(Structure):
+    _fields_ = [
+        ('kind', c_int),
+        ('direction', c_int),
+        ('current_direction', c_int),
+        ('stopped', c_bool),
+        ('has_track', c_bool),
+    ]
+
+
+rtc_void_callback = ctypes.CFUNCTYPE(None, c_void_p)
+rtc_error_callback = ctypes.CFUNCTYPE(None, POINTER(rtc_error), c_void_p)
+rtc_session_description_callback = ctypes.CFUNCTYPE(
+    None, POINTER(rtc_session_description), c_void_p)
+
+# name: (restype, argtypes)
+_PROTOTYPES = {
+    'rtc_configuration_new': (c_void_p, []),
+    'rtc_configuration_free': (None, [c_void_p]),
+    'rtc_configuration_set_ice_lite': (c_int, [c_void_p, c_bool]),
+    'rtc_configuration_set_ice_credentials': (c_int, [c_void_p, c_char_p, c_char_p]),
+    'rtc_configuration_add_local_candidate': (c_int, [c_void_p, c_char_p, c_char_p]),
+    'rtc_configuration_generate_shared_certificate': (c_int, [c_void_p]),
+    'rtc_pc_negotiation': (c_void_p, [c_void_p]),
+    'rtc_negotiation_free': (None, [c_void_p]),
+    'rtc_negotiation_section_count': (c_size_t, [c_void_p]),
+    'rtc_negotiation_section': (POINTER(rtc_negotiated_section), [c_void_p, c_size_t]),
+    'rtc_negotiation_dtls_role': (c_int, [c_void_p]),
+    'rtc_pc_new': (c_void_p, [c_void_p]),
+    'rtc_pc_close': (None, [c_void_p]),
+    'rtc_pc_free': (None, [c_void_p]),
+    'rtc_pc_signaling_state': (c_int, [c_void_p]),
+    'rtc_pc_set_remote_description': (c_int, [c_void_p, POINTER(rtc_session_description),
+                                              rtc_void_callback, rtc_error_callback, c_void_p]),
+    'rtc_answer_options_init': (None, [POINTER(rtc_answer_options)]),
+    'rtc_pc_create_answer': (c_int, [c_void_p, rtc_session_description_callback,
+                                     rtc_error_callback, POINTER(rtc_answer_options), c_void_p]),
+    'rtc_pc_set_local_description': (c_int, [c_void_p, POINTER(rtc_session_description),
+                                             rtc_void_callback, rtc_error_callback, c_void_p]),
+    'rtc_pc_add_track': (c_int, [c_void_p, c_int, c_char_p, c_char_p]),
+    'rtc_pc_description': (c_size_t, [c_void_p, c_int, POINTER(c_int), POINTER(c_char),
+                                      c_size_t]),
+    'rtc_pc_transceiver_count': (c_size_t, [c_void_p]),
+    'rtc_pc_transceiver_kind': (c_int, [c_void_p, c_size_t, POINTER(c_int)]),
+    'rtc_pc_transceiver_mid': (c_size_t, [c_void_p, c_size_t, POINTER(c_char), c_size_t]),
+    'rtc_pc_add_transceiver': (c_int, [c_void_p, c_int, POINTER(rtc_transceiver_init),
+                                       POINTER(c_size_t)]),
+    'rtc_pc_transceiver_index': (c_int, [c_void_p, c_char_p, POINTER(c_size_t)]),
+    'rtc_pc_transceiver_info': (c_int, [c_void_p, c_size_t, POINTER(rtc_transceiver_info)]),
+    'rtc_pc_transceiver_set_direction': (c_int, [c_void_p, c_size_t, c_int]),
+    'rtc_pc_transceiver_stop': (c_int, [c_void_p, c_size_t]),
+    'rtc_pc_transceiver_set_codec_preferences': (c_int, [c_void_p, c_size_t,
+                                                         POINTER(rtc_codec), c_size_t]),
+    'rtc_pc_add_ice_candidate': (c_int, [c_void_p, c_char_p, c_char_p, c_int32,
+                                         rtc_void_callback, rtc_error_callback, c_void_p]),
+    'rtc_pc_add_local_candidate': (c_int, [c_void_p, c_char_p, c_char_p]),
+}
+
+
+def load(path):
+    """Loads librtcpc.so and declares the prototypes used here."""
+    lib = ctypes.CDLL(path)
+    for name, (restype, argtypes) in _PROTOTYPES.items():
+        fn = getattr(lib, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+    return lib
+
+
+# ------------------------------------------------------------------ errors
+
+class RtcError(Exception):
+    """A failed call: the rtc_error_code and the failure callback's name/message."""
+
+    def __init__(self, code, name, message, call=''):
+        self.code, self.name, self.message, self.call = code, name, message, call
+        super().__init__('%s: %s: %s (%s)' % (call, name, message, ERROR_CODES.get(code, code)))
+
+
+class ContractViolation(Exception):
+    """The library broke the header's callback contract."""
+
+
+def _s(b):
+    return None if b is None else b.decode('utf-8', errors='replace')
+
+
+def _enc(s):
+    return None if s is None else s.encode()
+
+
+def _strings(ptr, n):
+    return [_s(ptr[i]) for i in range(n)] if n else []
+
+
+def _str_array(items):
+    items = list(items or [])
+    if not items:
+        return None, 0, None
+    arr = (c_char_p * len(items))(*[_enc(x) for x in items])
+    return ctypes.cast(arr, POINTER(c_char_p)), len(items), arr
+
+
+def _direction(value):
+    return DIRECTIONS[value] if 0 <= value < len(DIRECTIONS) else 'invalid(%d)' % value
+
+
+def _kind(kind):
+    if kind not in MEDIA_KINDS:
+        raise ValueError('kind must be audio or video, not %r' % (kind,))
+    return MEDIA_KINDS[kind]
+
+
+class _Call:
+    """Callbacks for one call; records what the library called."""
+
+    def __init__(self, what):
+        self.what = what
+        self.calls = []          # 'success' / 'failure', in order
+        self.error = None
+        self.description = None
+        self.void_success = rtc_void_callback(self._on_void)
+        self.failure = rtc_error_callback(self._on_failure)
+        self.desc_success = rtc_session_description_callback(self._on_description)
+
+    def _on_void(self, _user):
+        self.calls.append('success')
+
+    def _on_failure(self, err, _user):
+        self.calls.append('failure')
+        e = err.contents if err else None
+        self.error = (e.code, _s(e.name), _s(e.message)) if e else (None, None, None)
+
+    def _on_description(self, desc, _user):
+        self.calls.append('success')
+        d = desc.contents if desc else None
+        self.description = (SDP_TYPE_NAMES.get(d.type, d.type), _s(d.sdp)) if d else None
+
+    def finish(self, rc):
+        if len(self.calls) != 1:
+            raise ContractViolation('%s: callbacks called %r (rc=%s); want exactly one'
+                                    % (self.what, self.calls, ERROR_CODES.get(rc, rc)))
+        if (rc == RTC_OK) != (self.calls[0] == 'success'):
+            raise ContractViolation('%s: return code %s but %s callback called'
+                                    % (self.what, ERROR_CODES.get(rc, rc), self.calls[0]))
+        if rc != RTC_OK:
+            code, name, message = self.error
+            if code != rc:
+                raise ContractViolation('%s: return code %s but error->code %s'
+                                        % (self.what, ERROR_CODES.get(rc, rc),
+                                           ERROR_CODES.get(code, code)))
+            raise RtcError(rc, name, message, self.what)
+
+
+def _check_rc(rc, what):
+    if rc != RTC_OK:
+        raise RtcError(rc, CODE_NAMES.get(rc, 'UnknownError'), '%s returned %s'
+                       % (what, ERROR_CODES.get(rc, rc)), what)
+
+
+# ------------------------------------------------------------------ peer connection
+
+class PeerConnection:
+    def __init__(self, lib, ice_lite=False, local_candidates=(), ice_credentials=None):
+        self.lib = lib
+        cfg = lib.rtc_configuration_new()
+        if not cfg:
+            raise RuntimeError('rtc_configuration_new returned NULL')
+        try:
+            if ice_lite:
+                _check_rc(lib.rtc_configuration_set_ice_lite(cfg, True), 'set_ice_lite')
+            if ice_credentials:
+                _check_rc(lib.rtc_configuration_set_ice_credentials(
+                    cfg, _enc(ice_credentials[0]), _enc(ice_credentials[1])),
+                    'set_ice_credentials')
+            for c in local_candidates:
+                _check_rc(lib.rtc_configuration_add_local_candidate(cfg, _enc(c), None),
+                          'add_local_candidate')
+            self.pc = lib.rtc_pc_new(cfg)
+        finally:
+            lib.rtc_configuration_free(cfg)
+        if not self.pc:
+            raise RuntimeError('rtc_pc_new returned NULL')
+
+    # -- lifetime
+    def close(self):
+        if self.pc:
+            self.lib.rtc_pc_close(self.pc)
+
+    def free(self):
+        if self.pc:
+            self.lib.rtc_pc_free(self.pc)
+            self.pc = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.free()
+
+    def signaling_state(self):
+        return SIGNALING_STATES[self.lib.rtc_pc_signaling_state(self.pc)]
+
+    # -- offer/answer
+    def _description_call(self, fn, what, type_, sdp):
+        call = _Call(what)
+        desc = rtc_session_description(SDP_TYPES[type_], _enc(sdp))
+        rc = fn(self.pc, ctypes.byref(desc), call.void_success, call.failure, None)
+        call.finish(rc)
+
+    def set_remote_description(self, type_, sdp):
+        self._description_call(self.lib.rtc_pc_set_remote_description,
+                               'setRemoteDescription(%s)' % type_, type_, sdp)
+
+    def set_local_description(self, type_, sdp=''):
+        self._description_call(self.lib.rtc_pc_set_local_description,
+                               'setLocalDescription(%s)' % type_, type_, sdp)
+
+    def create_answer(self, voice_activity_detection=True):
+        call = _Call('createAnswer')
+        opts = rtc_answer_options()
+        self.lib.rtc_answer_options_init(ctypes.byref(opts))
+        opts.voice_activity_detection = voice_activity_detection
+        rc = self.lib.rtc_pc_create_answer(self.pc, call.desc_success, call.failure,
+                                           ctypes.byref(opts), None)
+        call.finish(rc)
+        type_, sdp = call.description
+        if type_ != 'answer':
+            raise ContractViolation('createAnswer gave a description of type %r' % (type_,))
+        return sdp
+
+    def description(self, slot='local'):
+        """(type, sdp) of a description slot, or None."""
+        t = c_int(-1)
+        n = self.lib.rtc_pc_description(self.pc, DESCRIPTION_SLOTS[slot], ctypes.byref(t), None, 0)
+        if n == 0:
+            return None
+        buf = ctypes.create_string_buffer(n + 1)
+        n2 = self.lib.rtc_pc_description(self.pc, DESCRIPTION_SLOTS[slot], ctypes.byref(t), buf,
+                                         n + 1)
+        if n2 != n:
+            raise ContractViolation('rtc_pc_description length changed: %d then %d' % (n, n2))
+        return SDP_TYPE_NAMES.get(t.value, t.value), _s(buf.value)
+
+    # -- tracks and transceivers
+    def add_track(self, kind, track_id, stream_id=None):
+        _check_rc(self.lib.rtc_pc_add_track(self.pc, _kind(kind), _enc(track_id),
+                                            _enc(stream_id)), 'addTrack(%s)' % kind)
+
+    def add_transceiver(self, kind, direction='sendrecv', stream_ids=(), rids=()):
+        sp, sn, keep1 = _str_array(stream_ids)
+        rp, rn, keep2 = _str_array(rids)
+        init = rtc_transceiver_init(DIRECTION_VALUES[direction], sp, sn, rp, rn)
+        index = c_size_t(0)
+        _check_rc(self.lib.rtc_pc_add_transceiver(self.pc, _kind(kind), ctypes.byref(init),
+                                                  ctypes.byref(index)),
+                  'addTransceiver(%s)' % kind)
+        del keep1, keep2
+        return index.value
+
+    def transceiver_count(self):
+        return self.lib.rtc_pc_transceiver_count(self.pc)
+
+    def transceiver_mid(self, index):
+        n = self.lib.rtc_pc_transceiver_mid(self.pc, index, None, 0)
+        if n == 0:
+            return None
+        buf = ctypes.create_string_buffer(n + 1)
+        self.lib.rtc_pc_transceiver_mid(self.pc, index, buf, n + 1)
+        return _s(buf.value)
+
+    def transceiver_index(self, mid):
+        index = c_size_t(0)
+        _check_rc(self.lib.rtc_pc_transceiver_index(self.pc, _enc(mid), ctypes.byref(index)),
+                  'transceiverIndex(%s)' % mid)
+        return index.value
+
+    def transceiver_info(self, index):
+        info = rtc_transceiver_info()
+        _check_rc(self.lib.rtc_pc_transceiver_info(self.pc, index, ctypes.byref(info)),
+                  'transceiverInfo(%d)' % index)
+        return {'index': index, 'mid': self.transceiver_mid(index),
+                'kind': MEDIA_KIND_NAMES.get(info.kind, info.kind),
+                'direction': _direction(info.direction),
+                'current_direction': _direction(info.current_direction),
+                'stopped': bool(info.stopped), 'has_track': bool(info.has_track)}
+
+    def transceivers(self):
+        return [self.transceiver_info(i) for i in range(self.transceiver_count())]
+
+    def _index(self, index_or_mid):
+        if isinstance(index_or_mid, str):
+            return self.transceiver_index(index_or_mid)
+        return index_or_mid
+
+    def set_direction(self, index_or_mid, direction):
+        i = self._index(index_or_mid)
+        _check_rc(self.lib.rtc_pc_transceiver_set_direction(self.pc, i,
+                                                            DIRECTION_VALUES[direction]),
+                  'setDirection(%s, %s)' % (index_or_mid, direction))
+
+    def stop(self, index_or_mid):
+        i = self._index(index_or_mid)
+        _check_rc(self.lib.rtc_pc_transceiver_stop(self.pc, i), 'stop(%s)' % index_or_mid)
+
+    def set_codec_preferences(self, index_or_mid, codecs):
+        """codecs: dicts with name, clock_rate, channels (0), fmtp (None), rtcp_feedback ([])."""
+        i = self._index(index_or_mid)
+        keep = []
+        arr = (rtc_codec * max(len(codecs), 1))()
+        for j, c in enumerate(codecs):
+            fb, fbn, fbkeep = _str_array(c.get('rtcp_feedback'))
+            keep.append(fbkeep)
+            arr[j] = rtc_codec(_enc(c['name']), c['clock_rate'], c.get('channels', 0),
+                               _enc(c.get('fmtp')), fb, fbn)
+        _check_rc(self.lib.rtc_pc_transceiver_set_codec_preferences(
+            self.pc, i, arr if codecs else None, len(codecs)),
+            'setCodecPreferences(%s)' % index_or_mid)
+        del keep
+
+    # -- ICE
+    def add_ice_candidate(self, candidate, mid=None, mline_index=-1):
+        call = _Call('addIceCandidate')
+        rc = self.lib.rtc_pc_add_ice_candidate(self.pc, _enc(candidate), _enc(mid), mline_index,
+                                               call.void_success, call.failure, None)
+        call.finish(rc)
+
+    def add_local_candidate(self, candidate, mid=None):
+        _check_rc(self.lib.rtc_pc_add_local_candidate(self.pc, _enc(candidate), _enc(mid)),
+                  'addLocalCandidate')
+
+    # -- negotiated parameters
+    def negotiation(self):
+        """What the current descriptions negotiated, as plain data (None before an answer)."""
+        n = self.lib.rtc_pc_negotiation(self.pc)
+        if not n:
+            return None
+        try:
+            count = self.lib.rtc_negotiation_section_count(n)
+            sections = []
+            for i in range(count):
+                p = self.lib.rtc_negotiation_section(n, i)
+                if not p:
+                    raise ContractViolation('rtc_negotiation_section(%d) is NULL, count %d'
+                                            % (i, count))
+                sections.append(_section(p.contents))
+            if self.lib.rtc_negotiation_section(n, count):
+                raise ContractViolation('rtc_negotiation_section(count) is not NULL')
+            role = self.lib.rtc_negotiation_dtls_role(n)
+            return {'dtls_role': DTLS_ROLES[role] if 0 <= role < 2 else 'invalid(%d)' % role,
+                    'sections': sections}
+        finally:
+            self.lib.rtc_negotiation_free(n)
+
+
+def _section(s):
+    codecs = []
+    for i in range(s.codec_count):
+        c = s.codecs[i]
+        codecs.append({
+            'payload_type': c.payload_type, 'name': _s(c.name), 'clock_rate': c.clock_rate,
+            'channels': c.channels, 'fmtp': _s(c.fmtp), 'remote_fmtp': _s(c.remote_fmtp),
+            'associated_payload_type': c.associated_payload_type,
+            'rtcp_feedback': _strings(c.rtcp_feedback, c.rtcp_feedback_count),
+        })
+    return {
+        'index': s.index, 'mid': _s(s.mid), 'media': _s(s.media), 'protocol': _s(s.protocol),
+        'accepted': bool(s.accepted), 'reason': _s(s.reason),
+        'direction': _direction(s.direction),
+        'codecs': codecs,
+        'extensions': [{'id': s.extensions[i].id, 'uri': _s(s.extensions[i].uri)}
+                       for i in range(s.extension_count)],
+        'simulcast_rids': [{'rid': _s(s.simulcast_rids[i].rid),
+                            'layer': s.simulcast_rids[i].layer,
+                            'paused': bool(s.simulcast_rids[i].paused)}
+                           for i in range(s.simulcast_rid_count)],
+        'remote_ssrcs': [s.remote_ssrcs[i] for i in range(s.remote_ssrc_count)],
+        'remote_ssrc_groups': [{'semantics': _s(g.semantics),
+                                'ssrcs': [g.ssrcs[j] for j in range(g.ssrc_count)]}
+                               for g in (s.remote_ssrc_groups[i]
+                                         for i in range(s.remote_ssrc_group_count))],
+        'remote_msid_stream': _s(s.remote_msid_stream),
+        'remote_msid_track': _s(s.remote_msid_track),
+        'transport_index': s.transport_index, 'bundled': bool(s.bundled),
+        'remote_ice_ufrag': _s(s.remote_ice_ufrag), 'remote_ice_pwd': _s(s.remote_ice_pwd),
+        'remote_candidates': _strings(s.remote_candidates, s.remote_candidate_count),
+        'remote_end_of_candidates': bool(s.remote_end_of_candidates),
+        'remote_fingerprints': _strings(s.remote_fingerprints, s.remote_fingerprint_count),
+        'sctp_port': s.sctp_port, 'max_message_size': s.max_message_size,
+    }
+
+
+# ------------------------------------------------------------------ worker process
+#
+# browser_test.py runs one worker per scenario so that one rtcpc connection
+# lives across the scenario's offers, and so that a crash in the library fails
+# that scenario instead of the whole harness. Protocol: one JSON request per
+# line on stdin, one JSON reply per line on stdout.
+#
+#   {"op": "answer", "offer": SDP, "tracks": "auto"|"none",
+#    "before": [ACTION...], "after_remote": [ACTION...]}
+#   ACTION: {"op": "stop"|"set_direction", "kind": "audio"|"video" | "mid": MID,
+#            "direction": ...}
+#
+# The reply has the answer, the library's negotiation and transceivers after
+# setLocalDescription, or {"ok": false, "error": {...}}.
+
+def _find_transceiver(pc, action):
+    for t in pc.transceivers():
+        if 'mid' in action and t['mid'] == action['mid']:
+            return t
+        if 'kind' in action and t['kind'] == action['kind'] and not t['stopped'] and t['mid']:
+            return t
+    raise RtcError(0, 'TestError', 'no transceiver matches %r' % (action,), 'action')
+
+
+def _do_actions(pc, actions, log):
+    for a in actions or []:
+        t = _find_transceiver(pc, a)
+        if a['op'] == 'stop':
+            pc.stop(t['mid'])                       # by mid (rtc_pc_transceiver_index)
+        elif a['op'] == 'set_direction':
+            pc.set_direction(t['mid'], a['direction'])
+        else:
+            raise ValueError('unknown action %r' % (a,))
+        log.append(dict(a, mid=t['mid']))
+
+
+def _answer(pc, req, track_counter):
+    actions = []
+    stage = 'before setRemoteDescription'
+    try:
+        _do_actions(pc, req.get('before'), actions)
+        stage = 'setRemoteDescription'
+        pc.set_remote_description('offer', req['offer'])
+        stage = 'after setRemoteDescription'
+        _do_actions(pc, req.get('after_remote'), actions)
+        if req.get('tracks', 'auto') == 'auto':
+            # One track on every transceiver the offers created that has none yet.
+            want = [t['kind'] for t in pc.transceivers() if not t['has_track'] and not t['stopped']]
+            for kind in want:
+                stage = 'addTrack'
+                pc.add_track(kind, 'track-%d' % track_counter[0], 'stream-0')
+                track_counter[0] += 1
+        stage = 'createAnswer'
+        answer = pc.create_answer()
+        stage = 'setLocalDescription'
+        pc.set_local_description('answer', answer)
+        return {'ok': True, 'answer': answer, 'negotiation': pc.negotiation(),
+                'transceivers': pc.transceivers(), 'signaling_state': pc.signaling_state(),
+                'actions': actions}
+    except RtcError as e:
+        err = {'name': e.name, 'message': e.message, 'code': ERROR_CODES.get(e.code, e.code),
+               'call': e.call, 'stage': stage}
+    except ContractViolation as e:
+        err = {'name': 'ContractViolation', 'message': str(e), 'stage': stage}
+    try:
+        trs = pc.transceivers()
+    except Exception:  # noqa: BLE001 - informational only
+        trs = None
+    err['stderr'] = '%s at %s: %s' % (err['name'], stage, err['message'])
+    return {'ok': False, 'error': err, 'transceivers': trs, 'actions': actions}
+
+
+def worker_main(argv=None):
+    import argparse
+    import json
+    import sys
+    ap = argparse.ArgumentParser(description='rtcpc ctypes worker (see browser_test.py)')
+    ap.add_argument('--library', required=True)
+    ap.add_argument('--candidate', action='append', default=[])
+    args = ap.parse_args(argv)
+    out = sys.stdout
+    sys.stdout = sys.stderr          # nothing else may write to the reply stream
+    lib = load(args.library)
+    pc = PeerConnection(lib, local_candidates=args.candidate)
+    track_counter = [0]
+    try:
+        for line in sys.stdin:
+            req = json.loads(line)
+            if req['op'] == 'answer':
+                reply = _answer(pc, req, track_counter)
+            elif req['op'] == 'quit':
+                break
+            else:
+                reply = {'ok': False, 'error': {'name': 'TestError',
+                                                'message': 'unknown op %r' % req['op']}}
+            out.write(json.dumps(reply) + '\n')
+            out.flush()
+    finally:
+        pc.close()
+        pc.free()
+    return 0
+
+
+if __name__ == '__main__':
+    import sys as _sys
+    _sys.dont_write_bytecode = True
+    _sys.exit(worker_main())
