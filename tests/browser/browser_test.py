@@ -237,6 +237,62 @@ def diff_answers(ours, browser):
     return diffs
 
 
+# Every way our answer may differ from the browser's own answer to the same
+# offer, and why. A difference not listed here fails the scenario.
+JUSTIFIED = [
+    # rtcpc answers only header extensions the application handles; these
+    # libwebrtc-internal ones are off by default (rtc_configuration_set_header_extensions
+    # turns any of them on).
+    ('chromium', 'extmaps', 'only_browser', 'http://www.webrtc.org/experiments/rtp-hdrext/color-space'),
+    ('chromium', 'extmaps', 'only_browser', 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay'),
+    ('chromium', 'extmaps', 'only_browser', 'http://www.webrtc.org/experiments/rtp-hdrext/video-content-type'),
+    ('chromium', 'extmaps', 'only_browser', 'http://www.webrtc.org/experiments/rtp-hdrext/video-timing'),
+    ('chromium', 'extmaps', 'only_browser', 'http://www.webrtc.org/experiments/rtp-hdrext/video-layers-allocation00'),
+    ('chromium', 'extmaps', 'only_browser', 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension'),
+    # Firefox writes channels on telephone-event/G722 in its answer even when
+    # its offer did not; rtcpc mirrors the offer's rtpmap (RFC 4566 allows both).
+    ('firefox', 'codecs', 'only_browser', 'telephone-event/8000/1'),
+    ('firefox', 'codecs', 'only_ours', 'telephone-event/8000'),
+    ('firefox', 'codecs', 'only_browser', 'G722/8000/1'),
+    ('firefox', 'codecs', 'only_ours', 'G722/8000'),
+    # Firefox echoes rtcp-fb on red and ulpfec; feedback concerns the media
+    # codec (RFC 4585 section 4.2), and libwebrtc does not answer it either.
+    ('firefox', 'rtcp_fb', 'only_browser', 'red/90000: '),
+    ('firefox', 'rtcp_fb', 'only_browser', 'ulpfec/90000: '),
+    # Firefox does not answer the RID extensions to a simulcast offer; rtcpc
+    # keeps them, since RFC 8853 simulcast without them cannot tell layers apart.
+    ('firefox', 'extmaps', 'only_ours', 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id'),
+    ('firefox', 'extmaps', 'only_ours', 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id'),
+]
+
+# The stopped_transceiver scenario makes rtcpc reject an m-line on purpose.
+JUSTIFIED_REJECTIONS = {'stopped_transceiver'}
+
+
+def unjustified(browser, scenario, diffs):
+    """The differences from the browser's answer that JUSTIFIED does not explain."""
+    out = []
+    for d in diffs:
+        where = '%sm-line %s (mid %s)' % ('step %d, ' % d['step'] if 'step' in d else '',
+                                           d['index'], d.get('mid'))
+        for field in ('codecs', 'extmaps', 'rtcp_fb'):
+            for side in ('only_ours', 'only_browser'):
+                for item in d.get(field, {}).get(side, []):
+                    if not any(b == browser and f == field and sd == side and item.startswith(p)
+                               for b, f, sd, p in JUSTIFIED):
+                        out.append('unjustified difference from the browser answer, %s: %s %s %s'
+                                   % (where, field, side, item))
+        if 'rejected' in d and scenario not in JUSTIFIED_REJECTIONS:
+            out.append('unjustified difference, %s: rejected ours=%s browser=%s'
+                       % (where, d['rejected']['ours'], d['rejected']['browser']))
+        if 'direction' in d:
+            out.append('unjustified difference, %s: direction ours=%s browser=%s'
+                       % (where, d['direction']['ours'], d['direction']['browser']))
+        if 'missing_in' in d:
+            out.append('unjustified difference, %s: m-line missing in %s' % (where, d['missing_in']))
+    return out
+
+
 # ---------------------------------------------------------------- checks
 
 def transceivers_of(res, kind):
@@ -1039,6 +1095,7 @@ def main():
         else:
             res['diffs'] = diff_answers(res.get('answer'), res.get('browser_answer'))
         res['diff_counts'] = diff_counts(res['diffs'])
+        errors = errors + unjustified(args.browser, name, res['diffs'])
         res['outcome'] = 'SKIP' if res.get('skip') and not res.get('exception') \
             else 'FAIL' if errors else 'PASS'
         res['passed'] = res['outcome'] == 'PASS'
