@@ -1,19 +1,41 @@
 /*
  * rtcpc: a WebRTC offer/answer (JSEP) engine with a C ABI.
  *
- * Contract for every call that takes on_success/on_failure callbacks:
- *  - exactly one of on_success/on_failure is called, exactly once, before the
- *    function returns, on the calling thread, with no internal lock held; so a
- *    callback may call any rtc_pc_* function on the same handle, including
- *    rtc_pc_close (but never rtc_pc_free of a handle that is still in use);
- *  - either callback may be NULL; the return code always equals the outcome;
- *  - pointers handed to a callback (descriptions, errors and their strings) are
- *    owned by rtcpc and valid only during the callback: copy what you keep;
- *  - callbacks must not unwind (no C++ exception or longjmp out of them).
- * Threads: a handle may be used from several threads; calls on one handle are
- * serialized. Different handles never contend on a global lock.
- * Strings passed in are NUL-terminated UTF-8 and are copied; rtcpc keeps no
- * pointer to caller memory after a call returns.
+ * CALLBACKS. Every call that takes on_success/on_failure:
+ *  - calls exactly one of them, exactly once, before it returns, on the
+ *    calling thread, with no internal lock held;
+ *  - returns the rtc_error_code of the outcome (RTC_OK iff on_success ran);
+ *  - accepts NULL for either callback (the return code alone then tells).
+ * Inside a callback you may call any rtc_* function on any handle, the same
+ * one included (rtc_pc_create_answer again, rtc_pc_set_local_description,
+ * rtc_pc_close, getters), because no lock is held. You may NOT call
+ * rtc_pc_free on the handle whose callback is running: the caller still
+ * uses it when the callback returns. Callbacks must not unwind (no C++
+ * exception, no longjmp out of them): catch inside and report afterwards.
+ *
+ * OWNERSHIP AND LIFETIMES.
+ *  - Strings and arrays you pass in are read during the call and copied;
+ *    rtcpc keeps no pointer to your memory after a call returns.
+ *  - Pointers handed to a callback (rtc_session_description, rtc_error and
+ *    every string in them) belong to rtcpc and are valid only until the
+ *    callback returns: copy what you keep.
+ *  - rtc_pc_new / rtc_configuration_new / rtc_pc_negotiation return objects
+ *    you own and release with rtc_pc_free / rtc_configuration_free /
+ *    rtc_negotiation_free (all NULL-safe). A negotiation snapshot and every
+ *    pointer inside it stay valid until rtc_negotiation_free, even after the
+ *    connection changed or was freed.
+ *  - Getters that return text (rtc_pc_description, rtc_pc_transceiver_mid)
+ *    copy into your buffer like snprintf and return the full length.
+ *
+ * THREADS. A handle may be used from several threads at once; calls on one
+ * handle are serialized by a per-handle lock, and different handles share no
+ * lock. rtc_pc_free must come after every other call on that handle has
+ * returned, on any thread. An rtc_configuration is not locked: build it on
+ * one thread; once built it may be passed to rtc_pc_new from many threads.
+ *
+ * ERRORS carry the W3C DOMException name and a message; SDP errors name the
+ * 1-based line. A failed call leaves the connection as it was. A panic
+ * inside rtcpc is caught at this boundary and reported as RTC_ERROR_INTERNAL.
  */
 
 #ifndef RTCPC_H
