@@ -124,6 +124,15 @@ static void on_error_close(const rtc_error *e, void *user_data) {
     c->state_inside = rtc_pc_signaling_state(c->pc);
 }
 
+/* The usual pattern: apply the answer straight from createAnswer's callback,
+ * handing rtcpc back the very description it lent us. */
+static void on_description_apply(const rtc_session_description *d, void *user_data) {
+    calls *c = user_data;
+    on_description(d, user_data);
+    c->nested_rc = rtc_pc_set_local_description(c->pc, d, NULL, NULL, NULL);
+    c->state_inside = rtc_pc_signaling_state(c->pc);
+}
+
 /* A connection with the offer applied, or NULL. */
 static rtc_pc *offered(const char *offer) {
     rtc_pc *pc = rtc_pc_new(NULL);
@@ -214,6 +223,22 @@ static void test_reentrant(const char *offer) {
     rtc_pc_free(c.pc);
 }
 
+static void test_sld_inside(const char *offer) {
+    calls c = {0};
+    c.pc = offered(offer);
+    if (!c.pc)
+        return;
+    rtc_error_code rc = rtc_pc_create_answer(c.pc, on_description_apply, on_error, NULL, &c);
+    CHECK(rc == RTC_OK && c.successes == 1 && c.failures == 0);
+    CHECK(c.nested_rc == RTC_OK);
+    CHECK(c.state_inside == RTC_SIGNALING_STATE_STABLE);
+    rtc_sdp_type type = RTC_SDP_TYPE_OFFER;
+    size_t n = rtc_pc_description(c.pc, RTC_DESCRIPTION_CURRENT_LOCAL, &type, NULL, 0);
+    CHECK(type == RTC_SDP_TYPE_ANSWER && c.sdp && n == strlen(c.sdp));
+    reset(&c);
+    rtc_pc_free(c.pc);
+}
+
 static void test_close_inside(const char *offer) {
     /* close() inside on_success of createAnswer. */
     calls c = {0};
@@ -258,6 +283,7 @@ int main(void) {
         return 1;
     }
     test_answer_and_empty_sld(offer);
+    test_sld_inside(offer);
     test_reentrant(offer);
     test_close_inside(offer);
     free(offer);
