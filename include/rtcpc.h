@@ -378,6 +378,24 @@ const struct rtc_negotiated_section *rtc_negotiation_section(const struct rtc_ne
 // `n` is a live snapshot (NULL gives CLIENT).
 enum rtc_dtls_role rtc_negotiation_dtls_role(const struct rtc_negotiation *n);
 
+// Writes the report of the last answer created on this connection as
+// NUL-terminated JSON, like snprintf: at most capacity-1 bytes plus the NUL;
+// returns the length of the whole report (without the NUL), so a caller can
+// size the buffer; returns 0 when there is no report yet (no answer created)
+// or pc is NULL. buffer may be NULL when capacity is 0.
+//
+// The report: {"dtls_role", "bundle_groups", "m_lines": [{"index", "mid",
+// "kind", "protocol", "accepted", "reason", "direction": {"offered",
+// "local", "answered"}, "codecs": [{"pt", "name", "clock_rate", "channels",
+// "accepted", "reason", "fmtp", "offered_fmtp", "rtcp_fb"}], "extensions":
+// [{"id", "uri", "accepted", "reason"}], "bundle", "transport_index",
+// "rids"}]}: one entry per offered m-line; every offered payload type and
+// extension with the reason it was refused.
+//
+// # Safety
+// `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
+size_t rtc_pc_negotiation_report(const struct rtc_pc *pc, char *buffer, size_t capacity);
+
 // Creates a peer connection. `config` NULL means defaults; the configuration
 // is copied, so it may be freed right after. Returns NULL only on failure
 // (the certificate could not be made).

@@ -61,6 +61,8 @@ pub struct AnswerSection {
     pub rids: Vec<RidDecision>,
     /// The answer's a=simulcast:recv layers: alternatives of (rid, paused).
     pub simulcast_recv: Vec<Vec<(String, bool)>>,
+    /// The local transceiver's direction when the answer was made.
+    pub local_direction: Option<Direction>,
     /// Index of the m-section whose transport this one uses (itself if not bundled).
     pub transport: usize,
     pub bundled: bool,
@@ -102,6 +104,7 @@ fn reject(sec: &RemoteSection, reason: String) -> AnswerSection {
         extensions: Vec::new(),
         rids: Vec::new(),
         simulcast_recv: Vec::new(),
+        local_direction: None,
         transport: sec.index,
         bundled: false,
     }
@@ -197,6 +200,7 @@ fn decide_section(
                 extensions: Vec::new(),
                 rids: Vec::new(),
                 simulcast_recv: Vec::new(),
+                local_direction: None,
                 transport: sec.index,
                 bundled: false,
             }
@@ -236,11 +240,22 @@ fn decide_section(
                 .iter()
                 .map(|e| {
                     let known = caps.extensions(kind).iter().any(|u| u == &e.uri);
+                    let other = match kind {
+                        MediaKind::Audio => MediaKind::Video,
+                        MediaKind::Video => MediaKind::Audio,
+                    };
+                    let reason = if known {
+                        None
+                    } else if caps.extensions(other).iter().any(|u| u == &e.uri) {
+                        Some(format!("not allowed for this media kind: a {other}-only extension in a {kind} m-line"))
+                    } else {
+                        Some(format!("unknown URI for {kind}"))
+                    };
                     ExtensionDecision {
                         id: e.id,
                         uri: e.uri.clone(),
                         accepted: known,
-                        reason: (!known).then(|| format!("unknown URI for {kind}")),
+                        reason,
                     }
                 })
                 .collect();
@@ -255,6 +270,7 @@ fn decide_section(
                 extensions,
                 rids,
                 simulcast_recv,
+                local_direction: Some(tr.direction),
                 transport: sec.index,
                 bundled: false,
             }

@@ -74,6 +74,8 @@ pub struct RemoteSection {
     /// Remote ICE candidates: inline in the offer, then trickled.
     pub candidates: Vec<String>,
     pub end_of_candidates: bool,
+    /// Dynamic payload types listed without an a=rtpmap.
+    pub unknown_pts: Vec<u8>,
 }
 
 impl RemoteSection {
@@ -212,6 +214,7 @@ impl RemoteOffer {
                 msids: Vec::new(),
                 candidates: Vec::new(),
                 end_of_candidates: false,
+                unknown_pts: Vec::new(),
             };
             let mut ufrag = session_ufrag.clone();
             let mut pwd = session_pwd.clone();
@@ -390,7 +393,11 @@ impl RemoteOffer {
                         Some((r, _)) => (r.codec_name.clone(), r.frequency, r.channels),
                         None => match static_codec(*pt) {
                             Some((n, r, c)) => (n.to_string(), r, c),
-                            None => continue, // dynamic type without rtpmap: unknown codec
+                            None => {
+                                // A dynamic type without rtpmap: an unknown codec.
+                                sec.unknown_pts.push(pt8);
+                                continue;
+                            }
                         },
                     };
                     sec.codecs.push(OfferedCodec {

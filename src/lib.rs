@@ -11,6 +11,7 @@ pub mod dtls;
 pub mod error;
 pub mod ice;
 pub mod negotiated;
+pub mod report;
 pub mod sdp;
 pub mod signaling;
 pub mod transceiver;

@@ -59,6 +59,8 @@ struct Remote {
 struct Local {
     desc: Description,
     answer: Arc<Answer>,
+    /// The offer it answers, for the negotiation report.
+    offer: Arc<RemoteOffer>,
 }
 
 /// What a rollback returns to.
@@ -352,6 +354,7 @@ impl PeerConnection {
                 sdp: text.clone(),
             },
             answer: Arc::new(answer),
+            offer: offer.clone(),
         });
         Ok(text)
     }
@@ -398,6 +401,7 @@ impl PeerConnection {
                 sdp: sdp_text,
             },
             answer: last.answer.clone(),
+            offer: last.offer.clone(),
         };
         let remote = self.pending_remote.clone().expect("a pending remote offer");
         if sdp_type == SdpType::Pranswer {
@@ -615,6 +619,12 @@ impl PeerConnection {
         let c = crate::config::LocalCandidate::parse(candidate, mid)?;
         self.config.local_candidates.push(c);
         Ok(())
+    }
+
+    /// The negotiation report of the last created answer, as JSON.
+    pub fn negotiation_report(&self) -> Option<String> {
+        let l = self.last_answer.as_ref().or(self.current_local.as_ref())?;
+        Some(crate::report::build(&l.offer, &l.answer))
     }
 
     /// What the current (applied) offer and answer negotiated.

@@ -225,3 +225,32 @@ pub unsafe extern "C" fn rtc_negotiation_dtls_role(n: *const rtc_negotiation) ->
     n.as_ref()
         .map_or(rtc_dtls_role::RTC_DTLS_ROLE_CLIENT, |n| n.dtls_role)
 }
+
+/// Writes the report of the last answer created on this connection as
+/// NUL-terminated JSON, like snprintf: at most capacity-1 bytes plus the NUL;
+/// returns the length of the whole report (without the NUL), so a caller can
+/// size the buffer; returns 0 when there is no report yet (no answer created)
+/// or pc is NULL. buffer may be NULL when capacity is 0.
+///
+/// The report: {"dtls_role", "bundle_groups", "m_lines": [{"index", "mid",
+/// "kind", "protocol", "accepted", "reason", "direction": {"offered",
+/// "local", "answered"}, "codecs": [{"pt", "name", "clock_rate", "channels",
+/// "accepted", "reason", "fmtp", "offered_fmtp", "rtcp_fb"}], "extensions":
+/// [{"id", "uri", "accepted", "reason"}], "bundle", "transport_index",
+/// "rids"}]}: one entry per offered m-line; every offered payload type and
+/// extension with the reason it was refused.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_negotiation_report(
+    pc: *const rtc_pc,
+    buffer: *mut c_char,
+    capacity: usize,
+) -> usize {
+    let Some(p) = pc.as_ref() else { return 0 };
+    guard_or(0, || {
+        let report = p.inner.lock().negotiation_report();
+        report.map_or(0, |r| write_buf(&r, buffer, capacity))
+    })
+}
