@@ -39,13 +39,7 @@ fn answer_ids(answer: &str) -> Vec<Option<(Vec<u64>, Vec<u64>)>> {
             }));
         } else if let Some(e) = l.strip_prefix("a=extmap:") {
             if let Some(Some((_, ids))) = out.last_mut() {
-                ids.push(
-                    e.split(|c| c == ' ' || c == '/')
-                        .next()
-                        .unwrap()
-                        .parse()
-                        .unwrap(),
-                );
+                ids.push(e.split([' ', '/']).next().unwrap().parse().unwrap());
             }
         }
     }
