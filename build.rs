@@ -6,8 +6,18 @@ fn main() {
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
-    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("cbindgen.toml must parse");
+    // The version macros come from Cargo.toml, so the header cannot drift from it.
+    let version = |part: &str| std::env::var(format!("CARGO_PKG_VERSION_{part}")).unwrap();
+    let macros = format!(
+        "\n// The version of this header (Cargo.toml's); rtc_version() gives the library's.\n\
+         #define RTCPC_VERSION_MAJOR {}\n#define RTCPC_VERSION_MINOR {}\n#define RTCPC_VERSION_PATCH {}\n",
+        version("MAJOR"),
+        version("MINOR"),
+        version("PATCH")
+    );
+    config.after_includes = Some(config.after_includes.unwrap_or_default() + &macros);
     let bindings = cbindgen::Builder::new()
         .with_crate(&crate_dir)
         .with_config(config)

@@ -47,6 +47,12 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+// The version of this header (Cargo.toml's); rtc_version() gives the library's.
+#define RTCPC_VERSION_MAJOR 0
+#define RTCPC_VERSION_MINOR 1
+#define RTCPC_VERSION_PATCH 0
+
+
 // Every call's outcome. Each failure also has a DOMException name in `rtc_error`.
 typedef enum rtc_error_code {
   RTC_OK = 0,
@@ -67,6 +73,19 @@ typedef enum rtc_error_code {
   // A caught panic or a bug in rtcpc.
   RTC_ERROR_INTERNAL = 8,
 } rtc_error_code;
+
+// Severity of a log record, and the most verbose level a callback receives.
+typedef enum rtc_log_level {
+  // As max_level: no records at all.
+  RTC_LOG_LEVEL_OFF = 0,
+  RTC_LOG_LEVEL_ERROR = 1,
+  // Refused input (the message the failure callback carries).
+  RTC_LOG_LEVEL_WARN = 2,
+  RTC_LOG_LEVEL_INFO = 3,
+  // Negotiation decisions.
+  RTC_LOG_LEVEL_DEBUG = 4,
+  RTC_LOG_LEVEL_TRACE = 5,
+} rtc_log_level;
 
 // A transceiver's direction (W3C RTCRtpTransceiverDirection).
 typedef enum rtc_direction {
@@ -123,6 +142,9 @@ typedef enum rtc_description_slot {
 // Opaque configuration builder.
 typedef struct rtc_configuration rtc_configuration;
 
+// The result a provider callback fills; valid only during that callback.
+typedef struct rtc_identity_result rtc_identity_result;
+
 // Opaque snapshot from rtc_pc_negotiation; free with rtc_negotiation_free.
 typedef struct rtc_negotiation rtc_negotiation;
 
@@ -140,6 +162,49 @@ typedef struct rtc_codec {
   const char *const *rtcp_feedback;
   size_t rtcp_feedback_count;
 } rtc_codec;
+
+// Asks the provider for an assertion over `contents`.
+// `result` is valid only during the call; strings are owned by rtcpc and
+// valid only during the call.
+typedef void (*rtc_identity_generate_callback)(const char *contents,
+                                               const char *origin,
+                                               const char *username_hint,
+                                               struct rtc_identity_result *result,
+                                               void *user_data);
+
+// Asks the provider to validate a remote assertion; it answers with
+// rtc_identity_result_set_identity (the identity and the contents the
+// assertion covers) or rtc_identity_result_fail.
+typedef void (*rtc_identity_validate_callback)(const char *assertion,
+                                               const char *origin,
+                                               struct rtc_identity_result *result,
+                                               void *user_data);
+
+// An identity provider (IdP). rtc_configuration_set_identity_provider copies
+// the strings; the callbacks and user_data are kept as given and must stay
+// usable while connections made from the configuration live.
+typedef struct rtc_identity_provider {
+  // The IdP's domain; required.
+  const char *domain;
+  // NULL means "default".
+  const char *protocol;
+  // Handed to the IdP as the origin; NULL means "".
+  const char *origin;
+  // May be NULL.
+  const char *username_hint;
+  // Required.
+  rtc_identity_generate_callback generate_assertion;
+  // May be NULL: then remote assertions cannot be validated.
+  rtc_identity_validate_callback validate_assertion;
+  void *user_data;
+} rtc_identity_provider;
+
+// Receives one log record. `target` (the Rust module, e.g. "rtcpc::ffi")
+// and `message` are NUL-terminated UTF-8, valid only during the call.
+typedef void (*rtc_log_callback)(enum rtc_log_level level,
+                                 const char *target,
+                                 const char *message,
+                                 void *user_data);
 
 // A negotiated codec. Strings live as long as the rtc_negotiation.
 typedef struct rtc_codec_parameters {
@@ -243,10 +308,18 @@ typedef struct rtc_error {
 
 typedef void (*rtc_error_callback)(const struct rtc_error *error, void *user_data);
 
-// Options of createAnswer (RTCAnswerOptions). Fill with rtc_answer_options_init.
+// Options of createAnswer (RTCAnswerOptions, and the legacy RTCOfferOptions
+// form the callback signature took). Fill with rtc_answer_options_init.
 typedef struct rtc_answer_options {
-  // Keep comfort noise (CN) when offered. Default true.
+  // Keep comfort noise (CN) when offered; false leaves CN out of the
+  // answer. Default true.
   bool voice_activity_detection;
+  // Legacy offer-only members, accepted for source compatibility: they have
+  // no effect on an answer (an answerer cannot restart ICE or ask to
+  // receive; it follows the offer).
+  bool ice_restart;
+  int32_t offer_to_receive_audio;
+  int32_t offer_to_receive_video;
 } rtc_answer_options;
 
 // Called with the created description; valid only during the callback.
@@ -344,6 +417,76 @@ enum rtc_error_code rtc_configuration_set_header_extensions(struct rtc_configura
                                                             rtc_media_kind kind,
                                                             const char *const *uris,
                                                             size_t count);
+
+// Sets the identity provider: every answer then carries an identity
+// assertion (a=identity), and remote assertions are validated with it.
+//
+// # Safety
+// `provider` is NULL or valid for the call.
+enum rtc_error_code rtc_configuration_set_identity_provider(struct rtc_configuration *config,
+                                                            const struct rtc_identity_provider *provider);
+
+// RTCConfiguration.peerIdentity: setRemoteDescription refuses an offer
+// whose validated identity is not this one (or that has none).
+//
+// # Safety
+// `identity` is NUL-terminated.
+enum rtc_error_code rtc_configuration_set_peer_identity(struct rtc_configuration *config,
+                                                        const char *identity);
+
+// From a generate callback: the assertion (copied).
+//
+// # Safety
+// `result` is the pointer given to the running callback; `assertion` is NUL-terminated.
+enum rtc_error_code rtc_identity_result_set_assertion(struct rtc_identity_result *result,
+                                                      const char *assertion);
+
+// From a validate callback: the identity ("name@domain") the assertion
+// proves and the contents it covers (the JSON the peer's IdP signed).
+//
+// # Safety
+// `result` is the pointer given to the running callback; strings are NUL-terminated.
+enum rtc_error_code rtc_identity_result_set_identity(struct rtc_identity_result *result,
+                                                     const char *identity,
+                                                     const char *contents);
+
+// From either callback: the provider cannot vouch. `error_detail` is an
+// RTCErrorDetailType value ("idp-need-login", "idp-execution-failure",
+// "idp-timeout", "idp-token-invalid", ...); both strings may be NULL.
+//
+// # Safety
+// `result` is the pointer given to the running callback; strings are NULL or NUL-terminated.
+enum rtc_error_code rtc_identity_result_fail(struct rtc_identity_result *result,
+                                             const char *error_detail,
+                                             const char *message);
+
+// The validated identity of the remote peer (RTCPeerConnection.peerIdentity),
+// or NULL until one was validated. Valid until rtc_pc_free: once set it
+// never changes (a different one is refused).
+//
+// # Safety
+// `pc` is NULL or a live handle.
+const char *rtc_pc_peer_identity(const struct rtc_pc *pc);
+
+// Routes rtcpc's log records to `callback`: process-wide, callable at any
+// time from any thread; a later call replaces the earlier one.
+// Records more verbose than `max_level` are skipped before they are
+// formatted. `RTC_LOG_LEVEL_OFF` or a NULL callback stops logging (the
+// default). Refused input is logged at WARN as "<name>: <message>", the
+// rtc_error the failure callback receives; negotiation decisions at DEBUG.
+//
+// The callback may run on any thread that calls into rtcpc, concurrently
+// on several threads; it must not unwind. Once this function has returned,
+// the callback it replaced is never called again (it waits for calls of
+// the old callback still running on other threads). Records produced by
+// rtcpc calls made from inside the callback are dropped, and calling
+// rtc_set_log_callback from inside it fails with RTC_ERROR_INVALID_STATE.
+// Errors: RTC_ERROR_INVALID_ARGUMENT for a max_level out of range,
+// RTC_ERROR_INVALID_STATE when another `log` logger is installed in the
+// process (a Rust program linking rtcpc; never the case from C).
+enum rtc_error_code rtc_set_log_callback(rtc_log_level max_level,
+                                         rtc_log_callback callback,
+                                         void *user_data);
 
 // A snapshot of what the applied offer and answer negotiated (the current
 // descriptions), or NULL before any answer was applied or when pc is NULL.
@@ -447,6 +590,15 @@ void rtc_answer_options_init(struct rtc_answer_options *options);
 // createAnswer, in the legacy callback form (success, failure, options).
 // `options` may be NULL (defaults). The description handed to on_success is
 // valid only during the callback.
+//
+// Errors: RTC_ERROR_INVALID_STATE without a remote offer or after close;
+// RTC_ERROR_NOT_READABLE ("NotReadableError") when an identity provider is
+// configured and cannot provide an assertion: its generate callback failed
+// (the message names the error detail and message it gave), reported
+// nothing, or gave an empty assertion. Nothing changes in the connection
+// then, and the next createAnswer asks the provider again. This follows
+// MDN's createAnswer page; the current W3C tests expect OperationError there.
+// The provider is asked once per connection; later answers reuse the assertion.
 //
 // # Safety
 // `pc` is NULL or a live handle; `options` is NULL or valid for the call.
@@ -594,6 +746,11 @@ enum rtc_error_code rtc_pc_add_ice_candidate(struct rtc_pc *pc,
 enum rtc_error_code rtc_pc_add_local_candidate(struct rtc_pc *pc,
                                                const char *candidate,
                                                const char *mid);
+
+// The version of the loaded library, "MAJOR.MINOR.PATCH" (the same numbers
+// as RTCPC_VERSION_MAJOR/MINOR/PATCH in the header it was built with). The
+// string is static: never free it.
+const char *rtc_version(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -92,6 +92,8 @@ pub struct AnswerContext<'a> {
     pub session_version: u64,
     pub cname: &'a str,
     pub options: AnswerOptions,
+    /// The a=identity value, when an identity provider vouches for us.
+    pub identity: Option<&'a str>,
 }
 
 fn reject(sec: &RemoteSection, reason: String) -> AnswerSection {
@@ -160,6 +162,13 @@ pub fn create(ctx: &AnswerContext) -> Answer {
             _ => DtlsRole::Client,
         }
     });
+    log::debug!(
+        "answer: (mid, outcome) {:?}, BUNDLE {bundle_groups:?}, DTLS {dtls_role:?}",
+        sections
+            .iter()
+            .map(|s| (&s.mid, s.reason.as_deref().unwrap_or("accepted")))
+            .collect::<Vec<_>>()
+    );
     let text = write_answer(ctx, &sections, &bundle_groups, dtls_role);
     Answer {
         text,
@@ -233,6 +242,7 @@ fn decide_section(
                     .collect();
                 let mut a = reject(sec, format!("no codec in common: {}", why.join("; ")));
                 a.codecs = codecs;
+                a.local_direction = Some(tr.direction);
                 return a;
             }
             let extensions = sec
@@ -396,6 +406,9 @@ fn write_answer(
         out.push_str("a=extmap-allow-mixed\r\n");
     }
     out.push_str("a=msid-semantic: WMS\r\n");
+    if let Some(identity) = ctx.identity {
+        let _ = write!(out, "a=identity:{identity}\r\n");
+    }
     if ctx.config.ice_lite {
         out.push_str("a=ice-lite\r\n");
     }
@@ -494,9 +507,7 @@ fn write_rejected(out: &mut String, sec: &RemoteSection) {
     if let Some(mid) = &sec.mid {
         let _ = write!(out, "a=mid:{mid}\r\n");
     }
-    if sec.kind.is_some() {
-        out.push_str("a=inactive\r\n");
-    }
+    out.push_str("a=inactive\r\n");
 }
 
 fn write_rtp(
@@ -547,6 +558,10 @@ fn write_rtp(
             })
             .collect();
         let _ = write!(out, "a=simulcast:recv {}\r\n", layers.join(";"));
+    }
+    // RFC 8285 section 6: answered where it was offered.
+    if sec.media_extmap_allow_mixed && !ctx.offer.extmap_allow_mixed {
+        out.push_str("a=extmap-allow-mixed\r\n");
     }
     if sec.rtcp_mux {
         out.push_str("a=rtcp-mux\r\n");

@@ -310,6 +310,25 @@ fn fmtp_compatible(name: &str, offered: &str, local: &str) -> Result<(), String>
     }
 }
 
+/// The parameters that tell one variant of a codec from another.
+fn describe(name: &str, fmtp: &str) -> String {
+    match name.to_ascii_lowercase().as_str() {
+        "h264" => format!(
+            "{:?} packetization-mode {}",
+            h264_profile_level(fmtp).map(|p| p.profile),
+            packetization_mode(fmtp)
+        )
+        .replace("Some(", "")
+        .replace(')', ""),
+        "vp9" => format!(
+            "profile-id {}",
+            fmtp_param(fmtp, "profile-id").unwrap_or("0")
+        ),
+        "av1" => format!("profile {}", fmtp_param(fmtp, "profile").unwrap_or("0")),
+        _ => fmtp.to_string(),
+    }
+}
+
 /// The fmtp the answer carries for a matched primary codec.
 fn answer_fmtp(offered: &OfferedCodec, local: &Codec) -> String {
     match offered.name.to_ascii_lowercase().as_str() {
@@ -410,20 +429,32 @@ pub fn negotiate(
             ));
             continue;
         }
-        let mut why = None;
-        for l in candidates {
+        let mut why: Vec<String> = Vec::new();
+        for l in &candidates {
             match fmtp_compatible(&o.name, &o.fmtp, &l.fmtp) {
                 Ok(()) => {
                     kept[i] = Some(keep(o, l, answer_fmtp(o, l)));
-                    why = None;
+                    why.clear();
                     break;
                 }
-                Err(e) => {
-                    why.get_or_insert(e);
-                }
+                Err(e) => why.push(e),
             }
         }
-        reasons[i] = why;
+        reasons[i] = match why.len() {
+            0 => None,
+            1 => why.pop(),
+            // Name every local variant it was compared with.
+            _ => Some(format!(
+                "{}; no local {} matches (local: {})",
+                why[0],
+                o.name,
+                candidates
+                    .iter()
+                    .map(|l| describe(&l.name, &l.fmtp))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
     }
     let primary_kept = |kept: &[Option<NegotiatedCodec>], pt: u8| {
         kept.iter()

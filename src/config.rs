@@ -54,6 +54,10 @@ pub struct Configuration {
     pub capabilities: Capabilities,
     /// Descriptions larger than this are refused before parsing.
     pub max_sdp_size: usize,
+    /// With a provider, every answer carries an identity assertion (a=identity).
+    pub identity_provider: Option<crate::identity::IdentityProvider>,
+    /// The remote peer must prove this identity (RTCConfiguration.peerIdentity).
+    pub peer_identity: Option<String>,
 }
 
 pub const DEFAULT_MAX_SDP_SIZE: usize = 2 * 1024 * 1024;
@@ -67,6 +71,8 @@ impl Default for Configuration {
             local_candidates: Vec::new(),
             capabilities: Capabilities::default(),
             max_sdp_size: DEFAULT_MAX_SDP_SIZE,
+            identity_provider: None,
+            peer_identity: None,
         }
     }
 }

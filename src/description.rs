@@ -58,6 +58,8 @@ pub struct RemoteSection {
     pub codecs: Vec<OfferedCodec>,
     pub extmaps: Vec<Extmap>,
     pub extmap_allow_mixed: bool,
+    /// a=extmap-allow-mixed at media level (RFC 8285 section 6).
+    pub media_extmap_allow_mixed: bool,
     pub sctp_port: Option<u64>,
     pub max_message_size: Option<u64>,
     /// The offered format list, kept for rejected sections.
@@ -204,6 +206,7 @@ impl RemoteOffer {
                 codecs: Vec::new(),
                 extmaps: Vec::new(),
                 extmap_allow_mixed,
+                media_extmap_allow_mixed: false,
                 sctp_port: None,
                 max_message_size: None,
                 formats: m.get_formats().to_string(),
@@ -246,7 +249,10 @@ impl RemoteOffer {
                     SdpAttribute::Setup(st) => setup = Some((st.clone(), *line)),
                     SdpAttribute::RtcpMux => sec.rtcp_mux = true,
                     SdpAttribute::RtcpRsize => sec.rtcp_rsize = true,
-                    SdpAttribute::ExtmapAllowMixed => sec.extmap_allow_mixed = true,
+                    SdpAttribute::ExtmapAllowMixed => {
+                        sec.extmap_allow_mixed = true;
+                        sec.media_extmap_allow_mixed = true;
+                    }
                     SdpAttribute::Rtpmap(r) => rtpmaps.push((r.clone(), *line)),
                     SdpAttribute::Fmtp(f) => fmtp_lines.push((f.payload_type, *line)),
                     SdpAttribute::Rtcpfb(fb) => {

@@ -10,6 +10,7 @@ pub mod description;
 pub mod dtls;
 pub mod error;
 pub mod ice;
+pub mod identity;
 pub mod negotiated;
 pub mod report;
 pub mod sdp;

@@ -30,7 +30,7 @@ pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
                         "channels": c.channels,
                         "accepted": a.accepted && kept.is_some(),
                         "reason": reason,
-                        "fmtp": kept.map_or(c.fmtp.as_str(), |k| k.fmtp.as_str()),
+                        "fmtp": kept.filter(|_| a.accepted).map(|k| k.fmtp.as_str()),
                         "offered_fmtp": c.fmtp,
                         "rtcp_fb": kept.map(|k| k.rtcp_fb.clone()).unwrap_or_default(),
                     }));

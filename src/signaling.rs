@@ -9,6 +9,7 @@ use crate::description::{RemoteOffer, Transport};
 use crate::dtls::{Certificate, DtlsRole};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ice::{self, IceCredentials};
+use crate::identity::RemoteIdentity;
 use crate::sdp::{self, Sdp};
 use crate::transceiver::{Direction, MediaKind, Track, Transceiver};
 use std::sync::Arc;
@@ -89,6 +90,10 @@ pub struct PeerConnection {
     ice_by_mid: Vec<(String, IceCredentials)>,
     /// Fresh credentials for the transports the pending offer restarts.
     pending_ice: Vec<(String, IceCredentials)>,
+    /// Our a=identity value, once the provider gave an assertion.
+    identity_value: Option<String>,
+    /// The remote identity, once validated.
+    peer_identity: Option<String>,
 }
 
 /// addTransceiver's init (W3C RTCRtpTransceiverInit).
@@ -144,6 +149,8 @@ impl PeerConnection {
             rollback: None,
             ice_by_mid: Vec::new(),
             pending_ice: Vec::new(),
+            identity_value: None,
+            peer_identity: None,
         })
     }
 
@@ -212,10 +219,27 @@ impl PeerConnection {
         }
     }
 
+    /// setRemoteDescription. An offer's a=identity, if any, counts as not
+    /// validated; see `set_remote_description_with_identity`.
     pub fn set_remote_description(&mut self, sdp_type: SdpType, text: &str) -> Result<()> {
+        let remote = match crate::identity::find_attribute(text) {
+            Some(_) => RemoteIdentity::Invalid("the identity assertion was not validated".into()),
+            None => RemoteIdentity::Absent,
+        };
+        self.set_remote_description_with_identity(sdp_type, text, remote)
+    }
+
+    /// setRemoteDescription with the outcome of validating the offer's
+    /// identity assertion (done by the application's identity provider).
+    pub fn set_remote_description_with_identity(
+        &mut self,
+        sdp_type: SdpType,
+        text: &str,
+        remote: RemoteIdentity,
+    ) -> Result<()> {
         self.check_open("setRemoteDescription")?;
         match sdp_type {
-            SdpType::Offer => self.set_remote_offer(text),
+            SdpType::Offer => self.set_remote_offer(text, remote),
             SdpType::Rollback => self.rollback(),
             SdpType::Answer | SdpType::Pranswer => Err(Error::invalid_state(format!(
                 "setRemoteDescription({}) in state {:?}: there is no local offer to answer",
@@ -241,7 +265,7 @@ impl PeerConnection {
         Ok(())
     }
 
-    fn set_remote_offer(&mut self, text: &str) -> Result<()> {
+    fn set_remote_offer(&mut self, text: &str, remote: RemoteIdentity) -> Result<()> {
         // JSEP 5.6: an offer is taken in stable, or replaces a pending one.
         if !matches!(
             self.state,
@@ -254,6 +278,7 @@ impl PeerConnection {
         }
         let parsed = self.parse_checked(text)?;
         let offer = RemoteOffer::from_sdp(&parsed)?;
+        let peer_identity = self.check_peer_identity(&offer, remote)?;
         // Start from the state before any pending offer, so a replaced offer
         // leaves no transceivers behind.
         let base = match &self.rollback {
@@ -291,11 +316,91 @@ impl PeerConnection {
             offer: Arc::new(offer),
         });
         self.last_answer = None;
+        self.peer_identity = peer_identity;
         self.state = SignalingState::HaveRemoteOffer;
         Ok(())
     }
 
-    pub fn create_answer(&mut self, options: AnswerOptions) -> Result<String> {
+    /// RFC 8827 7.4 and the W3C peerIdentity rules: what the peer identity
+    /// becomes with this offer, or why the offer is refused.
+    fn check_peer_identity(
+        &self,
+        offer: &RemoteOffer,
+        remote: RemoteIdentity,
+    ) -> Result<Option<String>> {
+        let mut fingerprints: Vec<String> = Vec::new();
+        for fp in offer.sections.iter().flat_map(|s| &s.fingerprints) {
+            if !fingerprints.contains(fp) {
+                fingerprints.push(fp.clone());
+            }
+        }
+        let outcome = match remote {
+            RemoteIdentity::Absent => Err("the offer carries no identity assertion".to_string()),
+            RemoteIdentity::Invalid(why) => Err(why),
+            RemoteIdentity::Validated {
+                identity,
+                contents,
+                idp_domain,
+            } => crate::identity::check(&identity, &contents, &idp_domain, &fingerprints)
+                .map(|_| identity),
+        };
+        let refuse = |m: String| Error::operation(format!("setRemoteDescription: {m}"));
+        match (&self.config.peer_identity, outcome) {
+            (Some(required), Ok(id)) if id != *required => Err(refuse(format!(
+                "the peer identity '{id}' is not the required '{required}'"
+            ))),
+            (Some(required), Err(why)) => Err(refuse(format!(
+                "the peer identity '{required}' is required, but {why}"
+            ))),
+            (_, Ok(id)) => match &self.peer_identity {
+                Some(prev) if *prev != id => Err(refuse(format!(
+                    "the peer identity changed from '{prev}' to '{id}'"
+                ))),
+                _ => Ok(Some(id)),
+            },
+            // Without a required identity a missing or failing assertion is
+            // no error (as in Firefox): there is just no peer identity.
+            (None, Err(why)) => {
+                log::debug!("no peer identity: {why}");
+                Ok(self.peer_identity.clone())
+            }
+        }
+    }
+
+    /// The validated remote identity (RTCPeerConnection.peerIdentity).
+    pub fn peer_identity(&self) -> Option<&str> {
+        self.peer_identity.as_deref()
+    }
+
+    /// The contents to have the identity provider sign before createAnswer:
+    /// Some when a provider is configured and no assertion was obtained yet.
+    /// Fails like createAnswer would in the wrong state.
+    pub fn identity_request(&self) -> Result<Option<String>> {
+        self.check_answer_state()?;
+        if self.config.identity_provider.is_none() || self.identity_value.is_some() {
+            return Ok(None);
+        }
+        let digest = self.certificate.fingerprint_hex();
+        Ok(Some(crate::identity::contents(&[("sha-256", digest)])))
+    }
+
+    /// The provider's assertion over `identity_request`'s contents; kept for
+    /// the connection, so later answers reuse it.
+    pub fn set_identity_assertion(&mut self, assertion: &str) -> Result<()> {
+        let Some(idp) = &self.config.identity_provider else {
+            return Err(Error::invalid_state("no identity provider is configured"));
+        };
+        if assertion.is_empty() {
+            return Err(Error::new(
+                ErrorKind::NotReadable,
+                "the identity provider gave an empty assertion",
+            ));
+        }
+        self.identity_value = Some(crate::identity::encode_attribute(idp, assertion));
+        Ok(())
+    }
+
+    fn check_answer_state(&self) -> Result<()> {
         self.check_open("createAnswer")?;
         if !matches!(
             self.state,
@@ -305,6 +410,17 @@ impl PeerConnection {
                 "createAnswer in state {:?}: there is no remote offer",
                 self.state
             )));
+        }
+        Ok(())
+    }
+
+    pub fn create_answer(&mut self, options: AnswerOptions) -> Result<String> {
+        self.check_answer_state()?;
+        if self.config.identity_provider.is_some() && self.identity_value.is_none() {
+            return Err(Error::new(
+                ErrorKind::NotReadable,
+                "the identity provider has not provided an identity assertion",
+            ));
         }
         let remote = self
             .pending_remote
@@ -343,6 +459,7 @@ impl PeerConnection {
             session_version: self.session_version + 1,
             cname: &self.cname,
             options,
+            identity: self.identity_value.as_deref(),
         };
         let answer = answer::create(&ctx);
         drop(ice_by_mid);

@@ -288,3 +288,157 @@ fn rfc8853_simulcast_paused_and_restricted_rids() {
     assert_eq!(attr(&a, "a=simulcast:"), vec!["recv h;~m"]);
     assert_eq!(attr(&a, "a=rid:"), vec!["h recv", "m recv"]);
 }
+
+#[test]
+fn rfc8843_bundle_only_sections_are_accepted_on_the_tagged_transport() {
+    let offer = include_str!(
+        "data/corpus/offers/medooze-semantic-sdp__firefox-59-17-mlines-bundle-only.sdp"
+    );
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let a = negotiate(&mut pc, offer);
+    let m = attr(&a, "m=");
+    assert_eq!(m.len(), 17);
+    assert!(m.iter().all(|l| l.split(' ').nth(1) == Some("9")), "{m:?}");
+    assert!(
+        !a.contains("a=bundle-only"),
+        "RFC 8843 7.3: no bundle-only in an answer"
+    );
+    let n = pc.negotiated().unwrap();
+    assert!(n
+        .sections
+        .iter()
+        .all(|s| s.bundled && s.transport_index == 0));
+    assert_eq!(n.bundle_groups[0].len(), 17);
+}
+
+#[test]
+fn rfc8843_sections_outside_the_group_get_their_own_transport() {
+    // The data channel is left out of the BUNDLE group.
+    let offer = CHROME.replace("a=group:BUNDLE 0 1 2", "a=group:BUNDLE 0 1");
+    let mut cfg = Configuration::default();
+    cfg.local_candidates.push(
+        rtcpc::config::LocalCandidate::parse(
+            "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host",
+            None,
+        )
+        .unwrap(),
+    );
+    let mut pc = PeerConnection::new(cfg).unwrap();
+    let a = negotiate(&mut pc, &offer);
+    assert_eq!(attr(&a, "a=group:BUNDLE "), vec!["0 1"]);
+    let n = pc.negotiated().unwrap();
+    assert_eq!(
+        (n.sections[2].transport_index, n.sections[2].bundled),
+        (2, false)
+    );
+    // Two transports: the tagged audio section and the data section each carry candidates.
+    assert!(section(&a, 0).contains("a=candidate:"));
+    assert!(!section(&a, 1).contains("a=candidate:"));
+    assert!(section(&a, 2).contains("a=candidate:"));
+    // A rejected mid never stays in the answer's group (pion/webrtc #840).
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    pc.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let v = pc
+        .transceivers()
+        .iter()
+        .position(|t| t.kind == MediaKind::Video)
+        .unwrap();
+    pc.stop_transceiver(v).unwrap();
+    let a = pc.create_answer(AnswerOptions::default()).unwrap();
+    assert_eq!(attr(&a, "a=group:BUNDLE "), vec!["0 2"]);
+}
+
+#[test]
+fn rfc8843_no_bundle_group_means_one_transport_each() {
+    let offer = CHROME.replace("a=group:BUNDLE 0 1 2\r\n", "");
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let a = negotiate(&mut pc, &offer);
+    assert!(attr(&a, "a=group:").is_empty());
+    assert!(
+        attr(&a, "m=")
+            .iter()
+            .all(|m| m.split(' ').nth(1) == Some("9")),
+        "nothing rejected (pion/webrtc #3522)"
+    );
+    let n = pc.negotiated().unwrap();
+    assert_eq!(
+        n.sections
+            .iter()
+            .map(|s| s.transport_index)
+            .collect::<Vec<_>>(),
+        vec![0, 1, 2]
+    );
+}
+
+#[test]
+fn rfc8285_extmap_allow_mixed_is_answered_where_offered() {
+    let media_level = CHROME
+        .replace("a=extmap-allow-mixed\r\n", "")
+        .replace("a=mid:1\r\n", "a=mid:1\r\na=extmap-allow-mixed\r\n");
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let a = negotiate(&mut pc, &media_level);
+    assert_eq!(attr(&a, "a=extmap-allow-mixed").len(), 1);
+    assert!(section(&a, 1).contains("a=extmap-allow-mixed"));
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let a = negotiate(&mut pc, CHROME);
+    assert!(a
+        .split("\r\nm=")
+        .next()
+        .unwrap()
+        .contains("a=extmap-allow-mixed"));
+    let none = CHROME.replace("a=extmap-allow-mixed\r\n", "");
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    assert!(!negotiate(&mut pc, &none).contains("extmap-allow-mixed"));
+}
+
+#[test]
+fn av1_profile_and_fec_follow_their_codecs() {
+    use rtcpc::codec::{negotiate as codecs, Capabilities, CodecOptions, OfferedCodec};
+    let caps = Capabilities::default();
+    let oc = |pt: u8, name: &str, fmtp: &str| OfferedCodec {
+        pt,
+        name: name.into(),
+        clock_rate: 90000,
+        channels: None,
+        fmtp: fmtp.into(),
+        rtcp_fb: vec![],
+    };
+    let opts = CodecOptions {
+        voice_activity_detection: true,
+        local_order: false,
+    };
+    // AV1 profile 1 (High) is not a local codec: refused, and with it its rtx;
+    // red and ulpfec need a kept primary codec.
+    let n = codecs(
+        MediaKind::Video,
+        &[
+            oc(45, "AV1", "profile=1"),
+            oc(46, "rtx", "apt=45"),
+            oc(120, "red", ""),
+            oc(121, "ulpfec", ""),
+        ],
+        &caps.video,
+        opts,
+    );
+    assert!(n.kept.is_empty(), "{:?}", n.kept);
+    assert!(
+        n.refused[0].reason.contains("AV1 profile 1"),
+        "{}",
+        n.refused[0].reason
+    );
+    let n = codecs(
+        MediaKind::Video,
+        &[
+            oc(45, "AV1", ""),
+            oc(46, "rtx", "apt=45"),
+            oc(120, "red", ""),
+            oc(121, "ulpfec", ""),
+            oc(122, "flexfec-03", "repair-window=10000000"),
+        ],
+        &caps.video,
+        opts,
+    );
+    let kept: Vec<&str> = n.kept.iter().map(|k| k.name.as_str()).collect();
+    // flexfec-03 is not a default local codec (as in browsers without the field trial).
+    assert_eq!(kept, ["AV1", "rtx", "red", "ulpfec"]);
+}

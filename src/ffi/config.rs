@@ -8,6 +8,7 @@ use crate::ice;
 /// Opaque configuration builder.
 pub struct rtc_configuration {
     pub(crate) inner: Configuration,
+    pub(crate) idp: Option<super::identity::IdpCallbacks>,
 }
 
 fn with_config(
@@ -36,6 +37,7 @@ pub extern "C" fn rtc_configuration_new() -> *mut rtc_configuration {
     guard_or(std::ptr::null_mut(), || {
         Box::into_raw(Box::new(rtc_configuration {
             inner: Configuration::default(),
+            idp: None,
         }))
     })
 }

@@ -4,16 +4,23 @@
 #![allow(non_camel_case_types)]
 
 mod config;
+mod identity;
+#[path = "log.rs"]
+mod log_bridge;
 mod negotiation;
 mod pc;
 mod transceiver;
 mod types;
+mod version;
 
 pub use config::*;
+pub use identity::*;
+pub use log_bridge::*;
 pub use negotiation::*;
 pub use pc::*;
 pub use transceiver::*;
 pub use types::*;
+pub use version::*;
 
 use crate::error::{Error, ErrorKind};
 use std::ffi::{c_char, CStr, CString};

@@ -84,11 +84,19 @@ pub struct rtc_error {
     pub message: *const c_char,
 }
 
-/// Options of createAnswer (RTCAnswerOptions). Fill with rtc_answer_options_init.
+/// Options of createAnswer (RTCAnswerOptions, and the legacy RTCOfferOptions
+/// form the callback signature took). Fill with rtc_answer_options_init.
 #[repr(C)]
 pub struct rtc_answer_options {
-    /// Keep comfort noise (CN) when offered. Default true.
+    /// Keep comfort noise (CN) when offered; false leaves CN out of the
+    /// answer. Default true.
     pub voice_activity_detection: bool,
+    /// Legacy offer-only members, accepted for source compatibility: they have
+    /// no effect on an answer (an answerer cannot restart ICE or ask to
+    /// receive; it follows the offer).
+    pub ice_restart: bool,
+    pub offer_to_receive_audio: i32,
+    pub offer_to_receive_video: i32,
 }
 
 /// Called with the created description; valid only during the callback.
