@@ -444,6 +444,63 @@ static void test_snprintf_getters(const char *offer) {
     rtc_pc_free(pc);
 }
 
+/* rtc_pc_negotiation_report copies like snprintf: at most capacity-1 bytes
+ * and a NUL, and returns the whole report's length; 0 when there is none. */
+static void test_negotiation_report_truncation(const char *offer) {
+    outcome o;
+    char small[16];
+    CHECK(rtc_pc_negotiation_report(NULL, NULL, 0) == 0);
+    CHECK(rtc_pc_negotiation_report(NULL, small, sizeof small) == 0);
+    rtc_pc *pc = rtc_pc_new(NULL);
+    CHECK(pc != NULL);
+    if (!pc)
+        return;
+    CHECK(rtc_pc_negotiation_report(pc, NULL, 0) == 0); /* nothing negotiated */
+    CHECK(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o) == RTC_OK);
+    CHECK(rtc_pc_negotiation_report(pc, NULL, 0) == 0); /* an offer, no answer yet */
+    CHECK(create_answer(pc, &o) == RTC_OK && o.successes == 1);
+
+    /* Capacity 0 and a NULL buffer: the full length. */
+    size_t len = rtc_pc_negotiation_report(pc, NULL, 0);
+    CHECK(len > 2);
+    if (len <= 2) {
+        rtc_pc_free(pc);
+        return;
+    }
+    /* A buffer of exactly len+1 gets the whole report and its NUL, and
+     * nothing is written past the capacity. */
+    char *full = malloc(len + 2);
+    CHECK(full != NULL);
+    if (full) {
+        memset(full, 'X', len + 2);
+        CHECK(rtc_pc_negotiation_report(pc, full, len + 1) == len);
+        CHECK(full[len] == '\0' && full[len + 1] == 'X' && strlen(full) == len);
+        CHECK(full[0] == '{' && full[len - 1] == '}' && strstr(full, "\"m_lines\"") != NULL);
+
+        /* A small buffer: capacity-1 bytes and a NUL; still the full length. */
+        memset(small, 'X', sizeof small);
+        CHECK(rtc_pc_negotiation_report(pc, small, 10) == len);
+        CHECK(small[9] == '\0' && strncmp(small, full, 9) == 0);
+        CHECK(small[10] == 'X' && small[15] == 'X');
+        CHECK(rtc_pc_negotiation_report(pc, small, 1) == len);
+        CHECK(small[0] == '\0' && small[1] == full[1]);
+        small[0] = 'X';
+        CHECK(rtc_pc_negotiation_report(pc, small, 0) == len);
+        CHECK(small[0] == 'X'); /* capacity 0: nothing written */
+
+        /* One byte short: all but the last byte. */
+        memset(full, 'X', len + 2);
+        CHECK(rtc_pc_negotiation_report(pc, full, len) == len);
+        CHECK(full[len - 1] == '\0' && strlen(full) == len - 1 && full[len] == 'X');
+
+        /* Applying the answer keeps the report of the answer it created. */
+        CHECK(sld(pc, RTC_SDP_TYPE_ANSWER, "", &o) == RTC_OK);
+        CHECK(rtc_pc_negotiation_report(pc, NULL, 0) == len);
+    }
+    free(full);
+    rtc_pc_free(pc);
+}
+
 int main(void) {
     char *offer = read_file(RTCPC_DEFAULT_OFFER);
     if (!offer) {
@@ -459,6 +516,7 @@ int main(void) {
     test_closed(offer);
     test_null_callbacks(offer);
     test_snprintf_getters(offer);
+    test_negotiation_report_truncation(offer);
     free(offer);
     if (failures)
         fprintf(stderr, "%d check(s) failed\n", failures);

@@ -30,6 +30,7 @@ OpenH264 plugin) is reported as SKIP and not counted in "N passed, M failed".
 """
 
 import argparse
+import base64
 import collections
 import json
 import os
@@ -49,6 +50,9 @@ ANSWERER_TIMEOUT = 20
 TEST_CANDIDATE = 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host'
 
 # name -> answerer options. 'tamper' is the fingerprint-stripping check.
+# 'args' are extra rtcpc-answer arguments; 'answer_options' are what the
+# browser's own comparison answer gets (createAnswer(options)), so both
+# answers are made with the same options.
 SCENARIOS = {
     'audio': {'tracks': 'auto'},
     'video': {'tracks': 'auto'},
@@ -59,6 +63,12 @@ SCENARIOS = {
     'candidates': {'tracks': 'auto', 'candidates': [TEST_CANDIDATE], 'gather': True},
     'h264_only': {'tracks': 'auto'},
     'tamper': {'tracks': 'auto'},
+    # Issue 7: an answer carrying a session-level a=identity (rtcpc-answer's
+    # test IdP); the browser must apply it without a required peer identity.
+    'identity_in_answer': {'tracks': 'auto', 'args': ['--identity', 'idp.example']},
+    # Issue 7: voice activity detection off, so the answer has no CN.
+    'no_comfort_noise': {'tracks': 'auto', 'args': ['--no-vad'],
+                         'answer_options': {'voiceActivityDetection': False}},
     # Answered through the ctypes binding, one connection across the steps
     # (page.js MULTI_STEP says what the browser does at each step).
     'simulcast_3_rids': {'tracks': 'auto', 'library': True},
@@ -265,6 +275,12 @@ JUSTIFIED = [
     ('firefox', 'extmaps', 'only_ours', 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id'),
 ]
 
+# Issue 7's scenarios need no entry: a=identity is a session-level line and
+# diff_answers compares m-lines only (identity_in_answer checks it on its
+# own); no_comfort_noise has the browser make its comparison answer with
+# {voiceActivityDetection: false} as well (Chromium then leaves CN out too;
+# Firefox offers no CN at all).
+
 # The stopped_transceiver scenario makes rtcpc reject an m-line on purpose.
 JUSTIFIED_REJECTIONS = {'stopped_transceiver'}
 
@@ -357,8 +373,66 @@ def check(name, res):
             errors.append('answer does not contain %r' % TEST_CANDIDATE)
     if name == 'h264_only':
         check_codec_only(res, 'H264', errors)
+    if name == 'identity_in_answer':
+        check_direction(res, 'audio', 'sendrecv', errors)
+        check_direction(res, 'video', 'sendrecv', errors)
+        check_datachannel(res, errors)
+        check_identity_answer(res, 'idp.example', errors)
+    if name == 'no_comfort_noise':
+        check_direction(res, 'audio', 'sendrecv', errors)
+        check_direction(res, 'video', 'sendrecv', errors)
+        cn = [n for m in parse_sdp(res['answer'])['media'] for n in m['rtpmap_names']
+              if n.split('/')[0].upper() == 'CN']
+        if cn:
+            errors.append('answer made with --no-vad has CN: %s' % cn)
     errors += check_against_library(res.get('transceivers'), res.get('library'))
     return errors
+
+
+def check_identity_answer(res, domain, errors):
+    """The answer's a=identity (RFC 8827 section 7) and how the browser took it.
+
+    One a=identity, at session level, whose base64 JSON names the IdP domain
+    and protocol and carries rtcpc-answer's test assertion over the answer's
+    fingerprint. The browser applied the answer (checked before) and, having
+    no required peer identity, keeps the connection: signalingState is still
+    'stable' after the wait in which Firefox tries the IdP and fails; the
+    page saw no unhandled promise rejection (pc.peerIdentity gets a catch).
+    """
+    session, media = sdp_sections(res['answer'])
+    values = attr_values(session, 'a=identity:')
+    if len(values) != 1:
+        errors.append('answer has %d session-level a=identity lines, want 1' % len(values))
+    in_media = [m[0] for m in media if attr_values(m, 'a=identity:')]
+    if in_media:
+        errors.append('a=identity at media level in %s' % in_media)
+    if values:
+        try:
+            ident = json.loads(base64.b64decode(values[0].split()[0], validate=True))
+        except (ValueError, TypeError) as e:
+            errors.append('a=identity is not base64 JSON: %s' % e)
+            ident = None
+        if ident is not None:
+            idp = ident.get('idp') if isinstance(ident, dict) else None
+            if not isinstance(idp, dict) or idp.get('domain') != domain \
+                    or idp.get('protocol') != 'default':
+                errors.append('a=identity idp is %r, want domain %r protocol default'
+                              % (idp, domain))
+            fps = all_values(res['answer'], 'a=fingerprint:sha-256 ')
+            want = 'test-assertion-for:' + (fps[0] if fps else '?')
+            if ident.get('assertion') != want:
+                errors.append('a=identity assertion is %r, want %r'
+                              % (ident.get('assertion'), want))
+    after = res.get('identity_wait') or {}
+    if after.get('signalingState') != 'stable':
+        errors.append('signalingState %r after the identity validation wait, want stable'
+                      % after.get('signalingState'))
+    if after.get('unhandled_rejections'):
+        errors.append('unhandled promise rejections in the page: %s'
+                      % after['unhandled_rejections'])
+    pi = after.get('peerIdentity') or {}
+    if pi.get('state') == 'resolved':
+        errors.append('pc.peerIdentity resolved (%r) with no reachable IdP' % pi.get('value'))
 
 
 # ---------------------------------------------------------------- library checks
@@ -654,6 +728,7 @@ def run_answerer(path, scenario, offer, browser_answer):
     cmd += ['--tracks', opts['tracks']]
     for c in candidates:
         cmd += ['--candidate', c]
+    cmd += opts.get('args', [])
     cmd.append('-')
     env = dict(os.environ)
     # Only fake_answerer.py reads this; lets it echo a valid answer.
@@ -772,8 +847,9 @@ def library_answer(state, scenario, step, offer):
 
 def normalize_answer(sdp):
     """An answer without what differs between two connections (ICE, DTLS, o=, ssrc)."""
+    # a=identity covers the connection's fingerprint, and the twin has no IdP.
     volatile = ('o=', 'a=ice-ufrag:', 'a=ice-pwd:', 'a=fingerprint:', 'a=ssrc:',
-                'a=ssrc-group:', 'a=msid:')
+                'a=ssrc-group:', 'a=msid:', 'a=identity:')
     return [line for line in sdp.replace('\r\n', '\n').split('\n')
             if line and not line.startswith(volatile)]
 
@@ -787,8 +863,13 @@ def twin_negotiation(state, scenario, offer, answer):
     """
     opts = SCENARIOS[scenario]
     worker = LibraryWorker(state.library, opts.get('candidates', []))
+    req = {'op': 'answer', 'offer': offer, 'tracks': opts['tracks']}
+    if opts.get('answer_options', {}).get('voiceActivityDetection') is False:
+        # For a worker that honours it; one that does not answers with CN,
+        # and the comparison below then says the twin is unavailable.
+        req['voice_activity_detection'] = False
     try:
-        reply = worker.request({'op': 'answer', 'offer': offer, 'tracks': opts['tracks']})
+        reply = worker.request(req)
     finally:
         worker.close()
     if not reply.get('ok'):
@@ -853,7 +934,9 @@ def make_handler(state):
             elif self.path == '/config':
                 self.send(200, {'scenarios': [
                     {'name': n, 'tracks': SCENARIOS[n]['tracks'],
-                     'gather': SCENARIOS[n].get('gather', False)} for n in state.scenarios]})
+                     'gather': SCENARIOS[n].get('gather', False),
+                     'answer_options': SCENARIOS[n].get('answer_options', {})}
+                    for n in state.scenarios]})
             else:
                 self.send(404, {'error': 'not found'})
 
@@ -1114,6 +1197,15 @@ def main():
                 print('    ' + ('' if i == 0 else '  ') + line)
         if name == 'tamper' and res.get('tamper_error'):
             print('    rejected with %(name)s: %(message)s' % res['tamper_error'])
+        if name == 'identity_in_answer' and res.get('identity_wait'):
+            pi = res['identity_wait'].get('peerIdentity') or {}
+            print('    (pc.peerIdentity after %s ms: %s%s)' % (
+                res['identity_wait'].get('waited_ms'), pi.get('state'),
+                ': %(name)s: %(message)s' % pi['error'] if pi.get('error') else ''))
+        if name == 'no_comfort_noise' and res.get('offer'):
+            offered = [n for m in parse_sdp(res['offer'])['media'] for n in m['rtpmap_names']
+                       if n.split('/')[0].upper() == 'CN']
+            print('    (the browser offered CN: %s)' % (', '.join(offered) or 'none'))
         if res.get('browser_answer_error'):
             print('    (browser comparison answer failed: %(name)s: %(message)s)'
                   % res['browser_answer_error'])

@@ -4,6 +4,16 @@
 
 const SCENARIO_TIMEOUT_MS = 60000;
 const GATHER_CAP_MS = 5000;
+// How long identity_in_answer waits after setRemoteDescription for Firefox's
+// asynchronous identity validation (it fails: the IdP cannot be reached).
+const IDENTITY_WAIT_MS = 3000;
+
+// Unhandled promise rejections seen by the page (reported by the scenarios
+// that care; a rejection nobody catches must not go unnoticed).
+const unhandledRejections = [];
+window.addEventListener('unhandledrejection', ev => {
+  unhandledRejections.push(errInfo(ev.reason));
+});
 
 async function post(path, body) {
   const r = await fetch(path, {
@@ -52,6 +62,7 @@ async function setupOfferer(name, pc, tracks, info) {
       break;
     case 'audio_video':
     case 'candidates':
+    case 'no_comfort_noise':
       pc.addTrack(await getTrack('audio', tracks));
       pc.addTrack(await getTrack('video', tracks));
       break;
@@ -60,6 +71,7 @@ async function setupOfferer(name, pc, tracks, info) {
       break;
     case 'audio_video_data':
     case 'tamper':
+    case 'identity_in_answer':
       pc.addTrack(await getTrack('audio', tracks));
       pc.addTrack(await getTrack('video', tracks));
       pc.createDataChannel('x');
@@ -103,8 +115,9 @@ function waitGatheringComplete(pc, ms) {
 }
 
 // The browser's own answer to the same offer, with the tracks our answerer
-// would attach in --tracks auto mode (one track on every audio/video m-line).
-async function browserAnswer(offerSdp, tracksMode, tracks) {
+// would attach in --tracks auto mode (one track on every audio/video m-line)
+// and the answer options the scenario gives our answerer (RTCAnswerOptions).
+async function browserAnswer(offerSdp, tracksMode, tracks, answerOptions) {
   const pc2 = new RTCPeerConnection();
   try {
     await pc2.setRemoteDescription({type: 'offer', sdp: offerSdp});
@@ -116,7 +129,7 @@ async function browserAnswer(offerSdp, tracksMode, tracks) {
         tr.direction = 'sendrecv';
       }
     }
-    const answer = await pc2.createAnswer();
+    const answer = await pc2.createAnswer(answerOptions || {});
     return answer.sdp;
   } finally {
     pc2.close();
@@ -157,6 +170,43 @@ function describe(pc) {
   };
 }
 
+function sleep(ms) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+// Follows pc.peerIdentity (Firefox: a promise; Chromium: absent), with a
+// catch on every promise it sees so no rejection goes unhandled. Called
+// again with `w`, it also follows the promise now in place.
+function watchPeerIdentity(pc, w) {
+  if (!w) {
+    w = {info: {state: 'pending'}, seen: []};
+    w.settled = new Promise(resolve => { w.resolveSettled = resolve; });
+  }
+  if (!('peerIdentity' in pc)) {
+    w.info = {state: 'unsupported'};
+    w.resolveSettled();
+    return w;
+  }
+  let p;
+  try {
+    p = pc.peerIdentity;
+  } catch (e) {
+    w.info = {state: 'getter threw', error: errInfo(e)};
+    w.resolveSettled();
+    return w;
+  }
+  if (!p || typeof p.then !== 'function' || w.seen.includes(p)) return w;
+  w.seen.push(p);
+  p.then(id => {
+    w.info = {state: 'resolved', value: id ? {idp: id.idp, name: id.name} : id};
+    w.resolveSettled();
+  }, e => {
+    w.info = {state: 'rejected', error: errInfo(e)};
+    w.resolveSettled();
+  });
+  return w;
+}
+
 function stripFingerprints(sdp) {
   return sdp.split(/\r?\n/).filter(l => !l.startsWith('a=fingerprint')).join('\r\n');
 }
@@ -176,7 +226,7 @@ async function runScenario(sc, res) {
     res.offer = pc.localDescription.sdp;
 
     try {
-      res.browser_answer = await browserAnswer(res.offer, sc.tracks, tracks);
+      res.browser_answer = await browserAnswer(res.offer, sc.tracks, tracks, sc.answer_options);
     } catch (e) {
       res.browser_answer_error = errInfo(e);
     }
@@ -207,6 +257,10 @@ async function runScenario(sc, res) {
       // rejection above was caused by the missing fingerprint.
     }
 
+    // Watched from before setRemoteDescription: Firefox rejects the
+    // promise when validation fails, which must not go unhandled.
+    const identity = sc.name === 'identity_in_answer' ? watchPeerIdentity(pc) : null;
+    const rejectionsBefore = unhandledRejections.length;
     try {
       await pc.setRemoteDescription({type: 'answer', sdp: res.answer});
       res.accepted = true;
@@ -215,6 +269,20 @@ async function runScenario(sc, res) {
       res.error = errInfo(e);
     }
     Object.assign(res, describe(pc));
+    if (identity && res.accepted) {
+      // Firefox validates the answer's a=identity asynchronously; without a
+      // required peer identity a failure must leave the connection as it is.
+      const t0 = performance.now();
+      await Promise.race([identity.settled, sleep(IDENTITY_WAIT_MS)]);
+      watchPeerIdentity(pc, identity); // the promise may have been replaced
+      await sleep(500);
+      res.identity_wait = {
+        waited_ms: Math.round(performance.now() - t0),
+        signalingState: pc.signalingState,
+        peerIdentity: identity.info,
+        unhandled_rejections: unhandledRejections.slice(rejectionsBefore),
+      };
+    }
   } finally {
     pc.close();
     for (const t of tracks) t.stop();

@@ -133,7 +133,8 @@ class rtc_error(Structure):
 
 
 class rtc_answer_options(Structure):
-    _fields_ = [('voice_activity_detection', c_bool)]
+    _fields_ = [('voice_activity_detection', c_bool), ('ice_restart', c_bool),
+                ('offer_to_receive_audio', c_int32), ('offer_to_receive_video', c_int32)]
 
 
 class rtc_transceiver_init(Structure):
@@ -591,7 +592,7 @@ def _answer(pc, req, track_counter):
                 pc.add_track(kind, 'track-%d' % track_counter[0], 'stream-0')
                 track_counter[0] += 1
         stage = 'createAnswer'
-        answer = pc.create_answer()
+        answer = pc.create_answer(req.get('voice_activity_detection', True))
         stage = 'setLocalDescription'
         pc.set_local_description('answer', answer)
         return {'ok': True, 'answer': answer, 'negotiation': pc.negotiation(),
