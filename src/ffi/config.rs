@@ -15,19 +15,12 @@ fn with_config(
     config: *mut rtc_configuration,
     f: impl FnOnce(&mut Configuration) -> Result<(), Error>,
 ) -> rtc_error_code {
-    let r = guard(|| {
+    code(guard(|| {
         // SAFETY: NULL or a pointer from rtc_configuration_new.
         let c = unsafe { config.as_mut() }
             .ok_or_else(|| Error::invalid_argument("configuration is NULL"))?;
         f(&mut c.inner)
-    });
-    match r {
-        Ok(()) => rtc_error_code::RTC_OK,
-        Err(e) => {
-            log::warn!("{e}");
-            code_of(e.kind)
-        }
-    }
+    }))
 }
 
 /// A configuration with defaults: fresh certificate and ICE credentials per

@@ -123,7 +123,7 @@ pub unsafe extern "C" fn rtc_configuration_set_identity_provider(
         });
         Ok(())
     });
-    r.map_or_else(|e| code_of(e.kind), |_| rtc_error_code::RTC_OK)
+    code(r)
 }
 
 /// RTCConfiguration.peerIdentity: setRemoteDescription refuses an offer
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn rtc_configuration_set_peer_identity(
         c.inner.peer_identity = Some(str_arg(identity, "identity")?.to_string());
         Ok(())
     });
-    r.map_or_else(|e| code_of(e.kind), |_| rtc_error_code::RTC_OK)
+    code(r)
 }
 
 unsafe fn result_mut<'a>(
@@ -166,7 +166,7 @@ fn record(
         }
         outcome
     });
-    out.map_or_else(|e| code_of(e.kind), |_| rtc_error_code::RTC_OK)
+    code(out)
 }
 
 /// From a generate callback: the assertion (copied).

@@ -46,6 +46,17 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
+/// The code of an outcome with no callback to report it; a refusal is logged.
+pub(crate) fn code(r: Result<(), Error>) -> rtc_error_code {
+    match r {
+        Ok(()) => rtc_error_code::RTC_OK,
+        Err(e) => {
+            log::warn!("{e}");
+            code_of(e.kind)
+        }
+    }
+}
+
 /// Runs `f`, turning a panic into an internal error.
 pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     match catch_unwind(AssertUnwindSafe(f)) {

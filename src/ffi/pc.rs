@@ -296,29 +296,14 @@ pub unsafe extern "C" fn rtc_pc_add_track(
     track_id: *const c_char,
     stream_id: *const c_char,
 ) -> rtc_error_code {
-    let r = guard(|| {
+    code(guard(|| {
         let p = pc_ref(pc)?;
-        let kind = match kind {
-            0 => MediaKind::Audio,
-            1 => MediaKind::Video,
-            v => {
-                return Err(Error::invalid_argument(format!(
-                    "{v} is not an rtc_media_kind"
-                )))
-            }
-        };
+        let kind = super::transceiver::kind_from(kind)?;
         let track = str_arg(track_id, "track_id")?;
         let stream = opt_str_arg(stream_id, "stream_id")?.unwrap_or("");
         let r = p.inner.lock().add_track(kind, track, stream).map(|_| ());
         r
-    });
-    match r {
-        Ok(()) => rtc_error_code::RTC_OK,
-        Err(e) => {
-            log::warn!("{e}");
-            code_of(e.kind)
-        }
-    }
+    }))
 }
 
 /// Copies a description's SDP into `buffer` like snprintf (at most
@@ -377,7 +362,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_kind(
     index: usize,
     kind_out: *mut rtc_media_kind,
 ) -> rtc_error_code {
-    let r = guard(|| {
+    code(guard(|| {
         let p = pc_ref(pc)?;
         let out = kind_out
             .as_mut()
@@ -392,9 +377,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_kind(
             MediaKind::Video => rtc_media_kind::RTC_MEDIA_KIND_VIDEO,
         };
         Ok(())
-    });
-    r.map(|_| rtc_error_code::RTC_OK)
-        .unwrap_or_else(|e| code_of(e.kind))
+    }))
 }
 
 /// Copies the mid of transceiver `index` like snprintf and returns its length;

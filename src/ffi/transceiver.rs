@@ -82,16 +82,6 @@ pub(crate) unsafe fn codecs_arg(p: *const rtc_codec, count: usize) -> Result<Vec
         .collect()
 }
 
-fn code(r: Result<(), Error>) -> rtc_error_code {
-    match r {
-        Ok(()) => rtc_error_code::RTC_OK,
-        Err(e) => {
-            log::warn!("{e}");
-            code_of(e.kind)
-        }
-    }
-}
-
 /// addTransceiver. `init` NULL means sendrecv with no streams and no RIDs.
 /// `index_out` (may be NULL) receives the new transceiver's index. On the
 /// answering side only transceivers from rtc_pc_add_track are matched to new
