@@ -9,20 +9,7 @@
 #include <string.h>
 
 #include "rtcpc.h"
-
-#ifndef RTCPC_DEFAULT_OFFER
-#define RTCPC_DEFAULT_OFFER "offers/chrome-156-audio-video-data.sdp"
-#endif
-
-static int failures;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (!(cond)) {                                                           \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                          \
-        }                                                                        \
-    } while (0)
+#include "example_util.h"
 
 /* Everything the callbacks saw; passed as user_data. */
 typedef struct {
@@ -48,31 +35,6 @@ static void reset(calls *c) {
     c->pc = pc;
     c->error_code = RTC_OK;
     c->nested_rc = RTC_OK;
-}
-
-static char *dup_str(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *copy = malloc(n);
-    if (copy)
-        memcpy(copy, s, n);
-    return copy;
-}
-
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)len + 1)) && fread(buf, 1, (size_t)len, f) == (size_t)len) {
-        buf[len] = '\0';
-    } else {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    return buf;
 }
 
 static void on_void(void *user_data) {

@@ -9,78 +9,11 @@
 #include <string.h>
 
 #include "rtcpc.h"
-
-#ifndef RTCPC_DEFAULT_OFFER
-#define RTCPC_DEFAULT_OFFER "offers/chrome-156-audio-video-data.sdp"
-#endif
-
-static int failures;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (!(cond)) {                                                           \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                          \
-        }                                                                        \
-    } while (0)
-
-typedef struct {
-    int successes;
-    int failures;
-    rtc_error_code code;
-    char name[64];
-    char message[1024];
-} outcome;
-
-static void on_void(void *user_data) { ((outcome *)user_data)->successes++; }
+#include "example_util.h"
 
 static void on_description(const rtc_session_description *d, void *user_data) {
     (void)d;
     ((outcome *)user_data)->successes++;
-}
-
-static void on_error(const rtc_error *e, void *user_data) {
-    outcome *o = user_data;
-    o->failures++;
-    o->code = e->code;
-    snprintf(o->name, sizeof o->name, "%s", e->name ? e->name : "(null)");
-    snprintf(o->message, sizeof o->message, "%s", e->message ? e->message : "");
-}
-
-/* Checks one failed call: return code, one on_failure call with the same code,
- * name and a message. Reports the caller's line. */
-#define EXPECT_FAILURE(rc, o, want_code, want_name) \
-    expect_failure(__LINE__, rc, &(o), want_code, want_name)
-
-static void expect_failure(int line, rtc_error_code rc, const outcome *o, rtc_error_code want_code,
-                           const char *want_name) {
-    int ok = rc == want_code && o->successes == 0 && o->failures == 1 && o->code == want_code &&
-             strcmp(o->name, want_name) == 0 && o->message[0] != '\0';
-    if (!ok) {
-        fprintf(stderr,
-                "%s:%d: expected %s (code %d, one on_failure call, a message); got rc %d, "
-                "%d success / %d failure call(s), code %d, name \"%s\", message \"%s\"\n",
-                __FILE__, line, want_name, (int)want_code, (int)rc, o->successes, o->failures,
-                (int)o->code, o->name, o->message);
-        failures++;
-    }
-}
-
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)len + 1)) && fread(buf, 1, (size_t)len, f) == (size_t)len) {
-        buf[len] = '\0';
-    } else {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    return buf;
 }
 
 /* A copy of sdp without the lines that start with prefix. */
@@ -119,18 +52,18 @@ static char *replaced(const char *sdp, const char *from, const char *to) {
 static rtc_error_code srd(rtc_pc *pc, rtc_sdp_type type, const char *sdp, outcome *o) {
     rtc_session_description d = {type, sdp};
     memset(o, 0, sizeof *o);
-    return rtc_pc_set_remote_description(pc, &d, on_void, on_error, o);
+    return rtc_pc_set_remote_description(pc, &d, outcome_on_void, outcome_on_error, o);
 }
 
 static rtc_error_code sld(rtc_pc *pc, rtc_sdp_type type, const char *sdp, outcome *o) {
     rtc_session_description d = {type, sdp};
     memset(o, 0, sizeof *o);
-    return rtc_pc_set_local_description(pc, &d, on_void, on_error, o);
+    return rtc_pc_set_local_description(pc, &d, outcome_on_void, outcome_on_error, o);
 }
 
 static rtc_error_code create_answer(rtc_pc *pc, outcome *o) {
     memset(o, 0, sizeof *o);
-    return rtc_pc_create_answer(pc, on_description, on_error, NULL, o);
+    return rtc_pc_create_answer(pc, on_description, outcome_on_error, NULL, o);
 }
 
 /* NULL handle, NULL description, NULL sdp. */
@@ -139,14 +72,14 @@ static void test_null_arguments(const char *offer) {
     rtc_session_description d = {RTC_SDP_TYPE_OFFER, offer};
 
     memset(&o, 0, sizeof o);
-    EXPECT_FAILURE(rtc_pc_set_remote_description(NULL, &d, on_void, on_error, &o), o,
-                   RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    EXPECT_FAILURE(rtc_pc_set_remote_description(NULL, &d, outcome_on_void, outcome_on_error, &o),
+                   o, RTC_ERROR_INVALID_ARGUMENT, "TypeError");
     memset(&o, 0, sizeof o);
-    EXPECT_FAILURE(rtc_pc_create_answer(NULL, on_description, on_error, NULL, &o), o,
-                   RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    EXPECT_FAILURE(rtc_pc_create_answer(NULL, on_description, outcome_on_error, NULL, &o),
+                   o, RTC_ERROR_INVALID_ARGUMENT, "TypeError");
     memset(&o, 0, sizeof o);
-    EXPECT_FAILURE(rtc_pc_set_local_description(NULL, &d, on_void, on_error, &o), o,
-                   RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    EXPECT_FAILURE(rtc_pc_set_local_description(NULL, &d, outcome_on_void, outcome_on_error, &o),
+                   o, RTC_ERROR_INVALID_ARGUMENT, "TypeError");
     CHECK(rtc_pc_add_track(NULL, RTC_MEDIA_KIND_AUDIO, "a", "s") == RTC_ERROR_INVALID_ARGUMENT);
     CHECK(rtc_pc_signaling_state(NULL) == RTC_SIGNALING_STATE_CLOSED);
     CHECK(rtc_pc_description(NULL, RTC_DESCRIPTION_LOCAL, NULL, NULL, 0) == 0);
@@ -163,16 +96,16 @@ static void test_null_arguments(const char *offer) {
     if (!pc)
         return;
     memset(&o, 0, sizeof o);
-    EXPECT_FAILURE(rtc_pc_set_remote_description(pc, NULL, on_void, on_error, &o), o,
-                   RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    EXPECT_FAILURE(rtc_pc_set_remote_description(pc, NULL, outcome_on_void, outcome_on_error, &o),
+                   o, RTC_ERROR_INVALID_ARGUMENT, "TypeError");
     EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, NULL, &o), o, RTC_ERROR_INVALID_ARGUMENT,
                    "TypeError");
     CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
 
     CHECK(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o) == RTC_OK);
     memset(&o, 0, sizeof o);
-    EXPECT_FAILURE(rtc_pc_set_local_description(pc, NULL, on_void, on_error, &o), o,
-                   RTC_ERROR_INVALID_ARGUMENT, "TypeError");
+    EXPECT_FAILURE(rtc_pc_set_local_description(pc, NULL, outcome_on_void, outcome_on_error, &o),
+                   o, RTC_ERROR_INVALID_ARGUMENT, "TypeError");
     EXPECT_FAILURE(sld(pc, RTC_SDP_TYPE_ANSWER, NULL, &o), o, RTC_ERROR_INVALID_ARGUMENT,
                    "TypeError");
     CHECK(rtc_pc_add_track(pc, RTC_MEDIA_KIND_AUDIO, NULL, NULL) == RTC_ERROR_INVALID_ARGUMENT);
@@ -290,9 +223,7 @@ static char *last_answer;
 static void keep_answer(const rtc_session_description *d, void *user_data) {
     (void)user_data;
     free(last_answer);
-    last_answer = malloc(strlen(d->sdp) + 1);
-    if (last_answer)
-        strcpy(last_answer, d->sdp);
+    last_answer = dup_str(d->sdp);
 }
 
 static void test_modified_answer(const char *offer) {
@@ -391,7 +322,7 @@ static void test_null_callbacks(const char *offer) {
     CHECK(rtc_pc_set_remote_description(pc, &d, NULL, NULL, NULL) == RTC_OK);
     /* Only on_failure given, on success: nothing to call, still RTC_OK. */
     outcome o = {0};
-    CHECK(rtc_pc_create_answer(pc, NULL, on_error, NULL, &o) == RTC_OK);
+    CHECK(rtc_pc_create_answer(pc, NULL, outcome_on_error, NULL, &o) == RTC_OK);
     CHECK(o.failures == 0);
     CHECK(rtc_pc_set_local_description(pc, &empty, NULL, NULL, NULL) == RTC_OK);
     CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);

@@ -63,20 +63,7 @@
 #include <string.h>
 
 #include "rtcpc.h"
-
-#ifndef RTCPC_DEFAULT_OFFER
-#define RTCPC_DEFAULT_OFFER "offers/chrome-156-audio-video-data.sdp"
-#endif
-
-static int failures;
-
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                               \
-        }                                                                             \
-    } while (0)
+#include "example_util.h"
 
 /* Checks that a string equals an expected one, showing both when not. */
 #define CHECK_STR(got, want) check_str(__LINE__, #got, got, want)
@@ -433,33 +420,6 @@ static void idp_validate(const char *assertion, const char *origin, rtc_identity
 
 /* ------------------------------------------------------------ SDP helpers */
 
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)len + 1)) && fread(buf, 1, (size_t)len, f) == (size_t)len) {
-        buf[len] = '\0';
-    } else {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    return buf;
-}
-
-static char *dup_str(const char *s) {
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* The value of the first line starting with `prefix` (malloc'ed), looking
  * only at the session level when session_only. */
 static char *line_value(const char *sdp, const char *prefix, int session_only) {
@@ -567,20 +527,10 @@ static void contents_for(const char *digest, char *out, size_t cap) {
 
 /* ------------------------------------------------------------- rtcpc calls */
 
-typedef struct {
-    int successes, failures;
-    rtc_error_code code;
-    char name[64];
-    char message[1024];
-    char *sdp; /* copy of the created description */
-} outcome;
-
 static void outcome_reset(outcome *o) {
     free(o->sdp);
     memset(o, 0, sizeof *o);
 }
-
-static void on_void(void *user_data) { ((outcome *)user_data)->successes++; }
 
 static void on_description(const rtc_session_description *d, void *user_data) {
     outcome *o = user_data;
@@ -589,29 +539,21 @@ static void on_description(const rtc_session_description *d, void *user_data) {
     o->sdp = dup_str(d->sdp); /* d->sdp dies with the callback */
 }
 
-static void on_error(const rtc_error *e, void *user_data) {
-    outcome *o = user_data;
-    o->failures++;
-    o->code = e->code;
-    snprintf(o->name, sizeof o->name, "%s", e->name ? e->name : "(null)");
-    snprintf(o->message, sizeof o->message, "%s", e->message ? e->message : "");
-}
-
 static rtc_error_code srd(rtc_pc *pc, const char *sdp, outcome *o) {
     outcome_reset(o);
     rtc_session_description d = {RTC_SDP_TYPE_OFFER, sdp};
-    return rtc_pc_set_remote_description(pc, &d, on_void, on_error, o);
+    return rtc_pc_set_remote_description(pc, &d, outcome_on_void, outcome_on_error, o);
 }
 
 static rtc_error_code create_answer(rtc_pc *pc, const rtc_answer_options *opts, outcome *o) {
     outcome_reset(o);
-    return rtc_pc_create_answer(pc, on_description, on_error, opts, o);
+    return rtc_pc_create_answer(pc, on_description, outcome_on_error, opts, o);
 }
 
 static rtc_error_code sld_last_answer(rtc_pc *pc, outcome *o) {
     outcome_reset(o);
     rtc_session_description d = {RTC_SDP_TYPE_ANSWER, ""};
-    return rtc_pc_set_local_description(pc, &d, on_void, on_error, o);
+    return rtc_pc_set_local_description(pc, &d, outcome_on_void, outcome_on_error, o);
 }
 
 /* One success, no failure. */
@@ -625,24 +567,6 @@ static int expect_ok(int line, rtc_error_code rc, const outcome *o) {
         return 0;
     }
     return 1;
-}
-
-/* The documented code as return value and in exactly one on_failure call,
- * with the DOMException name and a message. */
-#define EXPECT_FAILURE(rc, o, want_code, want_name) \
-    expect_failure(__LINE__, rc, &(o), want_code, want_name)
-
-static void expect_failure(int line, rtc_error_code rc, const outcome *o, rtc_error_code want_code,
-                           const char *want_name) {
-    if (rc != want_code || o->successes != 0 || o->failures != 1 || o->code != want_code ||
-        strcmp(o->name, want_name) != 0 || o->message[0] == '\0') {
-        fprintf(stderr,
-                "%s:%d: expected %s (code %d, one on_failure call, a message); got rc %d, "
-                "%d success / %d failure call(s), code %d, name \"%s\", message \"%s\"\n",
-                __FILE__, line, want_name, (int)want_code, (int)rc, o->successes, o->failures,
-                (int)o->code, o->name, o->message);
-        failures++;
-    }
 }
 
 /* A connection with an IdP (when idp is not NULL) and a required peer

@@ -22,17 +22,13 @@
  * pairs, numbers, true/false/null), so it needs no other library.
  */
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rtcpc.h"
-
-#ifndef RTCPC_DEFAULT_OFFER
-#define RTCPC_DEFAULT_OFFER "offers/chrome-156-audio-video-data.sdp"
-#endif
+#include "example_util.h"
 
 /* ------------------------------------------------------------------------ */
 /* A JSON tree.                                                              */
@@ -545,7 +541,6 @@ static int json_is_true(const json *v) { return v && v->type == JSON_BOOL && v->
 static char *show(const json *v, const char *absent) {
     char number[64];
     const char *s = absent;
-    size_t n;
     if (v && v->type == JSON_STRING) {
         char *out = malloc(v->length + 1);
         if (!out)
@@ -569,11 +564,7 @@ static char *show(const json *v, const char *absent) {
     } else if (v && v->type != JSON_NULL) {
         s = "(?)"; /* an array or object where text was expected */
     }
-    n = strlen(s) + 1;
-    char *out = malloc(n);
-    if (out)
-        memcpy(out, s, n);
-    return out;
+    return dup_str(s);
 }
 
 /* Columns on a terminal: UTF-8 continuation bytes take none. */
@@ -833,109 +824,8 @@ static int print_table(const json *report, printer *pr) {
 #ifndef RTCPC_EXPLAIN_SELF_TEST
 
 /* ------------------------------------------------------------------------ */
-/* Answering, as rtcpc-answer does.                                          */
+/* Answering, as rtcpc-answer does (example_util.h), and the report.        */
 /* ------------------------------------------------------------------------ */
-
-/* What a failure callback reported, copied: its strings die with the callback. */
-typedef struct {
-    char *name;
-    char *message;
-} failure;
-
-typedef struct {
-    failure error;
-    char *answer;
-} context;
-
-static char *dup_str(const char *s) {
-    if (!s)
-        s = "";
-    size_t n = strlen(s) + 1;
-    char *copy = malloc(n);
-    if (copy)
-        memcpy(copy, s, n);
-    return copy;
-}
-
-static void on_error(const rtc_error *error, void *user_data) {
-    context *ctx = user_data;
-    free(ctx->error.name);
-    free(ctx->error.message);
-    ctx->error.name = dup_str(error->name);
-    ctx->error.message = dup_str(error->message);
-}
-
-static void on_void_success(void *user_data) { (void)user_data; }
-
-static void on_answer(const rtc_session_description *description, void *user_data) {
-    context *ctx = user_data;
-    free(ctx->answer);
-    ctx->answer = dup_str(description->sdp);
-}
-
-/* DOMException name for calls that only return a code. */
-static const char *code_name(rtc_error_code code) {
-    switch (code) {
-    case RTC_OK: return "OK";
-    case RTC_ERROR_INVALID_ARGUMENT: return "TypeError";
-    case RTC_ERROR_INVALID_STATE: return "InvalidStateError";
-    case RTC_ERROR_INVALID_ACCESS: return "InvalidAccessError";
-    case RTC_ERROR_INVALID_MODIFICATION: return "InvalidModificationError";
-    case RTC_ERROR_SYNTAX: return "SyntaxError";
-    case RTC_ERROR_OPERATION: return "OperationError";
-    case RTC_ERROR_NOT_READABLE: return "NotReadableError";
-    case RTC_ERROR_INTERNAL: return "InternalError";
-    }
-    return "UnknownError";
-}
-
-static void report_call(const context *ctx, rtc_error_code code, const char *what) {
-    if (ctx->error.name && ctx->error.message)
-        fprintf(stderr, "error: %s: %s\n", ctx->error.name, ctx->error.message);
-    else /* the contract says on_failure ran; say so if it did not */
-        fprintf(stderr, "error: %s: %s failed without calling on_failure\n", code_name(code), what);
-}
-
-/* Reads the whole file (or stdin for "-") as a NUL-terminated string. */
-static char *read_offer(const char *path) {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "error: NotReadableError: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    int failed = !buf || ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (failed) {
-        fprintf(stderr, "error: NotReadableError: %s: read failed\n", path);
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    /* A NUL inside would silently cut the SDP short. */
-    if (strlen(buf) != len) {
-        fprintf(stderr, "error: TypeError: %s: the offer contains a NUL byte\n", path);
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
 
 /* The report of the last answer, sized with the snprintf contract: ask for
  * the length with capacity 0, then fetch it into a buffer one byte longer. */
@@ -998,68 +888,15 @@ int main(int argc, char **argv) {
     }
 
     int status = 1;
-    context ctx = {{NULL, NULL}, NULL};
-    rtc_configuration *cfg = NULL;
-    rtc_pc *pc = NULL;
+    answerer a = {0};
     char *report = NULL;
     json *tree = NULL;
-    rtc_error_code rc;
     size_t report_len = 0;
-    char *offer = read_offer(offer_path);
-    if (!offer)
+    /* A track for every transceiver the offer made, as rtcpc-answer does. */
+    if (!answerer_start(&a, offer_path) || !answerer_answer(&a, 1, NULL))
         goto done;
 
-    cfg = rtc_configuration_new();
-    if (!cfg) {
-        fprintf(stderr, "error: OperationError: rtc_configuration_new failed\n");
-        goto done;
-    }
-    pc = rtc_pc_new(cfg);
-    if (!pc) {
-        fprintf(stderr, "error: OperationError: rtc_pc_new failed\n");
-        goto done;
-    }
-
-    rtc_session_description remote = {RTC_SDP_TYPE_OFFER, offer};
-    rc = rtc_pc_set_remote_description(pc, &remote, on_void_success, on_error, &ctx);
-    if (rc != RTC_OK) {
-        report_call(&ctx, rc, "setRemoteDescription");
-        goto done;
-    }
-
-    /* A track for every transceiver the offer made (one per offered audio or
-     * video m-line), so the answer sends as well as receives. Count first: a
-     * track that finds no free transceiver would add one. */
-    size_t n = rtc_pc_transceiver_count(pc);
-    for (size_t i = 0; i < n; i++) {
-        rtc_media_kind kind;
-        char track_id[32];
-        rc = rtc_pc_transceiver_kind(pc, i, &kind);
-        if (rc != RTC_OK) {
-            fprintf(stderr, "error: %s: rtc_pc_transceiver_kind(%zu) failed\n", code_name(rc), i);
-            goto done;
-        }
-        snprintf(track_id, sizeof track_id, "track-%zu", i);
-        rc = rtc_pc_add_track(pc, kind, track_id, "stream-0");
-        if (rc != RTC_OK) {
-            fprintf(stderr, "error: %s: addTrack(%s) failed\n", code_name(rc), track_id);
-            goto done;
-        }
-    }
-
-    rc = rtc_pc_create_answer(pc, on_answer, on_error, NULL, &ctx);
-    if (rc != RTC_OK || !ctx.answer) {
-        report_call(&ctx, rc, "createAnswer");
-        goto done;
-    }
-    rtc_session_description local = {RTC_SDP_TYPE_ANSWER, ctx.answer};
-    rc = rtc_pc_set_local_description(pc, &local, on_void_success, on_error, &ctx);
-    if (rc != RTC_OK) {
-        report_call(&ctx, rc, "setLocalDescription");
-        goto done;
-    }
-
-    report = fetch_report(pc, &report_len);
+    report = fetch_report(a.pc, &report_len);
     if (!report)
         goto done;
     if (!as_json) {
@@ -1078,8 +915,8 @@ int main(int argc, char **argv) {
     }
 
     /* Everything is known: only now write to stdout. */
-    size_t len = strlen(ctx.answer);
-    fwrite(ctx.answer, 1, len, stdout);
+    size_t len = strlen(a.answer);
+    fwrite(a.answer, 1, len, stdout);
     putchar('\n');
     printer pr = {0};
     if (as_json) {
@@ -1102,18 +939,13 @@ int main(int argc, char **argv) {
 done:
     json_free(tree);
     free(report);
-    rtc_pc_free(pc);
-    rtc_configuration_free(cfg);
-    free(offer);
-    free(ctx.answer);
-    free(ctx.error.name);
-    free(ctx.error.message);
+    answerer_free(&a);
     return status;
 }
 
 #else /* RTCPC_EXPLAIN_SELF_TEST: the JSON parser's own tests (ctest explain_json_parser) */
 
-static int failures;
+/* Failed checks are counted in example_util.h's `failures`. */
 
 static void expect_error(const char *text, size_t len, const char *want) {
     char why[200] = "";

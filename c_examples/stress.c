@@ -21,10 +21,11 @@
 #include <time.h>
 
 #include "rtcpc.h"
+#include "example_util.h"
 
 static char *offer_text;
 static int threads = 8, cycles = 1000;
-static volatile int failures;
+/* example_util.h's `failures`, counted here only by fail(), under fail_lock. */
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void fail(const char *what, int code) {
@@ -125,19 +126,6 @@ static void *hammer(void *arg) {
         if (i == n - 1 && (size_t)arg % 3 == 0) rtc_pc_close(shared);
     }
     return NULL;
-}
-
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    if (buf) buf[n] = '\0';
-    fclose(f);
-    return buf;
 }
 
 static double now(void) {

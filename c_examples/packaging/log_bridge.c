@@ -16,14 +16,10 @@
 #define RTCPC_DEFAULT_OFFER "offer.sdp"
 #endif
 
-static int failures = 0;
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (!(cond)) {                                                           \
-            fprintf(stderr, "%s:%d: CHECK(%s)\n", __FILE__, __LINE__, #cond);    \
-            ++failures;                                                          \
-        }                                                                        \
-    } while (0)
+/* Built in tree only (not by the out-of-tree consumers), so it may share the
+ * examples' helpers: CHECK (in this file's wording), failures, read_file. */
+#define CHECK_FAILED_FORMAT "%s:%d: CHECK(%s)\n"
+#include "../example_util.h"
 
 typedef struct {
     int count[6];           /* per rtc_log_level */
@@ -48,22 +44,6 @@ static void on_log(rtc_log_level level, const char *target, const char *message,
 /* The failure callback's error as the WARN record carries it: "name: message". */
 static void copy_error(const rtc_error *e, void *user_data) {
     snprintf(user_data, 1024, "%s: %s", e->name, e->message);
-}
-
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *text = malloc((size_t)n + 1);
-    if (text && fread(text, 1, (size_t)n, f) != (size_t)n) {
-        free(text);
-        text = NULL;
-    }
-    if (text) text[n] = '\0';
-    fclose(f);
-    return text;
 }
 
 /* A refused offer: the failure callback's message lands in `error`. */
