@@ -114,6 +114,10 @@ fn main() {
         measure("  createAnswer", iters, || {
             pc.create_answer(AnswerOptions::default()).unwrap();
         });
+        // Only when asked for: createAnswer keeps the decisions either way.
+        measure("  negotiation report (JSON), on demand", iters, || {
+            pc.negotiation_report().unwrap();
+        });
         let f = measure("  full cycle, fresh certificate", iters, || {
             full_cycle(&fresh, offer)
         });
