@@ -3,7 +3,6 @@
 use super::*;
 use crate::answer::AnswerOptions;
 use crate::signaling::{PeerConnection, SdpType, SignalingState};
-use crate::transceiver::MediaKind;
 use parking_lot::Mutex;
 use std::ffi::{c_void, CString};
 
@@ -363,19 +362,12 @@ pub unsafe extern "C" fn rtc_pc_transceiver_kind(
     kind_out: *mut rtc_media_kind,
 ) -> rtc_error_code {
     code(guard(|| {
-        let p = pc_ref(pc)?;
         let out = kind_out
             .as_mut()
             .ok_or_else(|| Error::invalid_argument("kind_out is NULL"))?;
-        let g = p.inner.lock();
-        let t = g
-            .transceivers()
-            .get(index)
-            .ok_or_else(|| Error::invalid_argument(format!("no transceiver {index}")))?;
-        *out = match t.kind {
-            MediaKind::Audio => rtc_media_kind::RTC_MEDIA_KIND_AUDIO,
-            MediaKind::Video => rtc_media_kind::RTC_MEDIA_KIND_VIDEO,
-        };
+        *out = super::transceiver::with_transceiver(pc, index, |t| {
+            super::transceiver::kind_to(t.kind)
+        })?;
         Ok(())
     }))
 }
@@ -392,12 +384,10 @@ pub unsafe extern "C" fn rtc_pc_transceiver_mid(
     buffer: *mut c_char,
     capacity: usize,
 ) -> usize {
-    let Some(p) = pc.as_ref() else { return 0 };
     guard_or(0, || {
-        let g = p.inner.lock();
-        match g.transceivers().get(index).and_then(|t| t.mid.as_deref()) {
-            Some(mid) => write_buf(mid, buffer, capacity),
-            None => 0,
+        match super::transceiver::with_transceiver(pc, index, |t| t.mid.clone()) {
+            Ok(Some(mid)) => write_buf(&mid, buffer, capacity),
+            _ => 0,
         }
     })
 }

@@ -30,6 +30,31 @@ fn direction_from(raw: RawDirection) -> Result<Direction, Error> {
     })
 }
 
+pub(crate) fn kind_to(k: MediaKind) -> rtc_media_kind {
+    match k {
+        MediaKind::Audio => rtc_media_kind::RTC_MEDIA_KIND_AUDIO,
+        MediaKind::Video => rtc_media_kind::RTC_MEDIA_KIND_VIDEO,
+    }
+}
+
+/// Runs `f` on transceiver `index` under the handle's lock.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+pub(crate) unsafe fn with_transceiver<T>(
+    pc: *const rtc_pc,
+    index: usize,
+    f: impl FnOnce(&crate::transceiver::Transceiver) -> T,
+) -> Result<T, Error> {
+    let p = pc_ref(pc)?;
+    let g = p.inner.lock();
+    let t = g
+        .transceivers()
+        .get(index)
+        .ok_or_else(|| Error::invalid_argument(format!("no transceiver {index}")))?;
+    Ok(f(t))
+}
+
 pub(crate) fn direction_to(d: Direction) -> rtc_direction {
     match d {
         Direction::SendRecv => rtc_direction::RTC_DIRECTION_SENDRECV,
@@ -156,20 +181,11 @@ pub unsafe extern "C" fn rtc_pc_transceiver_info(
     info: *mut rtc_transceiver_info,
 ) -> rtc_error_code {
     code(guard(|| {
-        let p = pc_ref(pc)?;
         let out = info
             .as_mut()
             .ok_or_else(|| Error::invalid_argument("info is NULL"))?;
-        let g = p.inner.lock();
-        let t = g
-            .transceivers()
-            .get(index)
-            .ok_or_else(|| Error::invalid_argument(format!("no transceiver {index}")))?;
-        *out = rtc_transceiver_info {
-            kind: match t.kind {
-                MediaKind::Audio => rtc_media_kind::RTC_MEDIA_KIND_AUDIO,
-                MediaKind::Video => rtc_media_kind::RTC_MEDIA_KIND_VIDEO,
-            },
+        *out = with_transceiver(pc, index, |t| rtc_transceiver_info {
+            kind: kind_to(t.kind),
             direction: if t.stopped {
                 rtc_direction::RTC_DIRECTION_STOPPED
             } else {
@@ -184,7 +200,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_info(
             },
             stopped: t.stopped,
             has_track: t.track.is_some(),
-        };
+        })?;
         Ok(())
     }))
 }
