@@ -365,6 +365,7 @@ fn refuse_conflicting_extmaps(sections: &mut [AnswerSection]) {
 
 fn default_address(ctx: &AnswerContext, sec: &RemoteSection) -> Option<(String, u32)> {
     candidates_for(ctx, sec)
+        .map(|c| &c.candidate)
         .find(|c| c.component == 1)
         .and_then(|c| match &c.address {
             Address::Ip(ip) => Some((
@@ -378,12 +379,11 @@ fn default_address(ctx: &AnswerContext, sec: &RemoteSection) -> Option<(String, 
 fn candidates_for<'a>(
     ctx: &'a AnswerContext,
     sec: &'a RemoteSection,
-) -> impl Iterator<Item = &'a webrtc_sdp::attribute_type::SdpAttributeCandidate> + 'a {
+) -> impl Iterator<Item = &'a crate::config::LocalCandidate> + 'a {
     ctx.config
         .local_candidates
         .iter()
         .filter(move |c| c.mid.is_none() || c.mid == sec.mid)
-        .map(|c| &c.candidate)
 }
 
 fn write_answer(
@@ -445,12 +445,7 @@ fn write_answer(
         }
         let _ = write!(out, "c={conn}\r\n");
         if a.transport == i {
-            for c in ctx
-                .config
-                .local_candidates
-                .iter()
-                .filter(|c| c.mid.is_none() || c.mid == owner.mid)
-            {
+            for c in candidates_for(ctx, owner) {
                 let _ = write!(out, "a={}\r\n", c.text);
             }
         }

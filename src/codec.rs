@@ -313,13 +313,13 @@ fn fmtp_compatible(name: &str, offered: &str, local: &str) -> Result<(), String>
 /// The parameters that tell one variant of a codec from another.
 fn describe(name: &str, fmtp: &str) -> String {
     match name.to_ascii_lowercase().as_str() {
-        "h264" => format!(
-            "{:?} packetization-mode {}",
-            h264_profile_level(fmtp).map(|p| p.profile),
-            packetization_mode(fmtp)
-        )
-        .replace("Some(", "")
-        .replace(')', ""),
+        "h264" => {
+            let profile = h264_profile_level(fmtp).map_or_else(
+                || "unknown profile".to_string(),
+                |p| format!("{:?}", p.profile),
+            );
+            format!("{profile} packetization-mode {}", packetization_mode(fmtp))
+        }
         "vp9" => format!(
             "profile-id {}",
             fmtp_param(fmtp, "profile-id").unwrap_or("0")

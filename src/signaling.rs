@@ -462,7 +462,6 @@ impl PeerConnection {
             identity: self.identity_value.as_deref(),
         };
         let answer = answer::create(&ctx);
-        drop(ice_by_mid);
         let text = answer.text.clone();
         self.session_version += 1;
         self.last_answer = Some(Local {
