@@ -113,6 +113,107 @@ fn err_at(line: usize, text: impl std::fmt::Display) -> Error {
     Error::invalid_access(format!("line {line}: {text}"))
 }
 
+/// An m-section's own ICE and DTLS attributes (or the session's), with lines.
+struct TransportAttrs {
+    ufrag: Option<(String, usize)>,
+    pwd: Option<(String, usize)>,
+    setup: Option<(SdpAttributeSetup, usize)>,
+}
+
+/// RFC 8839 5.4, RFC 8842 5, RFC 8843 7: every m-section we could accept
+/// needs ICE credentials and a fingerprint. One in a BUNDLE group may leave
+/// them out (bundle-only ones, RFC 8843 7.2; all but the tagged one in a
+/// subsequent offer, RFC 9429 5.2.2): it takes those of the group's tagged
+/// m-section, the one its first mid names.
+fn check_transports(
+    sections: &mut [RemoteSection],
+    attrs: &[TransportAttrs],
+    bundle_groups: &[Vec<String>],
+    sdp: &Sdp,
+) -> Result<()> {
+    let by_mid: std::collections::HashMap<&str, usize> = sections
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.mid.as_deref().map(|m| (m, i)))
+        .collect();
+    let mut tagged_of = vec![None; sections.len()];
+    for group in bundle_groups {
+        let tagged = group.first().and_then(|m| by_mid.get(m.as_str())).copied();
+        for i in group.iter().filter_map(|m| by_mid.get(m.as_str())) {
+            tagged_of[*i] = tagged_of[*i].or(tagged);
+        }
+    }
+    for i in 0..sections.len() {
+        let sec = &sections[i];
+        if sec.transport == Transport::Unsupported || sec.rejected {
+            continue;
+        }
+        let own = &attrs[i];
+        let tagged = tagged_of[i].map(|t| (&attrs[t], &sections[t]));
+        let inherit = |f: fn(&TransportAttrs) -> &Option<(String, usize)>| {
+            f(own)
+                .clone()
+                .or_else(|| tagged.and_then(|(a, _)| f(a).clone()))
+        };
+        let missing = |what: &str| {
+            let where_ = if tagged.is_some() {
+                "nor at session level, nor in its BUNDLE group's tagged m-section"
+            } else {
+                "nor at session level"
+            };
+            err_at(sec.line, format!("m-section has no {what} ({where_})"))
+        };
+        let (u, uline) = inherit(|a| &a.ufrag).ok_or_else(|| missing("a=ice-ufrag"))?;
+        ice::check_ufrag(&u).map_err(|e| err_at(uline, e))?;
+        let (p, pline) = inherit(|a| &a.pwd).ok_or_else(|| missing("a=ice-pwd"))?;
+        ice::check_pwd(&p).map_err(|e| err_at(pline, e))?;
+        let fingerprints = match tagged {
+            Some((_, t)) if sec.fingerprints.is_empty() => t.fingerprints.clone(),
+            _ => sec.fingerprints.clone(),
+        };
+        if fingerprints.is_empty() {
+            return Err(no_fingerprint(sec, sdp));
+        }
+        let setup = own
+            .setup
+            .clone()
+            .or_else(|| tagged.and_then(|(a, _)| a.setup.clone()));
+        if let Some((SdpAttributeSetup::Holdconn, line)) = &setup {
+            return Err(err_at(
+                *line,
+                "a=setup:holdconn is not allowed in an offer (RFC 8842 section 5.1)",
+            ));
+        }
+        let sec = &mut sections[i];
+        sec.ice_ufrag = Some(u);
+        sec.ice_pwd = Some(p);
+        sec.fingerprints = fingerprints;
+        sec.setup = setup.map_or(SdpAttributeSetup::Actpass, |(s, _)| s);
+    }
+    Ok(())
+}
+
+/// The error for an m-section without a usable fingerprint: names the
+/// fingerprint line with an unsupported hash, if there is one.
+fn no_fingerprint(sec: &RemoteSection, sdp: &Sdp) -> Error {
+    let unusable = sdp.ignored.iter().find(|(_, m, text)| {
+        (m.is_none() || *m == Some(sec.index)) && text.starts_with("a=fingerprint:")
+    });
+    match unusable {
+        Some((line, _, text)) => err_at(
+            *line,
+            format!(
+                "unsupported hash function in \"{}\" (sha-1, sha-224, sha-256, sha-384 and sha-512 are), and no other fingerprint",
+                printable(text)
+            ),
+        ),
+        None => err_at(
+            sec.line,
+            "m-section has no a=fingerprint (nor at session level): DTLS is required",
+        ),
+    }
+}
+
 impl RemoteOffer {
     /// Reads and checks an offer. Errors name the line.
     pub fn from_sdp(sdp: &Sdp) -> Result<RemoteOffer> {
@@ -143,6 +244,7 @@ impl RemoteOffer {
             }
         }
         let mut sections = Vec::with_capacity(s.media.len());
+        let mut transport_attrs = Vec::with_capacity(s.media.len());
         let mut mids = HashSet::new();
         for (index, (m, extra)) in s.media.iter().zip(&sdp.media).enumerate() {
             let media = match m.get_type() {
@@ -219,6 +321,13 @@ impl RemoteOffer {
                 end_of_candidates: false,
                 unknown_pts: Vec::new(),
             };
+            // An m-section webrtc-sdp could not parse keeps only its mid.
+            if let Some((mid, line)) = &extra.unknown_mid {
+                if !mids.insert(mid.clone()) {
+                    return Err(err_at(*line, format!("duplicate mid '{}'", printable(mid))));
+                }
+                sec.mid = Some(mid.clone());
+            }
             let mut ufrag = session_ufrag.clone();
             let mut pwd = session_pwd.clone();
             let mut setup = session_setup.clone();
@@ -334,56 +443,10 @@ impl RemoteOffer {
                 }
             }
             sec.rejected = sec.port == 0 && !sec.bundle_only;
-            sec.fingerprints = if sec.fingerprints.is_empty() {
-                session_fp.clone()
-            } else {
-                sec.fingerprints
-            };
-            // Only sections we would accept must carry what ICE and DTLS need.
-            let usable = sec.transport != Transport::Unsupported && !sec.rejected;
-            if usable {
-                let (u, uline) = ufrag.clone().ok_or_else(|| {
-                    err_at(
-                        sec.line,
-                        "m-section has no a=ice-ufrag (nor at session level)",
-                    )
-                })?;
-                ice::check_ufrag(&u).map_err(|e| err_at(uline, e))?;
-                let (p, pline) = pwd.clone().ok_or_else(|| {
-                    err_at(
-                        sec.line,
-                        "m-section has no a=ice-pwd (nor at session level)",
-                    )
-                })?;
-                ice::check_pwd(&p).map_err(|e| err_at(pline, e))?;
-                sec.ice_ufrag = Some(u);
-                sec.ice_pwd = Some(p);
-                if sec.fingerprints.is_empty() {
-                    let unusable = sdp.ignored.iter().find(|(_, m, text)| {
-                        (m.is_none() || *m == Some(index)) && text.starts_with("a=fingerprint:")
-                    });
-                    return Err(match unusable {
-                        Some((line, _, text)) => err_at(
-                            *line,
-                            format!(
-                                "unsupported hash function in \"{}\" (sha-1, sha-224, sha-256, sha-384 and sha-512 are), and no other fingerprint",
-                                printable(text)
-                            ),
-                        ),
-                        None => err_at(
-                            sec.line,
-                            "m-section has no a=fingerprint (nor at session level): DTLS is required",
-                        ),
-                    });
-                }
-                if let Some((SdpAttributeSetup::Holdconn, line)) = &setup {
-                    return Err(err_at(
-                        *line,
-                        "a=setup:holdconn is not allowed in an offer (RFC 8842 section 5.1)",
-                    ));
-                }
+            if sec.fingerprints.is_empty() {
+                sec.fingerprints = session_fp.clone();
             }
-            sec.setup = setup.map(|(s, _)| s).unwrap_or(SdpAttributeSetup::Actpass);
+            transport_attrs.push(TransportAttrs { ufrag, pwd, setup });
             if let (Transport::Rtp, SdpFormatList::Integers(pts)) = (sec.transport, m.get_formats())
             {
                 for pt in pts {
@@ -493,6 +556,7 @@ impl RemoteOffer {
                 ));
             }
         }
+        check_transports(&mut sections, &transport_attrs, &bundle_groups, sdp)?;
         if !sections.is_empty()
             && sections
                 .iter()

@@ -40,6 +40,9 @@ pub struct MediaExtra {
     /// fmtp parameters exactly as written, by payload type (webrtc-sdp reorders
     /// and drops defaults, and corrupts unknown parameters when printing).
     pub fmtp_raw: Vec<(u8, String)>,
+    /// `a=mid` of an m-section with an unknown protocol, whose other
+    /// attributes are not parsed: (value, line).
+    pub unknown_mid: Option<(String, usize)>,
 }
 
 impl std::fmt::Debug for Sdp {
@@ -167,6 +170,16 @@ pub fn parse(text: &str) -> Result<Sdp> {
         if bytes.len() >= 2 && bytes[1] == b'=' && b"uepzrk".contains(&bytes[0]) {
             continue;
         }
+        // Inside an m-section webrtc-sdp cannot parse, only the mid matters
+        // (BUNDLE and the answer name it); other lines are not parsed at all.
+        if let Some(extra) = extras.last_mut().filter(|e| e.unknown_proto.is_some()) {
+            if !line.starts_with("m=") {
+                if let Some(mid) = line.strip_prefix("a=mid:") {
+                    extra.unknown_mid = Some((mid.trim().to_string(), line_no));
+                }
+                continue;
+            }
+        }
         let parsed = match parse_sdp_line(line, line_no) {
             Ok(l) => l.sdp_type,
             Err(SdpParserError::Unsupported { .. }) if !line.starts_with("m=") => {
@@ -252,9 +265,6 @@ pub fn parse(text: &str) -> Result<Sdp> {
             (Some(m), SdpType::Bandwidth(b)) => m.add_bandwidth(b),
             (Some(m), SdpType::Attribute(a)) => {
                 let extra = extras.last_mut().expect("parallel to media");
-                if extra.unknown_proto.is_some() {
-                    continue;
-                }
                 if let SdpAttribute::DtlsMessage(_) = a {
                     continue;
                 }
@@ -338,6 +348,15 @@ mod tests {
         let p = parse(&sdp).unwrap();
         assert_eq!(p.media[0].unknown_proto.as_deref(), Some("udptl"));
         assert_eq!(p.media[0].line, 5);
+    }
+
+    #[test]
+    fn unknown_protocol_keeps_its_mid_and_skips_its_other_lines() {
+        let sdp = format!(
+            "{MIN}m=application 9 TCP/BFCP *\r\nc=IN IP4 0.0.0.0\r\na=floorctrl:c-s\r\na=mid:3\r\na=rtpmap:x\r\n"
+        );
+        let p = parse(&sdp).unwrap();
+        assert_eq!(p.media[0].unknown_mid, Some(("3".to_string(), 8)));
     }
 
     #[test]

@@ -64,10 +64,36 @@ struct Local {
     offer: Arc<RemoteOffer>,
 }
 
-/// What a rollback returns to.
-#[derive(Clone)]
-struct Snapshot {
-    transceivers: Vec<Transceiver>,
+/// What applying a remote offer changed, so that a rollback (or an offer
+/// replacing it) undoes just that (W3C 4.4.1.5 "rollback"): the application's
+/// later changes to transceivers stay.
+#[derive(Clone, Debug, Default)]
+struct OfferUndo {
+    /// Transceivers the offer created (indices, ascending).
+    created: Vec<usize>,
+    /// Existing transceivers the offer gave a mid.
+    associated: Vec<usize>,
+    peer_identity: Option<String>,
+    session_version: u64,
+}
+
+impl OfferUndo {
+    /// Undoes the offer's effect on `transceivers`. One it created goes,
+    /// unless a track was attached since: that one stays, free for a later
+    /// offer like one from addTrack.
+    fn undo(&self, transceivers: &mut Vec<Transceiver>) {
+        for &i in &self.associated {
+            transceivers[i].mid = None;
+        }
+        for &i in self.created.iter().rev() {
+            if transceivers[i].track.is_some() {
+                transceivers[i].mid = None;
+                transceivers[i].from_add_track = true;
+            } else {
+                transceivers.remove(i);
+            }
+        }
+    }
 }
 
 pub struct PeerConnection {
@@ -85,7 +111,8 @@ pub struct PeerConnection {
     current_local: Option<Local>,
     last_answer: Option<Local>,
     dtls_role: Option<DtlsRole>,
-    rollback: Option<Snapshot>,
+    /// Set while a remote offer is pending.
+    offer_undo: Option<OfferUndo>,
     /// Credentials of transports restarted by an applied offer, by mid.
     ice_by_mid: Vec<(String, IceCredentials)>,
     /// Fresh credentials for the transports the pending offer restarts.
@@ -146,7 +173,7 @@ impl PeerConnection {
             current_local: None,
             last_answer: None,
             dtls_role: None,
-            rollback: None,
+            offer_undo: None,
             ice_by_mid: Vec::new(),
             pending_ice: Vec::new(),
             identity_value: None,
@@ -256,8 +283,10 @@ impl PeerConnection {
                 self.state
             )));
         }
-        let snap = self.rollback.take().expect("set with the remote offer");
-        self.transceivers = snap.transceivers;
+        let undo = self.offer_undo.take().expect("set with the remote offer");
+        undo.undo(&mut self.transceivers);
+        self.peer_identity = undo.peer_identity;
+        self.session_version = undo.session_version;
         self.pending_remote = None;
         self.pending_ice.clear();
         self.last_answer = None;
@@ -278,15 +307,17 @@ impl PeerConnection {
         }
         let parsed = self.parse_checked(text)?;
         let offer = RemoteOffer::from_sdp(&parsed)?;
-        let peer_identity = self.check_peer_identity(&offer, remote)?;
-        // Start from the state before any pending offer, so a replaced offer
-        // leaves no transceivers behind.
-        let base = match &self.rollback {
-            Some(s) => s.transceivers.clone(),
-            None => self.transceivers.clone(),
+        // A replaced pending offer is undone first (JSEP 5.6).
+        let mut transceivers = self.transceivers.clone();
+        let before = match &self.offer_undo {
+            Some(u) => {
+                u.undo(&mut transceivers);
+                (u.peer_identity.clone(), u.session_version)
+            }
+            None => (self.peer_identity.clone(), self.session_version),
         };
-        let mut transceivers = base.clone();
-        associate(&mut transceivers, &offer);
+        let peer_identity = self.check_peer_identity(&offer, remote, before.0.as_deref())?;
+        let (created, associated) = associate(&mut transceivers, &offer);
         // JSEP 5.6: changed remote credentials restart ICE on that transport;
         // the answer gets fresh local ones for it, and only for it.
         let pending_ice = match &self.current_remote {
@@ -306,7 +337,12 @@ impl PeerConnection {
             None => Vec::new(),
         };
         self.pending_ice = pending_ice;
-        self.rollback = Some(Snapshot { transceivers: base });
+        self.offer_undo = Some(OfferUndo {
+            created,
+            associated,
+            peer_identity: before.0,
+            session_version: before.1,
+        });
         self.transceivers = transceivers;
         self.pending_remote = Some(Remote {
             desc: Description {
@@ -327,6 +363,7 @@ impl PeerConnection {
         &self,
         offer: &RemoteOffer,
         remote: RemoteIdentity,
+        previous: Option<&str>,
     ) -> Result<Option<String>> {
         let mut fingerprints: Vec<String> = Vec::new();
         for fp in offer.sections.iter().flat_map(|s| &s.fingerprints) {
@@ -352,8 +389,8 @@ impl PeerConnection {
             (Some(required), Err(why)) => Err(refuse(format!(
                 "the peer identity '{required}' is required, but {why}"
             ))),
-            (_, Ok(id)) => match &self.peer_identity {
-                Some(prev) if *prev != id => Err(refuse(format!(
+            (_, Ok(id)) => match previous {
+                Some(prev) if prev != id => Err(refuse(format!(
                     "the peer identity changed from '{prev}' to '{id}'"
                 ))),
                 _ => Ok(Some(id)),
@@ -362,7 +399,7 @@ impl PeerConnection {
             // no error (as in Firefox): there is just no peer identity.
             (None, Err(why)) => {
                 log::debug!("no peer identity: {why}");
-                Ok(self.peer_identity.clone())
+                Ok(previous.map(str::to_string))
             }
         }
     }
@@ -502,15 +539,12 @@ impl PeerConnection {
                 "setLocalDescription: createAnswer was not called for this offer",
             ));
         };
-        // The very text createAnswer made is not parsed again; anything else
-        // is parsed and must not change what the spec forbids changing.
-        let sdp_text = if text.is_empty() || text == last.desc.sdp {
-            last.desc.sdp.clone()
-        } else {
-            let parsed = self.parse_checked(text)?;
-            check_modification(&parsed, &last.answer)?;
-            text.to_string()
-        };
+        // W3C setLocalDescription: an answer other than the last created one
+        // is refused, so what is applied is exactly what was decided.
+        if !text.is_empty() {
+            check_unmodified(text, &last.desc.sdp)?;
+        }
+        let sdp_text = last.desc.sdp.clone();
         let local = Local {
             desc: Description {
                 sdp_type,
@@ -553,7 +587,7 @@ impl PeerConnection {
         self.current_local = Some(local);
         self.pending_remote = None;
         self.pending_local = None;
-        self.rollback = None;
+        self.offer_undo = None;
         self.state = SignalingState::Stable;
         Ok(())
     }
@@ -802,7 +836,9 @@ impl PeerConnection {
 /// W3C setRemoteDescription, "process the addition of a remote track":
 /// each offered audio/video m-section finds its transceiver by mid, else an
 /// unassociated one from addTrack of its kind, else gets a new recvonly one.
-fn associate(transceivers: &mut Vec<Transceiver>, offer: &RemoteOffer) {
+/// Returns the indices of the transceivers created and of those associated.
+fn associate(transceivers: &mut Vec<Transceiver>, offer: &RemoteOffer) -> (Vec<usize>, Vec<usize>) {
+    let (mut created, mut associated) = (Vec::new(), Vec::new());
     for sec in &offer.sections {
         let (Some(kind), Transport::Rtp) = (sec.kind, sec.transport) else {
             continue;
@@ -818,63 +854,50 @@ fn associate(transceivers: &mut Vec<Transceiver>, offer: &RemoteOffer) {
             .iter()
             .position(|t| t.mid.is_none() && t.kind == kind && !t.stopped && t.from_add_track);
         match free {
-            Some(i) => transceivers[i].mid = Some(key),
+            Some(i) => {
+                transceivers[i].mid = Some(key);
+                associated.push(i);
+            }
             None => {
                 let mut t = Transceiver::new(kind, Direction::RecvOnly, new_ssrcs());
                 t.mid = Some(key);
+                created.push(transceivers.len());
                 transceivers.push(t);
             }
         }
     }
+    (created, associated)
 }
 
-/// JSEP 5.4 and W3C: a local answer may not change the m-sections, their
-/// acceptance, the ICE credentials or the DTLS identity of what createAnswer made.
-fn check_modification(parsed: &Sdp, answer: &Answer) -> Result<()> {
-    use webrtc_sdp::attribute_type::SdpAttribute;
-    let modified = |what: String| Error::new(ErrorKind::InvalidModification, what);
-    let media = &parsed.session.media;
-    if media.len() != answer.sections.len() {
-        return Err(modified(format!(
-            "the answer has {} m-sections, createAnswer made {}",
-            media.len(),
-            answer.sections.len()
-        )));
-    }
-    let made = crate::sdp::parse(&answer.text).expect("our own answer parses");
-    for (i, (m, orig)) in media.iter().zip(&made.session.media).enumerate() {
-        let line = parsed.media[i].line;
-        if (m.get_port() == 0) != (orig.get_port() == 0) {
-            return Err(modified(format!(
-                "line {line}: m-section {i} changed between accepted and rejected"
-            )));
-        }
-        let pick = |m: &webrtc_sdp::media_type::SdpMedia| {
-            let mut v: Vec<String> = m
-                .get_attributes()
-                .iter()
-                .filter(|a| {
-                    matches!(
-                        a,
-                        SdpAttribute::IceUfrag(_)
-                            | SdpAttribute::IcePwd(_)
-                            | SdpAttribute::Fingerprint(_)
-                            | SdpAttribute::Setup(_)
-                            | SdpAttribute::Mid(_)
-                    )
-                })
-                .map(|a| a.to_string())
-                .collect();
-            v.sort();
-            v
-        };
-        if pick(m) != pick(orig) {
-            return Err(modified(format!(
-                "line {line}: m-section {i} changed its mid, ICE credentials, fingerprint or DTLS setup"
-            )));
-        }
-    }
-    Ok(())
+/// W3C setLocalDescription: `text` must be the description createAnswer
+/// made (line endings aside); the error names the first line that differs.
+fn check_unmodified(text: &str, created: &str) -> Result<()> {
+    let lines = |t: &'_ str| {
+        t.trim_end()
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+            .collect::<Vec<_>>()
+    };
+    let (given, made) = (lines(text), lines(created));
+    let Some(i) = (0..given.len().max(made.len())).find(|&i| given.get(i) != made.get(i)) else {
+        return Ok(());
+    };
+    let what = match (given.get(i), made.get(i)) {
+        (Some(g), Some(m)) => format!(
+            "\"{}\" where createAnswer wrote \"{}\"",
+            sdp::printable(g),
+            sdp::printable(m)
+        ),
+        (Some(g), None) => format!("\"{}\" was added", sdp::printable(g)),
+        (None, _) => "the description ends early".to_string(),
+    };
+    Err(Error::new(
+        ErrorKind::InvalidModification,
+        format!(
+            "setLocalDescription: the description is not the one createAnswer made: line {}: {what}",
+            i + 1
+        ),
+    ))
 }
 
 /// Appends `line` at the end of m-section `index` of `sdp`.

@@ -177,3 +177,35 @@ fn voice_activity_detection_controls_comfort_noise() {
     assert!(with.contains(" CN/8000"));
     assert!(!without.contains(" CN/"));
 }
+
+/// Issue 12.4: rollback restores the peer identity from before the offer.
+#[test]
+fn w3c_rollback_restores_the_peer_identity() {
+    let offer = offer_with_identity("whatever");
+    let fp = offered_fingerprint();
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    pc.set_remote_description_with_identity(
+        SdpType::Offer,
+        &offer,
+        validated("bob@idp.example", &fp),
+    )
+    .unwrap();
+    assert_eq!(pc.peer_identity(), Some("bob@idp.example"));
+    pc.set_remote_description(SdpType::Rollback, "").unwrap();
+    assert_eq!(pc.peer_identity(), None);
+    // A replacing offer starts from the identity before the replaced one:
+    // carol is no change of identity, since bob never took effect.
+    pc.set_remote_description_with_identity(
+        SdpType::Offer,
+        &offer,
+        validated("bob@idp.example", &fp),
+    )
+    .unwrap();
+    pc.set_remote_description_with_identity(
+        SdpType::Offer,
+        &offer,
+        validated("carol@idp.example", &fp),
+    )
+    .unwrap();
+    assert_eq!(pc.peer_identity(), Some("carol@idp.example"));
+}

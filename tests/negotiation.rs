@@ -442,3 +442,97 @@ fn av1_profile_and_fec_follow_their_codecs() {
     // flexfec-03 is not a default local codec (as in browsers without the field trial).
     assert_eq!(kept, ["AV1", "rtx", "red", "ulpfec"]);
 }
+
+/// Issue 12.1, RFC 3264 6 and RFC 8843 7.3.3: an m-line webrtc-sdp cannot
+/// parse keeps its mid; it is rejected with it and left out of BUNDLE.
+#[test]
+fn rfc3264_6_unknown_m_line_in_bundle_is_rejected_with_its_mid() {
+    for (mline, proto) in [
+        ("m=image 9 UDPTL t38", "UDPTL t38"),
+        ("m=application 9 TCP/BFCP *", "TCP/BFCP *"),
+        ("m=text 9 RTP/AVP 98", "RTP/AVP 98"),
+    ] {
+        let offer = format!(
+            "{}{mline}\r\nc=IN IP4 0.0.0.0\r\na=mid:3\r\na=sendrecv\r\na=floorctrl:c-s\r\n",
+            CHROME.replace("a=group:BUNDLE 0 1 2", "a=group:BUNDLE 0 1 2 3")
+        );
+        let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+        pc.add_track(MediaKind::Audio, "a", "s").unwrap();
+        let a = negotiate(&mut pc, &offer);
+        let m = attr(&a, "m=");
+        assert_eq!(m.len(), 4, "{a}");
+        assert!(m[3].ends_with(&format!(" 0 {proto}")), "{mline}: {}", m[3]);
+        assert_eq!(attr(&a, "a=mid:"), vec!["0", "1", "2", "3"]);
+        assert_eq!(attr(&a, "a=group:BUNDLE "), vec!["0 1 2"]);
+        assert!(m[0].starts_with("audio 9 "), "{a}");
+        assert!(section(&a, 3).contains("a=inactive"));
+    }
+}
+
+/// The Firefox max-bundle offer of the corpus with a=ice-ufrag, a=ice-pwd,
+/// a=ice-options and a=setup removed from its bundle-only m-sections.
+fn firefox_bundle_only_without_transport() -> String {
+    let offer = include_str!(
+        "data/corpus/offers/medooze-semantic-sdp__firefox-70-recvonly-maxbundle-relay-candidates.sdp"
+    )
+    .replace("\r\n", "\n")
+    .replace('\n', "\r\n");
+    let mut parts: Vec<String> = offer.split("\r\nm=").map(str::to_string).collect();
+    for p in parts.iter_mut().skip(1) {
+        if p.contains("a=bundle-only") {
+            *p = p
+                .split("\r\n")
+                .filter(|l| {
+                    !["a=ice-ufrag:", "a=ice-pwd:", "a=ice-options:", "a=setup:"]
+                        .iter()
+                        .any(|x| l.starts_with(x))
+                })
+                .collect::<Vec<_>>()
+                .join("\r\n");
+        }
+    }
+    parts.join("\r\nm=")
+}
+
+/// Issue 12.2, RFC 8843 7.2 and RFC 9429 5.2.1/5.2.2: bundle-only (and, in
+/// subsequent offers, bundled) m-sections may leave out their transport
+/// attributes; they use the tagged m-section's.
+#[test]
+fn rfc8843_7_bundle_only_m_sections_without_transport_attributes() {
+    let offer = firefox_bundle_only_without_transport();
+    assert!(offer.matches("a=ice-ufrag:").count() == 1, "{offer}");
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    pc.add_track(MediaKind::Video, "v", "s").unwrap();
+    let a = negotiate(&mut pc, &offer);
+    let m = attr(&a, "m=");
+    assert!(m.iter().all(|l| !l.contains(" 0 UDP")), "all accepted: {a}");
+    assert_eq!(attr(&a, "a=group:BUNDLE "), vec!["0 1 2 3"]);
+    let n = pc.negotiated().unwrap();
+    let ufrag = offer
+        .lines()
+        .find_map(|l| l.strip_prefix("a=ice-ufrag:"))
+        .unwrap();
+    for s in &n.sections {
+        assert_eq!(s.transport_index, 0, "bundled on the tagged m-section");
+        assert_eq!(s.remote_ice_ufrag.as_deref(), Some(ufrag));
+    }
+    let remote = pc.remote_description().unwrap().sdp.clone();
+    assert!(remote.contains(ufrag));
+    // Without BUNDLE the same m-sections need their own attributes.
+    let unbundled = offer
+        .replace("a=group:BUNDLE 0 1 2 3\r\n", "")
+        .replace("a=bundle-only\r\n", "")
+        .replace("m=video 0 ", "m=video 9 ")
+        .replace("m=audio 0 ", "m=audio 9 ");
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    let e = pc
+        .set_remote_description(SdpType::Offer, &unbundled)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidAccess);
+    assert!(
+        e.message
+            .contains("m-section has no a=ice-ufrag (nor at session level)"),
+        "{}",
+        e.message
+    );
+}

@@ -1,7 +1,8 @@
 //! The answering side of the W3C signaling state machine and JSEP 5.3.1 rules.
 
 use rtcpc::{
-    AnswerOptions, Configuration, ErrorKind, MediaKind, PeerConnection, SdpType, SignalingState,
+    AnswerOptions, Configuration, Direction, ErrorKind, MediaKind, PeerConnection, SdpType,
+    SignalingState,
 };
 
 const CHROME: &str = include_str!("data/chrome-156-audio-video-data.sdp");
@@ -90,10 +91,24 @@ fn failed_calls_leave_the_connection_as_it_was() {
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidModification);
     assert_eq!(p.signaling_state(), SignalingState::HaveRemoteOffer);
-    // A harmless change (codec order kept, one rtcp-fb removed) is taken.
+    // Any other change is refused too (W3C setLocalDescription): what is
+    // applied is what rtc_pc_negotiation reports. The error names the line.
     let trimmed = answer.replacen("a=rtcp-fb:96 goog-remb\r\n", "", 1);
-    p.set_local_description(SdpType::Answer, &trimmed).unwrap();
-    assert_eq!(p.current_local_description().unwrap().sdp, trimmed);
+    let e = p
+        .set_local_description(SdpType::Answer, &trimmed)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidModification);
+    let n = answer
+        .lines()
+        .position(|l| l == "a=rtcp-fb:96 goog-remb")
+        .unwrap()
+        + 1;
+    assert!(e.message.contains(&format!("line {n}: ")), "{}", e.message);
+    assert_eq!(p.signaling_state(), SignalingState::HaveRemoteOffer);
+    // Line endings do not count: LF only is the same description.
+    p.set_local_description(SdpType::Answer, &answer.replace("\r\n", "\n"))
+        .unwrap();
+    assert_eq!(p.current_local_description().unwrap().sdp, answer);
 }
 
 #[test]
@@ -224,4 +239,154 @@ fn legacy_sctpmap_data_channel_mirrors_the_offer_form() {
     assert_eq!(attr(&a, "m="), vec!["application 9 DTLS/SCTP 5000"]);
     assert_eq!(attr(&a, "a=sctpmap:"), vec!["5000 webrtc-datachannel 1024"]);
     assert!(attr(&a, "a=sctp-port").is_empty());
+}
+
+/// Issue 12.4, W3C 4.4.1.5 (rollback): only what the offer did is undone.
+/// A transceiver the offer created goes unless a track was attached since;
+/// the application's directions, codec preferences and stops stay.
+#[test]
+fn w3c_rollback_keeps_the_application_changes() {
+    let mut p = pc();
+    let mine = p.add_track(MediaKind::Video, "cam", "s").unwrap();
+    let before = p.create_answer(AnswerOptions::default()).unwrap_err();
+    assert_eq!(before.kind, ErrorKind::InvalidState);
+    p.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let audio = p
+        .transceivers()
+        .iter()
+        .position(|t| t.kind == MediaKind::Audio)
+        .unwrap();
+    assert_ne!(audio, mine);
+    // After the offer: a track on the transceiver it created, a direction
+    // and codec preferences on the associated one, a new one stopped.
+    assert_eq!(p.add_track(MediaKind::Audio, "mic", "s").unwrap(), audio);
+    p.set_direction(mine, Direction::RecvOnly).unwrap();
+    let vp8 = p.transceivers()[mine].kind;
+    assert_eq!(vp8, MediaKind::Video);
+    let prefs = vec![rtcpc::codec::Codec {
+        name: "VP8".into(),
+        clock_rate: 90000,
+        channels: None,
+        fmtp: String::new(),
+        rtcp_fb: vec![],
+    }];
+    p.set_codec_preferences(mine, prefs.clone()).unwrap();
+    let extra = p
+        .add_transceiver(MediaKind::Audio, Default::default())
+        .unwrap();
+    p.stop_transceiver(extra).unwrap();
+    let v1 = p.create_answer(AnswerOptions::default()).unwrap();
+    p.set_local_description(SdpType::Rollback, "").unwrap();
+    let t = p.transceivers();
+    assert_eq!(
+        t.len(),
+        3,
+        "the offer's audio transceiver has a track: kept"
+    );
+    assert!(
+        t.iter().all(|t| t.mid.is_none()),
+        "mids set by the offer go"
+    );
+    assert_eq!(t[mine].direction, Direction::RecvOnly);
+    assert_eq!(t[mine].codec_preferences.as_ref(), Some(&prefs));
+    assert_eq!(t[audio].track.as_ref().unwrap().track_id, "mic");
+    assert!(t[extra].stopped);
+    // The same offer again: both kept transceivers take their m-lines back,
+    // and the session version continues from before the rolled-back answer.
+    p.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    assert_eq!(p.transceivers().len(), 3, "no new transceiver");
+    let a = p.create_answer(AnswerOptions::default()).unwrap();
+    let version = |s: &str| attr(s, "o=")[0].split(' ').nth(2).unwrap().to_string();
+    assert_eq!(version(&a), version(&v1), "o= version restored by rollback");
+    assert!(a.contains("a=msid:s mic"), "{a}");
+    let video = a.split("\r\nm=").nth(2).unwrap();
+    assert!(video.contains("a=recvonly"), "{video}");
+    assert!(
+        video.starts_with("video 9 UDP/TLS/RTP/SAVPF 96\r\n"),
+        "{video}"
+    );
+}
+
+/// Issue 12.4: an offer replacing a pending one undoes the first the same way.
+#[test]
+fn jsep_5_6_a_replacing_offer_keeps_the_application_changes() {
+    let mut p = pc();
+    p.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let audio = p
+        .transceivers()
+        .iter()
+        .position(|t| t.kind == MediaKind::Audio)
+        .unwrap();
+    p.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    p.set_direction(audio, Direction::SendOnly).unwrap();
+    p.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    assert_eq!(p.transceivers().len(), 2, "audio kept, video made anew");
+    let a = p.create_answer(AnswerOptions::default()).unwrap();
+    let first = a.split("\r\nm=").nth(1).unwrap();
+    assert!(
+        first.contains("a=sendonly") && first.contains("a=msid:s mic"),
+        "{first}"
+    );
+}
+
+/// Issue 12.3, W3C setLocalDescription: an answer or pranswer that is not
+/// the last created one fails with InvalidModificationError naming the
+/// line, so what is applied is what rtc_pc_negotiation reports.
+#[test]
+fn w3c_sld_refuses_an_edited_answer_or_pranswer() {
+    let mut p = pc();
+    p.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    p.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let a = p.create_answer(AnswerOptions::default()).unwrap();
+    let edited = a.replacen("a=sendrecv", "a=recvonly", 1);
+    let line = a.lines().position(|l| l == "a=sendrecv").unwrap() + 1;
+    for t in [SdpType::Pranswer, SdpType::Answer] {
+        let e = p.set_local_description(t, &edited).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidModification);
+        assert!(
+            e.message.contains(&format!(
+                "line {line}: \"a=recvonly\" where createAnswer wrote \"a=sendrecv\""
+            )),
+            "{}",
+            e.message
+        );
+        assert_eq!(p.signaling_state(), SignalingState::HaveRemoteOffer);
+        assert!(p.local_description().is_none());
+    }
+    let without_opus: String = a
+        .lines()
+        .filter(|l| !l.contains(":111 "))
+        .map(|l| format!("{l}\r\n"))
+        .collect();
+    let e = p
+        .set_local_description(SdpType::Answer, &without_opus)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidModification);
+    p.set_local_description(SdpType::Pranswer, &a).unwrap();
+    assert_eq!(p.signaling_state(), SignalingState::HaveLocalPranswer);
+    p.set_local_description(SdpType::Answer, &a).unwrap();
+    let n = p.negotiated().unwrap();
+    let applied = &p.current_local_description().unwrap().sdp;
+    assert_eq!(applied, &a);
+    let directions: Vec<&str> = applied
+        .lines()
+        .filter(|l| {
+            matches!(
+                *l,
+                "a=sendrecv" | "a=sendonly" | "a=recvonly" | "a=inactive"
+            )
+        })
+        .collect();
+    let rtp: Vec<String> = n
+        .sections
+        .iter()
+        .filter(|s| s.media != "application")
+        .map(|s| format!("a={}", s.direction))
+        .collect();
+    assert_eq!(directions, rtp);
+    assert!(n.sections[0].codecs.iter().any(|c| c.name == "opus"));
+    assert_eq!(
+        p.transceivers()[0].current_direction,
+        Some(Direction::SendRecv)
+    );
 }
