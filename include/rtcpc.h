@@ -476,7 +476,10 @@ const char *rtc_pc_peer_identity(const struct rtc_pc *pc);
 // rtc_error the failure callback receives; negotiation decisions at DEBUG.
 //
 // The callback may run on any thread that calls into rtcpc, concurrently
-// on several threads; it must not unwind. Once this function has returned,
+// on several threads; it must not unwind. It never runs with a handle's
+// lock held: records made while a call holds one are delivered when the
+// lock is released, before the call's own callbacks run, so the log
+// callback may call any rtc_pc_* function on the same handle. Once this function has returned,
 // the callback it replaced is never called again (it waits for calls of
 // the old callback still running on other threads). Records produced by
 // rtcpc calls made from inside the callback are dropped, and calling
@@ -724,8 +727,10 @@ enum rtc_error_code rtc_pc_transceiver_set_codec_preferences(struct rtc_pc *pc,
 
 // addIceCandidate: a remote candidate ("candidate:..." with or without
 // "a=") for the m-section with `mid`, or when `mid` is NULL the one at
-// `mline_index` (-1: none given). An empty candidate is end-of-candidates.
-// Errors: RTC_ERROR_INVALID_STATE without a remote description,
+// `mline_index` (-1: none given). An empty candidate is end-of-candidates:
+// for that m-section, or with neither mid nor index for every m-section.
+// Errors: RTC_ERROR_INVALID_ARGUMENT for a candidate with neither mid nor
+// index, RTC_ERROR_INVALID_STATE without a remote description,
 // RTC_ERROR_OPERATION for an unknown m-section or a bad candidate.
 //
 // # Safety

@@ -8,6 +8,7 @@ use crate::description::{RemoteOffer, RemoteSection, Transport};
 use crate::dtls::{Certificate, DtlsRole};
 use crate::ice::IceCredentials;
 use crate::transceiver::{Direction, MediaKind, Transceiver};
+use std::collections::HashMap;
 use std::fmt::Write;
 use webrtc_sdp::address::Address;
 use webrtc_sdp::attribute_type::SdpAttributeSetup;
@@ -126,12 +127,8 @@ pub fn create(ctx: &AnswerContext) -> Answer {
     for group in &offer.bundle_groups {
         let members: Vec<usize> = group
             .iter()
-            .filter_map(|mid| {
-                offer
-                    .sections
-                    .iter()
-                    .position(|s| s.mid.as_ref() == Some(mid))
-            })
+            .filter_map(|mid| offer.index_of(mid))
+            .filter(|i| offer.sections[*i].mid.is_some())
             .filter(|i| sections[*i].accepted)
             .collect();
         if let Some(&tagged) = members.first() {
@@ -342,14 +339,11 @@ fn decide_rids(
 
 /// RFC 8843 section 9.1: inside one BUNDLE group an extmap id means one URI.
 fn refuse_conflicting_extmaps(sections: &mut [AnswerSection]) {
-    let mut seen: Vec<(usize, u16, String)> = Vec::new();
+    let mut seen: HashMap<(usize, u16), String> = HashMap::new();
     for s in sections.iter_mut().filter(|s| s.accepted && s.bundled) {
         for e in s.extensions.iter_mut().filter(|e| e.accepted) {
-            match seen
-                .iter()
-                .find(|(t, id, _)| *t == s.transport && *id == e.id)
-            {
-                Some((_, _, uri)) if *uri != e.uri => {
+            match seen.get(&(s.transport, e.id)) {
+                Some(uri) if *uri != e.uri => {
                     e.accepted = false;
                     e.reason = Some(format!(
                         "id conflict inside the BUNDLE group: {} already means {uri}",
@@ -357,7 +351,9 @@ fn refuse_conflicting_extmaps(sections: &mut [AnswerSection]) {
                     ));
                 }
                 Some(_) => {}
-                None => seen.push((s.transport, e.id, e.uri.clone())),
+                None => {
+                    seen.insert((s.transport, e.id), e.uri.clone());
+                }
             }
         }
     }
@@ -413,6 +409,12 @@ fn write_answer(
         out.push_str("a=ice-lite\r\n");
     }
     let fingerprint = ctx.certificate.fingerprint_hex();
+    // The latest credentials per restarted transport.
+    let ice_by_mid: HashMap<&str, &IceCredentials> = ctx
+        .ice_by_mid
+        .iter()
+        .map(|(m, c)| (m.as_str(), c))
+        .collect();
     for (i, (sec, a)) in offer.sections.iter().zip(sections).enumerate() {
         if !a.accepted {
             write_rejected(&mut out, sec);
@@ -449,13 +451,9 @@ fn write_answer(
                 let _ = write!(out, "a={}\r\n", c.text);
             }
         }
-        let owner_key = owner.mid_key();
-        let ice = ctx
-            .ice_by_mid
-            .iter()
-            .rev()
-            .find(|(m, _)| *m == owner_key)
-            .map(|(_, c)| c)
+        let ice = ice_by_mid
+            .get(owner.mid_key().as_str())
+            .copied()
             .unwrap_or(ctx.ice);
         let _ = write!(
             out,

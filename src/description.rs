@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::ice;
 use crate::sdp::{printable, Sdp};
 use crate::transceiver::{Direction, MediaKind};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use webrtc_sdp::attribute_type::{
     SdpAttribute, SdpAttributeGroupSemantic, SdpAttributePayloadType, SdpAttributeSetup,
     SdpSingleDirection,
@@ -97,6 +97,19 @@ pub struct RemoteOffer {
     pub bundle_groups: Vec<Vec<String>>,
     pub extmap_allow_mixed: bool,
     pub ice_lite: bool,
+    /// Section index by `mid_key`.
+    by_mid: HashMap<String, usize>,
+}
+
+impl RemoteOffer {
+    /// The m-section whose `mid_key` is `key`.
+    pub fn section(&self, key: &str) -> Option<&RemoteSection> {
+        self.index_of(key).map(|i| &self.sections[i])
+    }
+    /// The index of the m-section whose `mid_key` is `key`.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.by_mid.get(key).copied()
+    }
 }
 
 fn static_codec(pt: u32) -> Option<(&'static str, u32, Option<u32>)> {
@@ -543,13 +556,9 @@ impl RemoteOffer {
                 }
             }
         }
+        let grouped: HashSet<&String> = bundle_groups.iter().flatten().collect();
         for sec in &sections {
-            if sec.bundle_only
-                && !sec
-                    .mid
-                    .as_ref()
-                    .is_some_and(|m| bundle_groups.iter().any(|g| g.contains(m)))
-            {
+            if sec.bundle_only && !sec.mid.as_ref().is_some_and(|m| grouped.contains(m)) {
                 return Err(err_at(
                     sec.line,
                     "m-section is bundle-only but in no BUNDLE group",
@@ -568,7 +577,13 @@ impl RemoteOffer {
                 first.line, first.media, first.proto
             )));
         }
+        let by_mid = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.mid_key(), i))
+            .collect();
         Ok(RemoteOffer {
+            by_mid,
             sections,
             bundle_groups,
             extmap_allow_mixed,

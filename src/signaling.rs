@@ -12,6 +12,7 @@ use crate::ice::{self, IceCredentials};
 use crate::identity::RemoteIdentity;
 use crate::sdp::{self, Sdp};
 use crate::transceiver::{Direction, MediaKind, Track, Transceiver};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -325,9 +326,8 @@ impl PeerConnection {
                 .sections
                 .iter()
                 .filter(|s| {
-                    cur.offer.sections.iter().any(|c| {
-                        c.mid_key() == s.mid_key()
-                            && c.ice_ufrag.is_some()
+                    cur.offer.section(&s.mid_key()).is_some_and(|c| {
+                        c.ice_ufrag.is_some()
                             && s.ice_ufrag.is_some()
                             && (c.ice_ufrag != s.ice_ufrag || c.ice_pwd != s.ice_pwd)
                     })
@@ -468,15 +468,15 @@ impl PeerConnection {
             panic!("forced by the panic-test-hook feature");
         }
         let offer = &remote.offer;
+        let by_mid: HashMap<&str, &Transceiver> = self
+            .transceivers
+            .iter()
+            .filter_map(|t| t.mid.as_deref().map(|m| (m, t)))
+            .collect();
         let transceivers = offer
             .sections
             .iter()
-            .map(|s| {
-                let key = s.mid_key();
-                self.transceivers
-                    .iter()
-                    .find(|t| t.mid.as_deref() == Some(&key))
-            })
+            .map(|s| by_mid.get(s.mid_key().as_str()).copied())
             .collect();
         let ice_by_mid: Vec<(String, IceCredentials)> = self
             .ice_by_mid
@@ -560,12 +560,16 @@ impl PeerConnection {
             return Ok(());
         }
         // Apply: directions, stopped transceivers, DTLS role.
+        let by_mid: HashMap<String, usize> = self
+            .transceivers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.mid.clone().map(|m| (m, i)))
+            .collect();
         for (sec, a) in remote.offer.sections.iter().zip(&local.answer.sections) {
-            let key = sec.mid_key();
-            if let Some(t) = self
-                .transceivers
-                .iter_mut()
-                .find(|t| t.mid.as_deref() == Some(&key))
+            if let Some(t) = by_mid
+                .get(&sec.mid_key())
+                .map(|&i| &mut self.transceivers[i])
             {
                 if a.accepted {
                     t.current_direction = Some(a.direction);
@@ -708,7 +712,9 @@ impl PeerConnection {
         index: Option<usize>,
     ) -> Result<()> {
         self.check_open("addIceCandidate")?;
-        if mid.is_none() && index.is_none() {
+        let body = candidate.trim();
+        let body = body.strip_prefix("a=").unwrap_or(body);
+        if mid.is_none() && index.is_none() && !body.is_empty() {
             return Err(Error::invalid_argument(
                 "addIceCandidate: neither mid nor m-line index is given",
             ));
@@ -721,6 +727,19 @@ impl PeerConnection {
                 ))
             }
         };
+        // W3C addIceCandidate: an empty candidate with neither mid nor index
+        // ends the candidates of every m-section.
+        if mid.is_none() && index.is_none() {
+            let offer = Arc::make_mut(&mut remote.offer);
+            let ended: Vec<bool> = offer.sections.iter().map(|s| s.end_of_candidates).collect();
+            offer
+                .sections
+                .iter_mut()
+                .for_each(|s| s.end_of_candidates = true);
+            remote.desc.sdp =
+                append_to_sections(&remote.desc.sdp, "a=end-of-candidates", |i| !ended[i]);
+            return Ok(());
+        }
         let sections = &remote.offer.sections;
         let i = match mid {
             Some(m) => sections.iter().position(|s| s.mid.as_deref() == Some(m)),
@@ -735,8 +754,6 @@ impl PeerConnection {
                 }
             ))
         })?;
-        let body = candidate.trim();
-        let body = body.strip_prefix("a=").unwrap_or(body);
         let line = if body.is_empty() {
             "a=end-of-candidates".to_string()
         } else {
@@ -839,6 +856,14 @@ impl PeerConnection {
 /// Returns the indices of the transceivers created and of those associated.
 fn associate(transceivers: &mut Vec<Transceiver>, offer: &RemoteOffer) -> (Vec<usize>, Vec<usize>) {
     let (mut created, mut associated) = (Vec::new(), Vec::new());
+    let mut with_mid: HashSet<String> = transceivers.iter().filter_map(|t| t.mid.clone()).collect();
+    // Free transceivers from addTrack, per kind, in creation order.
+    let mut free: HashMap<MediaKind, VecDeque<usize>> = HashMap::new();
+    for (i, t) in transceivers.iter().enumerate() {
+        if t.mid.is_none() && !t.stopped && t.from_add_track {
+            free.entry(t.kind).or_default().push_back(i);
+        }
+    }
     for sec in &offer.sections {
         let (Some(kind), Transport::Rtp) = (sec.kind, sec.transport) else {
             continue;
@@ -847,13 +872,10 @@ fn associate(transceivers: &mut Vec<Transceiver>, offer: &RemoteOffer) -> (Vec<u
             continue;
         }
         let key = sec.mid_key();
-        if transceivers.iter().any(|t| t.mid.as_deref() == Some(&key)) {
+        if !with_mid.insert(key.clone()) {
             continue;
         }
-        let free = transceivers
-            .iter()
-            .position(|t| t.mid.is_none() && t.kind == kind && !t.stopped && t.from_add_track);
-        match free {
+        match free.get_mut(&kind).and_then(VecDeque::pop_front) {
             Some(i) => {
                 transceivers[i].mid = Some(key);
                 associated.push(i);
@@ -902,13 +924,30 @@ fn check_unmodified(text: &str, created: &str) -> Result<()> {
 
 /// Appends `line` at the end of m-section `index` of `sdp`.
 fn insert_in_section(sdp: &str, index: usize, line: &str) -> String {
-    let mut starts = sdp
-        .match_indices("\nm=")
-        .map(|(i, _)| i + 1)
-        .chain(sdp.starts_with("m=").then_some(0));
-    let end = starts.nth(index + 1).unwrap_or(sdp.len());
-    let (head, tail) = sdp.split_at(end);
-    let nl = if head.ends_with("\r\n") { "\r\n" } else { "\n" };
-    let sep = if head.ends_with('\n') { "" } else { nl };
-    format!("{head}{sep}{line}{nl}{tail}")
+    append_to_sections(sdp, line, |i| i == index)
+}
+
+/// Appends `line` at the end of each m-section `chosen` picks, in one pass.
+fn append_to_sections(sdp: &str, line: &str, chosen: impl Fn(usize) -> bool) -> String {
+    let nl = if sdp.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut out = String::with_capacity(sdp.len() + 64);
+    let mut section: Option<usize> = None;
+    let close = |out: &mut String, section: Option<usize>| {
+        if section.is_some_and(&chosen) {
+            if !out.ends_with('\n') {
+                out.push_str(nl);
+            }
+            out.push_str(line);
+            out.push_str(nl);
+        }
+    };
+    for l in sdp.split_inclusive('\n') {
+        if l.starts_with("m=") {
+            close(&mut out, section);
+            section = Some(section.map_or(0, |i| i + 1));
+        }
+        out.push_str(l);
+    }
+    close(&mut out, section);
+    out
 }

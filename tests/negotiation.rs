@@ -536,3 +536,29 @@ fn rfc8843_7_bundle_only_m_sections_without_transport_attributes() {
         e.message
     );
 }
+
+/// Issue 12.6, W3C addIceCandidate: an empty candidate with neither mid nor
+/// m-line index is end-of-candidates for every m-section.
+#[test]
+fn w3c_empty_candidate_without_mid_ends_every_m_section() {
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    negotiate(&mut pc, CHROME);
+    pc.add_ice_candidate("", Some("1"), None).unwrap();
+    pc.add_ice_candidate("", None, None).unwrap();
+    let n = pc.negotiated().unwrap();
+    assert!(n.sections.iter().all(|s| s.remote_end_of_candidates));
+    let remote = &pc.remote_description().unwrap().sdp;
+    for i in 0..3 {
+        assert_eq!(
+            section(remote, i).matches("a=end-of-candidates").count(),
+            1,
+            "m-section {i}, once each"
+        );
+    }
+    assert!(remote.ends_with("a=end-of-candidates\r\n"));
+    // A real candidate still needs a mid or an index.
+    let e = pc
+        .add_ice_candidate("candidate:1 1 udp 1 198.51.100.2 9 typ host", None, None)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+}

@@ -349,7 +349,7 @@ pub unsafe extern "C" fn rtc_pc_peer_identity(pc: *const rtc_pc) -> *const c_cha
         return std::ptr::null();
     };
     guard_or(std::ptr::null(), || {
-        let id = p.inner.lock().peer_identity().map(str::to_string);
+        let id = p.lock().peer_identity().map(str::to_string);
         match id {
             Some(id) => p.peer_identity.get_or_init(|| c_string(&id)).as_ptr(),
             None => std::ptr::null(),

@@ -15,7 +15,7 @@ use super::*;
 use log::{Level, LevelFilter, Log, Metadata, Record};
 use once_cell::sync::OnceCell;
 use parking_lot::RwLock;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_int, c_void};
 
 /// Severity of a log record, and the most verbose level a callback receives.
@@ -67,6 +67,51 @@ static INSTALLED: OnceCell<bool> = OnceCell::new();
 thread_local! {
     /// Set while this thread runs the log callback.
     static IN_CALLBACK: Cell<bool> = const { Cell::new(false) };
+    /// How many handle locks this thread holds: records wait in DEFERRED
+    /// until the last is released, so the callback never runs under a lock.
+    static LOCKS_HELD: Cell<u32> = const { Cell::new(0) };
+    static DEFERRED: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A record formatted while a lock was held.
+struct Pending {
+    level: Level,
+    target: String,
+    message: String,
+}
+
+/// Held next to a handle's lock guard, and dropped after it: while any is
+/// alive on this thread, records are kept; the last one delivers them.
+pub(crate) struct DeferLogs(());
+
+impl DeferLogs {
+    pub(crate) fn new() -> Self {
+        let _ = LOCKS_HELD.try_with(|n| n.set(n.get() + 1));
+        DeferLogs(())
+    }
+}
+
+impl Drop for DeferLogs {
+    fn drop(&mut self) {
+        let last = LOCKS_HELD
+            .try_with(|n| {
+                n.set(n.get().saturating_sub(1));
+                n.get() == 0
+            })
+            .unwrap_or(false);
+        if last {
+            let records = DEFERRED
+                .try_with(|d| std::mem::take(&mut *d.borrow_mut()))
+                .unwrap_or_default();
+            for r in records {
+                deliver(r.level, &r.target, &r.message);
+            }
+        }
+    }
+}
+
+fn locks_held() -> bool {
+    LOCKS_HELD.try_with(|n| n.get() > 0).unwrap_or(false)
 }
 
 struct InCallback;
@@ -114,6 +159,33 @@ fn level_to(level: Level) -> rtc_log_level {
 
 struct Bridge;
 
+/// Hands one record to the registered callback (no lock of a handle held).
+fn deliver(level: Level, target: &str, message: &str) {
+    let _flag = InCallback::enter();
+    // Logging never changes an outcome: a panic in here drops the record.
+    guard_or((), || {
+        // A waiting rtc_set_log_callback goes before new readers, so
+        // steady logging on other threads cannot starve it.
+        let sink = SINK.read();
+        let Some(s) = *sink else { return };
+        if level > s.max_level {
+            return;
+        }
+        let target = c_string(target);
+        let message = c_string(message);
+        // SAFETY: a callback the application registered; the strings live
+        // until it returns. The read lock is held across the call.
+        unsafe {
+            (s.callback)(
+                level_to(level),
+                target.as_ptr(),
+                message.as_ptr(),
+                s.user_data,
+            )
+        };
+    })
+}
+
 impl Log for Bridge {
     fn enabled(&self, metadata: &Metadata) -> bool {
         metadata.level() <= log::max_level()
@@ -121,35 +193,25 @@ impl Log for Bridge {
 
     fn log(&self, record: &Record) {
         // A record from an rtcpc call made inside the log callback (or while
-        // formatting a record) is dropped: no recursion into the callback,
-        // and this thread never takes the read lock twice.
+        // formatting a record) is dropped: no recursion into the callback.
         if in_callback() {
             return;
         }
-        let _flag = InCallback::enter();
-        // Logging never changes an outcome: a panic while formatting drops
-        // the record.
-        guard_or((), || {
-            // A waiting rtc_set_log_callback goes before new readers, so
-            // steady logging on other threads cannot starve it.
-            let sink = SINK.read();
-            let Some(s) = *sink else { return };
-            if record.level() > s.max_level {
-                return;
+        if locks_held() {
+            let _flag = InCallback::enter();
+            let pending = guard_or(None, || {
+                Some(Pending {
+                    level: record.level(),
+                    target: record.target().to_string(),
+                    message: record.args().to_string(),
+                })
+            });
+            if let Some(p) = pending {
+                let _ = DEFERRED.try_with(|d| d.borrow_mut().push(p));
             }
-            let target = c_string(record.target());
-            let message = c_string(&record.args().to_string());
-            // SAFETY: a callback the application registered; the strings
-            // live until it returns. The read lock is held across the call.
-            unsafe {
-                (s.callback)(
-                    level_to(record.level()),
-                    target.as_ptr(),
-                    message.as_ptr(),
-                    s.user_data,
-                )
-            };
-        })
+            return;
+        }
+        deliver(record.level(), record.target(), &record.args().to_string());
     }
 
     fn flush(&self) {}
@@ -163,7 +225,10 @@ impl Log for Bridge {
 /// rtc_error the failure callback receives; negotiation decisions at DEBUG.
 ///
 /// The callback may run on any thread that calls into rtcpc, concurrently
-/// on several threads; it must not unwind. Once this function has returned,
+/// on several threads; it must not unwind. It never runs with a handle's
+/// lock held: records made while a call holds one are delivered when the
+/// lock is released, before the call's own callbacks run, so the log
+/// callback may call any rtc_pc_* function on the same handle. Once this function has returned,
 /// the callback it replaced is never called again (it waits for calls of
 /// the old callback still running on other threads). Records produced by
 /// rtcpc calls made from inside the callback are dropped, and calling

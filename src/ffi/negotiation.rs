@@ -175,7 +175,7 @@ pub unsafe extern "C" fn rtc_pc_negotiation(pc: *const rtc_pc) -> *mut rtc_negot
         return std::ptr::null_mut();
     };
     guard_or(std::ptr::null_mut(), || {
-        let n = p.inner.lock().negotiated();
+        let n = p.lock().negotiated();
         n.map_or(std::ptr::null_mut(), |n| {
             Box::into_raw(rtc_negotiation::build(&n))
         })
@@ -250,7 +250,7 @@ pub unsafe extern "C" fn rtc_pc_negotiation_report(
 ) -> usize {
     let Some(p) = pc.as_ref() else { return 0 };
     guard_or(0, || {
-        let report = p.inner.lock().negotiation_report();
+        let report = p.lock().negotiation_report();
         report.map_or(0, |r| write_buf(&r, buffer, capacity))
     })
 }

@@ -8,11 +8,43 @@ use std::ffi::{c_void, CString};
 
 /// Opaque peer connection. Create with rtc_pc_new, release with rtc_pc_free.
 pub struct rtc_pc {
-    pub(crate) inner: Mutex<PeerConnection>,
+    inner: Mutex<PeerConnection>,
     /// The identity provider's callbacks: called with no lock held.
     idp: Option<super::identity::IdpCallbacks>,
     /// rtc_pc_peer_identity's string, made once.
     pub(crate) peer_identity: std::sync::OnceLock<CString>,
+}
+
+/// A handle's core, locked. Log records made meanwhile are delivered when
+/// it is dropped, after the lock is released (`_logs` drops after `core`).
+pub(crate) struct Locked<'a> {
+    core: parking_lot::MutexGuard<'a, PeerConnection>,
+    _logs: super::log_bridge::DeferLogs,
+}
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = PeerConnection;
+    fn deref(&self) -> &PeerConnection {
+        &self.core
+    }
+}
+
+impl std::ops::DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut PeerConnection {
+        &mut self.core
+    }
+}
+
+impl rtc_pc {
+    /// Locks the core. Every access goes through here, so that no log
+    /// callback runs while the lock is held.
+    pub(crate) fn lock(&self) -> Locked<'_> {
+        let logs = super::log_bridge::DeferLogs::new();
+        Locked {
+            core: self.inner.lock(),
+            _logs: logs,
+        }
+    }
 }
 
 fn sdp_type_from(raw: RawSdpType) -> Result<SdpType, Error> {
@@ -113,7 +145,7 @@ pub unsafe extern "C" fn rtc_pc_new(config: *const rtc_configuration) -> *mut rt
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_close(pc: *mut rtc_pc) {
     if let Some(p) = pc.as_ref() {
-        guard_or((), || p.inner.lock().close());
+        guard_or((), || p.lock().close());
     }
 }
 
@@ -140,7 +172,7 @@ pub unsafe extern "C" fn rtc_pc_signaling_state(pc: *const rtc_pc) -> rtc_signal
         return RTC_SIGNALING_STATE_CLOSED;
     };
     guard_or(RTC_SIGNALING_STATE_CLOSED, || {
-        match p.inner.lock().signaling_state() {
+        match p.lock().signaling_state() {
             SignalingState::Stable => RTC_SIGNALING_STATE_STABLE,
             SignalingState::HaveLocalOffer => RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER,
             SignalingState::HaveRemoteOffer => RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER,
@@ -174,11 +206,10 @@ pub unsafe extern "C" fn rtc_pc_set_remote_description(
         let r = match (&p.idp, t) {
             (Some(idp), SdpType::Offer) => {
                 let remote = idp.validate(sdp);
-                p.inner
-                    .lock()
+                p.lock()
                     .set_remote_description_with_identity(t, sdp, remote)
             }
-            _ => p.inner.lock().set_remote_description(t, sdp),
+            _ => p.lock().set_remote_description(t, sdp),
         };
         r
     });
@@ -234,12 +265,12 @@ pub unsafe extern "C" fn rtc_pc_create_answer(
         };
         // W3C: state errors first, then the identity provider (no lock held
         // while it runs), then the answer.
-        let contents = p.inner.lock().identity_request()?;
+        let contents = p.lock().identity_request()?;
         if let (Some(contents), Some(idp)) = (contents, &p.idp) {
             let assertion = idp.generate(&contents)?;
-            p.inner.lock().set_identity_assertion(&assertion)?;
+            p.lock().set_identity_assertion(&assertion)?;
         }
-        let r = p.inner.lock().create_answer(opts);
+        let r = p.lock().create_answer(opts);
         r
     });
     match r {
@@ -276,7 +307,7 @@ pub unsafe extern "C" fn rtc_pc_set_local_description(
     let r = guard(|| {
         let p = pc_ref(pc)?;
         let (t, sdp) = description_arg(description)?;
-        let r = p.inner.lock().set_local_description(t, sdp);
+        let r = p.lock().set_local_description(t, sdp);
         r
     });
     finish_void(r, on_success, on_failure, user_data)
@@ -300,7 +331,7 @@ pub unsafe extern "C" fn rtc_pc_add_track(
         let kind = super::transceiver::kind_from(kind)?;
         let track = str_arg(track_id, "track_id")?;
         let stream = opt_str_arg(stream_id, "stream_id")?.unwrap_or("");
-        let r = p.inner.lock().add_track(kind, track, stream).map(|_| ());
+        let r = p.lock().add_track(kind, track, stream).map(|_| ());
         r
     }))
 }
@@ -323,7 +354,7 @@ pub unsafe extern "C" fn rtc_pc_description(
 ) -> usize {
     let Some(p) = pc.as_ref() else { return 0 };
     guard_or(0, || {
-        let g = p.inner.lock();
+        let g = p.lock();
         let d = match slot {
             0 => g.local_description(),
             1 => g.remote_description(),
@@ -348,7 +379,7 @@ pub unsafe extern "C" fn rtc_pc_description(
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_count(pc: *const rtc_pc) -> usize {
     let Some(p) = pc.as_ref() else { return 0 };
-    guard_or(0, || p.inner.lock().transceivers().len())
+    guard_or(0, || p.lock().transceivers().len())
 }
 
 /// The media kind of transceiver `index`.

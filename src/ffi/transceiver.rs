@@ -47,7 +47,7 @@ pub(crate) unsafe fn with_transceiver<T>(
     f: impl FnOnce(&crate::transceiver::Transceiver) -> T,
 ) -> Result<T, Error> {
     let p = pc_ref(pc)?;
-    let g = p.inner.lock();
+    let g = p.lock();
     let t = g
         .transceivers()
         .get(index)
@@ -136,7 +136,7 @@ pub unsafe extern "C" fn rtc_pc_add_transceiver(
                 send_rids: str_array(i.rids, i.rid_count, "rids")?,
             },
         };
-        let index = p.inner.lock().add_transceiver(kind, init)?;
+        let index = p.lock().add_transceiver(kind, init)?;
         if let Some(out) = index_out.as_mut() {
             *out = index;
         }
@@ -160,7 +160,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_index(
         let out = index_out
             .as_mut()
             .ok_or_else(|| Error::invalid_argument("index_out is NULL"))?;
-        let g = p.inner.lock();
+        let g = p.lock();
         *out = g
             .transceivers()
             .iter()
@@ -219,7 +219,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_direction(
     code(guard(|| {
         let p = pc_ref(pc)?;
         let d = direction_from(direction)?;
-        p.inner.lock().set_direction(index, d)
+        p.lock().set_direction(index, d)
     }))
 }
 
@@ -230,7 +230,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_direction(
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_stop(pc: *mut rtc_pc, index: usize) -> rtc_error_code {
-    code(guard(|| pc_ref(pc)?.inner.lock().stop_transceiver(index)))
+    code(guard(|| pc_ref(pc)?.lock().stop_transceiver(index)))
 }
 
 /// setCodecPreferences: the answer keeps only these codecs, in this order
@@ -249,14 +249,16 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_codec_preferences(
     code(guard(|| {
         let p = pc_ref(pc)?;
         let codecs = codecs_arg(codecs, count)?;
-        p.inner.lock().set_codec_preferences(index, codecs)
+        p.lock().set_codec_preferences(index, codecs)
     }))
 }
 
 /// addIceCandidate: a remote candidate ("candidate:..." with or without
 /// "a=") for the m-section with `mid`, or when `mid` is NULL the one at
-/// `mline_index` (-1: none given). An empty candidate is end-of-candidates.
-/// Errors: RTC_ERROR_INVALID_STATE without a remote description,
+/// `mline_index` (-1: none given). An empty candidate is end-of-candidates:
+/// for that m-section, or with neither mid nor index for every m-section.
+/// Errors: RTC_ERROR_INVALID_ARGUMENT for a candidate with neither mid nor
+/// index, RTC_ERROR_INVALID_STATE without a remote description,
 /// RTC_ERROR_OPERATION for an unknown m-section or a bad candidate.
 ///
 /// # Safety
@@ -276,7 +278,7 @@ pub unsafe extern "C" fn rtc_pc_add_ice_candidate(
         let c = str_arg(candidate, "candidate")?;
         let mid = opt_str_arg(mid, "mid")?;
         let index = usize::try_from(mline_index).ok();
-        let r = p.inner.lock().add_ice_candidate(c, mid, index);
+        let r = p.lock().add_ice_candidate(c, mid, index);
         r
     });
     finish_void(r, on_success, on_failure, user_data)
@@ -297,6 +299,6 @@ pub unsafe extern "C" fn rtc_pc_add_local_candidate(
         let p = pc_ref(pc)?;
         let c = str_arg(candidate, "candidate")?;
         let mid = opt_str_arg(mid, "mid")?;
-        p.inner.lock().add_local_candidate(c, mid)
+        p.lock().add_local_candidate(c, mid)
     }))
 }
