@@ -365,6 +365,8 @@ enum rtc_error_code rtc_configuration_set_ice_lite(struct rtc_configuration *con
 
 // Uses this certificate (PEM) and private key (PEM, PKCS#8) instead of a
 // fresh one per connection: connections from this configuration share it.
+// Errors: RTC_ERROR_INVALID_ARGUMENT when either does not parse, or the key
+// is not the certificate's (its public key is not in the certificate).
 //
 // # Safety
 // The strings are NUL-terminated.

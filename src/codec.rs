@@ -357,8 +357,34 @@ fn answer_fmtp(offered: &OfferedCodec, local: &Codec) -> String {
                 offered.fmtp.clone()
             }
         }
+        "av1" => av1_answer_fmtp(&offered.fmtp, &local.fmtp),
         _ => offered.fmtp.clone(),
     }
+}
+
+/// AV1 RTP payload format, SDP parameters: level-idx (default 5) and tier
+/// (default 0) give the highest level and tier the side receives; the
+/// answer takes the lower of the offered and the local ones, written when
+/// offered or when not the default.
+fn av1_answer_fmtp(offered: &str, local: &str) -> String {
+    let num = |f: &str, key: &str, default: u8| {
+        fmtp_param(f, key)
+            .and_then(|v| v.parse::<u8>().ok())
+            .unwrap_or(default)
+    };
+    let mut fmtp = offered.to_string();
+    for (key, default) in [("level-idx", 5), ("tier", 0)] {
+        let value = num(offered, key, default).min(num(local, key, default));
+        fmtp = if fmtp_param(&fmtp, key).is_some() {
+            replace_fmtp_param(&fmtp, key, &value.to_string())
+        } else if value != default {
+            let sep = if fmtp.is_empty() { "" } else { ";" };
+            format!("{fmtp}{sep}{key}={value}")
+        } else {
+            fmtp
+        };
+    }
+    fmtp
 }
 
 fn same_codec(o: &OfferedCodec, l: &Codec, kind: MediaKind) -> bool {
@@ -689,6 +715,36 @@ mod tests {
             OPTS,
         );
         assert_eq!(n.kept[0].fmtp, "minptime=10;useinbandfec=1");
+    }
+
+    /// Issue 12.8: AV1 level-idx and tier are the lower of offer and local.
+    #[test]
+    fn av1_level_and_tier_are_negotiated_against_the_local_ones() {
+        let local = "level-idx=5;profile=0;tier=0";
+        assert_eq!(
+            av1_answer_fmtp("level-idx=8;profile=0;tier=1", local),
+            "level-idx=5;profile=0;tier=0"
+        );
+        assert_eq!(
+            av1_answer_fmtp("level-idx=2;profile=0;tier=0", local),
+            "level-idx=2;profile=0;tier=0"
+        );
+        assert_eq!(av1_answer_fmtp("", local), "");
+        assert_eq!(
+            av1_answer_fmtp("profile=0", "level-idx=4"),
+            "profile=0;level-idx=4"
+        );
+        let local = [Codec::new("AV1", 90000, None, local, &[])];
+        let n = negotiate(
+            MediaKind::Video,
+            &[oc(45, "AV1", 90000, None, "level-idx=12;profile=0;tier=1")],
+            &local,
+            CodecOptions {
+                voice_activity_detection: true,
+                local_order: false,
+            },
+        );
+        assert_eq!(n.kept[0].fmtp, "level-idx=5;profile=0;tier=0");
     }
 
     #[test]

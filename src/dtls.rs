@@ -40,8 +40,16 @@ impl Certificate {
                 block.tag()
             )));
         }
-        rcgen::KeyPair::from_pem(key_pem)
+        let key = rcgen::KeyPair::from_pem(key_pem)
             .map_err(|e| Error::invalid_argument(format!("private key PEM is not usable: {e}")))?;
+        // The certificate's subjectPublicKey bit string holds the key's raw
+        // public key verbatim: a key of another certificate is not in it.
+        let public = key.public_key_raw();
+        if public.is_empty() || !block.contents().windows(public.len()).any(|w| w == public) {
+            return Err(Error::invalid_argument(
+                "the private key does not belong to the certificate (its public key is not the certificate's)",
+            ));
+        }
         Ok(Arc::new(Self::from_der(
             block.contents().to_vec(),
             cert_pem.to_string(),
@@ -102,5 +110,22 @@ mod tests {
         assert_eq!(c.sha256, again.sha256);
         assert_eq!(c.fingerprint_hex().len(), 95);
         assert!(Certificate::from_pem(&c.key_pem, &c.key_pem).is_err());
+    }
+
+    /// Issue 12.9: a private key of another certificate is refused.
+    #[test]
+    fn a_key_that_does_not_match_the_certificate_is_refused() {
+        let (a, b) = (
+            Certificate::generate().unwrap(),
+            Certificate::generate().unwrap(),
+        );
+        let e = Certificate::from_pem(&a.cert_pem, &b.key_pem).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::InvalidArgument);
+        assert!(
+            e.message.contains("does not belong to the certificate"),
+            "{}",
+            e.message
+        );
+        assert!(Certificate::from_pem(&b.cert_pem, &b.key_pem).is_ok());
     }
 }

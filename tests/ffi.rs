@@ -167,3 +167,62 @@ fn a_panic_in_the_core_is_an_internal_error_not_an_abort() {
         rtc_pc_free(pc);
     }
 }
+
+/// Issue 12.9: rtc_configuration_set_certificate_pem takes OpenSSL-made EC
+/// and RSA pairs, and refuses a key that is not the certificate's.
+#[test]
+fn certificate_pem_must_come_with_its_own_key() {
+    let read = |f: &str| {
+        CString::new(std::fs::read_to_string(format!("tests/data/certs/{f}")).unwrap()).unwrap()
+    };
+    let (ec_crt, ec_key, rsa_crt, rsa_key) = (
+        read("ec.crt"),
+        read("ec.key"),
+        read("rsa.crt"),
+        read("rsa.key"),
+    );
+    unsafe {
+        let c = rtc_configuration_new();
+        let set = |crt: &CString, key: &CString| {
+            rtc_configuration_set_certificate_pem(c, crt.as_ptr(), key.as_ptr())
+        };
+        assert_eq!(set(&ec_crt, &ec_key), rtc_error_code::RTC_OK);
+        assert_eq!(set(&rsa_crt, &rsa_key), rtc_error_code::RTC_OK);
+        assert_eq!(
+            set(&ec_crt, &rsa_key),
+            rtc_error_code::RTC_ERROR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            set(&rsa_crt, &ec_key),
+            rtc_error_code::RTC_ERROR_INVALID_ARGUMENT
+        );
+        // The last good pair stays: the answer carries the RSA fingerprint.
+        let pc = rtc_pc_new(c);
+        rtc_configuration_free(c);
+        let (_o, d) = offer(CHROME);
+        assert_eq!(
+            rtc_pc_set_remote_description(pc, &d, None, None, null_mut()),
+            rtc_error_code::RTC_OK
+        );
+        let mut answer = String::new();
+        unsafe extern "C" fn keep(d: *const rtc_session_description, u: *mut c_void) {
+            *(u as *mut String) = CStr::from_ptr((*d).sdp).to_string_lossy().into_owned();
+        }
+        rtc_pc_create_answer(
+            pc,
+            Some(keep),
+            None,
+            null(),
+            &mut answer as *mut String as *mut c_void,
+        );
+        rtc_pc_free(pc);
+        let pem = pem::parse(std::fs::read("tests/data/certs/rsa.crt").unwrap()).unwrap();
+        let digest = ring::digest::digest(&ring::digest::SHA256, pem.contents());
+        let fp: Vec<String> = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect();
+        let fp = fp.join(":");
+        assert!(
+            answer.contains(&format!("a=fingerprint:sha-256 {fp}")),
+            "{answer}"
+        );
+    }
+}
