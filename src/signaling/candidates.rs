@@ -1,0 +1,122 @@
+//! ICE candidates: remote ones trickled in (W3C addIceCandidate, RFC 8839
+//! 4.2) and local ones learnt after creation.
+
+use super::PeerConnection;
+use crate::error::{Error, Result};
+use crate::sdp;
+use std::sync::Arc;
+
+impl PeerConnection {
+    /// addIceCandidate (W3C 4.4.1.x): a remote candidate for the m-section
+    /// named by mid (or, without mid, by index); an empty candidate means
+    /// end-of-candidates. Kept in the remote description.
+    pub fn add_ice_candidate(
+        &mut self,
+        candidate: &str,
+        mid: Option<&str>,
+        index: Option<usize>,
+    ) -> Result<()> {
+        self.check_open("addIceCandidate")?;
+        let body = candidate.trim();
+        let body = body.strip_prefix("a=").unwrap_or(body);
+        if mid.is_none() && index.is_none() && !body.is_empty() {
+            return Err(Error::invalid_argument(
+                "addIceCandidate: neither mid nor m-line index is given",
+            ));
+        }
+        let Some(remote) = self.remote_mut() else {
+            return Err(Error::invalid_state(
+                "addIceCandidate: there is no remote description",
+            ));
+        };
+        // W3C addIceCandidate: an empty candidate with neither mid nor index
+        // ends the candidates of every m-section.
+        if mid.is_none() && index.is_none() {
+            let offer = Arc::make_mut(&mut remote.offer);
+            let ended: Vec<bool> = offer.sections.iter().map(|s| s.end_of_candidates).collect();
+            offer
+                .sections
+                .iter_mut()
+                .for_each(|s| s.end_of_candidates = true);
+            remote.desc.sdp =
+                append_to_sections(&remote.desc.sdp, "a=end-of-candidates", |i| !ended[i]);
+            return Ok(());
+        }
+        let sections = &remote.offer.sections;
+        let i = match mid {
+            Some(m) => sections.iter().position(|s| s.mid.as_deref() == Some(m)),
+            None => index.filter(|i| *i < sections.len()),
+        }
+        .ok_or_else(|| {
+            Error::operation(format!(
+                "addIceCandidate: no m-section with {}",
+                match mid {
+                    Some(m) => format!("mid '{}'", sdp::printable(m)),
+                    None => format!("index {}", index.unwrap_or_default()),
+                }
+            ))
+        })?;
+        let line = if body.is_empty() {
+            "a=end-of-candidates".to_string()
+        } else {
+            let parsed = crate::config::LocalCandidate::parse(body, None)
+                .map_err(|e| Error::operation(format!("addIceCandidate: {}", e.message)))?;
+            let c = &parsed.candidate;
+            if let (Some(u), Some(theirs)) = (&c.ufrag, &sections[i].ice_ufrag) {
+                if u != theirs {
+                    return Err(Error::operation(format!(
+                        "addIceCandidate: the candidate's ufrag {u} is not the m-section's ({theirs})"
+                    )));
+                }
+            }
+            format!("a={}", parsed.text)
+        };
+        let offer = Arc::make_mut(&mut remote.offer);
+        let sec = &mut offer.sections[i];
+        if body.is_empty() {
+            sec.end_of_candidates = true;
+        } else {
+            sec.candidates.push(line["a=".len()..].to_string());
+        }
+        remote.desc.sdp = insert_in_section(&remote.desc.sdp, i, &line);
+        Ok(())
+    }
+
+    /// A local candidate learnt after creation: later answers carry it.
+    pub fn add_local_candidate(&mut self, candidate: &str, mid: Option<&str>) -> Result<()> {
+        self.check_open("addLocalCandidate")?;
+        let c = crate::config::LocalCandidate::parse(candidate, mid)?;
+        self.config.local_candidates.push(c);
+        Ok(())
+    }
+}
+
+/// Appends `line` at the end of m-section `index` of `sdp`.
+fn insert_in_section(sdp: &str, index: usize, line: &str) -> String {
+    append_to_sections(sdp, line, |i| i == index)
+}
+
+/// Appends `line` at the end of each m-section `chosen` picks, in one pass.
+fn append_to_sections(sdp: &str, line: &str, chosen: impl Fn(usize) -> bool) -> String {
+    let nl = if sdp.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut out = String::with_capacity(sdp.len() + 64);
+    let mut section: Option<usize> = None;
+    let close = |out: &mut String, section: Option<usize>| {
+        if section.is_some_and(&chosen) {
+            if !out.ends_with('\n') {
+                out.push_str(nl);
+            }
+            out.push_str(line);
+            out.push_str(nl);
+        }
+    };
+    for l in sdp.split_inclusive('\n') {
+        if l.starts_with("m=") {
+            close(&mut out, section);
+            section = Some(section.map_or(0, |i| i + 1));
+        }
+        out.push_str(l);
+    }
+    close(&mut out, section);
+    out
+}

@@ -1,0 +1,589 @@
+//! The peer connection's signaling state machine for the answering side
+//! (W3C webrtc-pc section 4.4, JSEP 5.5 and 5.6). Plain data in, plain data
+//! out: no threads, no I/O. Every operation checks everything before it
+//! changes anything, so a failed call leaves the connection as it was.
+//!
+//! The state is one value, [`Exchange`], holding what it has pending; the
+//! other concerns live beside this file: `transceivers`, `candidates`,
+//! `identity`.
+
+mod candidates;
+mod identity;
+mod transceivers;
+
+use crate::answer::{self, Answer, AnswerContext, AnswerOptions};
+use crate::config::Configuration;
+use crate::description::{RemoteOffer, Transport};
+use crate::dtls::{Certificate, DtlsRole};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ice::{self, IceCredentials};
+use crate::identity::RemoteIdentity;
+use crate::sdp::{self, Sdp};
+use crate::transceiver::{Direction, Transceiver};
+use std::collections::HashMap;
+use std::sync::Arc;
+use transceivers::{associate, OfferUndo};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignalingState {
+    Stable,
+    HaveLocalOffer,
+    HaveRemoteOffer,
+    HaveLocalPranswer,
+    HaveRemotePranswer,
+    Closed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SdpType {
+    Offer,
+    Pranswer,
+    Answer,
+    Rollback,
+}
+
+impl SdpType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SdpType::Offer => "offer",
+            SdpType::Pranswer => "pranswer",
+            SdpType::Answer => "answer",
+            SdpType::Rollback => "rollback",
+        }
+    }
+}
+
+/// A description as applied: its type and text.
+#[derive(Clone, Debug)]
+pub struct Description {
+    pub sdp_type: SdpType,
+    pub sdp: String,
+}
+
+#[derive(Clone)]
+struct Remote {
+    desc: Description,
+    offer: Arc<RemoteOffer>,
+}
+
+#[derive(Clone)]
+struct Local {
+    desc: Description,
+    answer: Arc<Answer>,
+    /// The offer it answers, for the negotiation report.
+    offer: Arc<RemoteOffer>,
+}
+
+/// A remote offer being answered, and what belongs to it alone.
+struct PendingOffer {
+    remote: Remote,
+    /// What a rollback (or a replacing offer) undoes.
+    undo: OfferUndo,
+    /// Fresh credentials for the transports this offer restarts, by mid.
+    ice_restarts: Vec<(String, IceCredentials)>,
+    /// The last answer createAnswer made for it.
+    created: Option<Local>,
+}
+
+/// Where the offer/answer exchange stands, with what that state holds.
+/// The offering side will add its own variants (a local offer pending, a
+/// remote pranswer).
+enum Exchange {
+    Stable,
+    /// have-remote-offer.
+    RemoteOffer(Box<PendingOffer>),
+    /// have-local-pranswer: the offer and the pranswer applied to it.
+    LocalPranswer(Box<PendingOffer>, Local),
+    Closed,
+}
+
+impl Exchange {
+    fn signaling_state(&self) -> SignalingState {
+        match self {
+            Exchange::Stable => SignalingState::Stable,
+            Exchange::RemoteOffer(_) => SignalingState::HaveRemoteOffer,
+            Exchange::LocalPranswer(..) => SignalingState::HaveLocalPranswer,
+            Exchange::Closed => SignalingState::Closed,
+        }
+    }
+
+    fn pending_offer(&self) -> Option<&PendingOffer> {
+        match self {
+            Exchange::RemoteOffer(p) | Exchange::LocalPranswer(p, _) => Some(p),
+            Exchange::Stable | Exchange::Closed => None,
+        }
+    }
+
+    fn pending_offer_mut(&mut self) -> Option<&mut PendingOffer> {
+        match self {
+            Exchange::RemoteOffer(p) | Exchange::LocalPranswer(p, _) => Some(p),
+            Exchange::Stable | Exchange::Closed => None,
+        }
+    }
+}
+
+pub struct PeerConnection {
+    config: Configuration,
+    exchange: Exchange,
+    certificate: Arc<Certificate>,
+    ice: IceCredentials,
+    session_id: u64,
+    session_version: u64,
+    cname: String,
+    transceivers: Vec<Transceiver>,
+    current_remote: Option<Remote>,
+    current_local: Option<Local>,
+    dtls_role: Option<DtlsRole>,
+    /// Credentials of transports restarted by an applied offer, by mid.
+    ice_by_mid: Vec<(String, IceCredentials)>,
+    /// Our a=identity value, once the provider gave an assertion.
+    identity_value: Option<String>,
+    /// The remote identity, once validated.
+    peer_identity: Option<String>,
+}
+
+/// addTransceiver's init (W3C RTCRtpTransceiverInit).
+#[derive(Clone, Debug)]
+pub struct TransceiverInit {
+    pub direction: Direction,
+    pub stream_ids: Vec<String>,
+    pub send_rids: Vec<String>,
+}
+
+impl Default for TransceiverInit {
+    fn default() -> Self {
+        TransceiverInit {
+            direction: Direction::SendRecv,
+            stream_ids: Vec::new(),
+            send_rids: Vec::new(),
+        }
+    }
+}
+
+fn new_ssrcs() -> (u32, u32) {
+    (ice::random_u32_nonzero(), ice::random_u32_nonzero())
+}
+
+impl PeerConnection {
+    pub fn new(config: Configuration) -> Result<PeerConnection> {
+        let certificate = match &config.certificate {
+            Some(c) => c.clone(),
+            None => Certificate::generate()?,
+        };
+        let ice = config
+            .ice_credentials
+            .clone()
+            .unwrap_or_else(IceCredentials::random);
+        // JSEP 5.2.1: a session id of at most 63 bits.
+        let session_id = u64::from_ne_bytes(ice::random_bytes::<8>()) >> 1;
+        let cname = IceCredentials::random().ufrag;
+        Ok(PeerConnection {
+            config,
+            exchange: Exchange::Stable,
+            certificate,
+            ice,
+            session_id,
+            session_version: 1,
+            cname,
+            transceivers: Vec::new(),
+            current_remote: None,
+            current_local: None,
+            dtls_role: None,
+            ice_by_mid: Vec::new(),
+            identity_value: None,
+            peer_identity: None,
+        })
+    }
+
+    pub fn signaling_state(&self) -> SignalingState {
+        self.exchange.signaling_state()
+    }
+    pub fn transceivers(&self) -> &[Transceiver] {
+        &self.transceivers
+    }
+    pub fn certificate(&self) -> &Arc<Certificate> {
+        &self.certificate
+    }
+    pub fn dtls_role(&self) -> Option<DtlsRole> {
+        self.dtls_role
+    }
+    /// The decisions behind the last created answer: the one for the
+    /// pending offer, else the one applied last.
+    pub fn last_answer(&self) -> Option<&Answer> {
+        self.last_local().map(|l| &*l.answer)
+    }
+    fn last_local(&self) -> Option<&Local> {
+        match self.exchange.pending_offer() {
+            Some(p) => p.created.as_ref(),
+            None => self.current_local.as_ref(),
+        }
+    }
+
+    pub fn pending_local_description(&self) -> Option<&Description> {
+        match &self.exchange {
+            Exchange::LocalPranswer(_, l) => Some(&l.desc),
+            _ => None,
+        }
+    }
+    pub fn current_local_description(&self) -> Option<&Description> {
+        self.current_local.as_ref().map(|l| &l.desc)
+    }
+    pub fn pending_remote_description(&self) -> Option<&Description> {
+        self.exchange.pending_offer().map(|p| &p.remote.desc)
+    }
+    pub fn current_remote_description(&self) -> Option<&Description> {
+        self.current_remote.as_ref().map(|r| &r.desc)
+    }
+    pub fn local_description(&self) -> Option<&Description> {
+        self.pending_local_description()
+            .or(self.current_local_description())
+    }
+    pub fn remote_description(&self) -> Option<&Description> {
+        self.pending_remote_description()
+            .or(self.current_remote_description())
+    }
+
+    /// The remote description trickled candidates go to: pending, else current.
+    fn remote_mut(&mut self) -> Option<&mut Remote> {
+        match self.exchange.pending_offer_mut() {
+            Some(p) => Some(&mut p.remote),
+            None => self.current_remote.as_mut(),
+        }
+    }
+
+    fn check_open(&self, what: &str) -> Result<()> {
+        if matches!(self.exchange, Exchange::Closed) {
+            return Err(Error::invalid_state(format!(
+                "{what}: the connection is closed"
+            )));
+        }
+        Ok(())
+    }
+
+    fn parse_checked(&self, text: &str) -> Result<Sdp> {
+        if text.len() > self.config.max_sdp_size {
+            return Err(Error::operation(format!(
+                "the SDP is {} bytes, over the limit of {} bytes",
+                text.len(),
+                self.config.max_sdp_size
+            )));
+        }
+        sdp::parse(text)
+    }
+
+    pub fn close(&mut self) {
+        self.exchange = Exchange::Closed;
+        for t in &mut self.transceivers {
+            t.stopped = true;
+        }
+    }
+
+    /// setRemoteDescription. An offer's a=identity, if any, counts as not
+    /// validated; see `set_remote_description_with_identity`.
+    pub fn set_remote_description(&mut self, sdp_type: SdpType, text: &str) -> Result<()> {
+        let remote = match crate::identity::find_attribute(text) {
+            Some(_) => RemoteIdentity::Invalid("the identity assertion was not validated".into()),
+            None => RemoteIdentity::Absent,
+        };
+        self.set_remote_description_with_identity(sdp_type, text, remote)
+    }
+
+    /// setRemoteDescription with the outcome of validating the offer's
+    /// identity assertion (done by the application's identity provider).
+    pub fn set_remote_description_with_identity(
+        &mut self,
+        sdp_type: SdpType,
+        text: &str,
+        remote: RemoteIdentity,
+    ) -> Result<()> {
+        self.check_open("setRemoteDescription")?;
+        match sdp_type {
+            SdpType::Offer => self.set_remote_offer(text, remote),
+            SdpType::Rollback => self.rollback(),
+            SdpType::Answer | SdpType::Pranswer => Err(Error::invalid_state(format!(
+                "setRemoteDescription({}) in state {:?}: there is no local offer to answer",
+                sdp_type.as_str(),
+                self.signaling_state()
+            ))),
+        }
+    }
+
+    fn rollback(&mut self) -> Result<()> {
+        if !matches!(self.exchange, Exchange::RemoteOffer(_)) {
+            return Err(Error::invalid_state(format!(
+                "rollback in state {:?}: only a pending remote offer can be rolled back",
+                self.signaling_state()
+            )));
+        }
+        let Exchange::RemoteOffer(pending) =
+            std::mem::replace(&mut self.exchange, Exchange::Stable)
+        else {
+            unreachable!("matched above")
+        };
+        pending.undo.undo(&mut self.transceivers);
+        self.peer_identity = pending.undo.peer_identity;
+        self.session_version = pending.undo.session_version;
+        Ok(())
+    }
+
+    fn set_remote_offer(&mut self, text: &str, remote: RemoteIdentity) -> Result<()> {
+        // JSEP 5.6: an offer is taken in stable, or replaces a pending one.
+        let replaced = match &self.exchange {
+            Exchange::Stable => None,
+            Exchange::RemoteOffer(p) => Some(&p.undo),
+            _ => {
+                return Err(Error::invalid_state(format!(
+                    "setRemoteDescription(offer) in state {:?}",
+                    self.signaling_state()
+                )))
+            }
+        };
+        let parsed = self.parse_checked(text)?;
+        let offer = RemoteOffer::from_sdp(&parsed)?;
+        // A replaced pending offer is undone first.
+        let mut transceivers = self.transceivers.clone();
+        let (identity_before, version_before) = match replaced {
+            Some(u) => {
+                u.undo(&mut transceivers);
+                (u.peer_identity.clone(), u.session_version)
+            }
+            None => (self.peer_identity.clone(), self.session_version),
+        };
+        let peer_identity = self.check_peer_identity(&offer, remote, identity_before.as_deref())?;
+        let (created, associated) = associate(&mut transceivers, &offer);
+        let ice_restarts = self.ice_restarts(&offer);
+        self.transceivers = transceivers;
+        self.peer_identity = peer_identity;
+        self.session_version = version_before;
+        self.exchange = Exchange::RemoteOffer(Box::new(PendingOffer {
+            remote: Remote {
+                desc: Description {
+                    sdp_type: SdpType::Offer,
+                    sdp: text.to_string(),
+                },
+                offer: Arc::new(offer),
+            },
+            undo: OfferUndo {
+                created,
+                associated,
+                peer_identity: identity_before,
+                session_version: version_before,
+            },
+            ice_restarts,
+            created: None,
+        }));
+        Ok(())
+    }
+
+    /// JSEP 5.6: changed remote credentials restart ICE on that transport;
+    /// the answer gets fresh local ones for it, and only for it.
+    fn ice_restarts(&self, offer: &RemoteOffer) -> Vec<(String, IceCredentials)> {
+        let Some(cur) = &self.current_remote else {
+            return Vec::new();
+        };
+        offer
+            .sections
+            .iter()
+            .filter(|s| {
+                cur.offer.section(&s.mid_key()).is_some_and(|c| {
+                    c.ice_ufrag.is_some()
+                        && s.ice_ufrag.is_some()
+                        && (c.ice_ufrag != s.ice_ufrag || c.ice_pwd != s.ice_pwd)
+                })
+            })
+            .map(|s| (s.mid_key(), IceCredentials::random()))
+            .collect()
+    }
+
+    /// The pending offer createAnswer and setLocalDescription work on.
+    fn offer_to_answer(&self, what: &str) -> Result<&PendingOffer> {
+        self.check_open(what)?;
+        self.exchange.pending_offer().ok_or_else(|| {
+            Error::invalid_state(format!(
+                "{what} in state {:?}: there is no remote offer",
+                self.signaling_state()
+            ))
+        })
+    }
+
+    pub fn create_answer(&mut self, options: AnswerOptions) -> Result<String> {
+        let pending = self.offer_to_answer("createAnswer")?;
+        if self.config.identity_provider.is_some() && self.identity_value.is_none() {
+            return Err(Error::new(
+                ErrorKind::NotReadable,
+                "the identity provider has not provided an identity assertion",
+            ));
+        }
+        #[cfg(feature = "panic-test-hook")]
+        if pending.remote.desc.sdp.contains("\ns=rtcpc-test-panic") {
+            panic!("forced by the panic-test-hook feature");
+        }
+        let offer = &pending.remote.offer;
+        let by_mid: HashMap<&str, &Transceiver> = self
+            .transceivers
+            .iter()
+            .filter_map(|t| t.mid.as_deref().map(|m| (m, t)))
+            .collect();
+        let transceivers = offer
+            .sections
+            .iter()
+            .map(|s| by_mid.get(s.mid_key().as_str()).copied())
+            .collect();
+        let ice_by_mid: Vec<(String, IceCredentials)> = self
+            .ice_by_mid
+            .iter()
+            .chain(&pending.ice_restarts)
+            .cloned()
+            .collect();
+        let ctx = AnswerContext {
+            offer,
+            transceivers,
+            config: &self.config,
+            certificate: &self.certificate,
+            ice: &self.ice,
+            ice_by_mid: &ice_by_mid,
+            dtls_role: self.dtls_role,
+            session_id: self.session_id,
+            session_version: self.session_version + 1,
+            cname: &self.cname,
+            options,
+            identity: self.identity_value.as_deref(),
+        };
+        let answer = answer::create(&ctx);
+        let local = Local {
+            desc: Description {
+                sdp_type: SdpType::Answer,
+                sdp: answer.text.clone(),
+            },
+            answer: Arc::new(answer),
+            offer: offer.clone(),
+        };
+        let text = local.desc.sdp.clone();
+        self.session_version += 1;
+        if let Some(p) = self.exchange.pending_offer_mut() {
+            p.created = Some(local);
+        }
+        Ok(text)
+    }
+
+    pub fn set_local_description(&mut self, sdp_type: SdpType, text: &str) -> Result<()> {
+        self.check_open("setLocalDescription")?;
+        match sdp_type {
+            SdpType::Rollback => return self.rollback(),
+            SdpType::Offer => {
+                return Err(Error::invalid_state(format!(
+                    "setLocalDescription(offer) in state {:?}: this engine answers only",
+                    self.signaling_state()
+                )))
+            }
+            SdpType::Answer | SdpType::Pranswer => {}
+        }
+        let what = format!("setLocalDescription({})", sdp_type.as_str());
+        let pending = self.offer_to_answer(&what)?;
+        let Some(created) = &pending.created else {
+            return Err(Error::invalid_state(
+                "setLocalDescription: createAnswer was not called for this offer",
+            ));
+        };
+        // W3C setLocalDescription: an answer other than the last created one
+        // is refused, so what is applied is exactly what was decided.
+        if !text.is_empty() {
+            check_unmodified(text, &created.desc.sdp)?;
+        }
+        let mut local = created.clone();
+        local.desc.sdp_type = sdp_type;
+        let pending = match std::mem::replace(&mut self.exchange, Exchange::Stable) {
+            Exchange::RemoteOffer(p) | Exchange::LocalPranswer(p, _) => p,
+            Exchange::Stable | Exchange::Closed => unreachable!("checked by offer_to_answer"),
+        };
+        if sdp_type == SdpType::Pranswer {
+            self.exchange = Exchange::LocalPranswer(pending, local);
+            return Ok(());
+        }
+        self.apply_answer(*pending, local);
+        Ok(())
+    }
+
+    /// JSEP 5.5 applied to an answer: directions, stopped transceivers, ICE
+    /// restarts and the DTLS role take effect; the exchange is stable.
+    fn apply_answer(&mut self, pending: PendingOffer, local: Local) {
+        let by_mid: HashMap<String, usize> = self
+            .transceivers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.mid.clone().map(|m| (m, i)))
+            .collect();
+        let sections = pending.remote.offer.sections.iter();
+        for (sec, a) in sections.zip(&local.answer.sections) {
+            let Some(t) = by_mid
+                .get(&sec.mid_key())
+                .map(|&i| &mut self.transceivers[i])
+            else {
+                continue;
+            };
+            if a.accepted {
+                t.current_direction = Some(a.direction);
+            } else if sec.transport == Transport::Rtp {
+                t.stopped = true;
+                t.current_direction = None;
+            }
+        }
+        // W3C: stopped transceivers whose m-section is now rejected are gone.
+        self.transceivers
+            .retain(|t| !(t.stopped && t.current_direction.is_none()));
+        for (mid, creds) in pending.ice_restarts {
+            self.ice_by_mid.retain(|(m, _)| *m != mid);
+            self.ice_by_mid.push((mid, creds));
+        }
+        self.dtls_role = Some(local.answer.dtls_role);
+        self.current_remote = Some(pending.remote);
+        self.current_local = Some(local);
+        self.exchange = Exchange::Stable;
+    }
+
+    /// The negotiation report of the last created answer, as JSON.
+    pub fn negotiation_report(&self) -> Option<String> {
+        let l = self.last_local()?;
+        Some(crate::report::build(&l.offer, &l.answer))
+    }
+
+    /// What the current (applied) offer and answer negotiated.
+    pub fn negotiated(&self) -> Option<crate::negotiated::Negotiated> {
+        let (remote, local) = (self.current_remote.as_ref()?, self.current_local.as_ref()?);
+        Some(crate::negotiated::Negotiated::new(
+            &remote.offer,
+            &local.answer,
+        ))
+    }
+}
+
+/// W3C setLocalDescription: `text` must be the description createAnswer
+/// made (line endings aside); the error names the first line that differs.
+fn check_unmodified(text: &str, created: &str) -> Result<()> {
+    let lines = |t: &'_ str| {
+        t.trim_end()
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+            .collect::<Vec<_>>()
+    };
+    let (given, made) = (lines(text), lines(created));
+    let Some(i) = (0..given.len().max(made.len())).find(|&i| given.get(i) != made.get(i)) else {
+        return Ok(());
+    };
+    let what = match (given.get(i), made.get(i)) {
+        (Some(g), Some(m)) => format!(
+            "\"{}\" where createAnswer wrote \"{}\"",
+            sdp::printable(g),
+            sdp::printable(m)
+        ),
+        (Some(g), None) => format!("\"{}\" was added", sdp::printable(g)),
+        (None, _) => "the description ends early".to_string(),
+    };
+    Err(Error::new(
+        ErrorKind::InvalidModification,
+        format!(
+            "setLocalDescription: the description is not the one createAnswer made: line {}: {what}",
+            i + 1
+        ),
+    ))
+}

@@ -1,0 +1,239 @@
+//! Transceivers (W3C webrtc-pc 5.4): addTrack, addTransceiver, direction,
+//! stop, codec preferences, and their association with offered m-sections
+//! (JSEP 5.10), with what undoes it on rollback.
+
+use super::{new_ssrcs, PeerConnection, TransceiverInit};
+use crate::description::{RemoteOffer, Transport};
+use crate::error::{Error, ErrorKind, Result};
+use crate::transceiver::{Direction, MediaKind, Track, Transceiver};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// What applying a remote offer changed, so that a rollback (or an offer
+/// replacing it) undoes just that (W3C 4.4.1.5 "rollback"): the application's
+/// later changes to transceivers stay.
+#[derive(Clone, Debug, Default)]
+pub(super) struct OfferUndo {
+    /// Transceivers the offer created (indices, ascending).
+    pub(super) created: Vec<usize>,
+    /// Existing transceivers the offer gave a mid.
+    pub(super) associated: Vec<usize>,
+    pub(super) peer_identity: Option<String>,
+    pub(super) session_version: u64,
+}
+
+impl OfferUndo {
+    /// Undoes the offer's effect on `transceivers`. One it created goes,
+    /// unless a track was attached since: that one stays, free for a later
+    /// offer like one from addTrack.
+    pub(super) fn undo(&self, transceivers: &mut Vec<Transceiver>) {
+        for &i in &self.associated {
+            transceivers[i].mid = None;
+        }
+        for &i in self.created.iter().rev() {
+            if transceivers[i].track.is_some() {
+                transceivers[i].mid = None;
+                transceivers[i].from_add_track = true;
+            } else {
+                transceivers.remove(i);
+            }
+        }
+    }
+}
+
+impl PeerConnection {
+    /// W3C addTransceiver. JSEP 5.10: on the answering side only transceivers
+    /// from addTrack are matched to new offered m-sections; one added here
+    /// waits for an offer that names its mid.
+    pub fn add_transceiver(&mut self, kind: MediaKind, init: TransceiverInit) -> Result<usize> {
+        self.check_open("addTransceiver")?;
+        let mut seen = std::collections::HashSet::new();
+        for rid in &init.send_rids {
+            if rid.is_empty()
+                || !rid
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+                || rid.len() > 255
+            {
+                return Err(Error::invalid_argument(format!(
+                    "addTransceiver: rid '{rid}' is not a valid RID (RFC 8851)"
+                )));
+            }
+            if !seen.insert(rid) {
+                return Err(Error::invalid_argument(format!(
+                    "addTransceiver: rid '{rid}' is given twice"
+                )));
+            }
+        }
+        let mut t = Transceiver::new(kind, init.direction, new_ssrcs());
+        t.stream_ids = init.stream_ids;
+        t.send_rids = init.send_rids;
+        self.transceivers.push(t);
+        Ok(self.transceivers.len() - 1)
+    }
+
+    fn transceiver_mut(&mut self, index: usize, what: &str) -> Result<&mut Transceiver> {
+        self.check_open(what)?;
+        let t = self
+            .transceivers
+            .get_mut(index)
+            .ok_or_else(|| Error::invalid_argument(format!("{what}: no transceiver {index}")))?;
+        if t.stopped {
+            return Err(Error::invalid_state(format!(
+                "{what}: transceiver {index} is stopped"
+            )));
+        }
+        Ok(t)
+    }
+
+    /// RTCRtpTransceiver.direction: used by the next answer.
+    pub fn set_direction(&mut self, index: usize, direction: Direction) -> Result<()> {
+        self.transceiver_mut(index, "setDirection")?.direction = direction;
+        Ok(())
+    }
+
+    /// RTCRtpTransceiver.stop(): the next answer rejects its m-section.
+    pub fn stop_transceiver(&mut self, index: usize) -> Result<()> {
+        self.check_open("stop")?;
+        let t = self
+            .transceivers
+            .get_mut(index)
+            .ok_or_else(|| Error::invalid_argument(format!("stop: no transceiver {index}")))?;
+        t.stopped = true;
+        Ok(())
+    }
+
+    /// setCodecPreferences: each codec must be one the connection supports
+    /// (W3C: InvalidModificationError otherwise); an empty list resets.
+    pub fn set_codec_preferences(
+        &mut self,
+        index: usize,
+        codecs: Vec<crate::codec::Codec>,
+    ) -> Result<()> {
+        let kind = self
+            .transceivers
+            .get(index)
+            .map(|t| t.kind)
+            .ok_or_else(|| {
+                Error::invalid_argument(format!("setCodecPreferences: no transceiver {index}"))
+            })?;
+        let caps = self.config.capabilities.codecs(kind).to_vec();
+        if let Some(bad) = codecs
+            .iter()
+            .find(|c| !crate::codec::is_supported(c, &caps))
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidModification,
+                format!(
+                    "setCodecPreferences: {}/{} {} is not a supported {kind} codec",
+                    bad.name, bad.clock_rate, bad.fmtp
+                ),
+            ));
+        }
+        if !codecs.is_empty()
+            && codecs.iter().all(|c| {
+                matches!(
+                    c.name.to_ascii_lowercase().as_str(),
+                    "rtx" | "red" | "ulpfec" | "flexfec-03" | "cn" | "telephone-event"
+                )
+            })
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidModification,
+                "setCodecPreferences: the list has only rtx, red, fec, CN or telephone-event",
+            ));
+        }
+        let t = self.transceiver_mut(index, "setCodecPreferences")?;
+        t.codec_preferences = (!codecs.is_empty()).then_some(codecs);
+        Ok(())
+    }
+
+    /// W3C addTrack: reuses a transceiver of the kind the offer created that
+    /// has no track and never sent, otherwise adds a transceiver.
+    pub fn add_track(&mut self, kind: MediaKind, track_id: &str, stream_id: &str) -> Result<usize> {
+        self.check_open("addTrack")?;
+        if track_id.is_empty() {
+            return Err(Error::invalid_argument("addTrack: the track id is empty"));
+        }
+        if self
+            .transceivers
+            .iter()
+            .any(|t| t.track.as_ref().is_some_and(|tr| tr.track_id == track_id))
+        {
+            return Err(Error::invalid_access(format!(
+                "addTrack: track '{track_id}' is already added"
+            )));
+        }
+        let track = Track {
+            track_id: track_id.to_string(),
+            stream_id: if stream_id.is_empty() {
+                "-".into()
+            } else {
+                stream_id.to_string()
+            },
+        };
+        let reuse = self
+            .transceivers
+            .iter()
+            .position(|t| t.kind == kind && !t.stopped && t.track.is_none() && !t.has_sent());
+        let index = match reuse {
+            Some(i) => {
+                let t = &mut self.transceivers[i];
+                t.direction = Direction::from_flags(true, t.direction.recvs());
+                t.track = Some(track);
+                i
+            }
+            None => {
+                let mut t = Transceiver::new(kind, Direction::SendRecv, new_ssrcs());
+                t.track = Some(track);
+                t.from_add_track = true;
+                self.transceivers.push(t);
+                self.transceivers.len() - 1
+            }
+        };
+        Ok(index)
+    }
+}
+
+/// W3C setRemoteDescription, "process the addition of a remote track":
+/// each offered audio/video m-section finds its transceiver by mid, else an
+/// unassociated one from addTrack of its kind, else gets a new recvonly one.
+/// Returns the indices of the transceivers created and of those associated.
+pub(super) fn associate(
+    transceivers: &mut Vec<Transceiver>,
+    offer: &RemoteOffer,
+) -> (Vec<usize>, Vec<usize>) {
+    let (mut created, mut associated) = (Vec::new(), Vec::new());
+    let mut with_mid: HashSet<String> = transceivers.iter().filter_map(|t| t.mid.clone()).collect();
+    // Free transceivers from addTrack, per kind, in creation order.
+    let mut free: HashMap<MediaKind, VecDeque<usize>> = HashMap::new();
+    for (i, t) in transceivers.iter().enumerate() {
+        if t.mid.is_none() && !t.stopped && t.from_add_track {
+            free.entry(t.kind).or_default().push_back(i);
+        }
+    }
+    for sec in &offer.sections {
+        let (Some(kind), Transport::Rtp) = (sec.kind, sec.transport) else {
+            continue;
+        };
+        if sec.rejected {
+            continue;
+        }
+        let key = sec.mid_key();
+        if !with_mid.insert(key.clone()) {
+            continue;
+        }
+        match free.get_mut(&kind).and_then(VecDeque::pop_front) {
+            Some(i) => {
+                transceivers[i].mid = Some(key);
+                associated.push(i);
+            }
+            None => {
+                let mut t = Transceiver::new(kind, Direction::RecvOnly, new_ssrcs());
+                t.mid = Some(key);
+                created.push(transceivers.len());
+                transceivers.push(t);
+            }
+        }
+    }
+    (created, associated)
+}
