@@ -4,14 +4,13 @@
 
 use crate::codec::{self, CodecNegotiation, CodecOptions};
 use crate::config::Configuration;
-use crate::description::{RemoteOffer, RemoteSection, Transport};
-use crate::dtls::{Certificate, DtlsRole};
+use crate::dtls::{Certificate, DtlsRole, Setup};
 use crate::ice::IceCredentials;
+use crate::remote_offer::{RemoteOffer, RemoteSection, Transport};
 use crate::transceiver::{Direction, MediaKind, Transceiver};
 use std::collections::HashMap;
 use std::fmt::Write;
 use webrtc_sdp::address::Address;
-use webrtc_sdp::attribute_type::SdpAttributeSetup;
 
 /// The local SCTP port and the largest message we take (RFC 8841).
 pub const SCTP_PORT: u16 = 5000;
@@ -151,11 +150,11 @@ pub fn create(ctx: &AnswerContext) -> Answer {
             .iter()
             .zip(&sections)
             .find(|(_, a)| a.accepted)
-            .map(|(s, _)| s.setup.clone())
-            .unwrap_or(SdpAttributeSetup::Actpass);
+            .map(|(s, _)| s.dtls.setup)
+            .unwrap_or(Setup::Actpass);
         // RFC 8842 section 5.3: the answerer is active unless the offerer is.
         match offered {
-            SdpAttributeSetup::Active => DtlsRole::Server,
+            Setup::Active => DtlsRole::Server,
             _ => DtlsRole::Client,
         }
     });
@@ -224,7 +223,7 @@ fn decide_section(
             let prefs = tr.codec_preferences.as_deref();
             let codecs = codec::negotiate(
                 kind,
-                &sec.codecs,
+                &sec.rtp.codecs,
                 prefs.unwrap_or(caps.codecs(kind)),
                 CodecOptions {
                     voice_activity_detection: ctx.options.voice_activity_detection,
@@ -243,7 +242,7 @@ fn decide_section(
                 return a;
             }
             let extensions = sec
-                .extmaps
+                .rtp.extmaps
                 .iter()
                 .map(|e| {
                     let known = caps.extensions(kind).iter().any(|u| u == &e.uri);
@@ -293,6 +292,7 @@ fn decide_rids(
     direction: Direction,
 ) -> (Vec<RidDecision>, Vec<Vec<(String, bool)>>) {
     let rids: Vec<RidDecision> = sec
+        .rtp
         .send_rids
         .iter()
         .map(|(id, formats)| {
@@ -324,6 +324,7 @@ fn decide_rids(
         .collect();
     let ok = |id: &str| rids.iter().any(|r| r.accepted && r.id == id);
     let layers = sec
+        .rtp
         .simulcast_send
         .iter()
         .map(|alts| {
@@ -510,7 +511,7 @@ fn write_rtp(
     a: &AnswerSection,
     i: usize,
 ) {
-    let offered_ext = |id: u16| sec.extmaps.iter().find(|e| e.id == id);
+    let offered_ext = |id: u16| sec.rtp.extmaps.iter().find(|e| e.id == id);
     for e in a.extensions.iter().filter(|e| e.accepted) {
         let dir = offered_ext(e.id)
             .and_then(|x| x.direction)
@@ -553,13 +554,13 @@ fn write_rtp(
         let _ = write!(out, "a=simulcast:recv {}\r\n", layers.join(";"));
     }
     // RFC 8285 section 6: answered where it was offered.
-    if sec.media_extmap_allow_mixed && !ctx.offer.extmap_allow_mixed {
+    if sec.rtp.media_extmap_allow_mixed && !ctx.offer.extmap_allow_mixed {
         out.push_str("a=extmap-allow-mixed\r\n");
     }
-    if sec.rtcp_mux {
+    if sec.rtp.rtcp_mux {
         out.push_str("a=rtcp-mux\r\n");
     }
-    if sec.rtcp_rsize {
+    if sec.rtp.rtcp_rsize {
         out.push_str("a=rtcp-rsize\r\n");
     }
     for c in &a.codecs.kept {

@@ -81,6 +81,15 @@ impl Certificate {
     }
 }
 
+/// An a=setup value (RFC 4145 4, RFC 8842 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setup {
+    Active,
+    Passive,
+    Actpass,
+    Holdconn,
+}
+
 /// The DTLS role of the local side (RFC 8842 section 5.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DtlsRole {

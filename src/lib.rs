@@ -6,12 +6,12 @@
 pub mod answer;
 pub mod codec;
 pub mod config;
-pub mod description;
 pub mod dtls;
 pub mod error;
 pub mod ice;
 pub mod identity;
 pub mod negotiated;
+pub mod remote_offer;
 pub mod report;
 pub mod sdp;
 pub mod signaling;

@@ -3,8 +3,8 @@
 
 use crate::answer::Answer;
 use crate::codec::fmtp_param;
-use crate::description::{RemoteOffer, Transport};
 use crate::dtls::DtlsRole;
+use crate::remote_offer::{RemoteOffer, Transport};
 use crate::transceiver::Direction;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +84,7 @@ impl Negotiated {
                             channels: c.channels,
                             fmtp: c.fmtp.clone(),
                             remote_fmtp: o
+                                .rtp
                                 .codecs
                                 .iter()
                                 .find(|oc| oc.pt == c.pt)
@@ -117,23 +118,23 @@ impl Negotiated {
                         .filter(|r| r.accepted)
                         .map(|r| r.id.clone())
                         .collect(),
-                    remote_ssrcs: o.ssrcs.clone(),
-                    remote_ssrc_groups: o.ssrc_groups.clone(),
-                    remote_msids: o.msids.clone(),
+                    remote_ssrcs: o.rtp.ssrcs.clone(),
+                    remote_ssrc_groups: o.rtp.ssrc_groups.clone(),
+                    remote_msids: o.rtp.msids.clone(),
                     transport_index: a.transport,
                     bundled: a.bundled,
-                    remote_ice_ufrag: o.ice_ufrag.clone(),
-                    remote_ice_pwd: o.ice_pwd.clone(),
-                    remote_candidates: o.candidates.clone(),
-                    remote_end_of_candidates: o.end_of_candidates,
-                    remote_fingerprints: o.fingerprints.clone(),
+                    remote_ice_ufrag: o.ice.ufrag.clone(),
+                    remote_ice_pwd: o.ice.pwd.clone(),
+                    remote_candidates: o.ice.candidates.clone(),
+                    remote_end_of_candidates: o.ice.end_of_candidates,
+                    remote_fingerprints: o.dtls.fingerprints.clone(),
                     sctp_port: if accepted_sctp {
-                        o.sctp_port.or(Some(5000))
+                        o.sctp.port.or(Some(5000))
                     } else {
                         None
                     },
                     max_message_size: if accepted_sctp {
-                        o.max_message_size.or(Some(65536))
+                        o.sctp.max_message_size.or(Some(65536))
                     } else {
                         None
                     },

@@ -3,7 +3,7 @@
 //! wrote the answer (never by re-reading it), and only when asked for.
 
 use crate::answer::Answer;
-use crate::description::{RemoteOffer, Transport};
+use crate::remote_offer::{RemoteOffer, Transport};
 use crate::transceiver::Direction;
 use serde_json::{json, Value};
 
@@ -16,7 +16,7 @@ pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
             let rejected_why = a.reason.clone().unwrap_or_default();
             let mut codecs = Vec::new();
             if o.transport == Transport::Rtp || o.kind.is_some() {
-                for c in &o.codecs {
+                for c in &o.rtp.codecs {
                     let kept = a.codecs.kept.iter().find(|k| k.pt == c.pt);
                     let reason = match (kept, a.codecs.refused.iter().find(|r| r.pt == c.pt)) {
                         (Some(_), _) if a.accepted => Value::Null,
@@ -35,7 +35,7 @@ pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
                         "rtcp_fb": kept.map(|k| k.rtcp_fb.clone()).unwrap_or_default(),
                     }));
                 }
-                for pt in &o.unknown_pts {
+                for pt in &o.rtp.unknown_pts {
                     codecs.push(json!({
                         "pt": pt, "name": null, "clock_rate": null, "channels": null,
                         "accepted": false,
@@ -45,7 +45,7 @@ pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
                 }
             }
             let extensions: Vec<Value> = o
-                .extmaps
+                .rtp.extmaps
                 .iter()
                 .map(|e| {
                     let d = a.extensions.iter().find(|d| d.id == e.id && d.uri == e.uri);

@@ -33,11 +33,15 @@ impl PeerConnection {
         // ends the candidates of every m-section.
         if mid.is_none() && index.is_none() {
             let offer = Arc::make_mut(&mut remote.offer);
-            let ended: Vec<bool> = offer.sections.iter().map(|s| s.end_of_candidates).collect();
+            let ended: Vec<bool> = offer
+                .sections
+                .iter()
+                .map(|s| s.ice.end_of_candidates)
+                .collect();
             offer
                 .sections
                 .iter_mut()
-                .for_each(|s| s.end_of_candidates = true);
+                .for_each(|s| s.ice.end_of_candidates = true);
             remote.desc.sdp =
                 append_to_sections(&remote.desc.sdp, "a=end-of-candidates", |i| !ended[i]);
             return Ok(());
@@ -62,7 +66,7 @@ impl PeerConnection {
             let parsed = crate::config::LocalCandidate::parse(body, None)
                 .map_err(|e| Error::operation(format!("addIceCandidate: {}", e.message)))?;
             let c = &parsed.candidate;
-            if let (Some(u), Some(theirs)) = (&c.ufrag, &sections[i].ice_ufrag) {
+            if let (Some(u), Some(theirs)) = (&c.ufrag, &sections[i].ice.ufrag) {
                 if u != theirs {
                     return Err(Error::operation(format!(
                         "addIceCandidate: the candidate's ufrag {u} is not the m-section's ({theirs})"
@@ -74,9 +78,9 @@ impl PeerConnection {
         let offer = Arc::make_mut(&mut remote.offer);
         let sec = &mut offer.sections[i];
         if body.is_empty() {
-            sec.end_of_candidates = true;
+            sec.ice.end_of_candidates = true;
         } else {
-            sec.candidates.push(line["a=".len()..].to_string());
+            sec.ice.candidates.push(line["a=".len()..].to_string());
         }
         remote.desc.sdp = insert_in_section(&remote.desc.sdp, i, &line);
         Ok(())

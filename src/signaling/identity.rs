@@ -2,9 +2,9 @@
 //! checked on each offer, and ours asked of the application's provider.
 
 use super::PeerConnection;
-use crate::description::RemoteOffer;
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::RemoteIdentity;
+use crate::remote_offer::RemoteOffer;
 
 impl PeerConnection {
     /// RFC 8827 7.4 and the W3C peerIdentity rules: what the peer identity
@@ -16,7 +16,7 @@ impl PeerConnection {
         previous: Option<&str>,
     ) -> Result<Option<String>> {
         let mut fingerprints: Vec<String> = Vec::new();
-        for fp in offer.sections.iter().flat_map(|s| &s.fingerprints) {
+        for fp in offer.sections.iter().flat_map(|s| &s.dtls.fingerprints) {
             if !fingerprints.contains(fp) {
                 fingerprints.push(fp.clone());
             }

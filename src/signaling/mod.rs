@@ -13,11 +13,11 @@ mod transceivers;
 
 use crate::answer::{self, Answer, AnswerContext, AnswerOptions};
 use crate::config::Configuration;
-use crate::description::{RemoteOffer, Transport};
 use crate::dtls::{Certificate, DtlsRole};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ice::{self, IceCredentials};
 use crate::identity::RemoteIdentity;
+use crate::remote_offer::{RemoteOffer, Transport};
 use crate::sdp::{self, Sdp};
 use crate::transceiver::{Direction, Transceiver};
 use std::collections::HashMap;
@@ -386,9 +386,9 @@ impl PeerConnection {
             .iter()
             .filter(|s| {
                 cur.offer.section(&s.mid_key()).is_some_and(|c| {
-                    c.ice_ufrag.is_some()
-                        && s.ice_ufrag.is_some()
-                        && (c.ice_ufrag != s.ice_ufrag || c.ice_pwd != s.ice_pwd)
+                    c.ice.ufrag.is_some()
+                        && s.ice.ufrag.is_some()
+                        && (c.ice.ufrag != s.ice.ufrag || c.ice.pwd != s.ice.pwd)
                 })
             })
             .map(|s| (s.mid_key(), IceCredentials::random()))

@@ -3,8 +3,8 @@
 //! (JSEP 5.10), with what undoes it on rollback.
 
 use super::{new_ssrcs, PeerConnection, TransceiverInit};
-use crate::description::{RemoteOffer, Transport};
 use crate::error::{Error, ErrorKind, Result};
+use crate::remote_offer::{RemoteOffer, Transport};
 use crate::transceiver::{Direction, MediaKind, Track, Transceiver};
 use std::collections::{HashMap, HashSet, VecDeque};
 

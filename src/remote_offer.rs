@@ -1,0 +1,780 @@
+//! The remote offer: what it says, m-section by m-section, checked for what
+//! a WebRTC answerer needs (JSEP 5.6 and 5.8, RFC 8839, RFC 8842, RFC 8843).
+//! [`RemoteOffer::from_sdp`] reads it in named steps, one rule each.
+
+use crate::codec::OfferedCodec;
+use crate::dtls::Setup;
+use crate::error::{Error, Result};
+use crate::ice;
+use crate::sdp::{printable, MediaExtra, Sdp};
+use crate::transceiver::{Direction, MediaKind};
+use std::collections::{HashMap, HashSet};
+use webrtc_sdp::attribute_type::{
+    SdpAttribute, SdpAttributeGroupSemantic, SdpAttributePayloadType, SdpAttributeRtpmap,
+    SdpAttributeSetup, SdpSingleDirection,
+};
+use webrtc_sdp::media_type::{SdpFormatList, SdpMedia, SdpMediaValue, SdpProtocolValue};
+
+/// The transport family of an m-section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// RTP over DTLS-SRTP (UDP/TLS/RTP/SAVPF and friends).
+    Rtp,
+    /// SCTP over DTLS, `UDP/DTLS/SCTP webrtc-datachannel` or `TCP/DTLS/SCTP`.
+    Sctp,
+    /// The legacy `DTLS/SCTP 5000` + `a=sctpmap` form.
+    SctpLegacy,
+    /// Anything a WebRTC answerer cannot take (RTP/AVP, udptl, ...).
+    Unsupported,
+}
+
+#[derive(Clone, Debug)]
+pub struct Extmap {
+    pub id: u16,
+    pub uri: String,
+    pub direction: Option<Direction>,
+}
+
+/// An m-section's ICE parameters (RFC 8839).
+#[derive(Clone, Debug, Default)]
+pub struct IceParams {
+    /// Set on every m-section that can be accepted (inherited from the
+    /// session or the BUNDLE group's tagged m-section where left out).
+    pub ufrag: Option<String>,
+    pub pwd: Option<String>,
+    /// Remote ICE candidates: inline in the offer, then trickled.
+    pub candidates: Vec<String>,
+    pub end_of_candidates: bool,
+}
+
+/// An m-section's DTLS parameters (RFC 8842).
+#[derive(Clone, Debug)]
+pub struct DtlsParams {
+    pub fingerprints: Vec<String>,
+    pub setup: Setup,
+}
+
+/// What an RTP m-section offers.
+#[derive(Clone, Debug, Default)]
+pub struct RtpParams {
+    pub rtcp_mux: bool,
+    pub rtcp_rsize: bool,
+    pub codecs: Vec<OfferedCodec>,
+    /// Dynamic payload types listed without an a=rtpmap.
+    pub unknown_pts: Vec<u8>,
+    pub extmaps: Vec<Extmap>,
+    /// a=extmap-allow-mixed at session or media level.
+    pub extmap_allow_mixed: bool,
+    /// a=extmap-allow-mixed at media level (RFC 8285 section 6).
+    pub media_extmap_allow_mixed: bool,
+    /// RIDs the offerer sends (RFC 8851), with their payload type restrictions.
+    pub send_rids: Vec<(String, Vec<u16>)>,
+    /// a=simulcast:send alternatives per layer (RFC 8853): (rid, paused).
+    pub simulcast_send: Vec<Vec<(String, bool)>>,
+    /// Remote SSRCs and their groups ("FID", "SIM", ...).
+    pub ssrcs: Vec<u32>,
+    pub ssrc_groups: Vec<(String, Vec<u32>)>,
+    /// a=msid: stream id and track id.
+    pub msids: Vec<(String, Option<String>)>,
+}
+
+/// What a data channel m-section offers (RFC 8841).
+#[derive(Clone, Debug, Default)]
+pub struct SctpParams {
+    pub port: Option<u64>,
+    pub max_message_size: Option<u64>,
+}
+
+/// One offered m-section.
+#[derive(Clone, Debug)]
+pub struct RemoteSection {
+    pub index: usize,
+    pub line: usize,
+    /// "audio", "video", "application" or the unknown media name.
+    pub media: String,
+    pub kind: Option<MediaKind>,
+    pub proto: String,
+    pub transport: Transport,
+    pub port: u32,
+    pub bundle_only: bool,
+    /// Rejected by the offerer: port 0 without bundle-only.
+    pub rejected: bool,
+    pub mid: Option<String>,
+    pub direction: Direction,
+    /// The offered format list, kept for rejected sections.
+    pub formats: String,
+    pub ice: IceParams,
+    pub dtls: DtlsParams,
+    pub rtp: RtpParams,
+    pub sctp: SctpParams,
+}
+
+impl RemoteSection {
+    /// The key transceivers are associated by: the mid, or the index for the
+    /// rare offers without a=mid.
+    pub fn mid_key(&self) -> String {
+        self.mid
+            .clone()
+            .unwrap_or_else(|| format!("#{}", self.index))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RemoteOffer {
+    pub sections: Vec<RemoteSection>,
+    /// BUNDLE groups as offered, by mid.
+    pub bundle_groups: Vec<Vec<String>>,
+    pub extmap_allow_mixed: bool,
+    pub ice_lite: bool,
+    /// Section index by `mid_key`.
+    by_mid: HashMap<String, usize>,
+}
+
+impl RemoteOffer {
+    /// The m-section whose `mid_key` is `key`.
+    pub fn section(&self, key: &str) -> Option<&RemoteSection> {
+        self.index_of(key).map(|i| &self.sections[i])
+    }
+    /// The index of the m-section whose `mid_key` is `key`.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.by_mid.get(key).copied()
+    }
+
+    /// Reads and checks an offer. Errors name the line.
+    pub fn from_sdp(sdp: &Sdp) -> Result<RemoteOffer> {
+        let session = Session::read(sdp);
+        let mut mids = HashSet::new();
+        let mut sections = Vec::with_capacity(sdp.media.len());
+        let mut transport_attrs = Vec::with_capacity(sdp.media.len());
+        let media = sdp.session.media.iter().zip(&sdp.media);
+        for (index, (m, extra)) in media.enumerate() {
+            let mut sec = RemoteSection::new(index, m, extra, &session);
+            let attrs = read_attributes(&mut sec, m, extra, &session, &mut mids)?;
+            check_simulcast(&sec, attrs.simulcast_line)?;
+            if let (Transport::Rtp, SdpFormatList::Integers(pts)) = (sec.transport, m.get_formats())
+            {
+                read_codecs(&mut sec, pts, &attrs, extra)?;
+            }
+            transport_attrs.push(attrs.transport);
+            sections.push(sec);
+        }
+        check_bundle(&session, &mids, &sections)?;
+        check_transports(&mut sections, &transport_attrs, &session.bundle_groups, sdp)?;
+        check_webrtc(&sections)?;
+        let by_mid = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.mid_key(), i))
+            .collect();
+        Ok(RemoteOffer {
+            by_mid,
+            sections,
+            bundle_groups: session.bundle_groups,
+            extmap_allow_mixed: session.extmap_allow_mixed,
+            ice_lite: session.ice_lite,
+        })
+    }
+}
+
+fn err_at(line: usize, text: impl std::fmt::Display) -> Error {
+    Error::invalid_access(format!("line {line}: {text}"))
+}
+
+/// Session-level attributes: the defaults m-sections inherit (RFC 8839 5.4,
+/// RFC 8842 5), BUNDLE groups (RFC 8843 7), extmap-allow-mixed (RFC 8285 6)
+/// and ice-lite.
+struct Session {
+    transport: TransportAttrs,
+    fingerprints: Vec<String>,
+    bundle_groups: Vec<Vec<String>>,
+    group_lines: Vec<usize>,
+    extmap_allow_mixed: bool,
+    ice_lite: bool,
+}
+
+impl Session {
+    fn read(sdp: &Sdp) -> Session {
+        let mut s = Session {
+            transport: TransportAttrs::default(),
+            fingerprints: Vec::new(),
+            bundle_groups: Vec::new(),
+            group_lines: Vec::new(),
+            extmap_allow_mixed: false,
+            ice_lite: false,
+        };
+        for (a, line) in sdp.session.attribute.iter().zip(&sdp.session_attr_lines) {
+            match a {
+                SdpAttribute::Fingerprint(f) => s.fingerprints.push(f.to_string()),
+                SdpAttribute::Group(g)
+                    if matches!(g.semantics, SdpAttributeGroupSemantic::Bundle) =>
+                {
+                    s.bundle_groups.push(g.tags.clone());
+                    s.group_lines.push(*line);
+                }
+                SdpAttribute::ExtmapAllowMixed => s.extmap_allow_mixed = true,
+                SdpAttribute::IceLite => s.ice_lite = true,
+                a => s.transport.read(a, *line),
+            }
+        }
+        s
+    }
+}
+
+/// RFC 8841 and RFC 5764: the transport family from media type and protocol.
+fn transport_of(m: &SdpMedia, extra: &MediaExtra) -> Transport {
+    if extra.unknown_proto.is_some() {
+        return Transport::Unsupported;
+    }
+    let has_sctpmap = m
+        .get_attributes()
+        .iter()
+        .any(|a| matches!(a, SdpAttribute::Sctpmap(_)));
+    use SdpProtocolValue as P;
+    match (m.get_type(), m.get_proto()) {
+        (
+            SdpMediaValue::Audio | SdpMediaValue::Video,
+            P::UdpTlsRtpSavpf
+            | P::TcpDtlsRtpSavpf
+            | P::UdpTlsRtpSavp
+            | P::TcpDtlsRtpSavp
+            | P::RtpSavpf
+            | P::RtpSavp,
+        ) => Transport::Rtp,
+        (SdpMediaValue::Application, P::UdpDtlsSctp | P::TcpDtlsSctp) => Transport::Sctp,
+        (SdpMediaValue::Application, P::DtlsSctp) if has_sctpmap => Transport::SctpLegacy,
+        _ => Transport::Unsupported,
+    }
+}
+
+impl RemoteSection {
+    /// The m= line's facts, before any attribute is read.
+    fn new(index: usize, m: &SdpMedia, extra: &MediaExtra, session: &Session) -> RemoteSection {
+        let kind = match m.get_type() {
+            SdpMediaValue::Audio => Some(MediaKind::Audio),
+            SdpMediaValue::Video => Some(MediaKind::Video),
+            _ => None,
+        };
+        RemoteSection {
+            index,
+            line: extra.line,
+            media: match m.get_type() {
+                SdpMediaValue::Unknown(u) => u.clone(),
+                t => t.to_string(),
+            },
+            kind,
+            proto: extra
+                .unknown_proto
+                .clone()
+                .unwrap_or_else(|| m.get_proto().to_string()),
+            transport: transport_of(m, extra),
+            port: m.get_port(),
+            bundle_only: false,
+            rejected: false,
+            mid: None,
+            direction: Direction::SendRecv,
+            formats: m.get_formats().to_string(),
+            ice: IceParams::default(),
+            dtls: DtlsParams {
+                fingerprints: Vec::new(),
+                setup: Setup::Actpass,
+            },
+            rtp: RtpParams {
+                extmap_allow_mixed: session.extmap_allow_mixed,
+                ..Default::default()
+            },
+            sctp: SctpParams::default(),
+        }
+    }
+}
+
+/// An m-section's own ICE and DTLS attributes (or the session's), with lines.
+#[derive(Clone, Default)]
+struct TransportAttrs {
+    ufrag: Option<(String, usize)>,
+    pwd: Option<(String, usize)>,
+    setup: Option<(Setup, usize)>,
+}
+
+impl TransportAttrs {
+    fn read(&mut self, a: &SdpAttribute, line: usize) {
+        match a {
+            SdpAttribute::IceUfrag(u) => self.ufrag = Some((u.clone(), line)),
+            SdpAttribute::IcePwd(p) => self.pwd = Some((p.clone(), line)),
+            SdpAttribute::Setup(s) => self.setup = Some((Setup::from(s), line)),
+            _ => {}
+        }
+    }
+}
+
+impl From<&SdpAttributeSetup> for Setup {
+    fn from(s: &SdpAttributeSetup) -> Setup {
+        match s {
+            SdpAttributeSetup::Active => Setup::Active,
+            SdpAttributeSetup::Passive => Setup::Passive,
+            SdpAttributeSetup::Actpass => Setup::Actpass,
+            SdpAttributeSetup::Holdconn => Setup::Holdconn,
+        }
+    }
+}
+
+/// What the attribute pass leaves for the later steps.
+struct MediaAttrs {
+    transport: TransportAttrs,
+    rtpmaps: Vec<(SdpAttributeRtpmap, usize)>,
+    fmtp_lines: Vec<(u8, usize)>,
+    rtcp_fb: Vec<(SdpAttributePayloadType, String)>,
+    simulcast_line: Option<usize>,
+}
+
+/// One pass over an m-section's attributes (RFC 8866 and the RFCs of each
+/// attribute): mids unique across the offer (RFC 8843 7.2.1), extmap ids
+/// unique and in 1-255 (RFC 8285 5), rids declared once (RFC 8851 4).
+fn read_attributes(
+    sec: &mut RemoteSection,
+    m: &SdpMedia,
+    extra: &MediaExtra,
+    session: &Session,
+    mids: &mut HashSet<String>,
+) -> Result<MediaAttrs> {
+    let mut out = MediaAttrs {
+        transport: session.transport.clone(),
+        rtpmaps: Vec::new(),
+        fmtp_lines: Vec::new(),
+        rtcp_fb: Vec::new(),
+        simulcast_line: None,
+    };
+    let mut take_mid = |mid: &String, line: usize, sec: &mut RemoteSection| {
+        if !mids.insert(mid.clone()) {
+            return Err(err_at(line, format!("duplicate mid '{}'", printable(mid))));
+        }
+        sec.mid = Some(mid.clone());
+        Ok(())
+    };
+    // An m-section webrtc-sdp could not parse keeps only its mid.
+    if let Some((mid, line)) = &extra.unknown_mid {
+        take_mid(mid, *line, sec)?;
+    }
+    let mut extmap_ids = HashSet::new();
+    for (a, &line) in m.get_attributes().iter().zip(&extra.attr_lines) {
+        let rtp = &mut sec.rtp;
+        match a {
+            SdpAttribute::Mid(mid) => take_mid(mid, line, sec)?,
+            SdpAttribute::BundleOnly => sec.bundle_only = true,
+            SdpAttribute::Sendrecv => sec.direction = Direction::SendRecv,
+            SdpAttribute::Sendonly => sec.direction = Direction::SendOnly,
+            SdpAttribute::Recvonly => sec.direction = Direction::RecvOnly,
+            SdpAttribute::Inactive => sec.direction = Direction::Inactive,
+            SdpAttribute::Fingerprint(f) => sec.dtls.fingerprints.push(f.to_string()),
+            SdpAttribute::RtcpMux => rtp.rtcp_mux = true,
+            SdpAttribute::RtcpRsize => rtp.rtcp_rsize = true,
+            SdpAttribute::ExtmapAllowMixed => {
+                rtp.extmap_allow_mixed = true;
+                rtp.media_extmap_allow_mixed = true;
+            }
+            SdpAttribute::Rtpmap(r) => out.rtpmaps.push((r.clone(), line)),
+            SdpAttribute::Fmtp(f) => out.fmtp_lines.push((f.payload_type, line)),
+            SdpAttribute::Rtcpfb(fb) => {
+                let mut v = fb.feedback_type.to_string();
+                if !fb.parameter.is_empty() {
+                    v.push(' ');
+                    v.push_str(&fb.parameter);
+                }
+                out.rtcp_fb.push((fb.payload_type.clone(), v));
+            }
+            SdpAttribute::Extmap(e) => {
+                if !extmap_ids.insert(e.id) {
+                    let why = format!("extmap id {} is used twice in this m-section", e.id);
+                    return Err(err_at(line, why));
+                }
+                if e.id == 0 || e.id > 255 {
+                    return Err(err_at(line, format!("extmap id {} is outside 1-255", e.id)));
+                }
+                rtp.extmaps.push(Extmap {
+                    id: e.id,
+                    uri: e.url.clone(),
+                    direction: e.direction.as_ref().map(|d| match d.to_string().as_str() {
+                        "sendonly" => Direction::SendOnly,
+                        "recvonly" => Direction::RecvOnly,
+                        _ => Direction::SendRecv,
+                    }),
+                });
+            }
+            SdpAttribute::SctpPort(p) => sec.sctp.port = Some(*p),
+            SdpAttribute::Sctpmap(sm) => sec.sctp.port = sec.sctp.port.or(Some(sm.port as u64)),
+            SdpAttribute::MaxMessageSize(s) => sec.sctp.max_message_size = Some(*s),
+            SdpAttribute::Rid(r) if matches!(r.direction, SdpSingleDirection::Send) => {
+                if rtp.send_rids.iter().any(|(id, _)| *id == r.id) {
+                    let why = format!("rid '{}' is declared twice", printable(&r.id));
+                    return Err(err_at(line, why));
+                }
+                rtp.send_rids.push((r.id.clone(), r.formats.clone()));
+            }
+            SdpAttribute::Simulcast(sim) => {
+                rtp.simulcast_send = sim
+                    .send
+                    .iter()
+                    .map(|v| v.ids.iter().map(|i| (i.id.clone(), i.paused)).collect())
+                    .collect();
+                out.simulcast_line = Some(line);
+            }
+            SdpAttribute::Ssrc(ss) if !rtp.ssrcs.contains(&ss.id) => rtp.ssrcs.push(ss.id),
+            SdpAttribute::SsrcGroup(sem, ssrcs) => rtp
+                .ssrc_groups
+                .push((sem.to_string(), ssrcs.iter().map(|s| s.id).collect())),
+            SdpAttribute::Candidate(c) => sec.ice.candidates.push(format!("candidate:{c}")),
+            SdpAttribute::EndOfCandidates => sec.ice.end_of_candidates = true,
+            SdpAttribute::Msid(ms) => rtp.msids.push((ms.id.clone(), ms.appdata.clone())),
+            a => out.transport.read(a, line),
+        }
+    }
+    sec.rejected = sec.port == 0 && !sec.bundle_only;
+    if sec.dtls.fingerprints.is_empty() {
+        sec.dtls.fingerprints = session.fingerprints.clone();
+    }
+    Ok(out)
+}
+
+/// RFC 8853 section 5.1: every rid in a=simulcast needs its a=rid.
+fn check_simulcast(sec: &RemoteSection, line: Option<usize>) -> Result<()> {
+    let Some(line) = line else { return Ok(()) };
+    let declared = |rid: &str| sec.rtp.send_rids.iter().any(|(id, _)| id == rid);
+    match sec
+        .rtp
+        .simulcast_send
+        .iter()
+        .flatten()
+        .find(|(rid, _)| !declared(rid))
+    {
+        Some((rid, _)) => Err(err_at(
+            line,
+            format!(
+                "simulcast names rid '{}' with no a=rid:{} send",
+                printable(rid),
+                printable(rid)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// RFC 3551 6: the static payload types an offer may list without rtpmap.
+fn static_codec(pt: u32) -> Option<(&'static str, u32, Option<u32>)> {
+    match pt {
+        0 => Some(("PCMU", 8000, None)),
+        8 => Some(("PCMA", 8000, None)),
+        9 => Some(("G722", 8000, None)),
+        13 => Some(("CN", 8000, None)),
+        _ => None,
+    }
+}
+
+/// The offered codecs of an RTP m-section, in m= line order (RFC 8866 5.14,
+/// RFC 4566 6): payload types in 0-127, rtpmap and fmtp only for listed
+/// ones, rtx naming a listed payload type (RFC 4588 8.6).
+fn read_codecs(
+    sec: &mut RemoteSection,
+    pts: &[u32],
+    attrs: &MediaAttrs,
+    extra: &MediaExtra,
+) -> Result<()> {
+    let rtpmap = |pt: u8| attrs.rtpmaps.iter().find(|(r, _)| r.payload_type == pt);
+    for &pt in pts {
+        let pt8 = u8::try_from(pt)
+            .ok()
+            .filter(|p| *p <= 127)
+            .ok_or_else(|| err_at(sec.line, format!("payload type {pt} is outside 0-127")))?;
+        let (name, rate, ch) = match (rtpmap(pt8), static_codec(pt)) {
+            (Some((r, _)), _) => (r.codec_name.clone(), r.frequency, r.channels),
+            (None, Some((n, r, c))) => (n.to_string(), r, c),
+            (None, None) => {
+                // A dynamic type without rtpmap: an unknown codec.
+                sec.rtp.unknown_pts.push(pt8);
+                continue;
+            }
+        };
+        let rtcp_fb = attrs
+            .rtcp_fb
+            .iter()
+            .filter(|(p, _)| match p {
+                SdpAttributePayloadType::Wildcard => true,
+                SdpAttributePayloadType::PayloadType(p) => *p == pt8,
+            })
+            .map(|(_, v)| v.clone())
+            .collect();
+        sec.rtp.codecs.push(OfferedCodec {
+            pt: pt8,
+            name,
+            clock_rate: rate,
+            channels: ch,
+            fmtp: extra.fmtp(pt8).unwrap_or("").to_string(),
+            rtcp_fb,
+        });
+    }
+    if let Some((r, line)) = attrs.rtpmaps.iter().find(|(r, _)| r.payload_type > 127) {
+        let why = format!("payload type {} is outside 0-127", r.payload_type);
+        return Err(err_at(*line, why));
+    }
+    let listed = |pt: u8| pts.contains(&u32::from(pt));
+    let described = attrs.rtpmaps.iter().map(|(r, l)| (r.payload_type, *l));
+    if let Some((pt, line)) = described
+        .chain(attrs.fmtp_lines.iter().copied())
+        .find(|(pt, _)| !listed(*pt))
+    {
+        let why = format!(
+            "payload type {pt} is not listed on the m= line (line {})",
+            sec.line
+        );
+        return Err(err_at(line, why));
+    }
+    check_rtx(sec, attrs, listed)
+}
+
+/// RFC 4588 8.6: rtx must name a payload type of this m-section.
+fn check_rtx(sec: &RemoteSection, attrs: &MediaAttrs, listed: impl Fn(u8) -> bool) -> Result<()> {
+    let rtx = sec
+        .rtp
+        .codecs
+        .iter()
+        .filter(|c| c.name.eq_ignore_ascii_case("rtx"));
+    for c in rtx {
+        let apt = crate::codec::fmtp_param(&c.fmtp, "apt").and_then(|a| a.parse::<u8>().ok());
+        let line = attrs
+            .fmtp_lines
+            .iter()
+            .find(|(p, _)| *p == c.pt)
+            .map_or(sec.line, |(_, l)| *l);
+        let why = match apt {
+            Some(apt) if listed(apt) => continue,
+            Some(apt) => format!(
+                "rtx payload type {} repairs payload type {apt}, which the m= line does not list",
+                c.pt
+            ),
+            None => format!("rtx payload type {} has no apt", c.pt),
+        };
+        return Err(err_at(line, why));
+    }
+    Ok(())
+}
+
+/// RFC 8843: every mid a BUNDLE group names must exist, and a bundle-only
+/// m-section must be in a group.
+fn check_bundle(
+    session: &Session,
+    mids: &HashSet<String>,
+    sections: &[RemoteSection],
+) -> Result<()> {
+    for (group, line) in session.bundle_groups.iter().zip(&session.group_lines) {
+        if let Some(tag) = group.iter().find(|t| !mids.contains(*t)) {
+            let why = format!(
+                "BUNDLE group names mid '{}', which no m-section has",
+                printable(tag)
+            );
+            return Err(err_at(*line, why));
+        }
+    }
+    let grouped: HashSet<&String> = session.bundle_groups.iter().flatten().collect();
+    let loose = sections
+        .iter()
+        .find(|s| s.bundle_only && !s.mid.as_ref().is_some_and(|m| grouped.contains(m)));
+    match loose {
+        Some(s) => Err(err_at(
+            s.line,
+            "m-section is bundle-only but in no BUNDLE group",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// RFC 8839 5.4, RFC 8842 5, RFC 8843 7: every m-section we could accept
+/// needs ICE credentials and a fingerprint. One in a BUNDLE group may leave
+/// them out (bundle-only ones, RFC 8843 7.2; all but the tagged one in a
+/// subsequent offer, RFC 9429 5.2.2): it takes those of the group's tagged
+/// m-section, the one its first mid names.
+fn check_transports(
+    sections: &mut [RemoteSection],
+    attrs: &[TransportAttrs],
+    bundle_groups: &[Vec<String>],
+    sdp: &Sdp,
+) -> Result<()> {
+    let by_mid: HashMap<&str, usize> = sections
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.mid.as_deref().map(|m| (m, i)))
+        .collect();
+    let mut tagged_of = vec![None; sections.len()];
+    for group in bundle_groups {
+        let tagged = group.first().and_then(|m| by_mid.get(m.as_str())).copied();
+        for i in group.iter().filter_map(|m| by_mid.get(m.as_str())) {
+            tagged_of[*i] = tagged_of[*i].or(tagged);
+        }
+    }
+    for i in 0..sections.len() {
+        let sec = &sections[i];
+        if sec.transport == Transport::Unsupported || sec.rejected {
+            continue;
+        }
+        let own = &attrs[i];
+        let tagged = tagged_of[i].map(|t| (&attrs[t], &sections[t]));
+        let inherit = |f: fn(&TransportAttrs) -> &Option<(String, usize)>| {
+            f(own)
+                .clone()
+                .or_else(|| tagged.and_then(|(a, _)| f(a).clone()))
+        };
+        let missing = |what: &str| {
+            let where_ = if tagged.is_some() {
+                "nor at session level, nor in its BUNDLE group's tagged m-section"
+            } else {
+                "nor at session level"
+            };
+            err_at(sec.line, format!("m-section has no {what} ({where_})"))
+        };
+        let (u, uline) = inherit(|a| &a.ufrag).ok_or_else(|| missing("a=ice-ufrag"))?;
+        ice::check_ufrag(&u).map_err(|e| err_at(uline, e))?;
+        let (p, pline) = inherit(|a| &a.pwd).ok_or_else(|| missing("a=ice-pwd"))?;
+        ice::check_pwd(&p).map_err(|e| err_at(pline, e))?;
+        let fingerprints = match tagged {
+            Some((_, t)) if sec.dtls.fingerprints.is_empty() => t.dtls.fingerprints.clone(),
+            _ => sec.dtls.fingerprints.clone(),
+        };
+        if fingerprints.is_empty() {
+            return Err(no_fingerprint(sec, sdp));
+        }
+        let setup = own.setup.or_else(|| tagged.and_then(|(a, _)| a.setup));
+        if let Some((Setup::Holdconn, line)) = setup {
+            return Err(err_at(
+                line,
+                "a=setup:holdconn is not allowed in an offer (RFC 8842 section 5.1)",
+            ));
+        }
+        let sec = &mut sections[i];
+        sec.ice.ufrag = Some(u);
+        sec.ice.pwd = Some(p);
+        sec.dtls.fingerprints = fingerprints;
+        sec.dtls.setup = setup.map_or(Setup::Actpass, |(s, _)| s);
+    }
+    Ok(())
+}
+
+/// The error for an m-section without a usable fingerprint: names the
+/// fingerprint line with an unsupported hash, if there is one.
+fn no_fingerprint(sec: &RemoteSection, sdp: &Sdp) -> Error {
+    let unusable = sdp.ignored.iter().find(|(_, m, text)| {
+        (m.is_none() || *m == Some(sec.index)) && text.starts_with("a=fingerprint:")
+    });
+    match unusable {
+        Some((line, _, text)) => err_at(
+            *line,
+            format!(
+                "unsupported hash function in \"{}\" (sha-1, sha-224, sha-256, sha-384 and sha-512 are), and no other fingerprint",
+                printable(text)
+            ),
+        ),
+        None => err_at(
+            sec.line,
+            "m-section has no a=fingerprint (nor at session level): DTLS is required",
+        ),
+    }
+}
+
+/// JSEP 5.8: an offer in which no m-section is DTLS-SRTP or SCTP over DTLS
+/// is not a WebRTC offer at all.
+fn check_webrtc(sections: &[RemoteSection]) -> Result<()> {
+    match sections.first() {
+        Some(first) if sections.iter().all(|s| s.transport == Transport::Unsupported) => {
+            Err(Error::invalid_access(format!(
+                "not a WebRTC offer: no m-section uses DTLS-SRTP (UDP/TLS/RTP/SAVPF) or SCTP over DTLS (line {}: {} {})",
+                first.line, first.media, first.proto
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";
+    const ICE: &str = "a=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdefghijkl\r\n";
+    const FP: &str = "a=fingerprint:sha-256 3F:A5:58:39:47:D7:0B:FF:65:D1:9D:9E:D9:03:BA:AA:CD:1B:03:F0:51:0D:97:51:CE:ED:9F:0B:80:71:13:3C\r\n";
+
+    fn offer(body: &str) -> Result<RemoteOffer> {
+        RemoteOffer::from_sdp(&crate::sdp::parse(&format!("{HEAD}{body}")).unwrap())
+    }
+
+    #[test]
+    fn rfc8839_session_level_credentials_are_inherited() {
+        let o = offer(&format!(
+            "{ICE}{FP}m=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n"
+        ))
+        .unwrap();
+        assert_eq!(o.sections[0].ice.ufrag.as_deref(), Some("abcd"));
+        assert_eq!(o.sections[0].dtls.fingerprints.len(), 1);
+        assert_eq!(o.sections[0].dtls.setup, Setup::Actpass);
+    }
+
+    #[test]
+    fn rfc3551_static_payload_types_need_no_rtpmap() {
+        let o = offer(&format!(
+            "{ICE}{FP}m=audio 9 UDP/TLS/RTP/SAVPF 0 8 96\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n"
+        ))
+        .unwrap();
+        let names: Vec<&str> = o.sections[0]
+            .rtp
+            .codecs
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["PCMU", "PCMA"]);
+        assert_eq!(o.sections[0].rtp.unknown_pts, [96]);
+    }
+
+    #[test]
+    fn rfc4588_rtx_must_repair_a_listed_payload_type() {
+        let e = offer(&format!(
+            "{ICE}{FP}m=video 9 UDP/TLS/RTP/SAVPF 97\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"
+        ))
+        .unwrap_err();
+        assert!(
+            e.message
+                .starts_with("line 11: rtx payload type 97 repairs payload type 96"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn rfc8853_simulcast_rids_must_be_declared() {
+        let e = offer(&format!(
+            "{ICE}{FP}m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:96 VP8/90000\r\na=rid:h send\r\na=simulcast:send h;l\r\n"
+        ))
+        .unwrap_err();
+        assert!(
+            e.message.contains("rid 'l' with no a=rid:l send"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn rfc8843_bundle_checks() {
+        let e = offer(&format!("a=group:BUNDLE 0 7\r\n{ICE}{FP}m=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n")).unwrap_err();
+        assert!(
+            e.message.starts_with("line 5: BUNDLE group names mid '7'"),
+            "{}",
+            e.message
+        );
+        let e = offer(&format!("{ICE}{FP}m=audio 0 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=bundle-only\r\n")).unwrap_err();
+        assert!(
+            e.message.contains("bundle-only but in no BUNDLE group"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn jsep_5_8_an_offer_without_webrtc_m_sections_is_refused() {
+        let e = offer("m=audio 9 RTP/AVP 0\r\nc=IN IP4 0.0.0.0\r\n").unwrap_err();
+        assert!(e.message.starts_with("not a WebRTC offer"), "{}", e.message);
+    }
+}
