@@ -34,7 +34,8 @@ fn offer(text: &str) -> (CString, rtc_session_description) {
     (c, d)
 }
 
-const CHROME: &str = include_str!("data/chrome-156-audio-video-data.sdp");
+mod common;
+use common::CHROME;
 
 #[test]
 fn null_and_invalid_arguments_are_type_errors() {

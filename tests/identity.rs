@@ -5,7 +5,8 @@
 use rtcpc::identity::{self, IdentityProvider, RemoteIdentity};
 use rtcpc::{AnswerOptions, Configuration, ErrorKind, PeerConnection, SdpType, SignalingState};
 
-const CHROME: &str = include_str!("data/chrome-156-audio-video-data.sdp");
+mod common;
+use common::CHROME;
 
 fn idp() -> IdentityProvider {
     IdentityProvider {

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-const CHROME: &str = include_str!("data/chrome-156-audio-video-data.sdp");
+mod common;
+use common::CHROME;
 
 static PC: AtomicPtr<rtc_pc> = AtomicPtr::new(std::ptr::null_mut());
 static RECORDS: AtomicUsize = AtomicUsize::new(0);

@@ -6,23 +6,8 @@ use rtcpc::{
     AnswerOptions, Configuration, Direction, ErrorKind, MediaKind, PeerConnection, SdpType,
 };
 
-const CHROME: &str = include_str!("data/chrome-156-audio-video-data.sdp");
-
-fn attr<'a>(sdp: &'a str, prefix: &str) -> Vec<&'a str> {
-    sdp.lines().filter_map(|l| l.strip_prefix(prefix)).collect()
-}
-
-fn negotiate(pc: &mut PeerConnection, offer: &str) -> String {
-    pc.set_remote_description(SdpType::Offer, offer).unwrap();
-    let a = pc.create_answer(AnswerOptions::default()).unwrap();
-    pc.set_local_description(SdpType::Answer, &a).unwrap();
-    a
-}
-
-/// The video m-section of `sdp` (index 1 in the Chromium offer).
-fn section(sdp: &str, index: usize) -> String {
-    sdp.split("\r\nm=").nth(index + 1).unwrap().to_string()
-}
+mod common;
+use common::{attr, negotiate, section, CHROME};
 
 #[test]
 fn jsep_5_8_renegotiation_keeps_mids_role_and_identity() {

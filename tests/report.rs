@@ -5,7 +5,8 @@
 use rtcpc::{AnswerOptions, Configuration, MediaKind, PeerConnection, SdpType};
 use serde_json::Value;
 
-const CHROME: &str = include_str!("data/chrome-156-audio-video-data.sdp");
+mod common;
+use common::CHROME;
 
 fn answer_and_report(offer: &str, opts: AnswerOptions, tracks: bool) -> (String, Value) {
     let mut pc = PeerConnection::new(Configuration::default()).unwrap();

@@ -5,15 +5,8 @@ use rtcpc::{
     SignalingState,
 };
 
-const CHROME: &str = include_str!("data/chrome-156-audio-video-data.sdp");
-
-fn pc() -> PeerConnection {
-    PeerConnection::new(Configuration::default()).unwrap()
-}
-
-fn attr<'a>(sdp: &'a str, prefix: &str) -> Vec<&'a str> {
-    sdp.lines().filter_map(|l| l.strip_prefix(prefix)).collect()
-}
+mod common;
+use common::{attr, pc, CHROME};
 
 #[test]
 fn w3c_answerer_state_machine() {
