@@ -2,7 +2,7 @@
 //! offered m-section, same order and mids; what cannot be taken is rejected
 //! with port 0 instead of failing the whole answer.
 
-use crate::codec::{self, CodecNegotiation, CodecOptions};
+use crate::codec::{self, CodecNegotiation, CodecOptions, CodecRole};
 use crate::config::Configuration;
 use crate::dtls::{Certificate, DtlsRole, Setup};
 use crate::ice::IceCredentials;
@@ -30,21 +30,68 @@ impl Default for AnswerOptions {
     }
 }
 
+/// A decision: taken, or refused for a reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict<R = String> {
+    Accepted,
+    Refused(R),
+}
+
+impl<R> Verdict<R> {
+    pub fn is_accepted(&self) -> bool {
+        matches!(self, Verdict::Accepted)
+    }
+    pub fn refusal(&self) -> Option<&R> {
+        match self {
+            Verdict::Accepted => None,
+            Verdict::Refused(r) => Some(r),
+        }
+    }
+}
+
+/// Why an offered m-section is answered with port 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Port 0 in the offer, without bundle-only.
+    ByOfferer,
+    UnsupportedProtocol(String),
+    UnknownMedia(String),
+    SecondDataChannel,
+    NoTransceiver,
+    TransceiverStopped,
+    /// Every offered codec refused; the text says why for each.
+    NoCodecInCommon(String),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::ByOfferer => f.write_str("rejected by the offerer (port 0)"),
+            Refusal::UnsupportedProtocol(p) => write!(f, "unsupported protocol {p}"),
+            Refusal::UnknownMedia(m) => write!(f, "unknown media type {m}"),
+            Refusal::SecondDataChannel => {
+                f.write_str("only one data channel m-section is supported")
+            }
+            Refusal::NoTransceiver => f.write_str("no transceiver"),
+            Refusal::TransceiverStopped => f.write_str("transceiver stopped"),
+            Refusal::NoCodecInCommon(why) => write!(f, "no codec in common: {why}"),
+        }
+    }
+}
+
 /// The decision for one offered header extension.
 #[derive(Clone, Debug)]
 pub struct ExtensionDecision {
     pub id: u16,
     pub uri: String,
-    pub accepted: bool,
-    pub reason: Option<String>,
+    pub verdict: Verdict,
 }
 
 /// The decision for one RID the offerer sends (RFC 8851).
 #[derive(Clone, Debug)]
 pub struct RidDecision {
     pub id: String,
-    pub accepted: bool,
-    pub reason: Option<String>,
+    pub verdict: Verdict,
     /// Payload types the RID is restricted to, among the kept ones.
     pub formats: Vec<u16>,
 }
@@ -53,8 +100,7 @@ pub struct RidDecision {
 #[derive(Clone, Debug)]
 pub struct AnswerSection {
     pub mid: Option<String>,
-    pub accepted: bool,
-    pub reason: Option<String>,
+    pub verdict: Verdict<Refusal>,
     pub direction: Direction,
     pub codecs: CodecNegotiation,
     pub extensions: Vec<ExtensionDecision>,
@@ -96,11 +142,20 @@ pub struct AnswerContext<'a> {
     pub identity: Option<&'a str>,
 }
 
-fn reject(sec: &RemoteSection, reason: String) -> AnswerSection {
+impl AnswerSection {
+    pub fn accepted(&self) -> bool {
+        self.verdict.is_accepted()
+    }
+    /// Why it was refused, as text.
+    pub fn reason(&self) -> Option<String> {
+        self.verdict.refusal().map(Refusal::to_string)
+    }
+}
+
+fn reject(sec: &RemoteSection, reason: Refusal) -> AnswerSection {
     AnswerSection {
         mid: sec.mid.clone(),
-        accepted: false,
-        reason: Some(reason),
+        verdict: Verdict::Refused(reason),
         direction: Direction::Inactive,
         codecs: CodecNegotiation::default(),
         extensions: Vec::new(),
@@ -128,7 +183,7 @@ pub fn create(ctx: &AnswerContext) -> Answer {
             .iter()
             .filter_map(|mid| offer.index_of(mid))
             .filter(|i| offer.sections[*i].mid.is_some())
-            .filter(|i| sections[*i].accepted)
+            .filter(|i| sections[*i].accepted())
             .collect();
         if let Some(&tagged) = members.first() {
             for &i in &members {
@@ -149,7 +204,7 @@ pub fn create(ctx: &AnswerContext) -> Answer {
             .sections
             .iter()
             .zip(&sections)
-            .find(|(_, a)| a.accepted)
+            .find(|(_, a)| a.accepted())
             .map(|(s, _)| s.dtls.setup)
             .unwrap_or(Setup::Actpass);
         // RFC 8842 section 5.3: the answerer is active unless the offerer is.
@@ -162,7 +217,7 @@ pub fn create(ctx: &AnswerContext) -> Answer {
         "answer: (mid, outcome) {:?}, BUNDLE {bundle_groups:?}, DTLS {dtls_role:?}",
         sections
             .iter()
-            .map(|s| (&s.mid, s.reason.as_deref().unwrap_or("accepted")))
+            .map(|s| (&s.mid, s.reason().unwrap_or_else(|| "accepted".into())))
             .collect::<Vec<_>>()
     );
     let text = write_answer(ctx, &sections, &bundle_groups, dtls_role);
@@ -181,25 +236,26 @@ fn decide_section(
     have_data: &mut bool,
 ) -> AnswerSection {
     if sec.rejected {
-        return reject(sec, "rejected by the offerer (port 0)".into());
+        return reject(sec, Refusal::ByOfferer);
     }
     match sec.transport {
         Transport::Unsupported => {
             let reason = match (sec.media.as_str(), sec.kind) {
-                (_, Some(_)) | ("application", _) => format!("unsupported protocol {}", sec.proto),
-                (m, None) => format!("unknown media type {m}"),
+                (_, Some(_)) | ("application", _) => {
+                    Refusal::UnsupportedProtocol(sec.proto.clone())
+                }
+                (m, None) => Refusal::UnknownMedia(m.to_string()),
             };
             reject(sec, reason)
         }
         Transport::Sctp | Transport::SctpLegacy => {
             if *have_data {
-                return reject(sec, "only one data channel m-section is supported".into());
+                return reject(sec, Refusal::SecondDataChannel);
             }
             *have_data = true;
             AnswerSection {
                 mid: sec.mid.clone(),
-                accepted: true,
-                reason: None,
+                verdict: Verdict::Accepted,
                 direction: Direction::SendRecv,
                 codecs: CodecNegotiation::default(),
                 extensions: Vec::new(),
@@ -213,10 +269,10 @@ fn decide_section(
         Transport::Rtp => {
             let kind = sec.kind.expect("RTP sections are audio or video");
             let Some(tr) = tr else {
-                return reject(sec, "no transceiver".into());
+                return reject(sec, Refusal::NoTransceiver);
             };
             if tr.stopped {
-                return reject(sec, "transceiver stopped".into());
+                return reject(sec, Refusal::TransceiverStopped);
             }
             let caps = &ctx.config.capabilities;
             // setCodecPreferences narrows and orders the local codecs (W3C 5.4).
@@ -236,7 +292,7 @@ fn decide_section(
                     .iter()
                     .map(|r| format!("{}: {}", r.pt, r.reason))
                     .collect();
-                let mut a = reject(sec, format!("no codec in common: {}", why.join("; ")));
+                let mut a = reject(sec, Refusal::NoCodecInCommon(why.join("; ")));
                 a.codecs = codecs;
                 a.local_direction = Some(tr.direction);
                 return a;
@@ -250,18 +306,17 @@ fn decide_section(
                         MediaKind::Audio => MediaKind::Video,
                         MediaKind::Video => MediaKind::Audio,
                     };
-                    let reason = if known {
-                        None
+                    let verdict = if known {
+                        Verdict::Accepted
                     } else if caps.extensions(other).iter().any(|u| u == &e.uri) {
-                        Some(format!("not allowed for this media kind: a {other}-only extension in a {kind} m-line"))
+                        Verdict::Refused(format!("not allowed for this media kind: a {other}-only extension in a {kind} m-line"))
                     } else {
-                        Some(format!("unknown URI for {kind}"))
+                        Verdict::Refused(format!("unknown URI for {kind}"))
                     };
                     ExtensionDecision {
                         id: e.id,
                         uri: e.uri.clone(),
-                        accepted: known,
-                        reason,
+                        verdict,
                     }
                 })
                 .collect();
@@ -269,8 +324,7 @@ fn decide_section(
             let (rids, simulcast_recv) = decide_rids(sec, &codecs, direction);
             AnswerSection {
                 mid: sec.mid.clone(),
-                accepted: true,
-                reason: None,
+                verdict: Verdict::Accepted,
                 direction,
                 codecs,
                 extensions,
@@ -301,28 +355,21 @@ fn decide_rids(
                 .copied()
                 .filter(|pt| codecs.kept.iter().any(|c| u16::from(c.pt) == *pt))
                 .collect();
-            let (accepted, reason) = if !direction.recvs() {
-                (
-                    false,
-                    Some(format!("the answer does not receive ({direction})")),
-                )
+            let verdict = if !direction.recvs() {
+                Verdict::Refused(format!("the answer does not receive ({direction})"))
             } else if !formats.is_empty() && kept.is_empty() {
-                (
-                    false,
-                    Some("none of its payload types was kept".to_string()),
-                )
+                Verdict::Refused("none of its payload types was kept".to_string())
             } else {
-                (true, None)
+                Verdict::Accepted
             };
             RidDecision {
                 id: id.clone(),
-                accepted,
-                reason,
+                verdict,
                 formats: kept,
             }
         })
         .collect();
-    let ok = |id: &str| rids.iter().any(|r| r.accepted && r.id == id);
+    let ok = |id: &str| rids.iter().any(|r| r.verdict.is_accepted() && r.id == id);
     let layers = sec
         .rtp
         .simulcast_send
@@ -341,12 +388,11 @@ fn decide_rids(
 /// RFC 8843 section 9.1: inside one BUNDLE group an extmap id means one URI.
 fn refuse_conflicting_extmaps(sections: &mut [AnswerSection]) {
     let mut seen: HashMap<(usize, u16), String> = HashMap::new();
-    for s in sections.iter_mut().filter(|s| s.accepted && s.bundled) {
-        for e in s.extensions.iter_mut().filter(|e| e.accepted) {
+    for s in sections.iter_mut().filter(|s| s.accepted() && s.bundled) {
+        for e in s.extensions.iter_mut().filter(|e| e.verdict.is_accepted()) {
             match seen.get(&(s.transport, e.id)) {
                 Some(uri) if *uri != e.uri => {
-                    e.accepted = false;
-                    e.reason = Some(format!(
+                    e.verdict = Verdict::Refused(format!(
                         "id conflict inside the BUNDLE group: {} already means {uri}",
                         e.id
                     ));
@@ -417,7 +463,7 @@ fn write_answer(
         .map(|(m, c)| (m.as_str(), c))
         .collect();
     for (i, (sec, a)) in offer.sections.iter().zip(sections).enumerate() {
-        if !a.accepted {
+        if !a.accepted() {
             write_rejected(&mut out, sec);
             continue;
         }
@@ -512,7 +558,7 @@ fn write_rtp(
     i: usize,
 ) {
     let offered_ext = |id: u16| sec.rtp.extmaps.iter().find(|e| e.id == id);
-    for e in a.extensions.iter().filter(|e| e.accepted) {
+    for e in a.extensions.iter().filter(|e| e.verdict.is_accepted()) {
         let dir = offered_ext(e.id)
             .and_then(|x| x.direction)
             .filter(|d| *d != Direction::SendRecv)
@@ -532,7 +578,7 @@ fn write_rtp(
     if let Some((stream, track)) = msid {
         let _ = write!(out, "a=msid:{stream} {track}\r\n");
     }
-    for r in a.rids.iter().filter(|r| r.accepted) {
+    for r in a.rids.iter().filter(|r| r.verdict.is_accepted()) {
         let _ = write!(out, "a=rid:{} recv", r.id);
         if !r.formats.is_empty() {
             let pts: Vec<String> = r.formats.iter().map(|p| p.to_string()).collect();
@@ -578,11 +624,7 @@ fn write_rtp(
         }
     }
     if let Some((stream, track)) = msid {
-        let has_rtx = a
-            .codecs
-            .kept
-            .iter()
-            .any(|c| c.name.eq_ignore_ascii_case("rtx"));
+        let has_rtx = a.codecs.kept.iter().any(|c| c.role() == CodecRole::Rtx);
         if has_rtx {
             let _ = write!(out, "a=ssrc-group:FID {} {}\r\n", tr.ssrc, tr.rtx_ssrc);
         }

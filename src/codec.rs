@@ -138,9 +138,10 @@ impl Capabilities {
     }
 }
 
-/// A codec as the offer describes it.
+/// An RTP codec with its payload type: as an offer describes it, or as
+/// an answer keeps it (with the offerer's payload type).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OfferedCodec {
+pub struct RtpCodec {
     pub pt: u8,
     pub name: String,
     pub clock_rate: u32,
@@ -149,15 +150,39 @@ pub struct OfferedCodec {
     pub rtcp_fb: Vec<String>,
 }
 
-/// A codec kept in the answer, with the offerer's payload type.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NegotiatedCodec {
-    pub pt: u8,
-    pub name: String,
-    pub clock_rate: u32,
-    pub channels: Option<u32>,
-    pub fmtp: String,
-    pub rtcp_fb: Vec<String>,
+impl RtpCodec {
+    pub fn role(&self) -> CodecRole {
+        CodecRole::of(&self.name)
+    }
+}
+
+/// What a codec is for: media of its own, or something that only makes
+/// sense next to a primary codec (JSEP 5.3.1, RFC 4588, RFC 2198, RFC 5109,
+/// RFC 4733, RFC 3389).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodecRole {
+    Primary,
+    Rtx,
+    Red,
+    Fec,
+    TelephoneEvent,
+    ComfortNoise,
+}
+
+impl CodecRole {
+    pub fn of(name: &str) -> CodecRole {
+        match name.to_ascii_lowercase().as_str() {
+            "rtx" => CodecRole::Rtx,
+            "red" => CodecRole::Red,
+            "ulpfec" | "flexfec-03" => CodecRole::Fec,
+            "telephone-event" => CodecRole::TelephoneEvent,
+            "cn" => CodecRole::ComfortNoise,
+            _ => CodecRole::Primary,
+        }
+    }
+    pub fn is_secondary(self) -> bool {
+        self != CodecRole::Primary
+    }
 }
 
 /// Why an offered codec was not kept.
@@ -330,7 +355,7 @@ fn describe(name: &str, fmtp: &str) -> String {
 }
 
 /// The fmtp the answer carries for a matched primary codec.
-fn answer_fmtp(offered: &OfferedCodec, local: &Codec) -> String {
+fn answer_fmtp(offered: &RtpCodec, local: &Codec) -> String {
     match offered.name.to_ascii_lowercase().as_str() {
         // The answer states how the local side wants to receive.
         "opus" => local.fmtp.clone(),
@@ -387,7 +412,7 @@ fn av1_answer_fmtp(offered: &str, local: &str) -> String {
     fmtp
 }
 
-fn same_codec(o: &OfferedCodec, l: &Codec, kind: MediaKind) -> bool {
+fn same_codec(o: &RtpCodec, l: &Codec, kind: MediaKind) -> bool {
     let ch = |c: Option<u32>| c.unwrap_or(1);
     o.name.eq_ignore_ascii_case(&l.name)
         && o.clock_rate == l.clock_rate
@@ -395,10 +420,7 @@ fn same_codec(o: &OfferedCodec, l: &Codec, kind: MediaKind) -> bool {
 }
 
 fn is_secondary(name: &str) -> bool {
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "rtx" | "red" | "ulpfec" | "flexfec-03" | "telephone-event" | "cn"
-    )
+    CodecRole::of(name).is_secondary()
 }
 
 /// Options that change codec choice.
@@ -412,26 +434,45 @@ pub struct CodecOptions {
 /// The outcome of codec negotiation for one m-section.
 #[derive(Clone, Default, Debug)]
 pub struct CodecNegotiation {
-    pub kept: Vec<NegotiatedCodec>,
+    pub kept: Vec<RtpCodec>,
     pub refused: Vec<RefusedCodec>,
 }
 
 /// Intersects the offered codecs with the local ones (JSEP 5.3.1): primary
 /// codecs first, then the codecs that only make sense next to a kept primary
-/// (rtx, red, fec, telephone-event, CN). The answer lists them in offer order.
+/// (red, fec, telephone-event, CN), then rtx. The answer lists them in offer
+/// order (or, with codec preferences, in local order).
 pub fn negotiate(
     kind: MediaKind,
-    offered: &[OfferedCodec],
+    offered: &[RtpCodec],
     local: &[Codec],
     opts: CodecOptions,
 ) -> CodecNegotiation {
-    let mut kept: Vec<Option<NegotiatedCodec>> = vec![None; offered.len()];
-    let mut reasons: Vec<Option<String>> = vec![None; offered.len()];
-    let keep = |o: &OfferedCodec, l: &Codec, fmtp: String| NegotiatedCodec {
-        pt: o.pt,
-        name: o.name.clone(),
-        clock_rate: o.clock_rate,
-        channels: o.channels,
+    let mut d = Decisions {
+        kind,
+        offered,
+        local,
+        kept: vec![None; offered.len()],
+        reasons: vec![None; offered.len()],
+    };
+    d.primary();
+    d.dependent(opts);
+    d.rtx();
+    d.finish(opts)
+}
+
+/// The decision for each offered codec while the passes run.
+struct Decisions<'a> {
+    kind: MediaKind,
+    offered: &'a [RtpCodec],
+    local: &'a [Codec],
+    kept: Vec<Option<RtpCodec>>,
+    reasons: Vec<Option<String>>,
+}
+
+/// The answer's codec: the offered one, with its rtcp-fb narrowed to the local ones.
+fn keep(o: &RtpCodec, l: &Codec, fmtp: String) -> RtpCodec {
+    RtpCodec {
         fmtp,
         rtcp_fb: o
             .rtcp_fb
@@ -439,143 +480,173 @@ pub fn negotiate(
             .filter(|fb| l.rtcp_fb.iter().any(|lf| lf.eq_ignore_ascii_case(fb)))
             .cloned()
             .collect(),
-    };
-    // Primary codecs.
-    for (i, o) in offered.iter().enumerate() {
-        if is_secondary(&o.name) {
-            continue;
-        }
-        let candidates: Vec<&Codec> = local.iter().filter(|l| same_codec(o, l, kind)).collect();
-        if candidates.is_empty() {
-            reasons[i] = Some(format!(
-                "no local {kind} codec {}/{}{}",
-                o.name,
-                o.clock_rate,
-                o.channels.map(|c| format!("/{c}")).unwrap_or_default()
-            ));
-            continue;
-        }
-        let mut why: Vec<String> = Vec::new();
-        for l in &candidates {
-            match fmtp_compatible(&o.name, &o.fmtp, &l.fmtp) {
-                Ok(()) => {
-                    kept[i] = Some(keep(o, l, answer_fmtp(o, l)));
-                    why.clear();
-                    break;
-                }
-                Err(e) => why.push(e),
-            }
-        }
-        reasons[i] = match why.len() {
-            0 => None,
-            1 => why.pop(),
-            // Name every local variant it was compared with.
-            _ => Some(format!(
-                "{}; no local {} matches (local: {})",
-                why[0],
-                o.name,
-                candidates
-                    .iter()
-                    .map(|l| describe(&l.name, &l.fmtp))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        };
+        ..o.clone()
     }
-    let primary_kept = |kept: &[Option<NegotiatedCodec>], pt: u8| {
-        kept.iter()
+}
+
+impl Decisions<'_> {
+    fn kept_primaries(&self) -> impl Iterator<Item = &RtpCodec> {
+        self.kept
+            .iter()
             .flatten()
-            .any(|k| k.pt == pt && !is_secondary(&k.name))
-    };
-    let local_has = |o: &OfferedCodec| local.iter().find(|l| same_codec(o, l, kind));
-    // Codecs that depend on a primary codec.
-    for (i, o) in offered.iter().enumerate() {
-        let lname = o.name.to_ascii_lowercase();
-        if !is_secondary(&o.name) || lname == "rtx" {
-            continue;
-        }
-        let Some(l) = local_has(o) else {
-            reasons[i] = Some(format!("no local {kind} codec {}/{}", o.name, o.clock_rate));
-            continue;
-        };
-        let result = match lname.as_str() {
-            "red" if kind == MediaKind::Audio => {
-                let pts: Vec<u8> = o
-                    .fmtp
-                    .split('/')
-                    .filter_map(|p| p.trim().parse().ok())
-                    .collect();
-                if !pts.is_empty() && pts.iter().all(|pt| primary_kept(&kept, *pt)) {
-                    Ok(())
-                } else {
-                    Err(format!("red encodes {} whose codec was refused", o.fmtp))
+            .filter(|k| !k.role().is_secondary())
+    }
+
+    fn local_match(&self, o: &RtpCodec) -> Option<&Codec> {
+        self.local.iter().find(|l| same_codec(o, l, self.kind))
+    }
+
+    /// Primary codecs: same name, rate and channels, and the format
+    /// parameters that define the codec (RFC 6184, VP9, AV1).
+    fn primary(&mut self) {
+        let kind = self.kind;
+        for (i, o) in self.offered.iter().enumerate() {
+            if o.role().is_secondary() {
+                continue;
+            }
+            let candidates: Vec<&Codec> = self
+                .local
+                .iter()
+                .filter(|l| same_codec(o, l, kind))
+                .collect();
+            if candidates.is_empty() {
+                self.reasons[i] = Some(format!(
+                    "no local {kind} codec {}/{}{}",
+                    o.name,
+                    o.clock_rate,
+                    o.channels.map(|c| format!("/{c}")).unwrap_or_default()
+                ));
+                continue;
+            }
+            let mut why: Vec<String> = Vec::new();
+            for l in &candidates {
+                match fmtp_compatible(&o.name, &o.fmtp, &l.fmtp) {
+                    Ok(()) => {
+                        self.kept[i] = Some(keep(o, l, answer_fmtp(o, l)));
+                        why.clear();
+                        break;
+                    }
+                    Err(e) => why.push(e),
                 }
             }
-            "telephone-event" | "cn" => {
-                if lname == "cn" && !opts.voice_activity_detection {
+            self.reasons[i] = match why.len() {
+                0 => None,
+                1 => why.pop(),
+                // Name every local variant it was compared with.
+                _ => Some(format!(
+                    "{}; no local {} matches (local: {})",
+                    why[0],
+                    o.name,
+                    candidates
+                        .iter()
+                        .map(|l| describe(&l.name, &l.fmtp))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+        }
+    }
+
+    /// red, fec, telephone-event and CN: kept only next to a kept primary
+    /// (RFC 2198 for audio red's encodings, RFC 4733 and RFC 3389 at a kept rate).
+    fn dependent(&mut self, opts: CodecOptions) {
+        for (i, o) in self.offered.iter().enumerate() {
+            let role = o.role();
+            if matches!(role, CodecRole::Primary | CodecRole::Rtx) {
+                continue;
+            }
+            let Some(l) = self.local_match(o) else {
+                self.reasons[i] = Some(format!(
+                    "no local {} codec {}/{}",
+                    self.kind, o.name, o.clock_rate
+                ));
+                continue;
+            };
+            let result = match role {
+                CodecRole::Red if self.kind == MediaKind::Audio => {
+                    let pts: Vec<u8> = o
+                        .fmtp
+                        .split('/')
+                        .filter_map(|p| p.trim().parse().ok())
+                        .collect();
+                    let kept = |pt: &u8| self.kept_primaries().any(|k| k.pt == *pt);
+                    if !pts.is_empty() && pts.iter().all(kept) {
+                        Ok(())
+                    } else {
+                        Err(format!("red encodes {} whose codec was refused", o.fmtp))
+                    }
+                }
+                CodecRole::ComfortNoise if !opts.voice_activity_detection => {
                     Err("CN dropped because voice activity detection is off".into())
-                } else if kept
-                    .iter()
-                    .flatten()
-                    .any(|k| !is_secondary(&k.name) && k.clock_rate == o.clock_rate)
-                {
-                    Ok(())
-                } else {
-                    Err(format!("no audio codec at {} Hz was kept", o.clock_rate))
                 }
-            }
-            _ => {
-                if kept.iter().flatten().any(|k| !is_secondary(&k.name)) {
-                    Ok(())
-                } else {
-                    Err("no primary codec was kept".into())
+                CodecRole::TelephoneEvent | CodecRole::ComfortNoise => {
+                    if self.kept_primaries().any(|k| k.clock_rate == o.clock_rate) {
+                        Ok(())
+                    } else {
+                        Err(format!("no audio codec at {} Hz was kept", o.clock_rate))
+                    }
                 }
+                _ => {
+                    if self.kept_primaries().next().is_some() {
+                        Ok(())
+                    } else {
+                        Err("no primary codec was kept".into())
+                    }
+                }
+            };
+            match result {
+                Ok(()) => self.kept[i] = Some(keep(o, l, o.fmtp.clone())),
+                Err(e) => self.reasons[i] = Some(e),
             }
-        };
-        match result {
-            Ok(()) => kept[i] = Some(keep(o, l, o.fmtp.clone())),
-            Err(e) => reasons[i] = Some(e),
         }
     }
-    // rtx goes with the codec its apt names (RFC 4588 section 8.6).
-    for (i, o) in offered.iter().enumerate() {
-        if !o.name.eq_ignore_ascii_case("rtx") {
-            continue;
-        }
-        let Some(l) = local_has(o) else {
-            reasons[i] = Some(format!("no local {kind} codec rtx/{}", o.clock_rate));
-            continue;
-        };
-        match fmtp_param(&o.fmtp, "apt").and_then(|a| a.parse::<u8>().ok()) {
-            Some(apt) if kept.iter().flatten().any(|k| k.pt == apt) => {
-                kept[i] = Some(keep(o, l, o.fmtp.clone()))
+
+    /// rtx goes with the codec its apt names (RFC 4588 section 8.6).
+    fn rtx(&mut self) {
+        for (i, o) in self.offered.iter().enumerate() {
+            if o.role() != CodecRole::Rtx {
+                continue;
             }
-            Some(apt) => {
-                reasons[i] = Some(format!("rtx for payload type {apt}, which was refused"))
+            let Some(l) = self.local_match(o) else {
+                self.reasons[i] =
+                    Some(format!("no local {} codec rtx/{}", self.kind, o.clock_rate));
+                continue;
+            };
+            match fmtp_param(&o.fmtp, "apt").and_then(|a| a.parse::<u8>().ok()) {
+                Some(apt) if self.kept.iter().flatten().any(|k| k.pt == apt) => {
+                    self.kept[i] = Some(keep(o, l, o.fmtp.clone()))
+                }
+                Some(apt) => {
+                    self.reasons[i] = Some(format!("rtx for payload type {apt}, which was refused"))
+                }
+                None => self.reasons[i] = Some("rtx without apt".into()),
             }
-            None => reasons[i] = Some("rtx without apt".into()),
         }
     }
-    let mut out = CodecNegotiation::default();
-    for (i, k) in kept.into_iter().enumerate() {
-        match k {
-            Some(k) => out.kept.push(k),
-            None => out.refused.push(RefusedCodec {
-                pt: offered[i].pt,
-                reason: reasons[i].take().unwrap_or_else(|| "not supported".into()),
-            }),
+
+    fn finish(self, opts: CodecOptions) -> CodecNegotiation {
+        let mut out = CodecNegotiation::default();
+        let decided = self.kept.into_iter().zip(self.reasons);
+        for ((k, reason), o) in decided.zip(self.offered) {
+            match k {
+                Some(k) => out.kept.push(k),
+                None => out.refused.push(RefusedCodec {
+                    pt: o.pt,
+                    reason: reason.unwrap_or_else(|| "not supported".into()),
+                }),
+            }
         }
+        if opts.local_order {
+            out.kept = order_by_local(out.kept, self.local);
+        }
+        out
     }
-    if opts.local_order {
-        out.kept = order_by_local(out.kept, local);
-    }
-    out
 }
 
 /// Primary codecs in the order of `local`, each followed by its rtx; then
 /// the other secondary codecs in offer order.
-fn order_by_local(kept: Vec<NegotiatedCodec>, local: &[Codec]) -> Vec<NegotiatedCodec> {
-    let rank = |k: &NegotiatedCodec| {
+fn order_by_local(kept: Vec<RtpCodec>, local: &[Codec]) -> Vec<RtpCodec> {
+    let rank = |k: &RtpCodec| {
         local
             .iter()
             .position(|l| {
@@ -585,19 +656,18 @@ fn order_by_local(kept: Vec<NegotiatedCodec>, local: &[Codec]) -> Vec<Negotiated
             })
             .unwrap_or(usize::MAX)
     };
-    let mut primaries: Vec<&NegotiatedCodec> =
-        kept.iter().filter(|k| !is_secondary(&k.name)).collect();
+    let mut primaries: Vec<&RtpCodec> = kept.iter().filter(|k| !is_secondary(&k.name)).collect();
     primaries.sort_by_key(|k| rank(k));
-    let is_rtx_of = |r: &NegotiatedCodec, pt: u8| {
-        r.name.eq_ignore_ascii_case("rtx")
+    let is_rtx_of = |r: &RtpCodec, pt: u8| {
+        r.role() == CodecRole::Rtx
             && fmtp_param(&r.fmtp, "apt").and_then(|a| a.parse().ok()) == Some(pt)
     };
-    let mut out: Vec<NegotiatedCodec> = Vec::with_capacity(kept.len());
+    let mut out: Vec<RtpCodec> = Vec::with_capacity(kept.len());
     for p in primaries {
         out.push(p.clone());
         out.extend(kept.iter().filter(|r| is_rtx_of(r, p.pt)).cloned());
     }
-    let rest: Vec<NegotiatedCodec> = kept
+    let rest: Vec<RtpCodec> = kept
         .iter()
         .filter(|k| is_secondary(&k.name) && !out.iter().any(|o| o.pt == k.pt))
         .cloned()
@@ -620,8 +690,8 @@ pub fn is_supported(c: &Codec, local: &[Codec]) -> bool {
 mod tests {
     use super::*;
 
-    fn oc(pt: u8, name: &str, rate: u32, ch: Option<u32>, fmtp: &str) -> OfferedCodec {
-        OfferedCodec {
+    fn oc(pt: u8, name: &str, rate: u32, ch: Option<u32>, fmtp: &str) -> RtpCodec {
+        RtpCodec {
             pt,
             name: name.into(),
             clock_rate: rate,

@@ -2,24 +2,21 @@
 //! that route RTP without parsing SDP.
 
 use crate::answer::Answer;
-use crate::codec::fmtp_param;
+use crate::codec::{fmtp_param, CodecRole, RtpCodec};
 use crate::dtls::DtlsRole;
 use crate::remote_offer::{RemoteOffer, Transport};
 use crate::transceiver::Direction;
 
+/// A negotiated codec: the answer's (payload type, name, the local side's
+/// fmtp and rtcp-fb), and what the host needs beside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodecParameters {
-    pub payload_type: u8,
-    pub name: String,
-    pub clock_rate: u32,
-    pub channels: Option<u32>,
-    /// How the local side receives it (the answer's fmtp).
-    pub fmtp: String,
+    /// How the local side receives it (the answer's fmtp and rtcp-fb).
+    pub codec: RtpCodec,
     /// How the remote side receives it, so how to send it (the offer's fmtp).
     pub remote_fmtp: String,
     /// rtx: the payload type it repairs (apt); red: the first redundant one.
     pub associated_payload_type: Option<u8>,
-    pub rtcp_feedback: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -72,17 +69,17 @@ impl Negotiated {
                     .kept
                     .iter()
                     .map(|c| {
-                        let assoc = match c.name.to_ascii_lowercase().as_str() {
-                            "rtx" => fmtp_param(&c.fmtp, "apt").and_then(|v| v.parse().ok()),
-                            "red" => c.fmtp.split('/').next().and_then(|v| v.trim().parse().ok()),
+                        let assoc = match c.role() {
+                            CodecRole::Rtx => {
+                                fmtp_param(&c.fmtp, "apt").and_then(|v| v.parse().ok())
+                            }
+                            CodecRole::Red => {
+                                c.fmtp.split('/').next().and_then(|v| v.trim().parse().ok())
+                            }
                             _ => None,
                         };
                         CodecParameters {
-                            payload_type: c.pt,
-                            name: c.name.clone(),
-                            clock_rate: c.clock_rate,
-                            channels: c.channels,
-                            fmtp: c.fmtp.clone(),
+                            codec: c.clone(),
                             remote_fmtp: o
                                 .rtp
                                 .codecs
@@ -91,31 +88,30 @@ impl Negotiated {
                                 .map(|oc| oc.fmtp.clone())
                                 .unwrap_or_default(),
                             associated_payload_type: assoc,
-                            rtcp_feedback: c.rtcp_fb.clone(),
                         }
                     })
                     .collect();
-                let accepted_sctp = a.accepted && o.transport != Transport::Rtp;
+                let accepted_sctp = a.accepted() && o.transport != Transport::Rtp;
                 NegotiatedSection {
                     index: o.index,
                     mid: o.mid.clone(),
                     media: o.media.clone(),
                     protocol: o.proto.clone(),
-                    accepted: a.accepted,
-                    reason: a.reason.clone(),
+                    accepted: a.accepted(),
+                    reason: a.reason(),
                     direction: a.direction,
                     codecs,
                     extensions: a
                         .extensions
                         .iter()
-                        .filter(|e| e.accepted)
+                        .filter(|e| e.verdict.is_accepted())
                         .map(|e| (e.id, e.uri.clone()))
                         .collect(),
                     simulcast_layers: a.simulcast_recv.clone(),
                     rids: a
                         .rids
                         .iter()
-                        .filter(|r| r.accepted)
+                        .filter(|r| r.verdict.is_accepted())
                         .map(|r| r.id.clone())
                         .collect(),
                     remote_ssrcs: o.rtp.ssrcs.clone(),

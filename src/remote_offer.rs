@@ -2,7 +2,7 @@
 //! a WebRTC answerer needs (JSEP 5.6 and 5.8, RFC 8839, RFC 8842, RFC 8843).
 //! [`RemoteOffer::from_sdp`] reads it in named steps, one rule each.
 
-use crate::codec::OfferedCodec;
+use crate::codec::RtpCodec;
 use crate::dtls::Setup;
 use crate::error::{Error, Result};
 use crate::ice;
@@ -59,7 +59,7 @@ pub struct DtlsParams {
 pub struct RtpParams {
     pub rtcp_mux: bool,
     pub rtcp_rsize: bool,
-    pub codecs: Vec<OfferedCodec>,
+    pub codecs: Vec<RtpCodec>,
     /// Dynamic payload types listed without an a=rtpmap.
     pub unknown_pts: Vec<u8>,
     pub extmaps: Vec<Extmap>,
@@ -501,7 +501,7 @@ fn read_codecs(
             })
             .map(|(_, v)| v.clone())
             .collect();
-        sec.rtp.codecs.push(OfferedCodec {
+        sec.rtp.codecs.push(RtpCodec {
             pt: pt8,
             name,
             clock_rate: rate,
@@ -535,7 +535,7 @@ fn check_rtx(sec: &RemoteSection, attrs: &MediaAttrs, listed: impl Fn(u8) -> boo
         .rtp
         .codecs
         .iter()
-        .filter(|c| c.name.eq_ignore_ascii_case("rtx"));
+        .filter(|c| c.role() == crate::codec::CodecRole::Rtx);
     for c in rtx {
         let apt = crate::codec::fmtp_param(&c.fmtp, "apt").and_then(|a| a.parse::<u8>().ok());
         let line = attrs

@@ -2,7 +2,7 @@
 //! answer was accepted or refused, as JSON. Built from the same decisions that
 //! wrote the answer (never by re-reading it), and only when asked for.
 
-use crate::answer::Answer;
+use crate::answer::{Answer, ExtensionDecision as Extension, Refusal, Verdict};
 use crate::remote_offer::{RemoteOffer, Transport};
 use crate::transceiver::Direction;
 use serde_json::{json, Value};
@@ -13,13 +13,13 @@ pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
         .iter()
         .zip(&answer.sections)
         .map(|(o, a)| {
-            let rejected_why = a.reason.clone().unwrap_or_default();
+            let rejected_why = a.reason().unwrap_or_default();
             let mut codecs = Vec::new();
             if o.transport == Transport::Rtp || o.kind.is_some() {
                 for c in &o.rtp.codecs {
                     let kept = a.codecs.kept.iter().find(|k| k.pt == c.pt);
                     let reason = match (kept, a.codecs.refused.iter().find(|r| r.pt == c.pt)) {
-                        (Some(_), _) if a.accepted => Value::Null,
+                        (Some(_), _) if a.accepted() => Value::Null,
                         (_, Some(r)) => Value::from(r.reason.clone()),
                         _ => Value::from(format!("the m-line was rejected: {rejected_why}")),
                     };
@@ -28,9 +28,9 @@ pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
                         "name": c.name,
                         "clock_rate": c.clock_rate,
                         "channels": c.channels,
-                        "accepted": a.accepted && kept.is_some(),
+                        "accepted": a.accepted() && kept.is_some(),
                         "reason": reason,
-                        "fmtp": kept.filter(|_| a.accepted).map(|k| k.fmtp.as_str()),
+                        "fmtp": kept.filter(|_| a.accepted()).map(|k| k.fmtp.as_str()),
                         "offered_fmtp": c.fmtp,
                         "rtcp_fb": kept.map(|k| k.rtcp_fb.clone()).unwrap_or_default(),
                     }));
@@ -49,40 +49,40 @@ pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
                 .iter()
                 .map(|e| {
                     let d = a.extensions.iter().find(|d| d.id == e.id && d.uri == e.uri);
-                    let accepted = a.accepted && d.is_some_and(|d| d.accepted);
+                    let accepted = a.accepted() && d.is_some_and(|d| d.verdict.is_accepted());
                     let reason = match d {
                         _ if accepted => Value::Null,
-                        Some(d) if d.reason.is_some() => Value::from(d.reason.clone()),
+                        Some(Extension { verdict: Verdict::Refused(why), .. }) => Value::from(why.clone()),
                         _ => Value::from(format!("the m-line was rejected: {rejected_why}")),
                     };
                     json!({"id": e.id, "uri": e.uri, "accepted": accepted, "reason": reason})
                 })
                 .collect();
-            let bundle = if a.accepted && a.bundled {
+            let bundle = if a.accepted() && a.bundled {
                 if o.bundle_only { "bundle-only" } else { "bundled" }
             } else {
                 "not bundled"
             };
-            let local = match (&a.reason, a.local_direction) {
+            let local = match (&a.verdict, a.local_direction) {
                 (_, Some(d)) => Value::from(d.as_str()),
-                (Some(r), None) if r == "transceiver stopped" => Value::from("stopped"),
-                _ if o.transport != Transport::Rtp && a.accepted => Value::from("sendrecv"),
+                (Verdict::Refused(Refusal::TransceiverStopped), None) => Value::from("stopped"),
+                _ if o.transport != Transport::Rtp && a.accepted() => Value::from("sendrecv"),
                 _ => Value::Null,
             };
-            let answered = if a.accepted { a.direction } else { Direction::Inactive };
+            let answered = if a.accepted() { a.direction } else { Direction::Inactive };
             json!({
                 "index": o.index,
                 "mid": o.mid,
                 "kind": o.media,
                 "protocol": o.proto,
-                "accepted": a.accepted,
-                "reason": a.reason,
+                "accepted": a.accepted(),
+                "reason": a.reason(),
                 "direction": {"offered": o.direction.as_str(), "local": local, "answered": answered.as_str()},
                 "codecs": codecs,
                 "extensions": extensions,
                 "bundle": bundle,
                 "transport_index": a.transport,
-                "rids": a.rids.iter().map(|r| json!({"rid": r.id, "accepted": r.accepted, "reason": r.reason})).collect::<Vec<_>>(),
+                "rids": a.rids.iter().map(|r| json!({"rid": r.id, "accepted": r.verdict.is_accepted(), "reason": r.verdict.refusal()})).collect::<Vec<_>>(),
             })
         })
         .collect();

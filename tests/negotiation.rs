@@ -83,7 +83,7 @@ fn w3c_stop_rejects_the_m_section_and_a_new_mid_recycles_it() {
     let a = negotiate(&mut pc, CHROME);
     assert!(attr(&a, "m=")[1].starts_with("video 0 "), "{a}");
     assert_eq!(
-        pc.last_answer().unwrap().sections[1].reason.as_deref(),
+        pc.last_answer().unwrap().sections[1].reason().as_deref(),
         Some("transceiver stopped")
     );
     assert_eq!(attr(&a, "a=group:BUNDLE "), vec!["0 2"]);
@@ -226,7 +226,7 @@ fn negotiated_parameters_match_the_answer() {
             .skip(3)
             .filter_map(|p| p.parse().ok())
             .collect();
-        let mine: Vec<u8> = s.codecs.iter().map(|c| c.payload_type).collect();
+        let mine: Vec<u8> = s.codecs.iter().map(|c| c.codec.pt).collect();
         assert_eq!(mine, pts, "section {i}");
         for (id, uri) in &s.extensions {
             assert!(m.contains(&format!("a=extmap:{id} {uri}")));
@@ -235,11 +235,11 @@ fn negotiated_parameters_match_the_answer() {
         assert!(s.remote_ice_ufrag.is_some() && !s.remote_fingerprints.is_empty());
     }
     let video = &n.sections[1];
-    let rtx = video.codecs.iter().find(|c| c.name == "rtx").unwrap();
+    let rtx = video.codecs.iter().find(|c| c.codec.name == "rtx").unwrap();
     assert!(video
         .codecs
         .iter()
-        .any(|c| Some(c.payload_type) == rtx.associated_payload_type));
+        .any(|c| Some(c.codec.pt) == rtx.associated_payload_type));
     assert!(!video.remote_ssrcs.is_empty());
     assert_eq!(n.sections[2].sctp_port, Some(5000));
     assert_eq!(n.sections[0].direction, Direction::RecvOnly);
@@ -378,9 +378,9 @@ fn rfc8285_extmap_allow_mixed_is_answered_where_offered() {
 
 #[test]
 fn av1_profile_and_fec_follow_their_codecs() {
-    use rtcpc::codec::{negotiate as codecs, Capabilities, CodecOptions, OfferedCodec};
+    use rtcpc::codec::{negotiate as codecs, Capabilities, CodecOptions, RtpCodec};
     let caps = Capabilities::default();
-    let oc = |pt: u8, name: &str, fmtp: &str| OfferedCodec {
+    let oc = |pt: u8, name: &str, fmtp: &str| RtpCodec {
         pt,
         name: name.into(),
         clock_rate: 90000,

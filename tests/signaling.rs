@@ -188,7 +188,7 @@ fn unknown_media_and_protocols_are_rejected_not_failed() {
     assert!(m[4].starts_with("audio 0 RTP/AVP"), "{}", m[4]);
     let report = p.last_answer().unwrap();
     assert_eq!(
-        report.sections[3].reason.as_deref(),
+        report.sections[3].reason().as_deref(),
         Some("unknown media type text")
     );
 }
@@ -377,7 +377,7 @@ fn w3c_sld_refuses_an_edited_answer_or_pranswer() {
         .map(|s| format!("a={}", s.direction))
         .collect();
     assert_eq!(directions, rtp);
-    assert!(n.sections[0].codecs.iter().any(|c| c.name == "opus"));
+    assert!(n.sections[0].codecs.iter().any(|c| c.codec.name == "opus"));
     assert_eq!(
         p.transceivers()[0].current_direction,
         Some(Direction::SendRecv)

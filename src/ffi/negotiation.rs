@@ -65,13 +65,13 @@ impl rtc_negotiation {
                 .codecs
                 .iter()
                 .map(|c| {
-                    let (fb, fb_n) = o.list(&c.rtcp_feedback);
+                    let (fb, fb_n) = o.list(&c.codec.rtcp_fb);
                     rtc_codec_parameters {
-                        payload_type: c.payload_type,
-                        name: o.s(&c.name),
-                        clock_rate: c.clock_rate,
-                        channels: c.channels.unwrap_or(0),
-                        fmtp: o.s(&c.fmtp),
+                        payload_type: c.codec.pt,
+                        name: o.s(&c.codec.name),
+                        clock_rate: c.codec.clock_rate,
+                        channels: c.codec.channels.unwrap_or(0),
+                        fmtp: o.s(&c.codec.fmtp),
                         remote_fmtp: o.s(&c.remote_fmtp),
                         associated_payload_type: c.associated_payload_type.map_or(-1, i16::from),
                         rtcp_feedback: fb,

@@ -521,7 +521,7 @@ impl PeerConnection {
             else {
                 continue;
             };
-            if a.accepted {
+            if a.accepted() {
                 t.current_direction = Some(a.direction);
             } else if sec.transport == Transport::Rtp {
                 t.stopped = true;

@@ -130,12 +130,9 @@ impl PeerConnection {
             ));
         }
         if !codecs.is_empty()
-            && codecs.iter().all(|c| {
-                matches!(
-                    c.name.to_ascii_lowercase().as_str(),
-                    "rtx" | "red" | "ulpfec" | "flexfec-03" | "cn" | "telephone-event"
-                )
-            })
+            && codecs
+                .iter()
+                .all(|c| crate::codec::CodecRole::of(&c.name).is_secondary())
         {
             return Err(Error::new(
                 ErrorKind::InvalidModification,
