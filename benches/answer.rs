@@ -105,7 +105,7 @@ fn main() {
         let lines = offer.lines().count();
         println!("-- {label}: {} bytes, {lines} lines", offer.len());
         measure("  parse only", iters, || {
-            rtcpc::sdp::parse(offer).unwrap();
+            rtcpc::parse_description(offer).unwrap();
         });
         let mut pc = PeerConnection::new(shared.clone()).unwrap();
         measure("  setRemoteDescription", iters, || {

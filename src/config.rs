@@ -15,7 +15,7 @@ pub struct LocalCandidate {
     /// The m-section (by mid) it belongs to; None: the first m-section of each transport.
     pub mid: Option<String>,
     /// Parsed, for the default address; the text is what SDP carries, as given.
-    pub candidate: SdpAttributeCandidate,
+    pub(crate) candidate: SdpAttributeCandidate,
     pub text: String,
 }
 

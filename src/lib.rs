@@ -13,11 +13,17 @@ pub mod identity;
 pub mod negotiated;
 pub mod remote_offer;
 pub mod report;
-pub mod sdp;
+mod sdp;
 pub mod signaling;
 pub mod transceiver;
 
 pub mod ffi;
+
+/// Parses SDP text as setRemoteDescription does, applying nothing: the
+/// number of m-sections, or the SyntaxError naming the first bad line.
+pub fn parse_description(text: &str) -> Result<usize> {
+    sdp::parse(text).map(|s| s.media.len())
+}
 
 pub use answer::AnswerOptions;
 pub use config::Configuration;

@@ -141,7 +141,7 @@ impl RemoteOffer {
     }
 
     /// Reads and checks an offer. Errors name the line.
-    pub fn from_sdp(sdp: &Sdp) -> Result<RemoteOffer> {
+    pub(crate) fn from_sdp(sdp: &Sdp) -> Result<RemoteOffer> {
         let session = Session::read(sdp);
         let mut mids = HashSet::new();
         let mut sections = Vec::with_capacity(sdp.media.len());

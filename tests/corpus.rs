@@ -79,7 +79,8 @@ fn every_corpus_offer_is_answered_or_refused_clearly() {
                     .create_answer(AnswerOptions::default())
                     .unwrap_or_else(|e| panic!("{name}: {e}"));
                 // The answer parses back, with webrtc-sdp's own parser too.
-                rtcpc::sdp::parse(&answer).unwrap_or_else(|e| panic!("{name}: {e}\n{answer}"));
+                rtcpc::parse_description(&answer)
+                    .unwrap_or_else(|e| panic!("{name}: {e}\n{answer}"));
                 webrtc_sdp::parse_sdp(&answer, false)
                     .unwrap_or_else(|e| panic!("{name}: {e}\n{answer}"));
                 let (o, a) = (mids(&text), mids(&answer));

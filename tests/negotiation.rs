@@ -196,7 +196,7 @@ fn w3c_add_ice_candidate() {
         "{audio}"
     );
     assert!(audio.ends_with("\r\na=end-of-candidates"), "{audio}");
-    rtcpc::sdp::parse(&remote).unwrap();
+    rtcpc::parse_description(&remote).unwrap();
     let n = pc.negotiated().unwrap();
     assert!(n.sections[0]
         .remote_candidates

@@ -61,9 +61,9 @@ pub fn drive(data: &[u8]) {
         let rc = rtc_pc_create_answer(pc, Some(keep_answer), None, null(), &mut answer as *mut String as *mut c_void);
         assert_eq!(rc, rtc_error_code::RTC_OK, "createAnswer failed after SRD succeeded");
         // The answer is valid SDP with one m-section per offered one.
-        let parsed = rtcpc::sdp::parse(&answer).unwrap_or_else(|e| panic!("our answer does not parse: {e}\n{answer}"));
-        let offered = rtcpc::sdp::parse(sdp.to_str().unwrap()).expect("the offer parsed in SRD");
-        assert_eq!(parsed.media.len(), offered.media.len(), "m-section count differs");
+        let parsed = rtcpc::parse_description(&answer).unwrap_or_else(|e| panic!("our answer does not parse: {e}\n{answer}"));
+        let offered = rtcpc::parse_description(sdp.to_str().unwrap()).expect("the offer parsed in SRD");
+        assert_eq!(parsed, offered, "m-section count differs");
         let local = rtc_session_description { r#type: rtc_sdp_type::RTC_SDP_TYPE_ANSWER, sdp: c"".as_ptr() };
         assert_eq!(rtc_pc_set_local_description(pc, &local, None, None, null_mut()), rtc_error_code::RTC_OK);
         let n = rtc_pc_negotiation(pc);

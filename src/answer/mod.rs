@@ -2,15 +2,16 @@
 //! offered m-section, same order and mids; what cannot be taken is rejected
 //! with port 0 instead of failing the whole answer.
 
-use crate::codec::{self, CodecNegotiation, CodecOptions, CodecRole};
+use crate::codec::{self, CodecNegotiation, CodecOptions};
 use crate::config::Configuration;
 use crate::dtls::{Certificate, DtlsRole, Setup};
 use crate::ice::IceCredentials;
 use crate::remote_offer::{RemoteOffer, RemoteSection, Transport};
 use crate::transceiver::{Direction, MediaKind, Transceiver};
+
 use std::collections::HashMap;
-use std::fmt::Write;
-use webrtc_sdp::address::Address;
+
+mod write;
 
 /// The local SCTP port and the largest message we take (RFC 8841).
 pub const SCTP_PORT: u16 = 5000;
@@ -220,7 +221,7 @@ pub fn create(ctx: &AnswerContext) -> Answer {
             .map(|s| (&s.mid, s.reason().unwrap_or_else(|| "accepted".into())))
             .collect::<Vec<_>>()
     );
-    let text = write_answer(ctx, &sections, &bundle_groups, dtls_role);
+    let text = write::answer(ctx, &sections, &bundle_groups, dtls_role).to_string();
     Answer {
         text,
         sections,
@@ -402,243 +403,6 @@ fn refuse_conflicting_extmaps(sections: &mut [AnswerSection]) {
                     seen.insert((s.transport, e.id), e.uri.clone());
                 }
             }
-        }
-    }
-}
-
-fn default_address(ctx: &AnswerContext, sec: &RemoteSection) -> Option<(String, u32)> {
-    candidates_for(ctx, sec)
-        .map(|c| &c.candidate)
-        .find(|c| c.component == 1)
-        .and_then(|c| match &c.address {
-            Address::Ip(ip) => Some((
-                format!("IN {} {ip}", if ip.is_ipv4() { "IP4" } else { "IP6" }),
-                c.port,
-            )),
-            Address::Fqdn(_) => None,
-        })
-}
-
-fn candidates_for<'a>(
-    ctx: &'a AnswerContext,
-    sec: &'a RemoteSection,
-) -> impl Iterator<Item = &'a crate::config::LocalCandidate> + 'a {
-    ctx.config
-        .local_candidates
-        .iter()
-        .filter(move |c| c.mid.is_none() || c.mid == sec.mid)
-}
-
-fn write_answer(
-    ctx: &AnswerContext,
-    sections: &[AnswerSection],
-    bundle_groups: &[Vec<String>],
-    role: DtlsRole,
-) -> String {
-    let offer = ctx.offer;
-    let mut out = String::with_capacity(1024 + 1024 * sections.len());
-    let _ = write!(
-        out,
-        "v=0\r\no=- {} {} IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n",
-        ctx.session_id, ctx.session_version
-    );
-    for g in bundle_groups {
-        let _ = write!(out, "a=group:BUNDLE {}\r\n", g.join(" "));
-    }
-    if offer.extmap_allow_mixed {
-        out.push_str("a=extmap-allow-mixed\r\n");
-    }
-    out.push_str("a=msid-semantic: WMS\r\n");
-    if let Some(identity) = ctx.identity {
-        let _ = write!(out, "a=identity:{identity}\r\n");
-    }
-    if ctx.config.ice_lite {
-        out.push_str("a=ice-lite\r\n");
-    }
-    let fingerprint = ctx.certificate.fingerprint_hex();
-    // The latest credentials per restarted transport.
-    let ice_by_mid: HashMap<&str, &IceCredentials> = ctx
-        .ice_by_mid
-        .iter()
-        .map(|(m, c)| (m.as_str(), c))
-        .collect();
-    for (i, (sec, a)) in offer.sections.iter().zip(sections).enumerate() {
-        if !a.accepted() {
-            write_rejected(&mut out, sec);
-            continue;
-        }
-        let owner = &offer.sections[a.transport];
-        let (conn, port) =
-            default_address(ctx, owner).unwrap_or_else(|| ("IN IP4 0.0.0.0".into(), 9));
-        match sec.transport {
-            Transport::Rtp => {
-                let pts: Vec<String> = a.codecs.kept.iter().map(|c| c.pt.to_string()).collect();
-                let _ = write!(
-                    out,
-                    "m={} {port} {} {}\r\n",
-                    sec.media,
-                    sec.proto,
-                    pts.join(" ")
-                );
-            }
-            Transport::SctpLegacy => {
-                let _ = write!(out, "m=application {port} {} {SCTP_PORT}\r\n", sec.proto);
-            }
-            _ => {
-                let _ = write!(
-                    out,
-                    "m=application {port} {} webrtc-datachannel\r\n",
-                    sec.proto
-                );
-            }
-        }
-        let _ = write!(out, "c={conn}\r\n");
-        if a.transport == i {
-            for c in candidates_for(ctx, owner) {
-                let _ = write!(out, "a={}\r\n", c.text);
-            }
-        }
-        let ice = ice_by_mid
-            .get(owner.mid_key().as_str())
-            .copied()
-            .unwrap_or(ctx.ice);
-        let _ = write!(
-            out,
-            "a=ice-ufrag:{}\r\na=ice-pwd:{}\r\na=ice-options:trickle\r\na=fingerprint:sha-256 {fingerprint}\r\na=setup:{}\r\n",
-            ice.ufrag,
-            ice.pwd,
-            if role == DtlsRole::Client { "active" } else { "passive" }
-        );
-        if let Some(mid) = &sec.mid {
-            let _ = write!(out, "a=mid:{mid}\r\n");
-        }
-        match sec.transport {
-            Transport::Rtp => write_rtp(&mut out, ctx, sec, a, i),
-            Transport::SctpLegacy => {
-                let _ = write!(
-                    out,
-                    "a=sctpmap:{SCTP_PORT} webrtc-datachannel 1024\r\na=max-message-size:{MAX_MESSAGE_SIZE}\r\n"
-                );
-            }
-            _ => {
-                let _ = write!(
-                    out,
-                    "a=sctp-port:{SCTP_PORT}\r\na=max-message-size:{MAX_MESSAGE_SIZE}\r\n"
-                );
-            }
-        }
-    }
-    out
-}
-
-fn write_rejected(out: &mut String, sec: &RemoteSection) {
-    // A format that needs no rtpmap keeps the rejected section valid SDP.
-    let formats = match sec.transport {
-        Transport::Rtp => "0".to_string(),
-        Transport::Sctp => "webrtc-datachannel".to_string(),
-        Transport::SctpLegacy => SCTP_PORT.to_string(),
-        Transport::Unsupported => sec.formats.clone(),
-    };
-    let _ = write!(
-        out,
-        "m={} 0 {} {}\r\nc=IN IP4 0.0.0.0\r\n",
-        sec.media, sec.proto, formats
-    );
-    if let Some(mid) = &sec.mid {
-        let _ = write!(out, "a=mid:{mid}\r\n");
-    }
-    out.push_str("a=inactive\r\n");
-}
-
-fn write_rtp(
-    out: &mut String,
-    ctx: &AnswerContext,
-    sec: &RemoteSection,
-    a: &AnswerSection,
-    i: usize,
-) {
-    let offered_ext = |id: u16| sec.rtp.extmaps.iter().find(|e| e.id == id);
-    for e in a.extensions.iter().filter(|e| e.verdict.is_accepted()) {
-        let dir = offered_ext(e.id)
-            .and_then(|x| x.direction)
-            .filter(|d| *d != Direction::SendRecv)
-            .map(|d| format!("/{}", d.reversed()))
-            .unwrap_or_default();
-        let _ = write!(out, "a=extmap:{}{dir} {}\r\n", e.id, e.uri);
-    }
-    let _ = write!(out, "a={}\r\n", a.direction);
-    let tr = ctx.transceivers[i].expect("accepted RTP sections have a transceiver");
-    // RFC 8830: a=msid names the stream and the sender's track.
-    let msid = match (&tr.track, tr.stream_id()) {
-        _ if !a.direction.sends() => None,
-        (Some(t), _) => Some((t.stream_id.as_str(), t.track_id.as_str())),
-        (None, Some(stream)) => Some((stream, tr.sender_id.as_str())),
-        (None, None) => None,
-    };
-    if let Some((stream, track)) = msid {
-        let _ = write!(out, "a=msid:{stream} {track}\r\n");
-    }
-    for r in a.rids.iter().filter(|r| r.verdict.is_accepted()) {
-        let _ = write!(out, "a=rid:{} recv", r.id);
-        if !r.formats.is_empty() {
-            let pts: Vec<String> = r.formats.iter().map(|p| p.to_string()).collect();
-            let _ = write!(out, " pt={}", pts.join(","));
-        }
-        out.push_str("\r\n");
-    }
-    if !a.simulcast_recv.is_empty() {
-        let layers: Vec<String> = a
-            .simulcast_recv
-            .iter()
-            .map(|alts| {
-                alts.iter()
-                    .map(|(id, paused)| format!("{}{id}", if *paused { "~" } else { "" }))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect();
-        let _ = write!(out, "a=simulcast:recv {}\r\n", layers.join(";"));
-    }
-    // RFC 8285 section 6: answered where it was offered.
-    if sec.rtp.media_extmap_allow_mixed && !ctx.offer.extmap_allow_mixed {
-        out.push_str("a=extmap-allow-mixed\r\n");
-    }
-    if sec.rtp.rtcp_mux {
-        out.push_str("a=rtcp-mux\r\n");
-    }
-    if sec.rtp.rtcp_rsize {
-        out.push_str("a=rtcp-rsize\r\n");
-    }
-    for c in &a.codecs.kept {
-        let ch = match (tr.kind, c.channels) {
-            // Mirror the offer: Firefox writes G722/8000/1 and expects it back.
-            (MediaKind::Audio, Some(ch)) => format!("/{ch}"),
-            _ => String::new(),
-        };
-        let _ = write!(out, "a=rtpmap:{} {}/{}{ch}\r\n", c.pt, c.name, c.clock_rate);
-        for fb in &c.rtcp_fb {
-            let _ = write!(out, "a=rtcp-fb:{} {fb}\r\n", c.pt);
-        }
-        if !c.fmtp.is_empty() {
-            let _ = write!(out, "a=fmtp:{} {}\r\n", c.pt, c.fmtp);
-        }
-    }
-    if let Some((stream, track)) = msid {
-        let has_rtx = a.codecs.kept.iter().any(|c| c.role() == CodecRole::Rtx);
-        if has_rtx {
-            let _ = write!(out, "a=ssrc-group:FID {} {}\r\n", tr.ssrc, tr.rtx_ssrc);
-        }
-        let ssrcs: &[u32] = if has_rtx {
-            &[tr.ssrc, tr.rtx_ssrc]
-        } else {
-            &[tr.ssrc]
-        };
-        for s in ssrcs {
-            let _ = write!(
-                out,
-                "a=ssrc:{s} cname:{}\r\na=ssrc:{s} msid:{stream} {track}\r\n",
-                ctx.cname
-            );
         }
     }
 }

@@ -5,6 +5,9 @@
 //! 0-based line number, and fails the whole offer on an m= line with a protocol
 //! it does not know. We call its per-line parser and assemble the session and
 //! media sections ourselves, in one pass, keeping 1-based line numbers.
+//! `model` is the other direction: a description as a value that prints itself.
+
+pub mod model;
 
 use crate::error::{Error, Result};
 use webrtc_sdp::attribute_type::SdpAttribute;
@@ -35,8 +38,6 @@ pub struct MediaExtra {
     pub attr_lines: Vec<usize>,
     /// The m= line's protocol when webrtc-sdp does not know it (e.g. `udptl`).
     pub unknown_proto: Option<String>,
-    /// The raw text of the m= line.
-    pub mline_text: String,
     /// fmtp parameters exactly as written, by payload type (webrtc-sdp reorders
     /// and drops defaults, and corrupts unknown parameters when printing).
     pub fmtp_raw: Vec<(u8, String)>,
@@ -196,7 +197,6 @@ pub fn parse(text: &str) -> Result<Sdp> {
                             extras.push(MediaExtra {
                                 line: line_no,
                                 unknown_proto: Some(proto),
-                                mline_text: line.to_string(),
                                 ..Default::default()
                             });
                             continue;
@@ -230,7 +230,6 @@ pub fn parse(text: &str) -> Result<Sdp> {
             media.push(SdpMedia::new(m));
             extras.push(MediaExtra {
                 line: line_no,
-                mline_text: line.to_string(),
                 ..Default::default()
             });
             continue;
