@@ -153,6 +153,7 @@ impl AnswerSection {
     }
 }
 
+/// A section with nothing but its verdict (a data channel starts from it).
 fn reject(sec: &RemoteSection, reason: Refusal) -> AnswerSection {
     AnswerSection {
         mid: sec.mid.clone(),
@@ -255,16 +256,9 @@ fn decide_section(
             }
             *have_data = true;
             AnswerSection {
-                mid: sec.mid.clone(),
                 verdict: Verdict::Accepted,
                 direction: Direction::SendRecv,
-                codecs: CodecNegotiation::default(),
-                extensions: Vec::new(),
-                rids: Vec::new(),
-                simulcast_recv: Vec::new(),
-                local_direction: None,
-                transport: sec.index,
-                bundled: false,
+                ..reject(sec, Refusal::NoTransceiver)
             }
         }
         Transport::Rtp => {
