@@ -29,6 +29,7 @@ memcheck_test(callbacks EXPECT_EXIT 0 COMMAND $<TARGET_FILE:callbacks>)
 memcheck_test(errors EXPECT_EXIT 0 COMMAND $<TARGET_FILE:errors>)
 memcheck_test(answer_cpp EXPECT_EXIT 0 COMMAND $<TARGET_FILE:answer_cpp>)
 memcheck_test(lifetimes EXPECT_EXIT 0 COMMAND $<TARGET_FILE:lifetimes>)
+memcheck_test(effects EXPECT_EXIT 0 COMMAND $<TARGET_FILE:effects>)
 # The contract's teeth: reading a callback's string after the callback is an
 # error memcheck reports (valgrind's error exit 99).
 memcheck_test(lifetimes_read_after_callback_is_caught EXPECT_EXIT 99

@@ -676,9 +676,10 @@ fn order_by_local(kept: Vec<RtpCodec>, local: &[Codec]) -> Vec<RtpCodec> {
     out
 }
 
-/// Whether `c` is one of the codecs in `local` (for setCodecPreferences).
-pub fn is_supported(c: &Codec, local: &[Codec]) -> bool {
-    local.iter().any(|l| {
+/// The codec of `local` that `c` names (for setCodecPreferences, which
+/// chooses and orders capabilities: the capability's fmtp and rtcp-fb count).
+pub fn capability_for<'a>(c: &Codec, local: &'a [Codec]) -> Option<&'a Codec> {
+    local.iter().find(|l| {
         l.name.eq_ignore_ascii_case(&c.name)
             && l.clock_rate == c.clock_rate
             && l.channels.unwrap_or(1) == c.channels.unwrap_or(1)

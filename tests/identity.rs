@@ -194,14 +194,30 @@ fn w3c_rollback_restores_the_peer_identity() {
     assert_eq!(pc.peer_identity(), Some("bob@idp.example"));
     pc.set_remote_description(SdpType::Rollback, "").unwrap();
     assert_eq!(pc.peer_identity(), None);
-    // A replacing offer starts from the identity before the replaced one:
-    // carol is no change of identity, since bob never took effect.
+    // A replacing offer may not change it; a rollback still takes it back
+    // to before the first pending offer.
     pc.set_remote_description_with_identity(
         SdpType::Offer,
         &offer,
         validated("bob@idp.example", &fp),
     )
     .unwrap();
+    let e = pc
+        .set_remote_description_with_identity(
+            SdpType::Offer,
+            &offer,
+            validated("carol@idp.example", &fp),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Operation);
+    pc.set_remote_description_with_identity(
+        SdpType::Offer,
+        &offer,
+        validated("bob@idp.example", &fp),
+    )
+    .unwrap();
+    pc.set_remote_description(SdpType::Rollback, "").unwrap();
+    assert_eq!(pc.peer_identity(), None);
     pc.set_remote_description_with_identity(
         SdpType::Offer,
         &offer,

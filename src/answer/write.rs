@@ -33,7 +33,7 @@ pub(super) fn answer(
     if ctx.config.ice_lite {
         attributes.push(Attribute::flag("ice-lite"));
     }
-    let transport = TransportLines::new(ctx, role);
+    let transport = TransportLines::new(ctx, role, sections);
     let media = offer
         .sections
         .iter()
@@ -59,10 +59,12 @@ struct TransportLines<'a> {
     /// The latest credentials per restarted transport.
     restarted: HashMap<&'a str, &'a IceCredentials>,
     ice: &'a IceCredentials,
+    /// The m-section whose transport each mid uses (RFC 8843: the tagged one).
+    owner_of: HashMap<&'a str, usize>,
 }
 
 impl<'a> TransportLines<'a> {
-    fn new(ctx: &'a AnswerContext, role: DtlsRole) -> Self {
+    fn new(ctx: &'a AnswerContext, role: DtlsRole, sections: &'a [AnswerSection]) -> Self {
         TransportLines {
             fingerprint: format!("sha-256 {}", ctx.certificate.fingerprint_hex()),
             setup: match role {
@@ -75,7 +77,27 @@ impl<'a> TransportLines<'a> {
                 .map(|(m, c)| (m.as_str(), c))
                 .collect(),
             ice: ctx.ice,
+            owner_of: sections
+                .iter()
+                .filter_map(|a| a.mid.as_deref().map(|m| (m, a.transport)))
+                .collect(),
         }
+    }
+
+    /// The local candidates of the transport m-section `owner` carries: those
+    /// for any mid bundled on it, and those for no mid.
+    fn candidates(
+        &'a self,
+        ctx: &'a AnswerContext,
+        owner: usize,
+    ) -> impl Iterator<Item = &'a LocalCandidate> + 'a {
+        ctx.config
+            .local_candidates
+            .iter()
+            .filter(move |c| match &c.mid {
+                None => true,
+                Some(m) => self.owner_of.get(m.as_str()) == Some(&owner),
+            })
     }
 }
 
@@ -87,8 +109,8 @@ fn accepted(
     i: usize,
 ) -> MediaSection {
     let owner = &ctx.offer.sections[a.transport];
-    let (connection, port) =
-        default_address(ctx, owner).unwrap_or_else(|| ("IN IP4 0.0.0.0".into(), 9));
+    let (connection, port) = default_address(t.candidates(ctx, a.transport))
+        .unwrap_or_else(|| ("IN IP4 0.0.0.0".into(), 9));
     let formats = match sec.transport {
         Transport::Rtp => {
             let pts: Vec<String> = a.codecs.kept.iter().map(|c| c.pt.to_string()).collect();
@@ -107,7 +129,7 @@ fn accepted(
     };
     // Candidates once per transport, on the m-section that owns it.
     if a.transport == i {
-        for c in candidates_for(ctx, owner) {
+        for c in t.candidates(ctx, i) {
             let body = c.text.strip_prefix("candidate:").unwrap_or(&c.text);
             m.push("candidate", body);
         }
@@ -268,25 +290,16 @@ fn simulcast(m: &mut MediaSection, a: &AnswerSection) {
 }
 
 /// RFC 8839 5.1: c= and the port carry the first component-1 candidate.
-fn default_address(ctx: &AnswerContext, sec: &RemoteSection) -> Option<(String, u32)> {
-    candidates_for(ctx, sec)
-        .map(|c| &c.candidate)
-        .find(|c| c.component == 1)
-        .and_then(|c| match &c.address {
+fn default_address<'a>(
+    mut candidates: impl Iterator<Item = &'a LocalCandidate>,
+) -> Option<(String, u32)> {
+    candidates
+        .find(|c| c.candidate.component == 1)
+        .and_then(|c| match &c.candidate.address {
             Address::Ip(ip) => Some((
                 format!("IN {} {ip}", if ip.is_ipv4() { "IP4" } else { "IP6" }),
-                c.port,
+                c.candidate.port,
             )),
             Address::Fqdn(_) => None,
         })
-}
-
-fn candidates_for<'a>(
-    ctx: &'a AnswerContext,
-    sec: &'a RemoteSection,
-) -> impl Iterator<Item = &'a LocalCandidate> + 'a {
-    ctx.config
-        .local_candidates
-        .iter()
-        .filter(move |c| c.mid.is_none() || c.mid == sec.mid)
 }

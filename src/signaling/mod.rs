@@ -349,7 +349,10 @@ impl PeerConnection {
             }
             None => (self.peer_identity.clone(), self.session_version),
         };
-        let peer_identity = self.check_peer_identity(&offer, remote, identity_before.as_deref())?;
+        // An identity once asserted stays, also across a replacing offer
+        // (W3C webrtc-identity); only a rollback takes it back.
+        let peer_identity =
+            self.check_peer_identity(&offer, remote, self.peer_identity.as_deref())?;
         let (created, associated) = associate(&mut transceivers, &offer);
         let ice_restarts = self.ice_restarts(&offer);
         self.transceivers = transceivers;

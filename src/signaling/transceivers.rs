@@ -116,18 +116,19 @@ impl PeerConnection {
             .ok_or_else(|| {
                 Error::invalid_argument(format!("setCodecPreferences: no transceiver {index}"))
             })?;
-        let caps = self.config.capabilities.codecs(kind).to_vec();
-        if let Some(bad) = codecs
-            .iter()
-            .find(|c| !crate::codec::is_supported(c, &caps))
-        {
-            return Err(Error::new(
-                ErrorKind::InvalidModification,
-                format!(
-                    "setCodecPreferences: {}/{} {} is not a supported {kind} codec",
-                    bad.name, bad.clock_rate, bad.fmtp
-                ),
-            ));
+        let caps = self.config.capabilities.codecs(kind);
+        let mut chosen = Vec::with_capacity(codecs.len());
+        for c in &codecs {
+            let Some(cap) = crate::codec::capability_for(c, caps) else {
+                return Err(Error::new(
+                    ErrorKind::InvalidModification,
+                    format!(
+                        "setCodecPreferences: {}/{} {} is not a supported {kind} codec",
+                        c.name, c.clock_rate, c.fmtp
+                    ),
+                ));
+            };
+            chosen.push(cap.clone());
         }
         if !codecs.is_empty()
             && codecs
@@ -140,7 +141,7 @@ impl PeerConnection {
             ));
         }
         let t = self.transceiver_mut(index, "setCodecPreferences")?;
-        t.codec_preferences = (!codecs.is_empty()).then_some(codecs);
+        t.codec_preferences = (!chosen.is_empty()).then_some(chosen);
         Ok(())
     }
 
@@ -219,7 +220,13 @@ pub(super) fn associate(
         if !with_mid.insert(key.clone()) {
             continue;
         }
-        match free.get_mut(&kind).and_then(VecDeque::pop_front) {
+        // JSEP 5.10: a free addTrack transceiver only for an m-line the
+        // offerer receives on; a sendonly or inactive one gets a new one.
+        let reuse = match sec.direction.recvs() {
+            true => free.get_mut(&kind).and_then(VecDeque::pop_front),
+            false => None,
+        };
+        match reuse {
             Some(i) => {
                 transceivers[i].mid = Some(key);
                 associated.push(i);

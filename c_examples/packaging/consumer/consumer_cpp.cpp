@@ -75,7 +75,11 @@ int main(int argc, char **argv) {
 
         // A callable that throws: the exception comes out after the C call.
         try {
-            pc.create_answer([](const rtcpc::SessionDescription &) { throw std::runtime_error("boom"); },
+            // The answer it made is the last created one: keep it for SLD.
+            pc.create_answer([&](const rtcpc::SessionDescription &d) {
+                answer = d.sdp;
+                throw std::runtime_error("boom");
+            },
                              [](const rtcpc::Error &) {});
             CHECK(false);
         } catch (const std::runtime_error &e) {
