@@ -463,8 +463,9 @@ enum rtc_error_code rtc_identity_result_fail(struct rtc_identity_result *result,
                                              const char *message);
 
 // The validated identity of the remote peer (RTCPeerConnection.peerIdentity),
-// or NULL until one was validated. Valid until rtc_pc_free: once set it
-// never changes (a different one is refused).
+// or NULL until one was validated. Valid until rtc_pc_free. A different
+// identity is refused; only a rollback of the offer that brought it takes
+// it back (then NULL again).
 //
 // # Safety
 // `pc` is NULL or a live handle.

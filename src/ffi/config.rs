@@ -27,7 +27,7 @@ fn with_config(
 /// connection, no ICE lite, no local candidates. Free with rtc_configuration_free.
 #[no_mangle]
 pub extern "C" fn rtc_configuration_new() -> *mut rtc_configuration {
-    guard_or(std::ptr::null_mut(), || {
+    boundary(|| {
         Box::into_raw(Box::new(rtc_configuration {
             inner: Configuration::default(),
             idp: None,
@@ -42,7 +42,7 @@ pub extern "C" fn rtc_configuration_new() -> *mut rtc_configuration {
 #[no_mangle]
 pub unsafe extern "C" fn rtc_configuration_free(config: *mut rtc_configuration) {
     if !config.is_null() {
-        guard_or((), || drop(Box::from_raw(config)));
+        boundary(|| drop(Box::from_raw(config)));
     }
 }
 
@@ -158,7 +158,7 @@ pub unsafe extern "C" fn rtc_configuration_set_codecs(
     count: usize,
 ) -> rtc_error_code {
     with_config(config, |c| {
-        let kind = super::transceiver::kind_from(kind)?;
+        let kind = rtc_media_kind::from_raw(kind)?;
         let list = super::transceiver::codecs_arg(codecs, count)?;
         match kind {
             crate::transceiver::MediaKind::Audio => c.capabilities.audio = list,
@@ -180,7 +180,7 @@ pub unsafe extern "C" fn rtc_configuration_set_header_extensions(
     count: usize,
 ) -> rtc_error_code {
     with_config(config, |c| {
-        let kind = super::transceiver::kind_from(kind)?;
+        let kind = rtc_media_kind::from_raw(kind)?;
         if count > 0 && uris.is_null() {
             return Err(Error::invalid_argument(
                 "uris is NULL with a non-zero count",

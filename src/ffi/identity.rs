@@ -338,8 +338,9 @@ impl IdpCallbacks {
 }
 
 /// The validated identity of the remote peer (RTCPeerConnection.peerIdentity),
-/// or NULL until one was validated. Valid until rtc_pc_free: once set it
-/// never changes (a different one is refused).
+/// or NULL until one was validated. Valid until rtc_pc_free. A different
+/// identity is refused; only a rollback of the offer that brought it takes
+/// it back (then NULL again).
 ///
 /// # Safety
 /// `pc` is NULL or a live handle.
@@ -348,11 +349,17 @@ pub unsafe extern "C" fn rtc_pc_peer_identity(pc: *const rtc_pc) -> *const c_cha
     let Some(p) = pc.as_ref() else {
         return std::ptr::null();
     };
-    guard_or(std::ptr::null(), || {
-        let id = p.lock().peer_identity().map(str::to_string);
-        match id {
-            Some(id) => p.peer_identity.get_or_init(|| c_string(&id)).as_ptr(),
-            None => std::ptr::null(),
+    boundary(|| {
+        let Some(id) = p.lock().peer_identity().map(c_string) else {
+            return std::ptr::null();
+        };
+        let mut kept = p.peer_identities.lock();
+        match kept.iter().find(|k| **k == id) {
+            Some(k) => k.as_ptr(),
+            None => {
+                kept.push(id);
+                kept.last().map_or(std::ptr::null(), |k| k.as_ptr())
+            }
         }
     })
 }

@@ -131,39 +131,13 @@ fn in_callback() -> bool {
     IN_CALLBACK.try_with(|c| c.get()).unwrap_or(true)
 }
 
-fn level_filter_from(raw: RawLogLevel) -> Result<LevelFilter, Error> {
-    Ok(match raw {
-        0 => LevelFilter::Off,
-        1 => LevelFilter::Error,
-        2 => LevelFilter::Warn,
-        3 => LevelFilter::Info,
-        4 => LevelFilter::Debug,
-        5 => LevelFilter::Trace,
-        v => {
-            return Err(Error::invalid_argument(format!(
-                "{v} is not an rtc_log_level"
-            )))
-        }
-    })
-}
-
-fn level_to(level: Level) -> rtc_log_level {
-    match level {
-        Level::Error => rtc_log_level::RTC_LOG_LEVEL_ERROR,
-        Level::Warn => rtc_log_level::RTC_LOG_LEVEL_WARN,
-        Level::Info => rtc_log_level::RTC_LOG_LEVEL_INFO,
-        Level::Debug => rtc_log_level::RTC_LOG_LEVEL_DEBUG,
-        Level::Trace => rtc_log_level::RTC_LOG_LEVEL_TRACE,
-    }
-}
-
 struct Bridge;
 
 /// Hands one record to the registered callback (no lock of a handle held).
 fn deliver(level: Level, target: &str, message: &str) {
     let _flag = InCallback::enter();
     // Logging never changes an outcome: a panic in here drops the record.
-    guard_or((), || {
+    boundary(|| {
         // A waiting rtc_set_log_callback goes before new readers, so
         // steady logging on other threads cannot starve it.
         let sink = SINK.read();
@@ -175,14 +149,7 @@ fn deliver(level: Level, target: &str, message: &str) {
         let message = c_string(message);
         // SAFETY: a callback the application registered; the strings live
         // until it returns. The read lock is held across the call.
-        unsafe {
-            (s.callback)(
-                level_to(level),
-                target.as_ptr(),
-                message.as_ptr(),
-                s.user_data,
-            )
-        };
+        unsafe { (s.callback)(level.into(), target.as_ptr(), message.as_ptr(), s.user_data) };
     })
 }
 
@@ -199,7 +166,7 @@ impl Log for Bridge {
         }
         if locks_held() {
             let _flag = InCallback::enter();
-            let pending = guard_or(None, || {
+            let pending = boundary(|| {
                 Some(Pending {
                     level: record.level(),
                     target: record.target().to_string(),
@@ -243,7 +210,7 @@ pub extern "C" fn rtc_set_log_callback(
     user_data: *mut c_void,
 ) -> rtc_error_code {
     let r = guard(|| {
-        let level = level_filter_from(max_level)?;
+        let level = rtc_log_level::from_raw(max_level)?;
         if in_callback() {
             return Err(Error::new(
                 ErrorKind::InvalidState,

@@ -4,6 +4,7 @@
 #![allow(non_camel_case_types)]
 
 mod config;
+mod convert;
 mod identity;
 #[path = "log.rs"]
 mod log_bridge;
@@ -14,6 +15,7 @@ mod types;
 mod version;
 
 pub use config::*;
+pub(crate) use convert::boundary;
 pub use identity::*;
 pub use log_bridge::*;
 pub use negotiation::*;
@@ -66,11 +68,6 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error>
             format!("internal error (a bug in rtcpc): {}", panic_message(&*p)),
         )),
     }
-}
-
-/// Runs `f` where a panic must not escape and there is no error to report.
-pub(crate) fn guard_or<T>(default: T, f: impl FnOnce() -> T) -> T {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(default)
 }
 
 /// Reads a C string argument: NULL and bad UTF-8 are TypeErrors.

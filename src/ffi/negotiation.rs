@@ -1,9 +1,8 @@
 //! rtc_negotiation: an immutable snapshot of what was negotiated, owned by
 //! the caller, whose C structs point into memory the snapshot owns.
 
-use super::transceiver::direction_to;
 use super::*;
-use crate::dtls::DtlsRole;
+
 use crate::negotiated::Negotiated;
 use std::ffi::CString;
 
@@ -48,10 +47,7 @@ impl rtc_negotiation {
     fn build(n: &Negotiated) -> Box<rtc_negotiation> {
         let mut o = Box::new(rtc_negotiation {
             sections: Vec::with_capacity(n.sections.len()),
-            dtls_role: match n.dtls_role {
-                DtlsRole::Client => rtc_dtls_role::RTC_DTLS_ROLE_CLIENT,
-                DtlsRole::Server => rtc_dtls_role::RTC_DTLS_ROLE_SERVER,
-            },
+            dtls_role: n.dtls_role.into(),
             strings: Vec::new(),
             ptr_arrays: Vec::new(),
             codecs: Vec::new(),
@@ -125,7 +121,7 @@ impl rtc_negotiation {
                 reason: o.opt(s.reason.as_deref()),
                 // W3C: a rejected m-section's transceiver is stopped.
                 direction: if s.accepted {
-                    direction_to(s.direction)
+                    rtc_direction::from(s.direction)
                 } else {
                     rtc_direction::RTC_DIRECTION_STOPPED
                 },
@@ -174,7 +170,7 @@ pub unsafe extern "C" fn rtc_pc_negotiation(pc: *const rtc_pc) -> *mut rtc_negot
     let Some(p) = pc.as_ref() else {
         return std::ptr::null_mut();
     };
-    guard_or(std::ptr::null_mut(), || {
+    boundary(|| {
         let n = p.lock().negotiated();
         n.map_or(std::ptr::null_mut(), |n| {
             Box::into_raw(rtc_negotiation::build(&n))
@@ -189,7 +185,7 @@ pub unsafe extern "C" fn rtc_pc_negotiation(pc: *const rtc_pc) -> *mut rtc_negot
 #[no_mangle]
 pub unsafe extern "C" fn rtc_negotiation_free(n: *mut rtc_negotiation) {
     if !n.is_null() {
-        guard_or((), || drop(Box::from_raw(n)));
+        boundary(|| drop(Box::from_raw(n)));
     }
 }
 
@@ -249,7 +245,7 @@ pub unsafe extern "C" fn rtc_pc_negotiation_report(
     capacity: usize,
 ) -> usize {
     let Some(p) = pc.as_ref() else { return 0 };
-    guard_or(0, || {
+    boundary(|| {
         let report = p.lock().negotiation_report();
         report.map_or(0, |r| write_buf(&r, buffer, capacity))
     })

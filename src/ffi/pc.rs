@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::answer::AnswerOptions;
-use crate::signaling::{PeerConnection, SdpType, SignalingState};
+use crate::signaling::{PeerConnection, SdpType};
 use parking_lot::Mutex;
 use std::ffi::{c_void, CString};
 
@@ -11,8 +11,9 @@ pub struct rtc_pc {
     inner: Mutex<PeerConnection>,
     /// The identity provider's callbacks: called with no lock held.
     idp: Option<super::identity::IdpCallbacks>,
-    /// rtc_pc_peer_identity's string, made once.
-    pub(crate) peer_identity: std::sync::OnceLock<CString>,
+    /// Every string rtc_pc_peer_identity returned: each stays valid until
+    /// rtc_pc_free (a rollback can take an identity back, another can follow).
+    pub(crate) peer_identities: Mutex<Vec<CString>>,
 }
 
 /// A handle's core, locked. Log records made meanwhile are delivered when
@@ -47,34 +48,19 @@ impl rtc_pc {
     }
 }
 
-fn sdp_type_from(raw: RawSdpType) -> Result<SdpType, Error> {
-    Ok(match raw {
-        0 => SdpType::Offer,
-        1 => SdpType::Pranswer,
-        2 => SdpType::Answer,
-        3 => SdpType::Rollback,
-        v => {
-            return Err(Error::invalid_argument(format!(
-                "{v} is not an rtc_sdp_type"
-            )))
-        }
-    })
-}
-
-fn sdp_type_to(t: SdpType) -> rtc_sdp_type {
-    match t {
-        SdpType::Offer => rtc_sdp_type::RTC_SDP_TYPE_OFFER,
-        SdpType::Pranswer => rtc_sdp_type::RTC_SDP_TYPE_PRANSWER,
-        SdpType::Answer => rtc_sdp_type::RTC_SDP_TYPE_ANSWER,
-        SdpType::Rollback => rtc_sdp_type::RTC_SDP_TYPE_ROLLBACK,
-    }
-}
-
 /// # Safety
 /// `pc` is NULL or a live handle.
 pub(crate) unsafe fn pc_ref<'a>(pc: *const rtc_pc) -> Result<&'a rtc_pc, Error> {
     pc.as_ref()
         .ok_or_else(|| Error::invalid_argument("pc is NULL"))
+}
+
+/// A handle's locked core: how every call reaches it.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+pub(crate) unsafe fn locked<'a>(pc: *const rtc_pc) -> Result<Locked<'a>, Error> {
+    Ok(pc_ref(pc)?.lock())
 }
 
 /// Reads a description argument. The type is read as a raw int.
@@ -88,7 +74,7 @@ unsafe fn description_arg<'a>(
         return Err(Error::invalid_argument("description is NULL"));
     }
     let raw = std::ptr::addr_of!((*d).r#type).cast::<RawSdpType>().read();
-    let t = sdp_type_from(raw)?;
+    let t = rtc_sdp_type::from_raw(raw)?;
     let sdp = if t == SdpType::Rollback && (*d).sdp.is_null() {
         ""
     } else {
@@ -128,7 +114,7 @@ pub unsafe extern "C" fn rtc_pc_new(config: *const rtc_configuration) -> *mut rt
         Ok(Box::into_raw(Box::new(rtc_pc {
             inner: Mutex::new(PeerConnection::new(cfg)?),
             idp: config.as_ref().and_then(|c| c.idp.clone()),
-            peer_identity: std::sync::OnceLock::new(),
+            peer_identities: Mutex::new(Vec::new()),
         })))
     });
     r.unwrap_or_else(|e| {
@@ -145,7 +131,7 @@ pub unsafe extern "C" fn rtc_pc_new(config: *const rtc_configuration) -> *mut rt
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_close(pc: *mut rtc_pc) {
     if let Some(p) = pc.as_ref() {
-        guard_or((), || p.lock().close());
+        boundary(|| p.lock().close());
     }
 }
 
@@ -157,7 +143,7 @@ pub unsafe extern "C" fn rtc_pc_close(pc: *mut rtc_pc) {
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_free(pc: *mut rtc_pc) {
     if !pc.is_null() {
-        guard_or((), || drop(Box::from_raw(pc)));
+        boundary(|| drop(Box::from_raw(pc)));
     }
 }
 
@@ -171,16 +157,7 @@ pub unsafe extern "C" fn rtc_pc_signaling_state(pc: *const rtc_pc) -> rtc_signal
     let Some(p) = pc.as_ref() else {
         return RTC_SIGNALING_STATE_CLOSED;
     };
-    guard_or(RTC_SIGNALING_STATE_CLOSED, || {
-        match p.lock().signaling_state() {
-            SignalingState::Stable => RTC_SIGNALING_STATE_STABLE,
-            SignalingState::HaveLocalOffer => RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER,
-            SignalingState::HaveRemoteOffer => RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER,
-            SignalingState::HaveLocalPranswer => RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER,
-            SignalingState::HaveRemotePranswer => RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER,
-            SignalingState::Closed => RTC_SIGNALING_STATE_CLOSED,
-        }
-    })
+    boundary(|| p.lock().signaling_state().into())
 }
 
 /// setRemoteDescription. An offer is accepted in stable (or replaces a pending
@@ -305,9 +282,8 @@ pub unsafe extern "C" fn rtc_pc_set_local_description(
     user_data: *mut c_void,
 ) -> rtc_error_code {
     let r = guard(|| {
-        let p = pc_ref(pc)?;
         let (t, sdp) = description_arg(description)?;
-        let r = p.lock().set_local_description(t, sdp);
+        let r = locked(pc)?.set_local_description(t, sdp);
         r
     });
     finish_void(r, on_success, on_failure, user_data)
@@ -327,11 +303,10 @@ pub unsafe extern "C" fn rtc_pc_add_track(
     stream_id: *const c_char,
 ) -> rtc_error_code {
     code(guard(|| {
-        let p = pc_ref(pc)?;
-        let kind = super::transceiver::kind_from(kind)?;
+        let kind = rtc_media_kind::from_raw(kind)?;
         let track = str_arg(track_id, "track_id")?;
         let stream = opt_str_arg(stream_id, "stream_id")?.unwrap_or("");
-        let r = p.lock().add_track(kind, track, stream).map(|_| ());
+        let r = locked(pc)?.add_track(kind, track, stream).map(|_| ());
         r
     }))
 }
@@ -353,7 +328,7 @@ pub unsafe extern "C" fn rtc_pc_description(
     capacity: usize,
 ) -> usize {
     let Some(p) = pc.as_ref() else { return 0 };
-    guard_or(0, || {
+    boundary(|| {
         let g = p.lock();
         let d = match slot {
             0 => g.local_description(),
@@ -366,7 +341,7 @@ pub unsafe extern "C" fn rtc_pc_description(
         };
         let Some(d) = d else { return 0 };
         if let Some(t) = type_out.as_mut() {
-            *t = sdp_type_to(d.sdp_type);
+            *t = d.sdp_type.into();
         }
         write_buf(&d.sdp, buffer, capacity)
     })
@@ -379,7 +354,7 @@ pub unsafe extern "C" fn rtc_pc_description(
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_count(pc: *const rtc_pc) -> usize {
     let Some(p) = pc.as_ref() else { return 0 };
-    guard_or(0, || p.lock().transceivers().len())
+    boundary(|| p.lock().transceivers().len())
 }
 
 /// The media kind of transceiver `index`.
@@ -396,9 +371,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_kind(
         let out = kind_out
             .as_mut()
             .ok_or_else(|| Error::invalid_argument("kind_out is NULL"))?;
-        *out = super::transceiver::with_transceiver(pc, index, |t| {
-            super::transceiver::kind_to(t.kind)
-        })?;
+        *out = super::transceiver::with_transceiver(pc, index, |t| t.kind.into())?;
         Ok(())
     }))
 }
@@ -415,10 +388,10 @@ pub unsafe extern "C" fn rtc_pc_transceiver_mid(
     buffer: *mut c_char,
     capacity: usize,
 ) -> usize {
-    guard_or(0, || {
-        match super::transceiver::with_transceiver(pc, index, |t| t.mid.clone()) {
+    boundary(
+        || match super::transceiver::with_transceiver(pc, index, |t| t.mid.clone()) {
             Ok(Some(mid)) => write_buf(&mid, buffer, capacity),
             _ => 0,
-        }
-    })
+        },
+    )
 }

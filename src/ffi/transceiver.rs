@@ -3,39 +3,8 @@
 use super::*;
 use crate::codec::Codec;
 use crate::signaling::TransceiverInit;
-use crate::transceiver::{Direction, MediaKind};
+
 use std::ffi::c_void;
-
-pub(crate) fn kind_from(raw: RawMediaKind) -> Result<MediaKind, Error> {
-    match raw {
-        0 => Ok(MediaKind::Audio),
-        1 => Ok(MediaKind::Video),
-        v => Err(Error::invalid_argument(format!(
-            "{v} is not an rtc_media_kind"
-        ))),
-    }
-}
-
-fn direction_from(raw: RawDirection) -> Result<Direction, Error> {
-    Ok(match raw {
-        0 => Direction::SendRecv,
-        1 => Direction::SendOnly,
-        2 => Direction::RecvOnly,
-        3 => Direction::Inactive,
-        v => {
-            return Err(Error::invalid_argument(format!(
-                "{v} is not a settable rtc_direction"
-            )))
-        }
-    })
-}
-
-pub(crate) fn kind_to(k: MediaKind) -> rtc_media_kind {
-    match k {
-        MediaKind::Audio => rtc_media_kind::RTC_MEDIA_KIND_AUDIO,
-        MediaKind::Video => rtc_media_kind::RTC_MEDIA_KIND_VIDEO,
-    }
-}
 
 /// Runs `f` on transceiver `index` under the handle's lock.
 ///
@@ -46,22 +15,12 @@ pub(crate) unsafe fn with_transceiver<T>(
     index: usize,
     f: impl FnOnce(&crate::transceiver::Transceiver) -> T,
 ) -> Result<T, Error> {
-    let p = pc_ref(pc)?;
-    let g = p.lock();
+    let g = locked(pc)?;
     let t = g
         .transceivers()
         .get(index)
         .ok_or_else(|| Error::invalid_argument(format!("no transceiver {index}")))?;
     Ok(f(t))
-}
-
-pub(crate) fn direction_to(d: Direction) -> rtc_direction {
-    match d {
-        Direction::SendRecv => rtc_direction::RTC_DIRECTION_SENDRECV,
-        Direction::SendOnly => rtc_direction::RTC_DIRECTION_SENDONLY,
-        Direction::RecvOnly => rtc_direction::RTC_DIRECTION_RECVONLY,
-        Direction::Inactive => rtc_direction::RTC_DIRECTION_INACTIVE,
-    }
 }
 
 /// Reads `count` strings from a C array.
@@ -122,12 +81,11 @@ pub unsafe extern "C" fn rtc_pc_add_transceiver(
     index_out: *mut usize,
 ) -> rtc_error_code {
     code(guard(|| {
-        let p = pc_ref(pc)?;
-        let kind = kind_from(kind)?;
+        let kind = rtc_media_kind::from_raw(kind)?;
         let init = match init.as_ref() {
             None => TransceiverInit::default(),
             Some(i) => TransceiverInit {
-                direction: direction_from(
+                direction: rtc_direction::from_raw(
                     std::ptr::addr_of!(i.direction)
                         .cast::<RawDirection>()
                         .read(),
@@ -136,7 +94,7 @@ pub unsafe extern "C" fn rtc_pc_add_transceiver(
                 send_rids: str_array(i.rids, i.rid_count, "rids")?,
             },
         };
-        let index = p.lock().add_transceiver(kind, init)?;
+        let index = locked(pc)?.add_transceiver(kind, init)?;
         if let Some(out) = index_out.as_mut() {
             *out = index;
         }
@@ -155,12 +113,11 @@ pub unsafe extern "C" fn rtc_pc_transceiver_index(
     index_out: *mut usize,
 ) -> rtc_error_code {
     code(guard(|| {
-        let p = pc_ref(pc)?;
         let mid = str_arg(mid, "mid")?;
         let out = index_out
             .as_mut()
             .ok_or_else(|| Error::invalid_argument("index_out is NULL"))?;
-        let g = p.lock();
+        let g = locked(pc)?;
         *out = g
             .transceivers()
             .iter()
@@ -185,18 +142,15 @@ pub unsafe extern "C" fn rtc_pc_transceiver_info(
             .as_mut()
             .ok_or_else(|| Error::invalid_argument("info is NULL"))?;
         *out = with_transceiver(pc, index, |t| rtc_transceiver_info {
-            kind: kind_to(t.kind),
+            kind: t.kind.into(),
             direction: if t.stopped {
                 rtc_direction::RTC_DIRECTION_STOPPED
             } else {
-                direction_to(t.direction)
+                rtc_direction::from(t.direction)
             },
             current_direction: match t.current_direction {
-                _ if t.stopped && t.current_direction.is_none() => {
-                    rtc_direction::RTC_DIRECTION_STOPPED
-                }
-                Some(d) => direction_to(d),
-                None => rtc_direction::RTC_DIRECTION_NONE,
+                None if t.stopped => rtc_direction::RTC_DIRECTION_STOPPED,
+                d => d.into(),
             },
             stopped: t.stopped,
             has_track: t.track.is_some(),
@@ -217,9 +171,8 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_direction(
     direction: RawDirection,
 ) -> rtc_error_code {
     code(guard(|| {
-        let p = pc_ref(pc)?;
-        let d = direction_from(direction)?;
-        p.lock().set_direction(index, d)
+        let d = rtc_direction::from_raw(direction)?;
+        locked(pc)?.set_direction(index, d)
     }))
 }
 
@@ -230,7 +183,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_direction(
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_stop(pc: *mut rtc_pc, index: usize) -> rtc_error_code {
-    code(guard(|| pc_ref(pc)?.lock().stop_transceiver(index)))
+    code(guard(|| locked(pc)?.stop_transceiver(index)))
 }
 
 /// setCodecPreferences: the answer keeps only these codecs, in this order
@@ -247,9 +200,8 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_codec_preferences(
     count: usize,
 ) -> rtc_error_code {
     code(guard(|| {
-        let p = pc_ref(pc)?;
         let codecs = codecs_arg(codecs, count)?;
-        p.lock().set_codec_preferences(index, codecs)
+        locked(pc)?.set_codec_preferences(index, codecs)
     }))
 }
 
@@ -274,11 +226,10 @@ pub unsafe extern "C" fn rtc_pc_add_ice_candidate(
     user_data: *mut c_void,
 ) -> rtc_error_code {
     let r = guard(|| {
-        let p = pc_ref(pc)?;
         let c = str_arg(candidate, "candidate")?;
         let mid = opt_str_arg(mid, "mid")?;
         let index = usize::try_from(mline_index).ok();
-        let r = p.lock().add_ice_candidate(c, mid, index);
+        let r = locked(pc)?.add_ice_candidate(c, mid, index);
         r
     });
     finish_void(r, on_success, on_failure, user_data)
@@ -296,9 +247,8 @@ pub unsafe extern "C" fn rtc_pc_add_local_candidate(
     mid: *const c_char,
 ) -> rtc_error_code {
     code(guard(|| {
-        let p = pc_ref(pc)?;
         let c = str_arg(candidate, "candidate")?;
         let mid = opt_str_arg(mid, "mid")?;
-        p.lock().add_local_candidate(c, mid)
+        locked(pc)?.add_local_candidate(c, mid)
     }))
 }

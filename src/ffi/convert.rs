@@ -1,0 +1,139 @@
+//! C enums and their core twins, both ways, from one table each; and what a
+//! C function returns when a panic is caught (chosen by its return type).
+
+use super::*;
+use crate::dtls::DtlsRole;
+use crate::signaling::{SdpType, SignalingState};
+use crate::transceiver::{Direction, MediaKind};
+use log::{Level, LevelFilter};
+use std::ffi::c_int;
+
+/// `c_enum!(CType <=> CoreType, "what" { C_VARIANT = n <=> Core::Variant, ... })`:
+/// `CType::from_raw(int)` checks a C int (an out-of-range value is a
+/// TypeError, never undefined behaviour) and `CType::from(core)` converts back.
+macro_rules! c_enum {
+    ($c:ident <=> $core:ty, $what:literal { $($cv:ident = $n:literal <=> $corev:path),* $(,)? }) => {
+        impl $c {
+            #[allow(dead_code)] // some are only reported
+            pub(crate) fn from_raw(raw: c_int) -> Result<$core, Error> {
+                match raw {
+                    $($n => Ok($corev),)*
+                    v => Err(Error::invalid_argument(format!("{v} is not {}", $what))),
+                }
+            }
+        }
+        impl From<$core> for $c {
+            fn from(v: $core) -> $c {
+                match v {
+                    $($corev => $c::$cv,)*
+                }
+            }
+        }
+    };
+}
+
+c_enum!(rtc_sdp_type <=> SdpType, "an rtc_sdp_type" {
+    RTC_SDP_TYPE_OFFER = 0 <=> SdpType::Offer,
+    RTC_SDP_TYPE_PRANSWER = 1 <=> SdpType::Pranswer,
+    RTC_SDP_TYPE_ANSWER = 2 <=> SdpType::Answer,
+    RTC_SDP_TYPE_ROLLBACK = 3 <=> SdpType::Rollback,
+});
+
+c_enum!(rtc_media_kind <=> MediaKind, "an rtc_media_kind" {
+    RTC_MEDIA_KIND_AUDIO = 0 <=> MediaKind::Audio,
+    RTC_MEDIA_KIND_VIDEO = 1 <=> MediaKind::Video,
+});
+
+// RTC_DIRECTION_STOPPED and _NONE are reported, never set.
+c_enum!(rtc_direction <=> Direction, "a settable rtc_direction" {
+    RTC_DIRECTION_SENDRECV = 0 <=> Direction::SendRecv,
+    RTC_DIRECTION_SENDONLY = 1 <=> Direction::SendOnly,
+    RTC_DIRECTION_RECVONLY = 2 <=> Direction::RecvOnly,
+    RTC_DIRECTION_INACTIVE = 3 <=> Direction::Inactive,
+});
+
+c_enum!(rtc_signaling_state <=> SignalingState, "an rtc_signaling_state" {
+    RTC_SIGNALING_STATE_STABLE = 0 <=> SignalingState::Stable,
+    RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER = 1 <=> SignalingState::HaveLocalOffer,
+    RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER = 2 <=> SignalingState::HaveRemoteOffer,
+    RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER = 3 <=> SignalingState::HaveLocalPranswer,
+    RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER = 4 <=> SignalingState::HaveRemotePranswer,
+    RTC_SIGNALING_STATE_CLOSED = 5 <=> SignalingState::Closed,
+});
+
+c_enum!(rtc_dtls_role <=> DtlsRole, "an rtc_dtls_role" {
+    RTC_DTLS_ROLE_CLIENT = 0 <=> DtlsRole::Client,
+    RTC_DTLS_ROLE_SERVER = 1 <=> DtlsRole::Server,
+});
+
+c_enum!(rtc_log_level <=> LevelFilter, "an rtc_log_level" {
+    RTC_LOG_LEVEL_OFF = 0 <=> LevelFilter::Off,
+    RTC_LOG_LEVEL_ERROR = 1 <=> LevelFilter::Error,
+    RTC_LOG_LEVEL_WARN = 2 <=> LevelFilter::Warn,
+    RTC_LOG_LEVEL_INFO = 3 <=> LevelFilter::Info,
+    RTC_LOG_LEVEL_DEBUG = 4 <=> LevelFilter::Debug,
+    RTC_LOG_LEVEL_TRACE = 5 <=> LevelFilter::Trace,
+});
+
+impl From<Level> for rtc_log_level {
+    fn from(l: Level) -> rtc_log_level {
+        l.to_level_filter().into()
+    }
+}
+
+impl From<Option<Direction>> for rtc_direction {
+    /// currentDirection: NONE before an answer was applied.
+    fn from(d: Option<Direction>) -> rtc_direction {
+        d.map_or(rtc_direction::RTC_DIRECTION_NONE, Into::into)
+    }
+}
+
+/// What a C function returns when it cannot do its work and has no error
+/// code to say so with (a NULL handle, a caught panic).
+pub(crate) trait Fallback {
+    fn fallback() -> Self;
+}
+
+impl Fallback for rtc_error_code {
+    fn fallback() -> Self {
+        rtc_error_code::RTC_ERROR_INTERNAL
+    }
+}
+impl Fallback for usize {
+    fn fallback() -> Self {
+        0
+    }
+}
+impl<T> Fallback for Option<T> {
+    fn fallback() -> Self {
+        None
+    }
+}
+impl Fallback for () {
+    fn fallback() -> Self {}
+}
+impl<T> Fallback for *const T {
+    fn fallback() -> Self {
+        std::ptr::null()
+    }
+}
+impl<T> Fallback for *mut T {
+    fn fallback() -> Self {
+        std::ptr::null_mut()
+    }
+}
+impl Fallback for rtc_signaling_state {
+    fn fallback() -> Self {
+        rtc_signaling_state::RTC_SIGNALING_STATE_CLOSED
+    }
+}
+impl Fallback for rtc_dtls_role {
+    fn fallback() -> Self {
+        rtc_dtls_role::RTC_DTLS_ROLE_CLIENT
+    }
+}
+
+/// Runs `f` where a panic must not reach C: the fallback value instead.
+pub(crate) fn boundary<T: Fallback>(f: impl FnOnce() -> T) -> T {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| T::fallback())
+}
