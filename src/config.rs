@@ -51,7 +51,8 @@ pub struct Configuration {
     /// None: random credentials per connection.
     pub ice_credentials: Option<IceCredentials>,
     pub local_candidates: Vec<LocalCandidate>,
-    pub capabilities: Capabilities,
+    /// Shared by the connections made from this configuration.
+    pub capabilities: Arc<Capabilities>,
     /// Descriptions larger than this are refused before parsing.
     pub max_sdp_size: usize,
     /// With a provider, every answer carries an identity assertion (a=identity).
@@ -69,7 +70,7 @@ impl Default for Configuration {
             certificate: None,
             ice_credentials: None,
             local_candidates: Vec::new(),
-            capabilities: Capabilities::default(),
+            capabilities: Arc::new(Capabilities::default()),
             max_sdp_size: DEFAULT_MAX_SDP_SIZE,
             identity_provider: None,
             peer_identity: None,

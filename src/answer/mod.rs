@@ -115,10 +115,9 @@ pub struct AnswerSection {
     pub bundled: bool,
 }
 
-/// A created answer: its text and the decisions behind it.
+/// The decisions behind a created answer (its text is the description's).
 #[derive(Clone, Debug)]
 pub struct Answer {
-    pub text: String,
     pub sections: Vec<AnswerSection>,
     pub dtls_role: DtlsRole,
     pub bundle_groups: Vec<Vec<String>>,
@@ -170,7 +169,8 @@ fn reject(sec: &RemoteSection, reason: Refusal) -> AnswerSection {
 }
 
 /// Decides every m-section, then writes the answer.
-pub fn create(ctx: &AnswerContext) -> Answer {
+/// Returns the decisions and the answer's text.
+pub fn create(ctx: &AnswerContext) -> (Answer, String) {
     let offer = ctx.offer;
     let mut sections: Vec<AnswerSection> = Vec::with_capacity(offer.sections.len());
     let mut have_data = false;
@@ -223,12 +223,12 @@ pub fn create(ctx: &AnswerContext) -> Answer {
             .collect::<Vec<_>>()
     );
     let text = write::answer(ctx, &sections, &bundle_groups, dtls_role).to_string();
-    Answer {
-        text,
+    let answer = Answer {
         sections,
         dtls_role,
         bundle_groups,
-    }
+    };
+    (answer, text)
 }
 
 fn decide_section(

@@ -161,8 +161,12 @@ pub unsafe extern "C" fn rtc_configuration_set_codecs(
         let kind = rtc_media_kind::from_raw(kind)?;
         let list = super::transceiver::codecs_arg(codecs, count)?;
         match kind {
-            crate::transceiver::MediaKind::Audio => c.capabilities.audio = list,
-            crate::transceiver::MediaKind::Video => c.capabilities.video = list,
+            crate::transceiver::MediaKind::Audio => {
+                std::sync::Arc::make_mut(&mut c.capabilities).audio = list
+            }
+            crate::transceiver::MediaKind::Video => {
+                std::sync::Arc::make_mut(&mut c.capabilities).video = list
+            }
         }
         Ok(())
     })
@@ -190,8 +194,12 @@ pub unsafe extern "C" fn rtc_configuration_set_header_extensions(
             .map(|i| str_arg(*uris.add(i), "uri").map(str::to_string))
             .collect::<Result<Vec<_>, _>>()?;
         match kind {
-            crate::transceiver::MediaKind::Audio => c.capabilities.audio_extensions = list,
-            crate::transceiver::MediaKind::Video => c.capabilities.video_extensions = list,
+            crate::transceiver::MediaKind::Audio => {
+                std::sync::Arc::make_mut(&mut c.capabilities).audio_extensions = list
+            }
+            crate::transceiver::MediaKind::Video => {
+                std::sync::Arc::make_mut(&mut c.capabilities).video_extensions = list
+            }
         }
         Ok(())
     })

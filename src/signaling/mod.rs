@@ -452,11 +452,11 @@ impl PeerConnection {
             options,
             identity: self.identity_value.as_deref(),
         };
-        let answer = answer::create(&ctx);
+        let (answer, text) = answer::create(&ctx);
         let local = Local {
             desc: Description {
                 sdp_type: SdpType::Answer,
-                sdp: answer.text.clone(),
+                sdp: text,
             },
             answer: Arc::new(answer),
             offer: offer.clone(),
