@@ -55,6 +55,7 @@
 
 // Every call's outcome. Each failure also has a DOMException name in `rtc_error`.
 typedef enum rtc_error_code {
+  // Success.
   RTC_OK = 0,
   // A NULL pointer, text that is not UTF-8, an enum value out of range (W3C TypeError).
   RTC_ERROR_INVALID_ARGUMENT = 1,
@@ -78,21 +79,29 @@ typedef enum rtc_error_code {
 typedef enum rtc_log_level {
   // As max_level: no records at all.
   RTC_LOG_LEVEL_OFF = 0,
+  // Errors; rtcpc reports refused input at WARN.
   RTC_LOG_LEVEL_ERROR = 1,
   // Refused input (the message the failure callback carries).
   RTC_LOG_LEVEL_WARN = 2,
+  // Informational records.
   RTC_LOG_LEVEL_INFO = 3,
   // Negotiation decisions.
   RTC_LOG_LEVEL_DEBUG = 4,
+  // The most detailed records (e.g. SDP lines ignored while parsing).
   RTC_LOG_LEVEL_TRACE = 5,
 } rtc_log_level;
 
 // A transceiver's direction (W3C RTCRtpTransceiverDirection).
 typedef enum rtc_direction {
+  // "sendrecv": sends and receives.
   RTC_DIRECTION_SENDRECV = 0,
+  // "sendonly": sends, does not receive.
   RTC_DIRECTION_SENDONLY = 1,
+  // "recvonly": receives, does not send.
   RTC_DIRECTION_RECVONLY = 2,
+  // "inactive": neither sends nor receives.
   RTC_DIRECTION_INACTIVE = 3,
+  // "stopped": the transceiver was stopped; reported, never accepted as an argument.
   RTC_DIRECTION_STOPPED = 4,
   // currentDirection before any answer was applied.
   RTC_DIRECTION_NONE = 5,
@@ -106,25 +115,39 @@ typedef enum rtc_dtls_role {
   RTC_DTLS_ROLE_SERVER = 1,
 } rtc_dtls_role;
 
+// Where the offer/answer exchange stands (W3C RTCSignalingState).
 typedef enum rtc_signaling_state {
+  // "stable": no exchange in progress.
   RTC_SIGNALING_STATE_STABLE = 0,
+  // "have-local-offer": not reached; rtcpc does not make offers.
   RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER = 1,
+  // "have-remote-offer": a remote offer is applied and awaits an answer.
   RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER = 2,
+  // "have-local-pranswer": a pranswer to the remote offer is applied.
   RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER = 3,
+  // "have-remote-pranswer": not reached; rtcpc does not make offers.
   RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER = 4,
+  // "closed": after rtc_pc_close.
   RTC_SIGNALING_STATE_CLOSED = 5,
 } rtc_signaling_state;
 
 // The type of a session description.
 typedef enum rtc_sdp_type {
+  // "offer": rtcpc takes remote offers only.
   RTC_SDP_TYPE_OFFER = 0,
+  // "pranswer": a provisional answer; the offer stays pending.
   RTC_SDP_TYPE_PRANSWER = 1,
+  // "answer": the final answer, as rtc_pc_create_answer makes it.
   RTC_SDP_TYPE_ANSWER = 2,
+  // "rollback": undoes a pending remote offer; `sdp` may be NULL.
   RTC_SDP_TYPE_ROLLBACK = 3,
 } rtc_sdp_type;
 
+// Audio or video: of a track, a transceiver, or the capabilities a configuration sets.
 typedef enum rtc_media_kind {
+  // Audio.
   RTC_MEDIA_KIND_AUDIO = 0,
+  // Video.
   RTC_MEDIA_KIND_VIDEO = 1,
 } rtc_media_kind;
 
@@ -132,10 +155,15 @@ typedef enum rtc_media_kind {
 typedef enum rtc_description_slot {
   // pending if there is one, else current.
   RTC_DESCRIPTION_LOCAL = 0,
+  // pending if there is one, else current.
   RTC_DESCRIPTION_REMOTE = 1,
+  // The last applied answer.
   RTC_DESCRIPTION_CURRENT_LOCAL = 2,
+  // The applied pranswer, while in have-local-pranswer.
   RTC_DESCRIPTION_PENDING_LOCAL = 3,
+  // The offer the last applied answer answered.
   RTC_DESCRIPTION_CURRENT_REMOTE = 4,
+  // The remote offer being answered.
   RTC_DESCRIPTION_PENDING_REMOTE = 5,
 } rtc_description_slot;
 
@@ -154,12 +182,17 @@ typedef struct rtc_pc rtc_pc;
 // A codec, for capabilities and codec preferences. `fmtp` may be NULL (none);
 // `rtcp_feedback` may be NULL when its count is 0 ("nack", "nack pli", ...).
 typedef struct rtc_codec {
+  // Encoding name as in a=rtpmap ("opus", "VP8", "rtx", ...); required.
   const char *name;
+  // RTP clock rate in Hz.
   uint32_t clock_rate;
   // 0 means unspecified (1 for audio).
   uint32_t channels;
+  // Format parameters as in a=fmtp, e.g. "minptime=10;useinbandfec=1".
   const char *fmtp;
+  // a=rtcp-fb values, rtcp_feedback_count of them.
   const char *const *rtcp_feedback;
+  // The number of entries in rtcp_feedback.
   size_t rtcp_feedback_count;
 } rtc_codec;
 
@@ -196,6 +229,7 @@ typedef struct rtc_identity_provider {
   rtc_identity_generate_callback generate_assertion;
   // May be NULL: then remote assertions cannot be validated.
   rtc_identity_validate_callback validate_assertion;
+  // Passed to both callbacks as is.
   void *user_data;
 } rtc_identity_provider;
 
@@ -208,8 +242,11 @@ typedef void (*rtc_log_callback)(enum rtc_log_level level,
 
 // A negotiated codec. Strings live as long as the rtc_negotiation.
 typedef struct rtc_codec_parameters {
+  // The payload type, the offerer's.
   uint8_t payload_type;
+  // Encoding name, as offered.
   const char *name;
+  // RTP clock rate in Hz.
   uint32_t clock_rate;
   // 0 when the SDP gives none.
   uint32_t channels;
@@ -220,85 +257,121 @@ typedef struct rtc_codec_parameters {
   // rtx: the payload type it repairs (apt); red: the first redundant
   // payload type; -1 otherwise.
   int16_t associated_payload_type;
+  // The answer's a=rtcp-fb values for it ("nack", "nack pli", ...).
   const char *const *rtcp_feedback;
+  // The number of entries in rtcp_feedback.
   size_t rtcp_feedback_count;
 } rtc_codec_parameters;
 
 // A negotiated RTP header extension.
 typedef struct rtc_header_extension {
+  // The extmap id (RFC 8285).
   uint16_t id;
+  // The extension URI.
   const char *uri;
 } rtc_header_extension;
 
 // One RID received in a simulcast layer.
 typedef struct rtc_simulcast_rid {
+  // The RID (RFC 8851).
   const char *rid;
   // The simulcast layer (0-based) it is an alternative of.
   size_t layer;
+  // Offered paused ("~" in a=simulcast, RFC 8853).
   bool paused;
 } rtc_simulcast_rid;
 
 // A remote ssrc-group (RFC 5576): "FID", "SIM", "FEC-FR", ...
 typedef struct rtc_ssrc_group {
+  // The semantics: "FID", "SIM", "FEC-FR", ...
   const char *semantics;
+  // The group's SSRCs, in order.
   const uint32_t *ssrcs;
+  // The number of entries in ssrcs.
   size_t ssrc_count;
 } rtc_ssrc_group;
 
 // What one offered m-section negotiated. All pointers live as long as the
 // rtc_negotiation they came from; strings that may be absent are NULL.
 typedef struct rtc_negotiated_section {
+  // The m-section's 0-based index in the offer.
   size_t index;
+  // The offered mid; NULL when the offer gave none.
   const char *mid;
   // "audio", "video", "application" or the offered media name.
   const char *media;
+  // The offered protocol, e.g. "UDP/TLS/RTP/SAVPF".
   const char *protocol;
+  // Whether the answer accepted it.
   bool accepted;
   // Why it was rejected (NULL when accepted).
   const char *reason;
   // The answer's direction: the transceiver's currentDirection;
   // RTC_DIRECTION_STOPPED when the m-section was rejected.
   enum rtc_direction direction;
+  // The answer's codecs, in answer order; none when rejected.
   const struct rtc_codec_parameters *codecs;
+  // The number of entries in codecs.
   size_t codec_count;
+  // The accepted header extensions.
   const struct rtc_header_extension *extensions;
+  // The number of entries in extensions.
   size_t extension_count;
+  // The RIDs received (a=simulcast:recv), layer by layer.
   const struct rtc_simulcast_rid *simulcast_rids;
+  // The number of entries in simulcast_rids.
   size_t simulcast_rid_count;
+  // The offer's a=ssrc SSRCs.
   const uint32_t *remote_ssrcs;
+  // The number of entries in remote_ssrcs.
   size_t remote_ssrc_count;
+  // The offer's a=ssrc-group lines.
   const struct rtc_ssrc_group *remote_ssrc_groups;
+  // The number of entries in remote_ssrc_groups.
   size_t remote_ssrc_group_count;
   // The first a=msid: stream id and track id (NULL when absent).
   const char *remote_msid_stream;
+  // The first a=msid's track id (NULL when absent).
   const char *remote_msid_track;
   // The m-section whose transport this one uses (its own index if not bundled).
   size_t transport_index;
+  // Whether it is in an answered BUNDLE group (RFC 8843).
   bool bundled;
+  // The remote ice-ufrag, own or inherited; NULL if offerer-rejected or unsupported protocol.
   const char *remote_ice_ufrag;
+  // The remote ice-pwd; NULL like remote_ice_ufrag.
   const char *remote_ice_pwd;
   // "candidate:..." strings: in the offer, then from rtc_pc_add_ice_candidate.
   const char *const *remote_candidates;
+  // The number of entries in remote_candidates.
   size_t remote_candidate_count;
+  // Whether the remote side ended its candidates (a=end-of-candidates, or an empty one added).
   bool remote_end_of_candidates;
   // "sha-256 AB:CD:..." strings.
   const char *const *remote_fingerprints;
+  // The number of entries in remote_fingerprints.
   size_t remote_fingerprint_count;
-  // The remote SCTP port and max-message-size; 0 for non data sections.
+  // The remote SCTP port and max-message-size; 0 for other sections and
+  // for a rejected data section.
   uint16_t sctp_port;
+  // The remote max-message-size (RFC 8841: 65536 when the offer gives none); 0 like sctp_port.
   uint64_t max_message_size;
 } rtc_negotiated_section;
 
 // A session description. `sdp` is NUL-terminated UTF-8.
 typedef struct rtc_session_description {
+  // The description's type.
   enum rtc_sdp_type type;
+  // The SDP text, NUL-terminated UTF-8; may be NULL for a rollback.
   const char *sdp;
 } rtc_session_description;
 
+// Called when a call without a result succeeds.
 typedef void (*rtc_void_callback)(void *user_data);
 
 // An error handed to a failure callback; valid only during the callback.
 typedef struct rtc_error {
+  // The failure's code; never RTC_OK.
   enum rtc_error_code code;
   // The DOMException name: "InvalidStateError", "SyntaxError", "TypeError", ...
   const char *name;
@@ -306,6 +379,7 @@ typedef struct rtc_error {
   const char *message;
 } rtc_error;
 
+// Called with the failure; `error` is valid only during the callback.
 typedef void (*rtc_error_callback)(const struct rtc_error *error, void *user_data);
 
 // Options of createAnswer (RTCAnswerOptions, and the legacy RTCOfferOptions
@@ -318,7 +392,9 @@ typedef struct rtc_answer_options {
   // no effect on an answer (an answerer cannot restart ICE or ask to
   // receive; it follows the offer).
   bool ice_restart;
+  // Legacy offerToReceiveAudio: no effect on an answer.
   int32_t offer_to_receive_audio;
+  // Legacy offerToReceiveVideo: no effect on an answer.
   int32_t offer_to_receive_video;
 } rtc_answer_options;
 
@@ -328,21 +404,30 @@ typedef void (*rtc_session_description_callback)(const struct rtc_session_descri
 
 // addTransceiver's init. Arrays may be NULL when their count is 0.
 typedef struct rtc_transceiver_init {
+  // The direction, RTC_DIRECTION_SENDRECV to RTC_DIRECTION_INACTIVE.
   enum rtc_direction direction;
+  // Ids of the streams the track belongs to, for a=msid.
   const char *const *stream_ids;
+  // The number of entries in stream_ids.
   size_t stream_id_count;
   // RIDs of the send encodings (simulcast), in order.
   const char *const *rids;
+  // The number of entries in rids.
   size_t rid_count;
 } rtc_transceiver_init;
 
 // A transceiver's state, filled by rtc_pc_transceiver_info.
 typedef struct rtc_transceiver_info {
+  // Audio or video.
   enum rtc_media_kind kind;
+  // The direction (RTCRtpTransceiver.direction); RTC_DIRECTION_STOPPED once stopped.
   enum rtc_direction direction;
-  // The negotiated direction; RTC_DIRECTION_NONE before an answer was applied.
+  // The negotiated direction; RTC_DIRECTION_NONE before an answer was
+  // applied, RTC_DIRECTION_STOPPED once stopped with none negotiated.
   enum rtc_direction current_direction;
+  // Whether rtc_pc_transceiver_stop or rtc_pc_close stopped it.
   bool stopped;
+  // Whether rtc_pc_add_track attached a track to it.
   bool has_track;
 } rtc_transceiver_info;
 

@@ -7,8 +7,11 @@ use crate::transceiver::MediaKind;
 /// A codec the local side can receive, as written in SDP.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Codec {
+    /// Encoding name as in a=rtpmap ("opus", "VP8", "rtx", ...); compared case-insensitively.
     pub name: String,
+    /// RTP clock rate in Hz.
     pub clock_rate: u32,
+    /// Audio channels; None when not given (1 for audio).
     pub channels: Option<u32>,
     /// Format parameters the local side receives with ("" when none).
     pub fmtp: String,
@@ -17,6 +20,7 @@ pub struct Codec {
 }
 
 impl Codec {
+    /// A codec from its name, clock rate, channels, fmtp and rtcp-fb values.
     pub fn new(
         name: &str,
         clock_rate: u32,
@@ -34,24 +38,37 @@ impl Codec {
     }
 }
 
+/// RTP header extension URIs (a=extmap, RFC 8285) of the default capabilities.
 pub mod ext {
+    /// The m-section's mid (RFC 8843), for BUNDLE demultiplexing.
     pub const MID: &str = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    /// RtpStreamId: the RID of a simulcast stream (RFC 8852).
     pub const RID: &str = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    /// RepairedRtpStreamId: the RID an rtx stream repairs (RFC 8852).
     pub const REPAIRED_RID: &str = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+    /// Client-to-mixer audio level (RFC 6464).
     pub const AUDIO_LEVEL: &str = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    /// Absolute send time (a webrtc.org experiment), for bandwidth estimation.
     pub const ABS_SEND_TIME: &str = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+    /// Transport-wide sequence numbers, for transport-wide congestion control.
     pub const TRANSPORT_CC: &str =
         "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    /// Coordination of video orientation (3GPP TS 26.114).
     pub const VIDEO_ORIENTATION: &str = "urn:3gpp:video-orientation";
+    /// Transmission time offset (RFC 5450).
     pub const TOFFSET: &str = "urn:ietf:params:rtp-hdrext:toffset";
 }
 
 /// What the local side supports: codecs in preference order and header extensions.
 #[derive(Clone, Debug)]
 pub struct Capabilities {
+    /// Audio codecs, most preferred first.
     pub audio: Vec<Codec>,
+    /// Video codecs, most preferred first.
     pub video: Vec<Codec>,
+    /// Header extension URIs accepted in audio m-sections.
     pub audio_extensions: Vec<String>,
+    /// Header extension URIs accepted in video m-sections.
     pub video_extensions: Vec<String>,
 }
 
@@ -124,12 +141,14 @@ impl Default for Capabilities {
 }
 
 impl Capabilities {
+    /// The codecs for `kind`.
     pub fn codecs(&self, kind: MediaKind) -> &[Codec] {
         match kind {
             MediaKind::Audio => &self.audio,
             MediaKind::Video => &self.video,
         }
     }
+    /// The header extension URIs for `kind`.
     pub fn extensions(&self, kind: MediaKind) -> &[String] {
         match kind {
             MediaKind::Audio => &self.audio_extensions,
@@ -142,15 +161,22 @@ impl Capabilities {
 /// an answer keeps it (with the offerer's payload type).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RtpCodec {
+    /// The payload type (0-127).
     pub pt: u8,
+    /// Encoding name, as in a=rtpmap.
     pub name: String,
+    /// RTP clock rate in Hz.
     pub clock_rate: u32,
+    /// Channels as a=rtpmap gives them; None when not given.
     pub channels: Option<u32>,
+    /// Format parameters (a=fmtp); "" when none.
     pub fmtp: String,
+    /// a=rtcp-fb values for this payload type (an answer keeps the local ones).
     pub rtcp_fb: Vec<String>,
 }
 
 impl RtpCodec {
+    /// What the codec is for, by its name.
     pub fn role(&self) -> CodecRole {
         CodecRole::of(&self.name)
     }
@@ -161,15 +187,22 @@ impl RtpCodec {
 /// RFC 4733, RFC 3389).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodecRole {
+    /// A media codec of its own (opus, VP8, H264, ...).
     Primary,
+    /// rtx: retransmission (RFC 4588).
     Rtx,
+    /// red: redundant coding (RFC 2198).
     Red,
+    /// ulpfec (RFC 5109) or flexfec-03: forward error correction.
     Fec,
+    /// telephone-event: DTMF (RFC 4733).
     TelephoneEvent,
+    /// CN: comfort noise (RFC 3389).
     ComfortNoise,
 }
 
 impl CodecRole {
+    /// The role of a codec name (case-insensitive); unknown names are Primary.
     pub fn of(name: &str) -> CodecRole {
         match name.to_ascii_lowercase().as_str() {
             "rtx" => CodecRole::Rtx,
@@ -180,6 +213,7 @@ impl CodecRole {
             _ => CodecRole::Primary,
         }
     }
+    /// Whether it only makes sense next to a primary codec.
     pub fn is_secondary(self) -> bool {
         self != CodecRole::Primary
     }
@@ -188,7 +222,9 @@ impl CodecRole {
 /// Why an offered codec was not kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefusedCodec {
+    /// The offered payload type.
     pub pt: u8,
+    /// Why, naming the parameter and both values where the fmtp differs.
     pub reason: String,
 }
 
@@ -213,19 +249,31 @@ fn replace_fmtp_param(fmtp: &str, key: &str, value: &str) -> String {
 /// H.264 profiles from profile-level-id (RFC 6184 section 8.1, table 5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum H264Profile {
+    /// Constrained Baseline (profile_idc 0x42, 0x4D or 0x58 with constraint flags).
     ConstrainedBaseline,
+    /// Baseline (profile_idc 0x42 or 0x58).
     Baseline,
+    /// Main (profile_idc 0x4D).
     Main,
+    /// Extended (profile_idc 0x58).
     Extended,
+    /// High (profile_idc 0x64).
     High,
+    /// Constrained High (profile_idc 0x64 with constraint_set4 and 5).
     ConstrainedHigh,
+    /// High 10 (profile_idc 0x6E).
     High10,
+    /// High 4:2:2 (profile_idc 0x7A).
     High422,
+    /// High 4:4:4 Predictive (profile_idc 0xF4).
     High444,
 }
 
+/// A parsed H.264 profile-level-id.
 pub struct H264ProfileLevel {
+    /// The profile.
     pub profile: H264Profile,
+    /// level_idc: ten times the level (31 is 3.1); level 1b reads as 10, like level 1.
     pub level: u8,
 }
 
@@ -426,6 +474,7 @@ fn is_secondary(name: &str) -> bool {
 /// Options that change codec choice.
 #[derive(Clone, Copy, Debug)]
 pub struct CodecOptions {
+    /// RTCAnswerOptions.voiceActivityDetection: false refuses CN.
     pub voice_activity_detection: bool,
     /// List kept codecs in local order (codec preferences) instead of offer order.
     pub local_order: bool,
@@ -434,7 +483,9 @@ pub struct CodecOptions {
 /// The outcome of codec negotiation for one m-section.
 #[derive(Clone, Default, Debug)]
 pub struct CodecNegotiation {
+    /// The codecs the answer keeps, with the offerer's payload types, in answer order.
     pub kept: Vec<RtpCodec>,
+    /// The offered codecs not kept, in offer order, each with why.
     pub refused: Vec<RefusedCodec>,
 }
 

@@ -16,6 +16,7 @@ pub struct LocalCandidate {
     pub mid: Option<String>,
     /// Parsed, for the default address; the text is what SDP carries, as given.
     pub(crate) candidate: SdpAttributeCandidate,
+    /// The candidate line without a leading `a=`, as answers carry it.
     pub text: String,
 }
 
@@ -43,13 +44,16 @@ impl LocalCandidate {
     }
 }
 
+/// A connection's configuration: RTCConfiguration and rtcpc's own settings.
 #[derive(Clone)]
 pub struct Configuration {
+    /// Answer as an ICE lite agent: answers carry a=ice-lite (RFC 8839).
     pub ice_lite: bool,
     /// None: a fresh certificate per connection.
     pub certificate: Option<Arc<Certificate>>,
     /// None: random credentials per connection.
     pub ice_credentials: Option<IceCredentials>,
+    /// Local candidates to put in answers.
     pub local_candidates: Vec<LocalCandidate>,
     /// Shared by the connections made from this configuration.
     pub capabilities: Arc<Capabilities>,
@@ -61,6 +65,7 @@ pub struct Configuration {
     pub peer_identity: Option<String>,
 }
 
+/// The default `max_sdp_size`: 2 MiB.
 pub const DEFAULT_MAX_SDP_SIZE: usize = 2 * 1024 * 1024;
 
 impl Default for Configuration {

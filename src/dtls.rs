@@ -7,9 +7,13 @@ use std::sync::Arc;
 /// A certificate and the SHA-256 fingerprint the SDP carries for it.
 #[derive(Debug)]
 pub struct Certificate {
+    /// The certificate, PEM.
     pub cert_pem: String,
+    /// Its private key, PEM.
     pub key_pem: String,
+    /// The certificate, DER: what the fingerprint hashes.
     pub der: Vec<u8>,
+    /// SHA-256 of `der`, for a=fingerprint (RFC 8122).
     pub sha256: [u8; 32],
 }
 
@@ -84,9 +88,13 @@ impl Certificate {
 /// An a=setup value (RFC 4145 4, RFC 8842 5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Setup {
+    /// active: the side writing it starts the DTLS handshake (the client).
     Active,
+    /// passive: the side writing it waits for the handshake (the server).
     Passive,
+    /// actpass: either role; the answerer chooses.
     Actpass,
+    /// holdconn: no connection for now; refused in an offer (RFC 8842 section 5.1).
     Holdconn,
 }
 
@@ -100,6 +108,7 @@ pub enum DtlsRole {
 }
 
 impl DtlsRole {
+    /// "client" or "server", as the negotiation report writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             DtlsRole::Client => "client",

@@ -6,6 +6,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 /// ice-char = ALPHA / DIGIT / "+" / "/" (RFC 8839 section 5.4).
 const ICE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/// N bytes from the system CSPRNG; panics if it fails.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
     SystemRandom::new()
@@ -14,6 +15,7 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     b
 }
 
+/// A random non-zero u32 (SSRCs).
 pub fn random_u32_nonzero() -> u32 {
     loop {
         let v = u32::from_ne_bytes(random_bytes::<4>());
@@ -30,9 +32,12 @@ fn random_ice_string<const N: usize>() -> String {
         .collect()
 }
 
+/// ICE credentials: a=ice-ufrag and a=ice-pwd (RFC 8839 section 5.4).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IceCredentials {
+    /// The username fragment (ice-ufrag).
     pub ufrag: String,
+    /// The password (ice-pwd).
     pub pwd: String,
 }
 
@@ -62,10 +67,12 @@ fn check_ice_string(what: &str, value: &str, min: usize) -> std::result::Result<
     Ok(())
 }
 
+/// Checks an ice-ufrag: 4 to 256 ice-chars (RFC 8839 section 5.4); Err says why not.
 pub fn check_ufrag(v: &str) -> std::result::Result<(), String> {
     check_ice_string("ice-ufrag", v, 4)
 }
 
+/// Checks an ice-pwd: 22 to 256 ice-chars (RFC 8839 section 5.4); Err says why not.
 pub fn check_pwd(v: &str) -> std::result::Result<(), String> {
     check_ice_string("ice-pwd", v, 22)
 }

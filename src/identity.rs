@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 /// Who vouches: the identity provider's domain and protocol.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdentityProvider {
+    /// The provider's domain (idp.domain in a=identity).
     pub domain: String,
+    /// The provider's protocol; "default" when not given.
     pub protocol: String,
 }
 
@@ -23,8 +25,11 @@ pub enum RemoteIdentity {
     Invalid(String),
     /// The provider says the assertion names `identity` and covers `contents`.
     Validated {
+        /// The asserted identity, `name@domain`.
         identity: String,
+        /// The contents the assertion covers: JSON with the fingerprints.
         contents: String,
+        /// The domain of the provider that validated it.
         idp_domain: String,
     },
 }
@@ -48,10 +53,13 @@ pub fn encode_attribute(idp: &IdentityProvider, assertion: &str) -> String {
 /// A decoded a=identity: the provider named and the inner assertion.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Decoded {
+    /// The provider the attribute names.
     pub idp: IdentityProvider,
+    /// The provider's assertion, opaque to rtcpc.
     pub assertion: String,
 }
 
+/// Decodes an a=identity value (the inverse of `encode_attribute`); Err says what is wrong.
 pub fn decode_attribute(value: &str) -> Result<Decoded, String> {
     let token = value.split_whitespace().next().unwrap_or("");
     let bytes = STANDARD

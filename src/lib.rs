@@ -2,6 +2,7 @@
 //!
 //! The core is sans-IO: [`signaling::PeerConnection`] takes descriptions and
 //! returns descriptions. `ffi` is the C boundary over it.
+#![warn(missing_docs)]
 
 pub mod answer;
 pub mod codec;

@@ -19,45 +19,70 @@ pub struct CodecParameters {
     pub associated_payload_type: Option<u8>,
 }
 
+/// What one offered m-section negotiated (C: rtc_negotiated_section).
 #[derive(Clone, Debug)]
 pub struct NegotiatedSection {
+    /// The m-section's 0-based index in the offer.
     pub index: usize,
+    /// The offered mid; None when the offer gave none.
     pub mid: Option<String>,
+    /// "audio", "video", "application" or the offered media name.
     pub media: String,
+    /// The offered protocol, e.g. "UDP/TLS/RTP/SAVPF".
     pub protocol: String,
+    /// Whether the answer accepted it.
     pub accepted: bool,
+    /// Why it was rejected; None when accepted.
     pub reason: Option<String>,
     /// The answer's direction: the transceiver's currentDirection.
     pub direction: Direction,
+    /// The answer's codecs, in answer order; empty when rejected.
     pub codecs: Vec<CodecParameters>,
+    /// The accepted header extensions: (id, URI).
     pub extensions: Vec<(u16, String)>,
     /// Simulcast layers received, each a list of alternative RIDs (rid, paused).
     pub simulcast_layers: Vec<Vec<(String, bool)>>,
+    /// The RIDs the answer receives (accepted a=rid, RFC 8851).
     pub rids: Vec<String>,
+    /// The offer's a=ssrc SSRCs.
     pub remote_ssrcs: Vec<u32>,
+    /// The offer's a=ssrc-group lines: (semantics, SSRCs).
     pub remote_ssrc_groups: Vec<(String, Vec<u32>)>,
+    /// The offer's a=msid values: (stream id, track id).
     pub remote_msids: Vec<(String, Option<String>)>,
     /// The m-section whose transport this one uses.
     pub transport_index: usize,
+    /// Whether it is in an answered BUNDLE group (RFC 8843).
     pub bundled: bool,
+    /// The remote ice-ufrag, own or inherited; None if offerer-rejected or unsupported protocol.
     pub remote_ice_ufrag: Option<String>,
+    /// The remote ice-pwd, like `remote_ice_ufrag`.
     pub remote_ice_pwd: Option<String>,
+    /// Remote "candidate:..." strings: in the offer, then trickled.
     pub remote_candidates: Vec<String>,
+    /// Whether the remote side ended its candidates (a=end-of-candidates).
     pub remote_end_of_candidates: bool,
+    /// The remote fingerprints, "sha-256 AB:CD:..." strings (RFC 8122).
     pub remote_fingerprints: Vec<String>,
     /// The remote SCTP port and max-message-size (data channel m-sections).
     pub sctp_port: Option<u64>,
+    /// The remote max-message-size (65536 if absent, RFC 8841); None unless data was accepted.
     pub max_message_size: Option<u64>,
 }
 
+/// What the applied offer and answer negotiated (C: rtc_negotiation).
 #[derive(Clone, Debug)]
 pub struct Negotiated {
+    /// One entry per offered m-section, in offer order.
     pub sections: Vec<NegotiatedSection>,
+    /// The answered BUNDLE groups, by mid.
     pub bundle_groups: Vec<Vec<String>>,
+    /// The local DTLS role.
     pub dtls_role: DtlsRole,
 }
 
 impl Negotiated {
+    /// Puts the offer side by side with the decisions of its answer.
     pub fn new(offer: &RemoteOffer, answer: &Answer) -> Negotiated {
         let sections = offer
             .sections

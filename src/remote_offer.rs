@@ -28,10 +28,14 @@ pub enum Transport {
     Unsupported,
 }
 
+/// An offered a=extmap header extension (RFC 8285).
 #[derive(Clone, Debug)]
 pub struct Extmap {
+    /// The extension id, 1-255.
     pub id: u16,
+    /// The extension URI.
     pub uri: String,
+    /// The offered direction: sendonly, recvonly, else SendRecv; None when not given.
     pub direction: Option<Direction>,
 }
 
@@ -41,27 +45,35 @@ pub struct IceParams {
     /// Set on every m-section that can be accepted (inherited from the
     /// session or the BUNDLE group's tagged m-section where left out).
     pub ufrag: Option<String>,
+    /// The ice-pwd, set and inherited like `ufrag`.
     pub pwd: Option<String>,
     /// Remote ICE candidates: inline in the offer, then trickled.
     pub candidates: Vec<String>,
+    /// Whether the offerer ended its candidates (a=end-of-candidates).
     pub end_of_candidates: bool,
 }
 
 /// An m-section's DTLS parameters (RFC 8842).
 #[derive(Clone, Debug)]
 pub struct DtlsParams {
+    /// a=fingerprint values, "sha-256 AB:CD:...": own, else the session's or the tagged one's.
     pub fingerprints: Vec<String>,
+    /// The offered a=setup; actpass when not given.
     pub setup: Setup,
 }
 
 /// What an RTP m-section offers.
 #[derive(Clone, Debug, Default)]
 pub struct RtpParams {
+    /// a=rtcp-mux (RFC 5761).
     pub rtcp_mux: bool,
+    /// a=rtcp-rsize (RFC 5506).
     pub rtcp_rsize: bool,
+    /// The offered codecs, in m= line order (with an rtpmap or a static payload type).
     pub codecs: Vec<RtpCodec>,
     /// Dynamic payload types listed without an a=rtpmap.
     pub unknown_pts: Vec<u8>,
+    /// The offered header extensions.
     pub extmaps: Vec<Extmap>,
     /// a=extmap-allow-mixed at session or media level.
     pub extmap_allow_mixed: bool,
@@ -73,6 +85,7 @@ pub struct RtpParams {
     pub simulcast_send: Vec<Vec<(String, bool)>>,
     /// Remote SSRCs and their groups ("FID", "SIM", ...).
     pub ssrcs: Vec<u32>,
+    /// a=ssrc-group lines: (semantics, SSRCs).
     pub ssrc_groups: Vec<(String, Vec<u32>)>,
     /// a=msid: stream id and track id.
     pub msids: Vec<(String, Option<String>)>,
@@ -81,31 +94,46 @@ pub struct RtpParams {
 /// What a data channel m-section offers (RFC 8841).
 #[derive(Clone, Debug, Default)]
 pub struct SctpParams {
+    /// a=sctp-port, or the a=sctpmap port of the legacy form; None when not given.
     pub port: Option<u64>,
+    /// a=max-message-size; None when not given.
     pub max_message_size: Option<u64>,
 }
 
 /// One offered m-section.
 #[derive(Clone, Debug)]
 pub struct RemoteSection {
+    /// 0-based index in the offer.
     pub index: usize,
+    /// 1-based line of its m= line, for error messages.
     pub line: usize,
     /// "audio", "video", "application" or the unknown media name.
     pub media: String,
+    /// Audio or video; None for other media.
     pub kind: Option<MediaKind>,
+    /// The m= line's protocol, as written.
     pub proto: String,
+    /// The transport family `proto` names.
     pub transport: Transport,
+    /// The m= line's port.
     pub port: u32,
+    /// a=bundle-only (RFC 8843).
     pub bundle_only: bool,
     /// Rejected by the offerer: port 0 without bundle-only.
     pub rejected: bool,
+    /// a=mid; None when the offer gives none.
     pub mid: Option<String>,
+    /// The offered direction; sendrecv when not given.
     pub direction: Direction,
     /// The offered format list, kept for rejected sections.
     pub formats: String,
+    /// ICE parameters (RFC 8839).
     pub ice: IceParams,
+    /// DTLS parameters (RFC 8842).
     pub dtls: DtlsParams,
+    /// RTP parameters (empty for other transports).
     pub rtp: RtpParams,
+    /// SCTP parameters (data channel m-sections).
     pub sctp: SctpParams,
 }
 
@@ -119,12 +147,16 @@ impl RemoteSection {
     }
 }
 
+/// A remote offer, read and checked: its m-sections and session-level facts.
 #[derive(Clone, Debug)]
 pub struct RemoteOffer {
+    /// The m-sections, in offer order.
     pub sections: Vec<RemoteSection>,
     /// BUNDLE groups as offered, by mid.
     pub bundle_groups: Vec<Vec<String>>,
+    /// Session-level a=extmap-allow-mixed (RFC 8285 section 6).
     pub extmap_allow_mixed: bool,
+    /// Session-level a=ice-lite: the offerer is an ICE lite agent.
     pub ice_lite: bool,
     /// Section index by `mid_key`.
     by_mid: HashMap<String, usize>,

@@ -7,6 +7,7 @@ use crate::remote_offer::{RemoteOffer, Transport};
 use crate::transceiver::Direction;
 use serde_json::{json, Value};
 
+/// The negotiation report of `answer` to `offer`, as JSON (see rtc_pc_negotiation_report).
 pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
     let m_lines: Vec<Value> = offer
         .sections

@@ -2,9 +2,12 @@
 
 use std::fmt;
 
+/// The media kind of a transceiver or an RTP m-section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MediaKind {
+    /// Audio (m=audio).
     Audio,
+    /// Video (m=video).
     Video,
 }
 
@@ -17,15 +20,21 @@ impl fmt::Display for MediaKind {
     }
 }
 
+/// A transceiver's or an m-section's direction (W3C RTCRtpTransceiverDirection, RFC 3264).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
+    /// sendrecv: sends and receives.
     SendRecv,
+    /// sendonly: sends, does not receive.
     SendOnly,
+    /// recvonly: receives, does not send.
     RecvOnly,
+    /// inactive: neither sends nor receives.
     Inactive,
 }
 
 impl Direction {
+    /// The direction that sends and receives as given.
     pub fn from_flags(send: bool, recv: bool) -> Self {
         match (send, recv) {
             (true, true) => Direction::SendRecv,
@@ -34,9 +43,11 @@ impl Direction {
             (false, false) => Direction::Inactive,
         }
     }
+    /// Whether it sends (sendrecv or sendonly).
     pub fn sends(self) -> bool {
         matches!(self, Direction::SendRecv | Direction::SendOnly)
     }
+    /// Whether it receives (sendrecv or recvonly).
     pub fn recvs(self) -> bool {
         matches!(self, Direction::SendRecv | Direction::RecvOnly)
     }
@@ -52,6 +63,7 @@ impl Direction {
             offered.sends() && local.recvs(),
         )
     }
+    /// The SDP attribute name: "sendrecv", "sendonly", "recvonly" or "inactive".
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::SendRecv => "sendrecv",
@@ -68,25 +80,35 @@ impl fmt::Display for Direction {
     }
 }
 
+/// The track attached by addTrack.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Track {
+    /// The track id, for a=msid.
     pub track_id: String,
+    /// The stream id, for a=msid; "-" when the track has no stream.
     pub stream_id: String,
 }
 
+/// An RTCRtpTransceiver: what the answer to its m-section is made from.
 #[derive(Clone, Debug)]
 pub struct Transceiver {
+    /// The key of its m-section (`RemoteSection::mid_key`); None until an offer associates it.
     pub mid: Option<String>,
+    /// Audio or video.
     pub kind: MediaKind,
     /// The direction the application wants.
     pub direction: Direction,
     /// The direction negotiated by the last applied answer.
     pub current_direction: Option<Direction>,
+    /// The track from addTrack; None when nothing is attached.
     pub track: Option<Track>,
     /// The sender's track id in a=msid when no track is attached.
     pub sender_id: String,
+    /// The SSRC it sends with (a=ssrc).
     pub ssrc: u32,
+    /// The SSRC of its rtx stream, paired with `ssrc` in a=ssrc-group:FID.
     pub rtx_ssrc: u32,
+    /// Stopped (stop() or close()): the next answer rejects its m-section.
     pub stopped: bool,
     /// Created by addTrack: may be associated with a new m-line of its kind.
     pub from_add_track: bool,
@@ -99,6 +121,7 @@ pub struct Transceiver {
 }
 
 impl Transceiver {
+    /// A transceiver of `kind` and `direction` with the SSRCs (media, rtx), no mid and no track.
     pub fn new(kind: MediaKind, direction: Direction, ssrcs: (u32, u32)) -> Self {
         Transceiver {
             mid: None,

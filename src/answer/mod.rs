@@ -15,11 +15,13 @@ mod write;
 
 /// The local SCTP port and the largest message we take (RFC 8841).
 pub const SCTP_PORT: u16 = 5000;
+/// The a=max-message-size the answer carries.
 pub const MAX_MESSAGE_SIZE: u64 = 262_144;
 
 /// Options of createAnswer (RTCAnswerOptions).
 #[derive(Clone, Copy, Debug)]
 pub struct AnswerOptions {
+    /// Keep comfort noise (CN) when offered; false leaves it out. Default true.
     pub voice_activity_detection: bool,
 }
 
@@ -34,14 +36,18 @@ impl Default for AnswerOptions {
 /// A decision: taken, or refused for a reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict<R = String> {
+    /// Taken.
     Accepted,
+    /// Refused, and why.
     Refused(R),
 }
 
 impl<R> Verdict<R> {
+    /// Whether it was taken.
     pub fn is_accepted(&self) -> bool {
         matches!(self, Verdict::Accepted)
     }
+    /// Why it was refused; None when taken.
     pub fn refusal(&self) -> Option<&R> {
         match self {
             Verdict::Accepted => None,
@@ -55,10 +61,15 @@ impl<R> Verdict<R> {
 pub enum Refusal {
     /// Port 0 in the offer, without bundle-only.
     ByOfferer,
+    /// A protocol a WebRTC answerer cannot take (the offered one).
     UnsupportedProtocol(String),
+    /// A media type other than audio, video and application.
     UnknownMedia(String),
+    /// A data channel m-section after the first: one SCTP association only.
     SecondDataChannel,
+    /// No transceiver is associated with the m-section.
     NoTransceiver,
+    /// Its transceiver is stopped.
     TransceiverStopped,
     /// Every offered codec refused; the text says why for each.
     NoCodecInCommon(String),
@@ -83,15 +94,20 @@ impl std::fmt::Display for Refusal {
 /// The decision for one offered header extension.
 #[derive(Clone, Debug)]
 pub struct ExtensionDecision {
+    /// The offered extmap id, kept in the answer.
     pub id: u16,
+    /// The extension URI.
     pub uri: String,
+    /// Refused: an unknown URI, the other media kind's, or an id conflict in a BUNDLE group.
     pub verdict: Verdict,
 }
 
 /// The decision for one RID the offerer sends (RFC 8851).
 #[derive(Clone, Debug)]
 pub struct RidDecision {
+    /// The RID (rid-id).
     pub id: String,
+    /// Refused when the answer does not receive or none of its payload types was kept.
     pub verdict: Verdict,
     /// Payload types the RID is restricted to, among the kept ones.
     pub formats: Vec<u16>,
@@ -100,11 +116,17 @@ pub struct RidDecision {
 /// The decisions for one offered m-section; the answer text is written from these.
 #[derive(Clone, Debug)]
 pub struct AnswerSection {
+    /// The offered mid, which the answer repeats.
     pub mid: Option<String>,
+    /// Accepted, or why the m-section is answered with port 0.
     pub verdict: Verdict<Refusal>,
+    /// The answer's direction (RFC 3264 section 6.1); inactive when refused.
     pub direction: Direction,
+    /// The codec decisions; empty for non-RTP m-sections and those refused earlier.
     pub codecs: CodecNegotiation,
+    /// One decision per offered a=extmap.
     pub extensions: Vec<ExtensionDecision>,
+    /// One decision per offered send RID (RFC 8851).
     pub rids: Vec<RidDecision>,
     /// The answer's a=simulcast:recv layers: alternatives of (rid, paused).
     pub simulcast_recv: Vec<Vec<(String, bool)>>,
@@ -112,37 +134,51 @@ pub struct AnswerSection {
     pub local_direction: Option<Direction>,
     /// Index of the m-section whose transport this one uses (itself if not bundled).
     pub transport: usize,
+    /// Whether it is in an answered BUNDLE group (RFC 8843).
     pub bundled: bool,
 }
 
 /// The decisions behind a created answer (its text is the description's).
 #[derive(Clone, Debug)]
 pub struct Answer {
+    /// One per offered m-section, in offer order.
     pub sections: Vec<AnswerSection>,
+    /// The local DTLS role the answer's a=setup states (RFC 8842 section 5.3).
     pub dtls_role: DtlsRole,
+    /// The answered BUNDLE groups, by mid: the accepted members, the tagged one first.
     pub bundle_groups: Vec<Vec<String>>,
 }
 
 /// Everything createAnswer reads.
 pub struct AnswerContext<'a> {
+    /// The offer being answered.
     pub offer: &'a RemoteOffer,
     /// The transceiver associated with each offered m-section, if any.
     pub transceivers: Vec<Option<&'a Transceiver>>,
+    /// The connection's configuration: capabilities, ICE lite, local candidates.
     pub config: &'a Configuration,
+    /// The DTLS certificate; its fingerprint goes in a=fingerprint.
     pub certificate: &'a Certificate,
+    /// The connection's ICE credentials, for transports not restarted.
     pub ice: &'a IceCredentials,
     /// Credentials of transports restarted since (JSEP 5.3.1: ICE restart), by mid.
     pub ice_by_mid: &'a [(String, IceCredentials)],
+    /// The role an earlier answer fixed; None: chosen from the offer's a=setup.
     pub dtls_role: Option<DtlsRole>,
+    /// The o= line's session id (JSEP 5.2.1).
     pub session_id: u64,
+    /// The o= line's session version.
     pub session_version: u64,
+    /// The RTCP CNAME of the a=ssrc cname: lines.
     pub cname: &'a str,
+    /// createAnswer's options.
     pub options: AnswerOptions,
     /// The a=identity value, when an identity provider vouches for us.
     pub identity: Option<&'a str>,
 }
 
 impl AnswerSection {
+    /// Whether the m-section is accepted.
     pub fn accepted(&self) -> bool {
         self.verdict.is_accepted()
     }

@@ -64,6 +64,7 @@ pub struct rtc_identity_provider {
     pub generate_assertion: rtc_identity_generate_callback,
     /// May be NULL: then remote assertions cannot be validated.
     pub validate_assertion: rtc_identity_validate_callback,
+    /// Passed to both callbacks as is.
     pub user_data: *mut c_void,
 }
 

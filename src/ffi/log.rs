@@ -24,12 +24,15 @@ use std::ffi::{c_char, c_int, c_void};
 pub enum rtc_log_level {
     /// As max_level: no records at all.
     RTC_LOG_LEVEL_OFF = 0,
+    /// Errors; rtcpc reports refused input at WARN.
     RTC_LOG_LEVEL_ERROR = 1,
     /// Refused input (the message the failure callback carries).
     RTC_LOG_LEVEL_WARN = 2,
+    /// Informational records.
     RTC_LOG_LEVEL_INFO = 3,
     /// Negotiation decisions.
     RTC_LOG_LEVEL_DEBUG = 4,
+    /// The most detailed records (e.g. SDP lines ignored while parsing).
     RTC_LOG_LEVEL_TRACE = 5,
 }
 

@@ -7,27 +7,41 @@ use std::ffi::{c_char, c_int, c_void};
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rtc_sdp_type {
+    /// "offer": rtcpc takes remote offers only.
     RTC_SDP_TYPE_OFFER = 0,
+    /// "pranswer": a provisional answer; the offer stays pending.
     RTC_SDP_TYPE_PRANSWER = 1,
+    /// "answer": the final answer, as rtc_pc_create_answer makes it.
     RTC_SDP_TYPE_ANSWER = 2,
+    /// "rollback": undoes a pending remote offer; `sdp` may be NULL.
     RTC_SDP_TYPE_ROLLBACK = 3,
 }
 
+/// Audio or video: of a track, a transceiver, or the capabilities a configuration sets.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rtc_media_kind {
+    /// Audio.
     RTC_MEDIA_KIND_AUDIO = 0,
+    /// Video.
     RTC_MEDIA_KIND_VIDEO = 1,
 }
 
+/// Where the offer/answer exchange stands (W3C RTCSignalingState).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rtc_signaling_state {
+    /// "stable": no exchange in progress.
     RTC_SIGNALING_STATE_STABLE = 0,
+    /// "have-local-offer": not reached; rtcpc does not make offers.
     RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER = 1,
+    /// "have-remote-offer": a remote offer is applied and awaits an answer.
     RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER = 2,
+    /// "have-local-pranswer": a pranswer to the remote offer is applied.
     RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER = 3,
+    /// "have-remote-pranswer": not reached; rtcpc does not make offers.
     RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER = 4,
+    /// "closed": after rtc_pc_close.
     RTC_SIGNALING_STATE_CLOSED = 5,
 }
 
@@ -35,6 +49,7 @@ pub enum rtc_signaling_state {
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rtc_error_code {
+    /// Success.
     RTC_OK = 0,
     /// A NULL pointer, text that is not UTF-8, an enum value out of range (W3C TypeError).
     RTC_ERROR_INVALID_ARGUMENT = 1,
@@ -60,23 +75,31 @@ pub enum rtc_error_code {
 pub enum rtc_description_slot {
     /// pending if there is one, else current.
     RTC_DESCRIPTION_LOCAL = 0,
+    /// pending if there is one, else current.
     RTC_DESCRIPTION_REMOTE = 1,
+    /// The last applied answer.
     RTC_DESCRIPTION_CURRENT_LOCAL = 2,
+    /// The applied pranswer, while in have-local-pranswer.
     RTC_DESCRIPTION_PENDING_LOCAL = 3,
+    /// The offer the last applied answer answered.
     RTC_DESCRIPTION_CURRENT_REMOTE = 4,
+    /// The remote offer being answered.
     RTC_DESCRIPTION_PENDING_REMOTE = 5,
 }
 
 /// A session description. `sdp` is NUL-terminated UTF-8.
 #[repr(C)]
 pub struct rtc_session_description {
+    /// The description's type.
     pub r#type: rtc_sdp_type,
+    /// The SDP text, NUL-terminated UTF-8; may be NULL for a rollback.
     pub sdp: *const c_char,
 }
 
 /// An error handed to a failure callback; valid only during the callback.
 #[repr(C)]
 pub struct rtc_error {
+    /// The failure's code; never RTC_OK.
     pub code: rtc_error_code,
     /// The DOMException name: "InvalidStateError", "SyntaxError", "TypeError", ...
     pub name: *const c_char,
@@ -95,7 +118,9 @@ pub struct rtc_answer_options {
     /// no effect on an answer (an answerer cannot restart ICE or ask to
     /// receive; it follows the offer).
     pub ice_restart: bool,
+    /// Legacy offerToReceiveAudio: no effect on an answer.
     pub offer_to_receive_audio: i32,
+    /// Legacy offerToReceiveVideo: no effect on an answer.
     pub offer_to_receive_video: i32,
 }
 
@@ -103,24 +128,33 @@ pub struct rtc_answer_options {
 pub type rtc_session_description_callback = Option<
     unsafe extern "C" fn(description: *const rtc_session_description, user_data: *mut c_void),
 >;
+/// Called when a call without a result succeeds.
 pub type rtc_void_callback = Option<unsafe extern "C" fn(user_data: *mut c_void)>;
+/// Called with the failure; `error` is valid only during the callback.
 pub type rtc_error_callback =
     Option<unsafe extern "C" fn(error: *const rtc_error, user_data: *mut c_void)>;
 
 /// Enum arguments arrive as C ints: reading an out-of-range value into a Rust
 /// enum would be undefined behaviour, so they are taken raw and checked.
 pub type RawMediaKind = c_int;
+/// An rtc_sdp_type argument, taken as a C int and checked (see RawMediaKind).
 pub type RawSdpType = c_int;
+/// An rtc_description_slot argument, taken as a C int and checked.
 pub type RawDescriptionSlot = c_int;
 
 /// A transceiver's direction (W3C RTCRtpTransceiverDirection).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rtc_direction {
+    /// "sendrecv": sends and receives.
     RTC_DIRECTION_SENDRECV = 0,
+    /// "sendonly": sends, does not receive.
     RTC_DIRECTION_SENDONLY = 1,
+    /// "recvonly": receives, does not send.
     RTC_DIRECTION_RECVONLY = 2,
+    /// "inactive": neither sends nor receives.
     RTC_DIRECTION_INACTIVE = 3,
+    /// "stopped": the transceiver was stopped; reported, never accepted as an argument.
     RTC_DIRECTION_STOPPED = 4,
     /// currentDirection before any answer was applied.
     RTC_DIRECTION_NONE = 5,
@@ -139,22 +173,31 @@ pub enum rtc_dtls_role {
 /// addTransceiver's init. Arrays may be NULL when their count is 0.
 #[repr(C)]
 pub struct rtc_transceiver_init {
+    /// The direction, RTC_DIRECTION_SENDRECV to RTC_DIRECTION_INACTIVE.
     pub direction: rtc_direction,
+    /// Ids of the streams the track belongs to, for a=msid.
     pub stream_ids: *const *const c_char,
+    /// The number of entries in stream_ids.
     pub stream_id_count: usize,
     /// RIDs of the send encodings (simulcast), in order.
     pub rids: *const *const c_char,
+    /// The number of entries in rids.
     pub rid_count: usize,
 }
 
 /// A transceiver's state, filled by rtc_pc_transceiver_info.
 #[repr(C)]
 pub struct rtc_transceiver_info {
+    /// Audio or video.
     pub kind: rtc_media_kind,
+    /// The direction (RTCRtpTransceiver.direction); RTC_DIRECTION_STOPPED once stopped.
     pub direction: rtc_direction,
-    /// The negotiated direction; RTC_DIRECTION_NONE before an answer was applied.
+    /// The negotiated direction; RTC_DIRECTION_NONE before an answer was
+    /// applied, RTC_DIRECTION_STOPPED once stopped with none negotiated.
     pub current_direction: rtc_direction,
+    /// Whether rtc_pc_transceiver_stop or rtc_pc_close stopped it.
     pub stopped: bool,
+    /// Whether rtc_pc_add_track attached a track to it.
     pub has_track: bool,
 }
 
@@ -162,20 +205,28 @@ pub struct rtc_transceiver_info {
 /// `rtcp_feedback` may be NULL when its count is 0 ("nack", "nack pli", ...).
 #[repr(C)]
 pub struct rtc_codec {
+    /// Encoding name as in a=rtpmap ("opus", "VP8", "rtx", ...); required.
     pub name: *const c_char,
+    /// RTP clock rate in Hz.
     pub clock_rate: u32,
     /// 0 means unspecified (1 for audio).
     pub channels: u32,
+    /// Format parameters as in a=fmtp, e.g. "minptime=10;useinbandfec=1".
     pub fmtp: *const c_char,
+    /// a=rtcp-fb values, rtcp_feedback_count of them.
     pub rtcp_feedback: *const *const c_char,
+    /// The number of entries in rtcp_feedback.
     pub rtcp_feedback_count: usize,
 }
 
 /// A negotiated codec. Strings live as long as the rtc_negotiation.
 #[repr(C)]
 pub struct rtc_codec_parameters {
+    /// The payload type, the offerer's.
     pub payload_type: u8,
+    /// Encoding name, as offered.
     pub name: *const c_char,
+    /// RTP clock rate in Hz.
     pub clock_rate: u32,
     /// 0 when the SDP gives none.
     pub channels: u32,
@@ -186,31 +237,40 @@ pub struct rtc_codec_parameters {
     /// rtx: the payload type it repairs (apt); red: the first redundant
     /// payload type; -1 otherwise.
     pub associated_payload_type: i16,
+    /// The answer's a=rtcp-fb values for it ("nack", "nack pli", ...).
     pub rtcp_feedback: *const *const c_char,
+    /// The number of entries in rtcp_feedback.
     pub rtcp_feedback_count: usize,
 }
 
 /// A negotiated RTP header extension.
 #[repr(C)]
 pub struct rtc_header_extension {
+    /// The extmap id (RFC 8285).
     pub id: u16,
+    /// The extension URI.
     pub uri: *const c_char,
 }
 
 /// One RID received in a simulcast layer.
 #[repr(C)]
 pub struct rtc_simulcast_rid {
+    /// The RID (RFC 8851).
     pub rid: *const c_char,
     /// The simulcast layer (0-based) it is an alternative of.
     pub layer: usize,
+    /// Offered paused ("~" in a=simulcast, RFC 8853).
     pub paused: bool,
 }
 
 /// A remote ssrc-group (RFC 5576): "FID", "SIM", "FEC-FR", ...
 #[repr(C)]
 pub struct rtc_ssrc_group {
+    /// The semantics: "FID", "SIM", "FEC-FR", ...
     pub semantics: *const c_char,
+    /// The group's SSRCs, in order.
     pub ssrcs: *const u32,
+    /// The number of entries in ssrcs.
     pub ssrc_count: usize,
 }
 
@@ -218,45 +278,69 @@ pub struct rtc_ssrc_group {
 /// rtc_negotiation they came from; strings that may be absent are NULL.
 #[repr(C)]
 pub struct rtc_negotiated_section {
+    /// The m-section's 0-based index in the offer.
     pub index: usize,
+    /// The offered mid; NULL when the offer gave none.
     pub mid: *const c_char,
     /// "audio", "video", "application" or the offered media name.
     pub media: *const c_char,
+    /// The offered protocol, e.g. "UDP/TLS/RTP/SAVPF".
     pub protocol: *const c_char,
+    /// Whether the answer accepted it.
     pub accepted: bool,
     /// Why it was rejected (NULL when accepted).
     pub reason: *const c_char,
     /// The answer's direction: the transceiver's currentDirection;
     /// RTC_DIRECTION_STOPPED when the m-section was rejected.
     pub direction: rtc_direction,
+    /// The answer's codecs, in answer order; none when rejected.
     pub codecs: *const rtc_codec_parameters,
+    /// The number of entries in codecs.
     pub codec_count: usize,
+    /// The accepted header extensions.
     pub extensions: *const rtc_header_extension,
+    /// The number of entries in extensions.
     pub extension_count: usize,
+    /// The RIDs received (a=simulcast:recv), layer by layer.
     pub simulcast_rids: *const rtc_simulcast_rid,
+    /// The number of entries in simulcast_rids.
     pub simulcast_rid_count: usize,
+    /// The offer's a=ssrc SSRCs.
     pub remote_ssrcs: *const u32,
+    /// The number of entries in remote_ssrcs.
     pub remote_ssrc_count: usize,
+    /// The offer's a=ssrc-group lines.
     pub remote_ssrc_groups: *const rtc_ssrc_group,
+    /// The number of entries in remote_ssrc_groups.
     pub remote_ssrc_group_count: usize,
     /// The first a=msid: stream id and track id (NULL when absent).
     pub remote_msid_stream: *const c_char,
+    /// The first a=msid's track id (NULL when absent).
     pub remote_msid_track: *const c_char,
     /// The m-section whose transport this one uses (its own index if not bundled).
     pub transport_index: usize,
+    /// Whether it is in an answered BUNDLE group (RFC 8843).
     pub bundled: bool,
+    /// The remote ice-ufrag, own or inherited; NULL if offerer-rejected or unsupported protocol.
     pub remote_ice_ufrag: *const c_char,
+    /// The remote ice-pwd; NULL like remote_ice_ufrag.
     pub remote_ice_pwd: *const c_char,
     /// "candidate:..." strings: in the offer, then from rtc_pc_add_ice_candidate.
     pub remote_candidates: *const *const c_char,
+    /// The number of entries in remote_candidates.
     pub remote_candidate_count: usize,
+    /// Whether the remote side ended its candidates (a=end-of-candidates, or an empty one added).
     pub remote_end_of_candidates: bool,
     /// "sha-256 AB:CD:..." strings.
     pub remote_fingerprints: *const *const c_char,
+    /// The number of entries in remote_fingerprints.
     pub remote_fingerprint_count: usize,
-    /// The remote SCTP port and max-message-size; 0 for non data sections.
+    /// The remote SCTP port and max-message-size; 0 for other sections and
+    /// for a rejected data section.
     pub sctp_port: u16,
+    /// The remote max-message-size (RFC 8841: 65536 when the offer gives none); 0 like sctp_port.
     pub max_message_size: u64,
 }
 
+/// An rtc_direction argument, taken as a C int and checked.
 pub type RawDirection = c_int;

@@ -24,25 +24,38 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use transceivers::{associate, OfferUndo};
 
+/// Where the offer/answer exchange stands (W3C RTCSignalingState).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SignalingState {
+    /// stable: no exchange in progress.
     Stable,
+    /// have-local-offer: not reached; rtcpc does not make offers.
     HaveLocalOffer,
+    /// have-remote-offer: a remote offer is applied and awaits an answer.
     HaveRemoteOffer,
+    /// have-local-pranswer: a pranswer to the remote offer is applied.
     HaveLocalPranswer,
+    /// have-remote-pranswer: not reached; rtcpc does not make offers.
     HaveRemotePranswer,
+    /// closed: after close().
     Closed,
 }
 
+/// The type of a description (W3C RTCSdpType).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SdpType {
+    /// An offer; only a remote one is taken.
     Offer,
+    /// A provisional answer: applied, it leaves the offer pending.
     Pranswer,
+    /// A final answer: applied, it ends the exchange.
     Answer,
+    /// Undoes a pending remote offer.
     Rollback,
 }
 
 impl SdpType {
+    /// The W3C name: "offer", "pranswer", "answer" or "rollback".
     pub fn as_str(self) -> &'static str {
         match self {
             SdpType::Offer => "offer",
@@ -56,7 +69,9 @@ impl SdpType {
 /// A description as applied: its type and text.
 #[derive(Clone, Debug)]
 pub struct Description {
+    /// Its type.
     pub sdp_type: SdpType,
+    /// Its SDP text.
     pub sdp: String,
 }
 
@@ -122,6 +137,7 @@ impl Exchange {
     }
 }
 
+/// An RTCPeerConnection on the answering side (sans-IO): descriptions in, descriptions out.
 pub struct PeerConnection {
     config: Configuration,
     exchange: Exchange,
@@ -145,8 +161,11 @@ pub struct PeerConnection {
 /// addTransceiver's init (W3C RTCRtpTransceiverInit).
 #[derive(Clone, Debug)]
 pub struct TransceiverInit {
+    /// RTCRtpTransceiverInit.direction.
     pub direction: Direction,
+    /// RTCRtpTransceiverInit.streams, as stream ids for a=msid.
     pub stream_ids: Vec<String>,
+    /// RIDs of the send encodings (simulcast), checked as RFC 8851 rid-ids.
     pub send_rids: Vec<String>,
 }
 
@@ -165,6 +184,8 @@ fn new_ssrcs() -> (u32, u32) {
 }
 
 impl PeerConnection {
+    /// A connection made from `config`: its certificate (else a fresh one), ICE credentials (else
+    /// random ones) and a random session id. OperationError when no certificate can be made.
     pub fn new(config: Configuration) -> Result<PeerConnection> {
         let certificate = match &config.certificate {
             Some(c) => c.clone(),
@@ -195,15 +216,19 @@ impl PeerConnection {
         })
     }
 
+    /// RTCPeerConnection.signalingState.
     pub fn signaling_state(&self) -> SignalingState {
         self.exchange.signaling_state()
     }
+    /// The transceivers, in creation order: an index here is the one the C API takes.
     pub fn transceivers(&self) -> &[Transceiver] {
         &self.transceivers
     }
+    /// The DTLS certificate whose fingerprint answers carry.
     pub fn certificate(&self) -> &Arc<Certificate> {
         &self.certificate
     }
+    /// The local DTLS role, fixed by the first applied answer; None before.
     pub fn dtls_role(&self) -> Option<DtlsRole> {
         self.dtls_role
     }
@@ -219,25 +244,31 @@ impl PeerConnection {
         }
     }
 
+    /// pendingLocalDescription: the applied pranswer, in have-local-pranswer.
     pub fn pending_local_description(&self) -> Option<&Description> {
         match &self.exchange {
             Exchange::LocalPranswer(_, l) => Some(&l.desc),
             _ => None,
         }
     }
+    /// currentLocalDescription: the last applied answer.
     pub fn current_local_description(&self) -> Option<&Description> {
         self.current_local.as_ref().map(|l| &l.desc)
     }
+    /// pendingRemoteDescription: the offer being answered.
     pub fn pending_remote_description(&self) -> Option<&Description> {
         self.exchange.pending_offer().map(|p| &p.remote.desc)
     }
+    /// currentRemoteDescription: the offer the last applied answer answered.
     pub fn current_remote_description(&self) -> Option<&Description> {
         self.current_remote.as_ref().map(|r| &r.desc)
     }
+    /// localDescription: the pending one if any, else the current one.
     pub fn local_description(&self) -> Option<&Description> {
         self.pending_local_description()
             .or(self.current_local_description())
     }
+    /// remoteDescription: the pending one if any, else the current one.
     pub fn remote_description(&self) -> Option<&Description> {
         self.pending_remote_description()
             .or(self.current_remote_description())
@@ -271,6 +302,8 @@ impl PeerConnection {
         sdp::parse(text)
     }
 
+    /// close(): the state becomes closed and every transceiver stops; later signaling and
+    /// transceiver calls fail with InvalidStateError.
     pub fn close(&mut self) {
         self.exchange = Exchange::Closed;
         for t in &mut self.transceivers {
@@ -409,6 +442,9 @@ impl PeerConnection {
         })
     }
 
+    /// createAnswer (JSEP 5.3.1): the answer's SDP for the pending remote offer, kept for
+    /// setLocalDescription. InvalidStateError without one; NotReadableError while a configured
+    /// identity provider has given no assertion.
     pub fn create_answer(&mut self, options: AnswerOptions) -> Result<String> {
         let pending = self.offer_to_answer("createAnswer")?;
         if self.config.identity_provider.is_some() && self.identity_value.is_none() {
@@ -469,6 +505,9 @@ impl PeerConnection {
         Ok(text)
     }
 
+    /// setLocalDescription with the answer or pranswer createAnswer made (empty `text` means that
+    /// one; any other text is InvalidModificationError), or a rollback. An offer is
+    /// InvalidStateError: rtcpc only answers.
     pub fn set_local_description(&mut self, sdp_type: SdpType, text: &str) -> Result<()> {
         self.check_open("setLocalDescription")?;
         match sdp_type {
