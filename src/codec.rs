@@ -204,15 +204,22 @@ pub enum CodecRole {
 impl CodecRole {
     /// The role of a codec name (case-insensitive); unknown names are Primary.
     pub fn of(name: &str) -> CodecRole {
-        match name.to_ascii_lowercase().as_str() {
-            "rtx" => CodecRole::Rtx,
-            "red" => CodecRole::Red,
-            "ulpfec" | "flexfec-03" => CodecRole::Fec,
-            "telephone-event" => CodecRole::TelephoneEvent,
-            "cn" => CodecRole::ComfortNoise,
-            _ => CodecRole::Primary,
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        if is("rtx") {
+            CodecRole::Rtx
+        } else if is("red") {
+            CodecRole::Red
+        } else if is("ulpfec") || is("flexfec-03") {
+            CodecRole::Fec
+        } else if is("telephone-event") {
+            CodecRole::TelephoneEvent
+        } else if is("cn") {
+            CodecRole::ComfortNoise
+        } else {
+            CodecRole::Primary
         }
     }
+
     /// Whether it only makes sense next to a primary codec.
     pub fn is_secondary(self) -> bool {
         self != CodecRole::Primary

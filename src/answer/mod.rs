@@ -258,7 +258,7 @@ pub fn create(ctx: &AnswerContext) -> (Answer, String) {
             .map(|s| (&s.mid, s.reason().unwrap_or_else(|| "accepted".into())))
             .collect::<Vec<_>>()
     );
-    let text = write::answer(ctx, &sections, &bundle_groups, dtls_role).to_string();
+    let text = write::answer(ctx, &sections, &bundle_groups, dtls_role).to_text();
     let answer = Answer {
         sections,
         dtls_role,

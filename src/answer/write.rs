@@ -231,10 +231,10 @@ fn rtp(
             format!("{} {}/{}{ch}", c.pt, c.name, c.clock_rate),
         );
         for fb in &c.rtcp_fb {
-            m.push("rtcp-fb", format!("{} {fb}", c.pt));
+            m.push("rtcp-fb", pt_value(c.pt, fb));
         }
         if !c.fmtp.is_empty() {
-            m.push("fmtp", format!("{} {}", c.pt, c.fmtp));
+            m.push("fmtp", pt_value(c.pt, &c.fmtp));
         }
     }
     if let Some((stream, track)) = msid {
@@ -250,6 +250,22 @@ fn rtp(
             m.push("ssrc", format!("{s} msid:{stream} {track}"));
         }
     }
+}
+
+/// "PT REST", as rtcp-fb and fmtp lines begin; written without the
+/// formatting machinery, as an answer has a hundred of them.
+fn pt_value(pt: u8, rest: &str) -> String {
+    let mut v = String::with_capacity(4 + rest.len());
+    if pt >= 100 {
+        v.push(char::from(b'0' + pt / 100));
+    }
+    if pt >= 10 {
+        v.push(char::from(b'0' + pt / 10 % 10));
+    }
+    v.push(char::from(b'0' + pt % 10));
+    v.push(' ');
+    v.push_str(rest);
+    v
 }
 
 /// RFC 8830: a=msid names the stream and the sender's track, when sending.

@@ -23,12 +23,15 @@ impl Attribute {
     }
 }
 
-impl fmt::Display for Attribute {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.value {
-            Some(v) => write!(f, "a={}:{v}\r\n", self.name),
-            None => write!(f, "a={}\r\n", self.name),
+impl Attribute {
+    fn write_to(&self, out: &mut String) {
+        out.push_str("a=");
+        out.push_str(self.name);
+        if let Some(v) = &self.value {
+            out.push(':');
+            out.push_str(v);
         }
+        out.push_str("\r\n");
     }
 }
 
@@ -54,14 +57,15 @@ impl MediaSection {
     }
 }
 
-impl fmt::Display for MediaSection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "m={} {} {} {}\r\nc={}\r\n",
-            self.media, self.port, self.proto, self.formats, self.connection
-        )?;
-        self.attributes.iter().try_for_each(|a| a.fmt(f))
+impl MediaSection {
+    fn write_to(&self, out: &mut String) {
+        use fmt::Write;
+        let _ = write!(out, "m={} {} {} ", self.media, self.port, self.proto);
+        out.push_str(&self.formats);
+        out.push_str("\r\nc=");
+        out.push_str(&self.connection);
+        out.push_str("\r\n");
+        self.attributes.iter().for_each(|a| a.write_to(out));
     }
 }
 
@@ -74,15 +78,31 @@ pub struct SessionDescription {
     pub media: Vec<MediaSection>,
 }
 
-impl fmt::Display for SessionDescription {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
+impl SessionDescription {
+    /// The text, written into one buffer sized for it.
+    pub fn to_text(&self) -> String {
+        use fmt::Write;
+        let lines = self.attributes.len()
+            + self
+                .media
+                .iter()
+                .map(|m| m.attributes.len() + 2)
+                .sum::<usize>();
+        let mut out = String::with_capacity(64 + 48 * lines);
+        let _ = write!(
+            out,
             "v=0\r\no=- {} {} IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n",
             self.session_id, self.session_version
-        )?;
-        self.attributes.iter().try_for_each(|a| a.fmt(f))?;
-        self.media.iter().try_for_each(|m| m.fmt(f))
+        );
+        self.attributes.iter().for_each(|a| a.write_to(&mut out));
+        self.media.iter().for_each(|m| m.write_to(&mut out));
+        out
+    }
+}
+
+impl fmt::Display for SessionDescription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_text())
     }
 }
 
@@ -109,7 +129,7 @@ mod tests {
             media: vec![m],
         };
         assert_eq!(
-            d.to_string(),
+            d.to_text(),
             "v=0\r\no=- 7 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n\
              m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=rtcp-mux\r\n"
         );
