@@ -23,7 +23,7 @@ memcheck_test(hpp_wrapper EXPECT_EXIT 0 COMMAND $<TARGET_FILE:hpp_wrapper>)
 set(PACKAGING_PREFIX "${CMAKE_BINARY_DIR}/packaging/prefix")
 set(PACKAGING_WORK "${CMAKE_BINARY_DIR}/packaging/consumers")
 find_program(BASH bash REQUIRED)
-# cargo-cinstall sits next to cargo (.ci/run installs it: cargo-c 0.10.24).
+# cargo-cinstall sits next to cargo (tests/setup.sh installs it: cargo-c 0.10.24).
 get_filename_component(CARGO_BIN_DIR "${CARGO}" DIRECTORY)
 add_test(NAME packaging_install COMMAND "${CMAKE_COMMAND}" -E env
   "PATH=${CARGO_BIN_DIR}:$ENV{PATH}" "CARGO_TARGET_DIR=${RTCPC_TARGET_DIR}/cinstall"

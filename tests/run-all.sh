@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Every test: formatting, lints, Rust tests, the threads stress example under
 # ThreadSanitizer, then through ctest the C/C++ examples (also under valgrind)
-# and the real-browser tests (Chromium and Firefox ESR).
+# and the real-browser tests (Chromium and Firefox ESR). First installs what a
+# fresh machine lacks (tests/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash tests/setup.sh
 cargo fmt --all -- --check
 cargo clippy --all-targets --features panic-test-hook -- -D warnings
 cargo test --features panic-test-hook

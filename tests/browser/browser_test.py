@@ -6,27 +6,33 @@ this server runs the answerer on them, and the page applies the answers with
 setRemoteDescription and posts what happened to /result.
 
   python3 tests/browser/browser_test.py --browser chromium|firefox \
-      --answerer PATH|browser [--library librtcpc.so] [--timeout 180] \
+      --answerer PATH|browser --library librtcpc.so [--timeout 180] \
       [--report FILE.json] [--compare-report OTHER_BROWSER.json]
 
 --answerer browser uses the browser's own answer (from a second
 RTCPeerConnection) instead of running a binary; it tests the harness itself.
-fake_answerer.py does the same through the subprocess path.
+fake_answerer.py does the same through the subprocess path. In both, the
+scenarios answered by --answerer fail the ctypes-twin check below (the twin's
+answer is rtcpc's, not the browser's): they test the plumbing, not rtcpc.
 --scenario NAME (repeatable) runs a subset.
 
---library PATH (librtcpc.so) enables the scenarios answered through the
+--library PATH (librtcpc.so, required) answers some scenarios through the
 ctypes binding (rtcpc_ctypes.py): one rtcpc connection per scenario, kept in a
 worker process across the scenario's offers (renegotiation). Their results
 are checked against the library's own negotiated parameters (directions,
 payload types); the scenarios answered by --answerer are checked the same way
-against a ctypes twin that answers the same offer identically. Without
---library those scenarios are not run (and said so).
+against a ctypes twin that answers the same offer identically.
 
 --compare-report FILE (the other browser's --report) fills the other
 browser's column of the final summary table.
 
-A scenario the browser cannot run (h264_only in a Firefox without the
-OpenH264 plugin) is reported as SKIP and not counted in "N passed, M failed".
+No check passes by not running. A scenario fails when the browser makes no
+comparison answer of its own, when the library's negotiation is missing or the
+ctypes twin's answer differs from the one the browser applied, when the
+browser lacks a codec the scenario needs, or when the page dies before it is
+done. The one exception (SKIP_ALLOWED): Firefox has no H.264 without the
+OpenH264 plugin, which it downloads on demand, so h264_only in Firefox may be
+SKIP; skips are counted in the last line, "N passed, M failed, K skipped".
 """
 
 import argparse
@@ -48,6 +54,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HERE = os.path.dirname(os.path.abspath(__file__))
 ANSWERER_TIMEOUT = 20
 TEST_CANDIDATE = 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host'
+# transceiver_calls: a trickled remote candidate (rtc_pc_add_ice_candidate)
+# and a local one learnt late (rtc_pc_add_local_candidate).
+REMOTE_CANDIDATE = 'candidate:2 1 udp 2122260223 127.0.0.1 50002 typ host'
+LATE_LOCAL_CANDIDATE = 'candidate:3 1 udp 2122260223 127.0.0.1 50003 typ host'
+# As in the library's video capabilities: a preference's rtcp-fb is what the
+# answer keeps (an empty list would answer VP8 without feedback).
+VP8_AND_RTX = [{'name': 'VP8', 'clock_rate': 90000,
+                'rtcp_feedback': ['goog-remb', 'transport-cc', 'ccm fir', 'nack', 'nack pli']},
+               {'name': 'rtx', 'clock_rate': 90000}]
 
 # name -> answerer options. 'tamper' is the fingerprint-stripping check.
 # 'args' are extra rtcpc-answer arguments; 'answer_options' are what the
@@ -80,10 +95,24 @@ SCENARIOS = {
     # Before the second offer the library stops its video transceiver.
     'stopped_transceiver': {'tracks': 'auto', 'library': True,
                             'actions': {1: {'before': [{'op': 'stop', 'kind': 'video'}]}}},
+    # Each C transceiver/ICE call, and its effect on the answers the browser
+    # applies (check_transceiver_calls; page.js has the browser's own answer
+    # make the same calls, so the answers compare as usual).
+    'transceiver_calls': {'tracks': 'auto', 'library': True, 'actions': {
+        0: {'after_remote': [
+            {'op': 'set_codec_preferences', 'kind': 'video', 'codecs': VP8_AND_RTX},
+            {'op': 'add_ice_candidate', 'kind': 'audio', 'candidate': REMOTE_CANDIDATE},
+            {'op': 'add_local_candidate', 'kind': 'audio', 'candidate': LATE_LOCAL_CANDIDATE}],
+            'after_tracks': [{'op': 'add_transceiver', 'kind': 'audio', 'direction': 'sendonly',
+                              'stream_ids': ['lib-stream']}]},
+        1: {'before': [{'op': 'set_direction', 'kind': 'audio', 'direction': 'recvonly'}]},
+    }},
     'bundle_max_compat': {'tracks': 'auto', 'library': True},
     'bundle_max_bundle': {'tracks': 'auto', 'library': True},
 }
-LIBRARY_SCENARIOS = [n for n, o in SCENARIOS.items() if o.get('library')]
+# (browser, scenario) pairs that may end in SKIP (page.js SkipScenario); any
+# other SkipScenario is a failure.
+SKIP_ALLOWED = {('firefox', 'h264_only')}
 
 CHROMIUM_FLAGS = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -269,6 +298,11 @@ JUSTIFIED = [
     # codec (RFC 4585 section 4.2), and libwebrtc does not answer it either.
     ('firefox', 'rtcp_fb', 'only_browser', 'red/90000: '),
     ('firefox', 'rtcp_fb', 'only_browser', 'ulpfec/90000: '),
+    # After setCodecPreferences Firefox's answer keeps a=rtcp-fb lines for the
+    # payload types its m= line no longer lists (diff_answers names them
+    # "ptNNN": no rtpmap); they describe no format of the m-section (RFC 4585
+    # section 4.2), and rtcpc writes rtcp-fb only for the formats it answers.
+    ('firefox', 'rtcp_fb', 'only_browser', 'pt'),
     # Firefox does not answer the RID extensions to a simulcast offer; rtcpc
     # keeps them, since RFC 8853 simulcast without them cannot tell layers apart.
     ('firefox', 'extmaps', 'only_ours', 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id'),
@@ -351,7 +385,7 @@ def check(name, res):
             e = res.get('error') or {}
             return ['control (untampered answer) rejected: %s: %s'
                     % (e.get('name'), e.get('message'))]
-        return []
+        return check_against_library(res.get('transceivers'), res.get('library'))
     if not res.get('accepted'):
         e = res.get('error') or {}
         return ['setRemoteDescription rejected the answer: %s: %s'
@@ -450,12 +484,24 @@ def check_codec_only(res, codec, errors, negotiation=None):
     bad = sorted(set(n for n in names if n not in (codec.lower(), 'rtx')))
     if bad:
         errors.append('answer video m-line has codecs other than %s/rtx: %s' % (codec, bad))
+    if not videos:
+        errors.append('answer has no video m-line')
+    for m in videos:
+        bad_rtx = [c for c in m['codecs'] if c.lower().startswith('rtx/')
+                   and not c.lower().startswith('rtx/90000 apt=%s/' % codec.lower())]
+        if bad_rtx:
+            errors.append('answer video mid %s has rtx for another codec: %s' % (m['mid'], bad_rtx))
+    if not transceivers_of(res, 'video'):
+        errors.append('the browser has no video transceiver')
     for t in transceivers_of(res, 'video'):
         codecs = t.get('senderCodecs')
         if not codecs:
             errors.append('sender.getParameters().codecs is empty/unsupported: %r' % codecs)
         elif codecs[0].lower() != 'video/' + codec.lower():
             errors.append('first sender codec is %s, want video/%s' % (codecs[0], codec))
+    if negotiation is not None and not any(s['media'] == 'video'
+                                           for s in negotiation.get('sections', [])):
+        errors.append('the library negotiated no video section')
     for sec in (negotiation or {}).get('sections', []):
         if sec['media'] == 'video':
             lib = sorted(set(c['name'].lower() for c in sec['codecs']))
@@ -473,8 +519,10 @@ def check_against_library(transceivers, library, prefix=''):
     among the library's for that mid. Also the library's own transceivers
     agree with its negotiation.
     """
-    if not library or library.get('unavailable'):
-        return []
+    if not library:
+        return [prefix + 'no library negotiation to check the browser against']
+    if library.get('unavailable'):
+        return [prefix + 'no library negotiation check: %s' % library['unavailable']]
     neg = library.get('negotiation')
     if not neg:
         return [prefix + 'library reported no negotiation (rtc_pc_negotiation NULL) '
@@ -505,6 +553,10 @@ def check_against_library(transceivers, library, prefix=''):
                                            sec['direction'], want))
         pts = t.get('senderPayloadTypes')
         lib_pts = [c['payload_type'] for c in sec['codecs']]
+        if not pts and t.get('currentDirection') in ('sendrecv', 'sendonly'):
+            errors.append('%smid %s: the browser sends (%s) but its sender has no codecs to '
+                          'compare with the library: %r' % (prefix, mid, t['currentDirection'],
+                                                           pts))
         if pts:
             extra = [p for p in pts if p not in lib_pts]
             if pts[0] not in lib_pts:
@@ -663,6 +715,9 @@ def check_multi(name, res):
                           'stopped=%r, want stopped' % (sv.get('currentDirection'), sv.get('stopped')))
         check_direction(last, 'audio', 'sendrecv', errors)
         check_renegotiation(first, last, errors)
+    elif name == 'transceiver_calls':
+        check_transceiver_calls(first, last, errors)
+        check_renegotiation(first, last, errors)
     elif name in ('bundle_max_compat', 'bundle_max_bundle'):
         if len(answer) != 3:
             errors.append('answer has %d m-sections, want 3' % len(answer))
@@ -673,6 +728,104 @@ def check_multi(name, res):
         check_bundled(last, secs, errors)
         check_datachannel(last, errors)
     return errors
+
+
+def missing_browser_answers(res):
+    """diff_answers needs the browser's own answer: its absence is a failure."""
+    out = []
+    for st in res.get('steps') or [res]:
+        if st.get('answer') and not st.get('browser_answer'):
+            e = st.get('browser_answer_error') or {}
+            out.append('%sno browser answer to compare with: %s: %s'
+                       % ('step %d: ' % st['step'] if 'step' in st else '',
+                          e.get('name', 'none'), e.get('message', 'the page sent none')))
+    return out
+
+
+def section_of(sdp, mid):
+    """The lines of the m-section with `mid`, or []."""
+    return next((m for m in media_lines(sdp) if 'a=mid:%s' % mid in m), [])
+
+
+def check_transceiver_calls(first, last, errors):
+    """The effect of each C call of transceiver_calls on what the browser applied.
+
+    Step 0, after the offer (audio + video): set_codec_preferences(video,
+    VP8 + rtx), add_ice_candidate and add_local_candidate on the audio mid;
+    after the tracks, add_transceiver(audio, sendonly, streams [lib-stream]).
+    Step 1: set_direction(audio, recvonly), and the browser offers a second
+    audio m-line.
+    """
+    lib0, lib1 = first.get('library') or {}, last.get('library') or {}
+    audio = [t['mid'] for t in transceivers_of(first, 'audio')]
+    amid = audio[0] if audio else None
+    if amid is None:
+        errors.append('step 0: the browser has no audio transceiver')
+    # rtc_pc_transceiver_set_codec_preferences: only VP8 (+ its rtx) is
+    # answered and sent, in both answers (preferences stay).
+    for st in (first, last):
+        p = 'step %d: ' % st['step']
+        e = []
+        check_codec_only(st, 'VP8', e, (st.get('library') or {}).get('negotiation') or {})
+        errors.extend(p + x for x in e)
+        if not any(c.lower().startswith('rtx/') for m in parse_sdp(st['answer'])['media']
+                   if m['kind'] == 'video' for c in m['codecs']):
+            errors.append(p + 'the answer has no rtx for VP8, which the preferences list')
+    # rtc_pc_add_local_candidate: both answers carry it in the audio
+    # m-section, and the browser applied it (its currentRemoteDescription).
+    for st in (first, last):
+        for what, sdp in (('answer', st.get('answer')),
+                          ('browser currentRemoteDescription', st.get('applied_answer'))):
+            if not any(line.startswith('a=' + LATE_LOCAL_CANDIDATE)
+                       for line in section_of(sdp, amid)):
+                errors.append('step %d: the %s lacks a=%s in mid %s'
+                              % (st['step'], what, LATE_LOCAL_CANDIDATE, amid))
+    # rtc_pc_add_ice_candidate: the library's remote description and its
+    # negotiation carry the trickled candidate.
+    if 'a=' + REMOTE_CANDIDATE not in section_of(lib0.get('remote_description'), amid):
+        errors.append("step 0: the library's remote description lacks a=%s in mid %s"
+                      % (REMOTE_CANDIDATE, amid))
+    sec = next((x for x in (lib0.get('negotiation') or {}).get('sections', [])
+                if x['mid'] == amid), None)
+    if not sec or REMOTE_CANDIDATE not in sec['remote_candidates']:
+        errors.append('step 0: the library negotiation of mid %s lacks the remote candidate: %s'
+                      % (amid, sec and sec['remote_candidates']))
+    # rtc_pc_add_transceiver: JSEP 5.10 associates only transceivers from
+    # addTrack with offered m-lines, and an answer adds none (RFC 3264 6):
+    # the transceiver stays without a mid through both offers, keeps its
+    # direction, and neither answer has an m-line more or its stream.
+    added = [a['index'] for a in lib0.get('actions') or [] if a['op'] == 'add_transceiver']
+    if len(added) != 1:
+        errors.append('step 0: the library log has %d add_transceiver, want 1' % len(added))
+    for st, lib in ((first, lib0), (last, lib1)):
+        p = 'step %d: ' % st['step']
+        trs = lib.get('transceivers') or []
+        for i in added:
+            t = trs[i] if i < len(trs) else None
+            if not t or t['kind'] != 'audio' or t['mid'] is not None \
+                    or t['direction'] != 'sendonly' or t['current_direction'] is not None:
+                errors.append(p + 'library transceiver %d from add_transceiver is %r, want '
+                              'audio, no mid, sendonly, no current direction' % (i, t))
+        if len(media_lines(st['answer'])) != len(media_lines(st['offer'])):
+            errors.append(p + 'answer has %d m-lines, the offer %d'
+                          % (len(media_lines(st['answer'])), len(media_lines(st['offer']))))
+        if 'lib-stream' in st['answer']:
+            errors.append(p + "the answer names add_transceiver's stream lib-stream")
+    # rtc_pc_transceiver_set_direction(recvonly) on a sendrecv offer: the
+    # answer says recvonly and the browser's transceiver becomes sendonly;
+    # the second audio m-line got a transceiver of its own (sendrecv).
+    a1 = [t for t in transceivers_of(last, 'audio')]
+    want = {amid: 'sendonly'}
+    want.update({t['mid']: 'sendrecv' for t in a1 if t['mid'] != amid})
+    if len(a1) != 2:
+        errors.append('step 1: the browser has %d audio transceivers, want 2' % len(a1))
+    for t in a1:
+        if t['currentDirection'] != want.get(t['mid']):
+            errors.append('step 1: browser audio mid %s currentDirection=%r, want %r'
+                          % (t['mid'], t['currentDirection'], want.get(t['mid'])))
+    if 'a=recvonly' not in section_of(last['answer'], amid):
+        errors.append('step 1: the answer does not say a=recvonly for mid %s' % amid)
+    check_direction(last, 'video', 'sendrecv', errors)
 
 
 def check_bundled(step, secs, errors):
@@ -826,7 +979,7 @@ def library_reply(reply):
     else:
         out['error'] = reply.get('error')
     out['library'] = {k: reply.get(k) for k in ('negotiation', 'transceivers', 'signaling_state',
-                                                 'actions')}
+                                                 'actions', 'remote_description')}
     return out
 
 
@@ -1092,7 +1245,9 @@ def main():
     ap.add_argument('--report', help='write full results as JSON here')
     ap.add_argument('--scenario', action='append', choices=list(SCENARIOS),
                     help='run only these (repeatable; default all)')
-    ap.add_argument('--library', help='librtcpc.so, for the scenarios answered through ctypes')
+    ap.add_argument('--library', required=True,
+                    help='librtcpc.so, for the scenarios answered through ctypes and the '
+                         'ctypes twin')
     ap.add_argument('--compare-report',
                     help="the other browser's --report, for the summary table")
     args = ap.parse_args()
@@ -1101,17 +1256,10 @@ def main():
         args.answerer = os.path.abspath(args.answerer)
         if not os.path.isfile(args.answerer):
             sys.exit('answerer not found: %s' % args.answerer)
-    if args.library:
-        args.library = os.path.abspath(args.library)
-        if not os.path.isfile(args.library):
-            sys.exit('library not found: %s' % args.library)
+    args.library = os.path.abspath(args.library)
+    if not os.path.isfile(args.library):
+        sys.exit('library not found: %s' % args.library)
     scenarios = args.scenario or list(SCENARIOS)
-    if not args.library:
-        wanted = [n for n in scenarios if n in LIBRARY_SCENARIOS]
-        if args.scenario and wanted:
-            sys.exit('--library is needed for %s' % ', '.join(wanted))
-        scenarios = [n for n in scenarios if n not in LIBRARY_SCENARIOS]
-        print('not run (no --library): %s' % ', '.join(LIBRARY_SCENARIOS))
     state = State(args.answerer, scenarios, args.library)
 
     start = time.monotonic()
@@ -1129,7 +1277,7 @@ def main():
     version = browser_version(cmd[0])
     print('%s: %s' % (args.browser, version))
     print('answerer: %s' % args.answerer)
-    print('library: %s' % (args.library or '(none)'))
+    print('library: %s' % args.library)
     print('url: %s' % url, flush=True)
 
     log_path = os.path.join(tmp, 'browser.log')
@@ -1178,8 +1326,15 @@ def main():
         else:
             res['diffs'] = diff_answers(res.get('answer'), res.get('browser_answer'))
         res['diff_counts'] = diff_counts(res['diffs'])
-        errors = errors + unjustified(args.browser, name, res['diffs'])
-        res['outcome'] = 'SKIP' if res.get('skip') and not res.get('exception') \
+        errors = errors + missing_browser_answers(res) + unjustified(args.browser, name,
+                                                                     res['diffs'])
+        skip_ok = (args.browser, name) in SKIP_ALLOWED
+        if res.get('skip') and not skip_ok:
+            # It stopped before its offer: the other checks would only add noise.
+            errors = ['the browser cannot run it (%s); only %s may be skipped'
+                      % (res['skip'], ', '.join('%s in %s' % (n, b) for b, n in
+                                                sorted(SKIP_ALLOWED)))]
+        res['outcome'] = 'SKIP' if res.get('skip') and skip_ok and not res.get('exception') \
             else 'FAIL' if errors else 'PASS'
         res['passed'] = res['outcome'] == 'PASS'
         res['failures'] = [] if res['outcome'] == 'SKIP' else errors
@@ -1206,12 +1361,6 @@ def main():
             offered = [n for m in parse_sdp(res['offer'])['media'] for n in m['rtpmap_names']
                        if n.split('/')[0].upper() == 'CN']
             print('    (the browser offered CN: %s)' % (', '.join(offered) or 'none'))
-        if res.get('browser_answer_error'):
-            print('    (browser comparison answer failed: %(name)s: %(message)s)'
-                  % res['browser_answer_error'])
-        lib = res.get('library') or {}
-        if lib.get('unavailable'):
-            print('    (no library negotiation check: %s)' % lib['unavailable'])
         if res.get('offer_bundle_only'):
             print('    (offer had bundle-only m-lines: %s)' % ' | '.join(res['offer_bundle_only']))
         elif name == 'bundle_max_bundle' and res.get('offer'):
@@ -1232,12 +1381,21 @@ def main():
             if 'missing_in' in d:
                 print('      m-line missing in %s' % d['missing_in'])
 
+    # The run itself fails when the page did not get to its end, even if
+    # every scenario reported.
+    harness_errors = []
     if state.done_info.get('fatal'):
-        print('page fatal error: %(name)s: %(message)s' % state.done_info['fatal'])
+        harness_errors.append('page fatal error: %(name)s: %(message)s'
+                              % state.done_info['fatal'])
+    if not state.done.is_set():
+        harness_errors.append('the page did not finish (%s)' % (
+            'timeout' if timed_out else 'the browser exited with code %s' % proc.returncode))
+    for e in harness_errors:
+        print('FAIL harness: ' + e)
     failed = sum(1 for r in outcomes.values() if r['outcome'] == 'FAIL')
     passed = sum(1 for r in outcomes.values() if r['outcome'] == 'PASS')
     skipped = [n for n, r in outcomes.items() if r['outcome'] == 'SKIP']
-    if failed and (timed_out or not state.done.is_set()):
+    if (failed or harness_errors) and (timed_out or not state.done.is_set()):
         print('--- browser log (tail) ---')
         print(browser_log[-4000:])
     print()
@@ -1252,14 +1410,17 @@ def main():
             'timed_out': timed_out, 'page_fatal': state.done_info.get('fatal'),
             'library': args.library,
             'passed': passed, 'failed': failed, 'skipped': skipped,
+            'harness_errors': harness_errors,
             'scenarios': outcomes,
         }
         with open(args.report, 'w') as f:
             json.dump(report, f, indent=2)
     if skipped:
-        print('skipped (browser lacks a feature, not counted): %s' % ', '.join(skipped))
-    print('%d passed, %d failed' % (passed, failed))
-    return 0 if failed == 0 else 1
+        print('skipped (allowed: the browser lacks the feature): %s' % ', '.join(skipped))
+    print('%d passed, %d failed, %d skipped%s' % (
+        passed, failed, len(skipped),
+        ' (and the harness failed: %s)' % '; '.join(harness_errors) if harness_errors else ''))
+    return 0 if failed == 0 and not harness_errors else 1
 
 
 if __name__ == '__main__':

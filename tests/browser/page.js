@@ -116,8 +116,9 @@ function waitGatheringComplete(pc, ms) {
 
 // The browser's own answer to the same offer, with the tracks our answerer
 // would attach in --tracks auto mode (one track on every audio/video m-line)
-// and the answer options the scenario gives our answerer (RTCAnswerOptions).
-async function browserAnswer(offerSdp, tracksMode, tracks, answerOptions) {
+// and the answer options the scenario gives our answerer (RTCAnswerOptions);
+// `answerer(pc2)`, when given, then makes the calls the library makes.
+async function browserAnswer(offerSdp, tracksMode, tracks, answerOptions, answerer) {
   const pc2 = new RTCPeerConnection();
   try {
     await pc2.setRemoteDescription({type: 'offer', sdp: offerSdp});
@@ -129,6 +130,7 @@ async function browserAnswer(offerSdp, tracksMode, tracks, answerOptions) {
         tr.direction = 'sendrecv';
       }
     }
+    if (answerer) await answerer(pc2);
     const answer = await pc2.createAnswer(answerOptions || {});
     return answer.sdp;
   } finally {
@@ -324,6 +326,27 @@ async function audioVideoData(ctx) {
   ctx.pc.createDataChannel('x');
 }
 
+// transceiver_calls: what browser_test.py has the library do, done by the
+// browser's own answerer too (the candidate calls aside: they are compared
+// on their own), so that the two answers compare as usual.
+function codecsOnly(kind, mime) {
+  const re = new RegExp('^' + kind + '/(' + mime + '|rtx)$', 'i');
+  const only = RTCRtpReceiver.getCapabilities(kind).codecs.filter(c => re.test(c.mimeType));
+  if (!only.some(c => c.mimeType.toLowerCase() === kind + '/' + mime.toLowerCase())) {
+    throw new Error(`browser has no ${mime} in RTCRtpReceiver.getCapabilities("${kind}")`);
+  }
+  return only;
+}
+
+function firstOfKind(pc, kind) {
+  return pc.getTransceivers().find(t => t.receiver.track.kind === kind && t.mid !== null);
+}
+
+function recordApplied(ctx, st) {
+  const d = ctx.pc.currentRemoteDescription;
+  st.applied_answer = d ? d.sdp : null;
+}
+
 const MULTI_STEP = {
   simulcast_3_rids: {steps: [{
     async before(ctx) {
@@ -377,6 +400,25 @@ const MULTI_STEP = {
       },
     },
   ]},
+  transceiver_calls: {steps: [
+    {
+      before: audioVideo,
+      answerer(pc2) {
+        firstOfKind(pc2, 'video').setCodecPreferences(codecsOnly('video', 'VP8'));
+        pc2.addTransceiver('audio', {direction: 'sendonly', streams: [new MediaStream()]});
+      },
+      after: recordApplied,
+    },
+    {
+      async before(ctx) { ctx.pc.addTrack(await getTrack('audio', ctx.tracks)); },
+      answerer(pc2) {
+        firstOfKind(pc2, 'video').setCodecPreferences(codecsOnly('video', 'VP8'));
+        firstOfKind(pc2, 'audio').direction = 'recvonly';
+        pc2.addTransceiver('audio', {direction: 'sendonly', streams: [new MediaStream()]});
+      },
+      after: recordApplied,
+    },
+  ]},
   bundle_max_compat: {config: {bundlePolicy: 'max-compat'}, steps: [{before: audioVideoData}]},
   bundle_max_bundle: {config: {bundlePolicy: 'max-bundle'}, steps: [{before: audioVideoData}]},
 };
@@ -401,7 +443,8 @@ async function runMultiStep(sc, res) {
       await pc.setLocalDescription(offer);
       st.offer = pc.localDescription.sdp;
       try {
-        st.browser_answer = await browserAnswer(st.offer, sc.tracks, tracks);
+        st.browser_answer = await browserAnswer(st.offer, sc.tracks, tracks, undefined,
+                                                step.answerer);
       } catch (e) {
         st.browser_answer_error = errInfo(e);
       }

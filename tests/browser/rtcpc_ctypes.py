@@ -547,12 +547,18 @@ def _section(s):
 # line on stdin, one JSON reply per line on stdout.
 #
 #   {"op": "answer", "offer": SDP, "tracks": "auto"|"none",
-#    "before": [ACTION...], "after_remote": [ACTION...]}
-#   ACTION: {"op": "stop"|"set_direction", "kind": "audio"|"video" | "mid": MID,
-#            "direction": ...}
+#    "before": [ACTION...], "after_remote": [ACTION...], "after_tracks": [ACTION...]}
+#   before setRemoteDescription, after it, and after the tracks ("auto").
+#   ACTION: {"op": OP, "kind": "audio"|"video" | "mid": MID, ...}: OP is
+#     "stop", "set_direction" (+ "direction"), "set_codec_preferences"
+#     (+ "codecs", as set_codec_preferences takes them), "add_ice_candidate"
+#     and "add_local_candidate" (+ "candidate"), on the first live transceiver
+#     with a mid of that kind (or that mid; the candidate calls pass its mid);
+#     "add_transceiver" (+ "direction", "stream_ids", "rids") adds one of
+#     that kind; the log gives its index.
 #
-# The reply has the answer, the library's negotiation and transceivers after
-# setLocalDescription, or {"ok": false, "error": {...}}.
+# The reply has the answer, the library's negotiation, transceivers and remote
+# description after setLocalDescription, or {"ok": false, "error": {...}}.
 
 def _find_transceiver(pc, action):
     for t in pc.transceivers():
@@ -565,14 +571,26 @@ def _find_transceiver(pc, action):
 
 def _do_actions(pc, actions, log):
     for a in actions or []:
+        op = a['op']
+        if op == 'add_transceiver':
+            i = pc.add_transceiver(a['kind'], a.get('direction', 'sendrecv'),
+                                   a.get('stream_ids', ()), a.get('rids', ()))
+            log.append(dict(a, index=i))
+            continue
         t = _find_transceiver(pc, a)
-        if a['op'] == 'stop':
+        if op == 'stop':
             pc.stop(t['mid'])                       # by mid (rtc_pc_transceiver_index)
-        elif a['op'] == 'set_direction':
+        elif op == 'set_direction':
             pc.set_direction(t['mid'], a['direction'])
+        elif op == 'set_codec_preferences':
+            pc.set_codec_preferences(t['mid'], a['codecs'])
+        elif op == 'add_ice_candidate':
+            pc.add_ice_candidate(a['candidate'], t['mid'])
+        elif op == 'add_local_candidate':
+            pc.add_local_candidate(a['candidate'], t['mid'])
         else:
             raise ValueError('unknown action %r' % (a,))
-        log.append(dict(a, mid=t['mid']))
+        log.append(dict(a, mid=t['mid'], index=t['index']))
 
 
 def _answer(pc, req, track_counter):
@@ -585,18 +603,22 @@ def _answer(pc, req, track_counter):
         stage = 'after setRemoteDescription'
         _do_actions(pc, req.get('after_remote'), actions)
         if req.get('tracks', 'auto') == 'auto':
-            # One track on every transceiver the offers created that has none yet.
+            # As many tracks of a kind as live transceivers of it lack one
+            # (addTrack takes the first free transceiver of its kind, W3C).
             want = [t['kind'] for t in pc.transceivers() if not t['has_track'] and not t['stopped']]
             for kind in want:
                 stage = 'addTrack'
                 pc.add_track(kind, 'track-%d' % track_counter[0], 'stream-0')
                 track_counter[0] += 1
+        stage = 'after the tracks'
+        _do_actions(pc, req.get('after_tracks'), actions)
         stage = 'createAnswer'
         answer = pc.create_answer(req.get('voice_activity_detection', True))
         stage = 'setLocalDescription'
         pc.set_local_description('answer', answer)
         return {'ok': True, 'answer': answer, 'negotiation': pc.negotiation(),
                 'transceivers': pc.transceivers(), 'signaling_state': pc.signaling_state(),
+                'remote_description': (pc.description('remote') or (None, None))[1],
                 'actions': actions}
     except RtcError as e:
         err = {'name': e.name, 'message': e.message, 'code': ERROR_CODES.get(e.code, e.code),

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the README's commands need and a fresh Debian machine with
+# only Rust lacks; does nothing when all is there (apt-get update included).
+#   bash tests/setup.sh               # everything tests/run-all.sh needs
+#   bash tests/setup.sh --build-only  # what building c_examples needs
+set -euo pipefail
+build_only=false
+case "${1:-}" in
+  --build-only) build_only=true ;;
+  "") ;;
+  *) echo "usage: $0 [--build-only]" >&2; exit 2 ;;
+esac
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+# c_examples/CMakeLists.txt: CMake with its generator, C and C++, and Python 3
+# (required at configure time, for the browser tests).
+need cmake cmake; need make make; need cc gcc; need c++ g++; need python3 python3
+if ! $build_only; then
+  need chromium chromium; need firefox-esr firefox-esr; need valgrind valgrind
+  # Packaging tests: pkg-config consumers, readelf/nm for the SONAME and symbols.
+  need pkg-config pkg-config; need readelf binutils
+  # cargo-c links the system OpenSSL.
+  pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+$build_only && exit 0
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+# cargo-c: 0.10.25 and later need a newer Rust than 1.95 (about 8 minutes to build).
+cargo cinstall --version >/dev/null 2>&1 || cargo install cargo-c --version 0.10.24 --locked
