@@ -145,8 +145,8 @@ impl PeerConnection {
         Ok(())
     }
 
-    /// W3C addTrack: reuses a transceiver of the kind the offer created that
-    /// has no track and never sent, otherwise adds a transceiver.
+    /// W3C addTrack: reuses a free transceiver of the kind (no track, never
+    /// sent, not stopped; from an offer or addTransceiver), else adds one.
     pub fn add_track(&mut self, kind: MediaKind, track_id: &str, stream_id: &str) -> Result<usize> {
         self.check_open("addTrack")?;
         if track_id.is_empty() {
