@@ -125,7 +125,7 @@ fn accepted(
         proto: sec.proto.clone(),
         formats,
         connection,
-        attributes: Vec::with_capacity(48),
+        attributes: Vec::with_capacity(attribute_count(a)),
     };
     // Candidates once per transport, on the m-section that owns it.
     if a.transport == i {
@@ -159,6 +159,12 @@ fn accepted(
         }
     }
     m
+}
+
+/// About how many attributes an accepted m-section gets, to size it once.
+fn attribute_count(a: &AnswerSection) -> usize {
+    let codecs: usize = a.codecs.kept.iter().map(|c| 2 + c.rtcp_fb.len()).sum();
+    16 + a.extensions.len() + a.rids.len() + codecs
 }
 
 /// JSEP 5.3.1: a rejected m-section keeps its media, protocol and mid,
