@@ -3,6 +3,7 @@
 //! parameters that define the codec; keep the offerer's payload types and order.
 
 use crate::transceiver::MediaKind;
+use std::sync::Arc;
 
 /// A codec the local side can receive, as written in SDP.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,7 +173,7 @@ pub struct RtpCodec {
     /// Format parameters (a=fmtp); "" when none.
     pub fmtp: String,
     /// a=rtcp-fb values for this payload type (an answer keeps the local ones).
-    pub rtcp_fb: Vec<String>,
+    pub rtcp_fb: Vec<Arc<str>>,
 }
 
 impl RtpCodec {
@@ -530,15 +531,20 @@ struct Decisions<'a> {
 
 /// The answer's codec: the offered one, with its rtcp-fb narrowed to the local ones.
 fn keep(o: &RtpCodec, l: &Codec, fmtp: String) -> RtpCodec {
+    let mut rtcp_fb: Vec<_> = o
+        .rtcp_fb
+        .iter()
+        .filter(|fb| l.rtcp_fb.iter().any(|lf| lf.eq_ignore_ascii_case(fb)))
+        .cloned()
+        .collect();
+    rtcp_fb.shrink_to_fit();
     RtpCodec {
+        pt: o.pt,
+        name: o.name.clone(),
+        clock_rate: o.clock_rate,
+        channels: o.channels,
         fmtp,
-        rtcp_fb: o
-            .rtcp_fb
-            .iter()
-            .filter(|fb| l.rtcp_fb.iter().any(|lf| lf.eq_ignore_ascii_case(fb)))
-            .cloned()
-            .collect(),
-        ..o.clone()
+        rtcp_fb,
     }
 }
 
@@ -697,6 +703,8 @@ impl Decisions<'_> {
         if opts.local_order {
             out.kept = order_by_local(out.kept, self.local);
         }
+        out.kept.shrink_to_fit();
+        out.refused.shrink_to_fit();
         out
     }
 }
@@ -799,7 +807,7 @@ mod tests {
             .iter()
             .any(|r| r.pt == 104 && r.reason.contains("102")));
         // Unknown feedback is not answered.
-        assert_eq!(n.kept[0].rtcp_fb, vec!["nack".to_string()]);
+        assert_eq!(n.kept[0].rtcp_fb, vec![Arc::from("nack")]);
     }
 
     #[test]

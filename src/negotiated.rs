@@ -130,7 +130,7 @@ impl Negotiated {
                         .extensions
                         .iter()
                         .filter(|e| e.verdict.is_accepted())
-                        .map(|e| (e.id, e.uri.clone()))
+                        .map(|e| (e.id, e.uri.to_string()))
                         .collect(),
                     simulcast_layers: a.simulcast_recv.clone(),
                     rids: a

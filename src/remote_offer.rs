@@ -34,7 +34,7 @@ pub struct Extmap {
     /// The extension id, 1-255.
     pub id: u16,
     /// The extension URI.
-    pub uri: String,
+    pub uri: std::sync::Arc<str>,
     /// The offered direction: sendonly, recvonly, else SendRecv; None when not given.
     pub direction: Option<Direction>,
 }
@@ -138,6 +138,18 @@ pub struct RemoteSection {
 }
 
 impl RemoteSection {
+    /// Gives back what the lists grew beyond their length: a connection
+    /// keeps its offer for as long as it lives.
+    fn shrink(&mut self) {
+        let rtp = &mut self.rtp;
+        rtp.codecs.shrink_to_fit();
+        rtp.extmaps.shrink_to_fit();
+        rtp.ssrcs.shrink_to_fit();
+        rtp.ssrc_groups.shrink_to_fit();
+        rtp.msids.shrink_to_fit();
+        self.ice.candidates.shrink_to_fit();
+    }
+
     /// The key transceivers are associated by: the mid, or the index for the
     /// rare offers without a=mid.
     pub fn mid_key(&self) -> String {
@@ -188,6 +200,7 @@ impl RemoteOffer {
                 read_codecs(&mut sec, pts, &attrs, extra)?;
             }
             transport_attrs.push(attrs.transport);
+            sec.shrink();
             sections.push(sec);
         }
         check_bundle(&session, &mids, &sections)?;
@@ -354,7 +367,8 @@ struct MediaAttrs {
     transport: TransportAttrs,
     rtpmaps: Vec<(SdpAttributeRtpmap, usize)>,
     fmtp_lines: Vec<(u8, usize)>,
-    rtcp_fb: Vec<(SdpAttributePayloadType, String)>,
+    /// Each value allocated once, shared by the codecs it applies to.
+    rtcp_fb: Vec<(SdpAttributePayloadType, std::sync::Arc<str>)>,
     simulcast_line: Option<usize>,
 }
 
@@ -411,7 +425,7 @@ fn read_attributes(
                     v.push(' ');
                     v.push_str(&fb.parameter);
                 }
-                out.rtcp_fb.push((fb.payload_type.clone(), v));
+                out.rtcp_fb.push((fb.payload_type.clone(), v.into()));
             }
             SdpAttribute::Extmap(e) => {
                 if !extmap_ids.insert(e.id) {
@@ -423,7 +437,7 @@ fn read_attributes(
                 }
                 rtp.extmaps.push(Extmap {
                     id: e.id,
-                    uri: e.url.clone(),
+                    uri: e.url.as_str().into(),
                     direction: e.direction.as_ref().map(|d| match d.to_string().as_str() {
                         "sendonly" => Direction::SendOnly,
                         "recvonly" => Direction::RecvOnly,
@@ -524,7 +538,7 @@ fn read_codecs(
                 continue;
             }
         };
-        let rtcp_fb = attrs
+        let mut rtcp_fb: Vec<_> = attrs
             .rtcp_fb
             .iter()
             .filter(|(p, _)| match p {
@@ -533,6 +547,7 @@ fn read_codecs(
             })
             .map(|(_, v)| v.clone())
             .collect();
+        rtcp_fb.shrink_to_fit();
         sec.rtp.codecs.push(RtpCodec {
             pt: pt8,
             name,

@@ -33,7 +33,7 @@ pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
                         "reason": reason,
                         "fmtp": kept.filter(|_| a.accepted()).map(|k| k.fmtp.as_str()),
                         "offered_fmtp": c.fmtp,
-                        "rtcp_fb": kept.map(|k| k.rtcp_fb.clone()).unwrap_or_default(),
+                        "rtcp_fb": kept.map(|k| k.rtcp_fb.iter().map(|f| f.as_ref()).collect::<Vec<_>>()).unwrap_or_default(),
                     }));
                 }
                 for pt in &o.rtp.unknown_pts {
@@ -56,7 +56,7 @@ pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
                         Some(Extension { verdict: Verdict::Refused(why), .. }) => Value::from(why.clone()),
                         _ => Value::from(format!("the m-line was rejected: {rejected_why}")),
                     };
-                    json!({"id": e.id, "uri": e.uri, "accepted": accepted, "reason": reason})
+                    json!({"id": e.id, "uri": &*e.uri, "accepted": accepted, "reason": reason})
                 })
                 .collect();
             let bundle = if a.accepted() && a.bundled {

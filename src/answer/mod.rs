@@ -97,7 +97,7 @@ pub struct ExtensionDecision {
     /// The offered extmap id, kept in the answer.
     pub id: u16,
     /// The extension URI.
-    pub uri: String,
+    pub uri: std::sync::Arc<str>,
     /// Refused: an unknown URI, the other media kind's, or an id conflict in a BUNDLE group.
     pub verdict: Verdict,
 }
@@ -332,14 +332,14 @@ fn decide_section(
                 .rtp.extmaps
                 .iter()
                 .map(|e| {
-                    let known = caps.extensions(kind).iter().any(|u| u == &e.uri);
+                    let known = caps.extensions(kind).iter().any(|u| **u == *e.uri);
                     let other = match kind {
                         MediaKind::Audio => MediaKind::Video,
                         MediaKind::Video => MediaKind::Audio,
                     };
                     let verdict = if known {
                         Verdict::Accepted
-                    } else if caps.extensions(other).iter().any(|u| u == &e.uri) {
+                    } else if caps.extensions(other).iter().any(|u| **u == *e.uri) {
                         Verdict::Refused(format!("not allowed for this media kind: a {other}-only extension in a {kind} m-line"))
                     } else {
                         Verdict::Refused(format!("unknown URI for {kind}"))
@@ -418,7 +418,7 @@ fn decide_rids(
 
 /// RFC 8843 section 9.1: inside one BUNDLE group an extmap id means one URI.
 fn refuse_conflicting_extmaps(sections: &mut [AnswerSection]) {
-    let mut seen: HashMap<(usize, u16), String> = HashMap::new();
+    let mut seen: HashMap<(usize, u16), std::sync::Arc<str>> = HashMap::new();
     for s in sections.iter_mut().filter(|s| s.accepted() && s.bundled) {
         for e in s.extensions.iter_mut().filter(|e| e.verdict.is_accepted()) {
             match seen.get(&(s.transport, e.id)) {

@@ -31,8 +31,8 @@ impl rtc_negotiation {
     fn opt(&mut self, v: Option<&str>) -> *const c_char {
         v.map_or(std::ptr::null(), |v| self.s(v))
     }
-    fn list(&mut self, v: &[String]) -> (*const *const c_char, usize) {
-        let ptrs: Box<[*const c_char]> = v.iter().map(|x| self.s(x)).collect();
+    fn list<S: AsRef<str>>(&mut self, v: &[S]) -> (*const *const c_char, usize) {
+        let ptrs: Box<[*const c_char]> = v.iter().map(|x| self.s(x.as_ref())).collect();
         let p = ptrs.as_ptr();
         self.ptr_arrays.push(ptrs);
         (p, v.len())
