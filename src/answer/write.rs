@@ -325,3 +325,15 @@ fn default_address<'a>(
             Address::Fqdn(_) => None,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::pt_value;
+
+    #[test]
+    fn pt_value_writes_the_payload_type_and_the_rest() {
+        assert_eq!(pt_value(0, "nack"), "0 nack");
+        assert_eq!(pt_value(96, "nack pli"), "96 nack pli");
+        assert_eq!(pt_value(127, "apt=126"), "127 apt=126");
+    }
+}

@@ -124,3 +124,24 @@ fn append_to_sections(sdp: &str, line: &str, chosen: impl Fn(usize) -> bool) -> 
     close(&mut out, section);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_go_at_the_end_of_the_chosen_m_sections_in_one_pass() {
+        let sdp = "v=0\r\ns=-\r\nm=audio 9 X 0\r\na=mid:0\r\nm=video 9 X 96\r\na=mid:1\r\n";
+        assert_eq!(
+            append_to_sections(sdp, "a=end-of-candidates", |_| true),
+            "v=0\r\ns=-\r\nm=audio 9 X 0\r\na=mid:0\r\na=end-of-candidates\r\n\
+             m=video 9 X 96\r\na=mid:1\r\na=end-of-candidates\r\n"
+        );
+        // A text without a final line break, with LF only, and one section.
+        assert_eq!(
+            insert_in_section("v=0\nm=audio 9 X 0\na=mid:0", 0, "a=x"),
+            "v=0\nm=audio 9 X 0\na=mid:0\na=x\n"
+        );
+        assert_eq!(append_to_sections(sdp, "a=x", |_| false), sdp);
+    }
+}
