@@ -63,7 +63,8 @@ typedef enum rtc_error_code {
   RTC_ERROR_INVALID_STATE = 2,
   // InvalidAccessError: the SDP parses but a WebRTC peer cannot use it.
   RTC_ERROR_INVALID_ACCESS = 3,
-  // InvalidModificationError: a local description changed what may not change.
+  // InvalidModificationError: a local description that is not the one
+  // createAnswer made, or a codec preference that is not a capability.
   RTC_ERROR_INVALID_MODIFICATION = 4,
   // SyntaxError: the SDP does not parse; the message names the line.
   RTC_ERROR_SYNTAX = 5,
@@ -700,9 +701,10 @@ enum rtc_error_code rtc_pc_create_answer(struct rtc_pc *pc,
                                          void *user_data);
 
 // setLocalDescription with an answer or pranswer (or rollback). An empty
-// `sdp` string uses the answer createAnswer made last; a changed answer fails
-// with RTC_ERROR_INVALID_MODIFICATION when it changes m-sections, ICE
-// credentials, fingerprint or DTLS setup.
+// `sdp` string uses the answer createAnswer made last; any other text must
+// be that answer (line endings aside), else RTC_ERROR_INVALID_MODIFICATION
+// naming the first line that differs (W3C), so what rtc_pc_negotiation
+// reports is what the peer was sent.
 //
 // # Safety
 // `pc` is NULL or a live handle; `description` is NULL or valid for the call.

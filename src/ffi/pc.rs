@@ -267,9 +267,10 @@ pub unsafe extern "C" fn rtc_pc_create_answer(
 }
 
 /// setLocalDescription with an answer or pranswer (or rollback). An empty
-/// `sdp` string uses the answer createAnswer made last; a changed answer fails
-/// with RTC_ERROR_INVALID_MODIFICATION when it changes m-sections, ICE
-/// credentials, fingerprint or DTLS setup.
+/// `sdp` string uses the answer createAnswer made last; any other text must
+/// be that answer (line endings aside), else RTC_ERROR_INVALID_MODIFICATION
+/// naming the first line that differs (W3C), so what rtc_pc_negotiation
+/// reports is what the peer was sent.
 ///
 /// # Safety
 /// `pc` is NULL or a live handle; `description` is NULL or valid for the call.

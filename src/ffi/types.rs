@@ -57,7 +57,8 @@ pub enum rtc_error_code {
     RTC_ERROR_INVALID_STATE = 2,
     /// InvalidAccessError: the SDP parses but a WebRTC peer cannot use it.
     RTC_ERROR_INVALID_ACCESS = 3,
-    /// InvalidModificationError: a local description changed what may not change.
+    /// InvalidModificationError: a local description that is not the one
+    /// createAnswer made, or a codec preference that is not a capability.
     RTC_ERROR_INVALID_MODIFICATION = 4,
     /// SyntaxError: the SDP does not parse; the message names the line.
     RTC_ERROR_SYNTAX = 5,
