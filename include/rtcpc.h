@@ -805,8 +805,10 @@ enum rtc_error_code rtc_pc_transceiver_set_direction(struct rtc_pc *pc,
 enum rtc_error_code rtc_pc_transceiver_stop(struct rtc_pc *pc, size_t index);
 
 // setCodecPreferences: the answer keeps only these codecs, in this order
-// (rtx follows its codec). Each must be a codec of the connection's
-// capabilities, else RTC_ERROR_INVALID_MODIFICATION. count 0 resets.
+// (rtx follows its codec). Each must name a codec of the connection's
+// capabilities (name, clock rate, channels and the fmtp that defines it),
+// else RTC_ERROR_INVALID_MODIFICATION; the answer carries that capability's
+// fmtp and rtcp-fb. count 0 resets.
 //
 // # Safety
 // `pc` is NULL or a live handle; `codecs` is valid for `count` entries.
@@ -834,7 +836,8 @@ enum rtc_error_code rtc_pc_add_ice_candidate(struct rtc_pc *pc,
                                              void *user_data);
 
 // A local candidate learnt after the connection was made; later answers
-// carry it. `mid` NULL: the first m-section of every transport.
+// carry it. `mid` NULL: the first m-section of every transport; a mid
+// bundled on another m-section's transport: that m-section (RFC 8843).
 //
 // # Safety
 // `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
