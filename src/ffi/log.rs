@@ -167,21 +167,23 @@ impl Log for Bridge {
         if in_callback() {
             return;
         }
-        if locks_held() {
+        // Formatting never changes an outcome: a panic in it drops the record.
+        let formatted = {
             let _flag = InCallback::enter();
-            let pending = boundary(|| {
+            boundary(|| {
                 Some(Pending {
                     level: record.level(),
                     target: record.target().to_string(),
                     message: record.args().to_string(),
                 })
-            });
-            if let Some(p) = pending {
-                let _ = DEFERRED.try_with(|d| d.borrow_mut().push(p));
-            }
-            return;
+            })
+        };
+        let Some(p) = formatted else { return };
+        if locks_held() {
+            let _ = DEFERRED.try_with(|d| d.borrow_mut().push(p));
+        } else {
+            deliver(p.level, &p.target, &p.message);
         }
-        deliver(record.level(), record.target(), &record.args().to_string());
     }
 
     fn flush(&self) {}
