@@ -342,16 +342,15 @@ impl PeerConnection {
     }
 
     fn rollback(&mut self) -> Result<()> {
-        if !matches!(self.exchange, Exchange::RemoteOffer(_)) {
-            return Err(Error::invalid_state(format!(
-                "rollback in state {:?}: only a pending remote offer can be rolled back",
-                self.signaling_state()
-            )));
-        }
-        let Exchange::RemoteOffer(pending) =
-            std::mem::replace(&mut self.exchange, Exchange::Stable)
-        else {
-            unreachable!("matched above")
+        let pending = match std::mem::replace(&mut self.exchange, Exchange::Stable) {
+            Exchange::RemoteOffer(p) => p,
+            other => {
+                self.exchange = other;
+                return Err(Error::invalid_state(format!(
+                    "rollback in state {:?}: only a pending remote offer can be rolled back",
+                    self.signaling_state()
+                )));
+            }
         };
         pending.undo.undo(&mut self.transceivers);
         self.peer_identity = pending.undo.peer_identity;
@@ -602,17 +601,24 @@ impl PeerConnection {
 /// W3C setLocalDescription: `text` must be the description createAnswer
 /// made (line endings aside); the error names the first line that differs.
 fn check_unmodified(text: &str, created: &str) -> Result<()> {
-    let lines = |t: &'_ str| {
+    if text == created {
+        return Ok(());
+    }
+    fn lines(t: &str) -> impl Iterator<Item = &str> {
         t.trim_end()
             .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
-            .collect::<Vec<_>>()
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+    let (mut given, mut made) = (lines(text), lines(created));
+    let mut i = 0;
+    let (g, m) = loop {
+        match (given.next(), made.next()) {
+            (None, None) => return Ok(()),
+            (g, m) if g == m => i += 1,
+            pair => break pair,
+        }
     };
-    let (given, made) = (lines(text), lines(created));
-    let Some(i) = (0..given.len().max(made.len())).find(|&i| given.get(i) != made.get(i)) else {
-        return Ok(());
-    };
-    let what = match (given.get(i), made.get(i)) {
+    let what = match (g, m) {
         (Some(g), Some(m)) => format!(
             "\"{}\" where createAnswer wrote \"{}\"",
             sdp::printable(g),
