@@ -475,10 +475,6 @@ fn same_codec(o: &RtpCodec, l: &Codec, kind: MediaKind) -> bool {
         && (kind == MediaKind::Video || ch(o.channels) == ch(l.channels))
 }
 
-fn is_secondary(name: &str) -> bool {
-    CodecRole::of(name).is_secondary()
-}
-
 /// Options that change codec choice.
 #[derive(Clone, Copy, Debug)]
 pub struct CodecOptions {
@@ -722,7 +718,7 @@ fn order_by_local(kept: Vec<RtpCodec>, local: &[Codec]) -> Vec<RtpCodec> {
             })
             .unwrap_or(usize::MAX)
     };
-    let mut primaries: Vec<&RtpCodec> = kept.iter().filter(|k| !is_secondary(&k.name)).collect();
+    let mut primaries: Vec<&RtpCodec> = kept.iter().filter(|k| !k.role().is_secondary()).collect();
     primaries.sort_by_key(|k| rank(k));
     let is_rtx_of = |r: &RtpCodec, pt: u8| {
         r.role() == CodecRole::Rtx
@@ -735,7 +731,7 @@ fn order_by_local(kept: Vec<RtpCodec>, local: &[Codec]) -> Vec<RtpCodec> {
     }
     let rest: Vec<RtpCodec> = kept
         .iter()
-        .filter(|k| is_secondary(&k.name) && !out.iter().any(|o| o.pt == k.pt))
+        .filter(|k| k.role().is_secondary() && !out.iter().any(|o| o.pt == k.pt))
         .cloned()
         .collect();
     out.extend(rest);

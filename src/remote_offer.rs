@@ -183,6 +183,11 @@ impl RemoteOffer {
     pub fn index_of(&self, key: &str) -> Option<usize> {
         self.by_mid.get(key).copied()
     }
+    /// The index of the m-section with `a=mid:<mid>` (not a `#index` key).
+    pub fn index_of_mid(&self, mid: &str) -> Option<usize> {
+        self.index_of(mid)
+            .filter(|&i| self.sections[i].mid.is_some())
+    }
 
     /// Reads and checks an offer. Errors name the line.
     pub(crate) fn from_sdp(sdp: &Sdp) -> Result<RemoteOffer> {

@@ -219,8 +219,7 @@ pub fn create(ctx: &AnswerContext) -> (Answer, String) {
     for group in &offer.bundle_groups {
         let members: Vec<usize> = group
             .iter()
-            .filter_map(|mid| offer.index_of(mid))
-            .filter(|i| offer.sections[*i].mid.is_some())
+            .filter_map(|mid| offer.index_of_mid(mid))
             .filter(|i| sections[*i].accepted())
             .collect();
         if let Some(&tagged) = members.first() {

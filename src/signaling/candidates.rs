@@ -48,7 +48,7 @@ impl PeerConnection {
         }
         let sections = &remote.offer.sections;
         let i = match mid {
-            Some(m) => sections.iter().position(|s| s.mid.as_deref() == Some(m)),
+            Some(m) => remote.offer.index_of_mid(m),
             None => index.filter(|i| *i < sections.len()),
         }
         .ok_or_else(|| {
