@@ -184,45 +184,22 @@ fn voice_activity_detection_controls_comfort_noise() {
 fn w3c_rollback_restores_the_peer_identity() {
     let offer = offer_with_identity("whatever");
     let fp = offered_fingerprint();
+    let offer_as = |pc: &mut PeerConnection, who: &str| {
+        pc.set_remote_description_with_identity(SdpType::Offer, &offer, validated(who, &fp))
+    };
     let mut pc = PeerConnection::new(Configuration::default()).unwrap();
-    pc.set_remote_description_with_identity(
-        SdpType::Offer,
-        &offer,
-        validated("bob@idp.example", &fp),
-    )
-    .unwrap();
+    offer_as(&mut pc, "bob@idp.example").unwrap();
     assert_eq!(pc.peer_identity(), Some("bob@idp.example"));
     pc.set_remote_description(SdpType::Rollback, "").unwrap();
     assert_eq!(pc.peer_identity(), None);
     // A replacing offer may not change it; a rollback still takes it back
     // to before the first pending offer.
-    pc.set_remote_description_with_identity(
-        SdpType::Offer,
-        &offer,
-        validated("bob@idp.example", &fp),
-    )
-    .unwrap();
-    let e = pc
-        .set_remote_description_with_identity(
-            SdpType::Offer,
-            &offer,
-            validated("carol@idp.example", &fp),
-        )
-        .unwrap_err();
+    offer_as(&mut pc, "bob@idp.example").unwrap();
+    let e = offer_as(&mut pc, "carol@idp.example").unwrap_err();
     assert_eq!(e.kind, ErrorKind::Operation);
-    pc.set_remote_description_with_identity(
-        SdpType::Offer,
-        &offer,
-        validated("bob@idp.example", &fp),
-    )
-    .unwrap();
+    offer_as(&mut pc, "bob@idp.example").unwrap();
     pc.set_remote_description(SdpType::Rollback, "").unwrap();
     assert_eq!(pc.peer_identity(), None);
-    pc.set_remote_description_with_identity(
-        SdpType::Offer,
-        &offer,
-        validated("carol@idp.example", &fp),
-    )
-    .unwrap();
+    offer_as(&mut pc, "carol@idp.example").unwrap();
     assert_eq!(pc.peer_identity(), Some("carol@idp.example"));
 }

@@ -7,7 +7,7 @@ use rtcpc::{
 };
 
 mod common;
-use common::{attr, negotiate, section, CHROME};
+use common::{attr, first_of_kind, negotiate, section, CHROME};
 
 #[test]
 fn jsep_5_8_renegotiation_keeps_mids_role_and_identity() {
@@ -102,11 +102,7 @@ fn w3c_stop_rejects_the_m_section_and_a_new_mid_recycles_it() {
 fn w3c_set_codec_preferences_orders_and_narrows_the_answer() {
     let mut pc = PeerConnection::new(Configuration::default()).unwrap();
     pc.set_remote_description(SdpType::Offer, CHROME).unwrap();
-    let video = pc
-        .transceivers()
-        .iter()
-        .position(|t| t.kind == MediaKind::Video)
-        .unwrap();
+    let video = first_of_kind(&pc, MediaKind::Video);
     let h264 = Codec {
         name: "H264".into(),
         clock_rate: 90000,
@@ -323,11 +319,7 @@ fn rfc8843_sections_outside_the_group_get_their_own_transport() {
     // A rejected mid never stays in the answer's group (pion/webrtc #840).
     let mut pc = PeerConnection::new(Configuration::default()).unwrap();
     pc.set_remote_description(SdpType::Offer, CHROME).unwrap();
-    let v = pc
-        .transceivers()
-        .iter()
-        .position(|t| t.kind == MediaKind::Video)
-        .unwrap();
+    let v = first_of_kind(&pc, MediaKind::Video);
     pc.stop_transceiver(v).unwrap();
     let a = pc.create_answer(AnswerOptions::default()).unwrap();
     assert_eq!(attr(&a, "a=group:BUNDLE "), vec!["0 2"]);

@@ -6,7 +6,7 @@ use rtcpc::{
 };
 
 mod common;
-use common::{attr, pc, CHROME};
+use common::{attr, first_of_kind, pc, CHROME};
 
 #[test]
 fn w3c_answerer_state_machine() {
@@ -244,11 +244,7 @@ fn w3c_rollback_keeps_the_application_changes() {
     let before = p.create_answer(AnswerOptions::default()).unwrap_err();
     assert_eq!(before.kind, ErrorKind::InvalidState);
     p.set_remote_description(SdpType::Offer, CHROME).unwrap();
-    let audio = p
-        .transceivers()
-        .iter()
-        .position(|t| t.kind == MediaKind::Audio)
-        .unwrap();
+    let audio = first_of_kind(&p, MediaKind::Audio);
     assert_ne!(audio, mine);
     // After the offer: a track on the transceiver it created, a direction
     // and codec preferences on the associated one, a new one stopped.
@@ -308,11 +304,7 @@ fn w3c_rollback_keeps_the_application_changes() {
 fn jsep_5_6_a_replacing_offer_keeps_the_application_changes() {
     let mut p = pc();
     p.set_remote_description(SdpType::Offer, CHROME).unwrap();
-    let audio = p
-        .transceivers()
-        .iter()
-        .position(|t| t.kind == MediaKind::Audio)
-        .unwrap();
+    let audio = first_of_kind(&p, MediaKind::Audio);
     p.add_track(MediaKind::Audio, "mic", "s").unwrap();
     p.set_direction(audio, Direction::SendOnly).unwrap();
     p.set_remote_description(SdpType::Offer, CHROME).unwrap();

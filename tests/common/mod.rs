@@ -1,7 +1,7 @@
 //! Helpers shared by the Rust test files (`mod common;` in each).
 #![allow(dead_code)]
 
-use rtcpc::{AnswerOptions, Configuration, PeerConnection, SdpType};
+use rtcpc::{AnswerOptions, Configuration, MediaKind, PeerConnection, SdpType};
 
 /// The Chromium 156 offer shipped with the project: audio, video, data.
 pub const CHROME: &str = include_str!("../data/chrome-156-audio-video-data.sdp");
@@ -27,4 +27,12 @@ pub fn negotiate(pc: &mut PeerConnection, offer: &str) -> String {
 /// m-section `index` of `sdp`, from its m= line (without "m=").
 pub fn section(sdp: &str, index: usize) -> String {
     sdp.split("\r\nm=").nth(index + 1).unwrap().to_string()
+}
+
+/// The index of the first transceiver of `kind`.
+pub fn first_of_kind(pc: &PeerConnection, kind: MediaKind) -> usize {
+    pc.transceivers()
+        .iter()
+        .position(|t| t.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} transceiver"))
 }
