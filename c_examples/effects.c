@@ -28,51 +28,6 @@
 
 /* ---------------------------------------------------------- SDP text helpers */
 
-/* A malloc'd copy of sdp with every occurrence of from replaced by to
- * (at most `limit` of them; 0: all); NULL when from does not occur. */
-static char *replaced(const char *sdp, const char *from, const char *to, int limit) {
-    size_t nfrom = strlen(from), nto = strlen(to), n = 0;
-    int count = 0;
-    for (const char *p = strstr(sdp, from); p && (limit == 0 || count < limit);
-         p = strstr(p + nfrom, from))
-        count++;
-    if (count == 0)
-        return NULL;
-    n = strlen(sdp) + (size_t)count * nto - (size_t)count * nfrom;
-    char *out = malloc(n + 1), *w = out;
-    if (!out)
-        return NULL;
-    const char *r = sdp;
-    for (int i = 0; i < count; i++) {
-        const char *at = strstr(r, from);
-        memcpy(w, r, (size_t)(at - r));
-        w += at - r;
-        memcpy(w, to, nto);
-        w += nto;
-        r = at + nfrom;
-    }
-    strcpy(w, r);
-    return out;
-}
-
-/* A malloc'd copy of sdp without the lines that start with prefix. */
-static char *without_lines(const char *sdp, const char *prefix) {
-    char *out = malloc(strlen(sdp) + 1), *w = out;
-    if (!out)
-        return NULL;
-    for (const char *line = sdp; *line;) {
-        const char *end = strchr(line, '\n');
-        size_t n = end ? (size_t)(end - line) + 1 : strlen(line);
-        if (strncmp(line, prefix, strlen(prefix)) != 0) {
-            memcpy(w, line, n);
-            w += n;
-        }
-        line += n;
-    }
-    *w = '\0';
-    return out;
-}
-
 /* A malloc'd copy of m-section `index` of sdp (from its m= line to the next
  * one), or of the session part for index -1; NULL when there is none. */
 static char *section(const char *sdp, int index) {
@@ -280,19 +235,6 @@ static char *answer_and_apply(rtc_pc *pc) {
     if (a)
         apply(pc);
     return a;
-}
-
-/* A description's text (malloc'd), or NULL when there is none. */
-static char *description(const rtc_pc *pc, rtc_description_slot slot) {
-    size_t n = rtc_pc_description(pc, slot, NULL, NULL, 0);
-    if (n == 0)
-        return NULL;
-    char *buf = malloc(n + 1);
-    if (buf && rtc_pc_description(pc, slot, NULL, buf, n + 1) != n) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
 }
 
 /* addTrack for the audio (0) and video (1) transceivers the Chrome offer made. */
@@ -1045,7 +987,7 @@ static void test_add_ice_candidate(const char *chrome) {
         return;
     }
     /* Without the call: the offer's two candidates per m-section. */
-    char *remote = description(pc, RTC_DESCRIPTION_REMOTE);
+    char *remote = description_text(pc, RTC_DESCRIPTION_REMOTE);
     CHECK(section_count(remote, 0, "a=candidate:") == 2);
     EXPECT_NO_LINE(remote, 0, "a=" REMOTE_CAND);
     free(remote);
@@ -1056,7 +998,7 @@ static void test_add_ice_candidate(const char *chrome) {
     CHECK(add_remote(pc, REMOTE_CAND, "0", -1) == RTC_OK);
     CHECK(add_remote(pc, "a=" REMOTE_CAND_2, NULL, 1) == RTC_OK);
     CHECK(add_remote(pc, "", "1", -1) == RTC_OK);
-    remote = description(pc, RTC_DESCRIPTION_PENDING_REMOTE);
+    remote = description_text(pc, RTC_DESCRIPTION_PENDING_REMOTE);
     EXPECT_LINE(remote, 0, "a=" REMOTE_CAND);
     EXPECT_NO_LINE(remote, 1, "a=" REMOTE_CAND);
     EXPECT_LINE(remote, 1, "a=" REMOTE_CAND_2);
@@ -1070,14 +1012,14 @@ static void test_add_ice_candidate(const char *chrome) {
 
     /* Refused: an unknown mid or index, a bad line, a foreign ufrag, neither
      * mid nor index; the remote description stays as it was. */
-    char *before = description(pc, RTC_DESCRIPTION_REMOTE);
+    char *before = description_text(pc, RTC_DESCRIPTION_REMOTE);
     CHECK(add_remote(pc, REMOTE_CAND, "nope", -1) == RTC_ERROR_OPERATION);
     CHECK(add_remote(pc, REMOTE_CAND, NULL, 3) == RTC_ERROR_OPERATION);
     CHECK(add_remote(pc, "candidate:garbage", "0", -1) == RTC_ERROR_OPERATION);
     CHECK(add_remote(pc, REMOTE_CAND " ufrag zzzz", "0", -1) == RTC_ERROR_OPERATION);
     CHECK(add_remote(pc, REMOTE_CAND, NULL, -1) != RTC_OK);
     CHECK(add_remote(pc, NULL, "0", -1) == RTC_ERROR_INVALID_ARGUMENT);
-    char *after = description(pc, RTC_DESCRIPTION_REMOTE);
+    char *after = description_text(pc, RTC_DESCRIPTION_REMOTE);
     CHECK(before && after && strcmp(before, after) == 0);
     free(before);
     free(after);
@@ -1101,7 +1043,7 @@ static void test_add_ice_candidate(const char *chrome) {
     /* After the answer (stable): kept in the current remote description; a
      * new snapshot has it, the earlier one does not change. */
     CHECK(add_remote(pc, REMOTE_CAND_3, "2", -1) == RTC_OK);
-    remote = description(pc, RTC_DESCRIPTION_CURRENT_REMOTE);
+    remote = description_text(pc, RTC_DESCRIPTION_CURRENT_REMOTE);
     EXPECT_LINE(remote, 2, "a=" REMOTE_CAND_3);
     free(remote);
     rtc_negotiation *n2 = rtc_pc_negotiation(pc);
@@ -1163,7 +1105,7 @@ static void test_add_local_candidate(const char *chrome) {
     CHECK(section_count(a, 1, "a=candidate:") == 0 && section_count(a, 2, "a=candidate:") == 0);
     free(a);
     apply(pc); /* the answer with the candidates is the one applied */
-    char *local = description(pc, RTC_DESCRIPTION_CURRENT_LOCAL);
+    char *local = description_text(pc, RTC_DESCRIPTION_CURRENT_LOCAL);
     EXPECT_LINE(local, 0, "a=" LOCAL_CAND);
     free(local);
 

@@ -305,4 +305,62 @@ static inline void answerer_free(answerer *a) {
     free(a->error.message);
 }
 
+/* A malloc'd copy of sdp with every occurrence of from replaced by to
+ * (at most `limit` of them; 0: all); NULL when from does not occur. */
+static inline char *replaced(const char *sdp, const char *from, const char *to, int limit) {
+    size_t nfrom = strlen(from), nto = strlen(to), n = 0;
+    int count = 0;
+    for (const char *p = strstr(sdp, from); p && (limit == 0 || count < limit);
+         p = strstr(p + nfrom, from))
+        count++;
+    if (count == 0)
+        return NULL;
+    n = strlen(sdp) + (size_t)count * nto - (size_t)count * nfrom;
+    char *out = (char *)malloc(n + 1), *w = out;
+    if (!out)
+        return NULL;
+    const char *r = sdp;
+    for (int i = 0; i < count; i++) {
+        const char *at = strstr(r, from);
+        memcpy(w, r, (size_t)(at - r));
+        w += at - r;
+        memcpy(w, to, nto);
+        w += nto;
+        r = at + nfrom;
+    }
+    strcpy(w, r);
+    return out;
+}
+
+/* A malloc'd copy of sdp without the lines that start with prefix. */
+static inline char *without_lines(const char *sdp, const char *prefix) {
+    char *out = (char *)malloc(strlen(sdp) + 1), *w = out;
+    if (!out)
+        return NULL;
+    for (const char *line = sdp; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) + 1 : strlen(line);
+        if (strncmp(line, prefix, strlen(prefix)) != 0) {
+            memcpy(w, line, n);
+            w += n;
+        }
+        line += n;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* A description's text (malloc'd), or NULL when there is none. */
+static inline char *description_text(const rtc_pc *pc, rtc_description_slot slot) {
+    size_t n = rtc_pc_description(pc, slot, NULL, NULL, 0);
+    if (n == 0)
+        return NULL;
+    char *buf = (char *)malloc(n + 1);
+    if (buf && rtc_pc_description(pc, slot, NULL, buf, n + 1) != n) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 #endif /* RTCPC_EXAMPLE_UTIL_H */

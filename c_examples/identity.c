@@ -604,16 +604,6 @@ static rtc_pc *new_pc(idp_state *idp, const char *origin, const char *hint, cons
     return pc;
 }
 
-static char *description_of(const rtc_pc *pc, rtc_description_slot slot) {
-    size_t n = rtc_pc_description(pc, slot, NULL, NULL, 0);
-    if (n == 0)
-        return NULL;
-    char *buf = malloc(n + 1);
-    if (buf)
-        rtc_pc_description(pc, slot, NULL, buf, n + 1);
-    return buf;
-}
-
 static char *report_of(const rtc_pc *pc) {
     size_t n = rtc_pc_negotiation_report(pc, NULL, 0);
     char *buf = malloc(n + 1);
@@ -807,7 +797,7 @@ static void test_not_readable(const char *chrome_offer, gen_mode mode, const cha
 
     EXPECT_OK(srd(pc, chrome_offer, &o), o);
     CHECK(rtc_pc_add_track(pc, RTC_MEDIA_KIND_AUDIO, "a0", "s0") == RTC_OK);
-    char *remote_before = description_of(pc, RTC_DESCRIPTION_REMOTE);
+    char *remote_before = description_text(pc, RTC_DESCRIPTION_REMOTE);
     char *report_before = report_of(pc);
     size_t transceivers_before = rtc_pc_transceiver_count(pc);
     rtc_transceiver_info info_before = {0}, info_after = {0};
@@ -831,7 +821,7 @@ static void test_not_readable(const char *chrome_offer, gen_mode mode, const cha
         /* Nothing changed. */
         CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
         CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_LOCAL, NULL, NULL, 0) == 0);
-        char *remote_after = description_of(pc, RTC_DESCRIPTION_REMOTE);
+        char *remote_after = description_text(pc, RTC_DESCRIPTION_REMOTE);
         char *report_after = report_of(pc);
         CHECK(remote_after && same(remote_before, remote_after));
         CHECK(same(report_before, report_after));
@@ -1022,12 +1012,12 @@ static void test_validation(const char *chrome_offer, const alice_answer *alice)
             }
             if (good && EXPECT_OK(srd(pc, good, &o), o)) {
                 CHECK_STR(rtc_pc_peer_identity(pc), alice_id);
-                char *remote = description_of(pc, RTC_DESCRIPTION_REMOTE);
+                char *remote = description_text(pc, RTC_DESCRIPTION_REMOTE);
                 /* A replacing offer proving eve: refused, the pending offer stays. */
                 if (eve)
                     EXPECT_FAILURE(srd(pc, eve, &o), o, RTC_ERROR_OPERATION, "OperationError");
                 CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
-                char *remote2 = description_of(pc, RTC_DESCRIPTION_REMOTE);
+                char *remote2 = description_text(pc, RTC_DESCRIPTION_REMOTE);
                 CHECK(remote && same(remote, remote2));
                 CHECK_STR(rtc_pc_peer_identity(pc), alice_id);
                 EXPECT_OK(create_answer(pc, NULL, &o), o);
