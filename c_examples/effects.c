@@ -9,7 +9,9 @@
  *   rtc_pc_add_transceiver, rtc_pc_transceiver_set_direction,
  *   rtc_pc_transceiver_stop, rtc_pc_transceiver_set_codec_preferences,
  *   rtc_pc_transceiver_index, rtc_pc_add_ice_candidate,
- *   rtc_pc_add_local_candidate, rtc_negotiation_dtls_role, rtc_version.
+ *   rtc_pc_add_local_candidate, rtc_negotiation_dtls_role, rtc_version,
+ *   rtc_configuration_set_dtls_role, rtc_negotiation_ice_role,
+ *   rtc_pc_certificate_pem and the local_* fields of rtc_negotiated_section.
  *
  * Offers: the Chromium 156 offer (mids 0 audio, 1 video, 2 data, one BUNDLE
  * group, a=setup:actpass) and the Firefox 84 video offer from offers/, and
@@ -1330,6 +1332,106 @@ static void test_ice_credentials(const char *chrome) {
     rtc_configuration_free(cfg);
 }
 
+/* ------------- the local side: rtc_configuration_set_dtls_role, ice role, PEM */
+
+/* Every local_* value of the snapshot is a line of the applied answer. */
+static void expect_local_lines(const char *a, const rtc_negotiation *n) {
+    char line[512];
+    for (int i = 0; i < 3; i++) {
+        const rtc_negotiated_section *s = rtc_negotiation_section(n, (size_t)i);
+        int ok = s && s->local_ice_ufrag && s->local_ice_pwd && s->local_fingerprint_count == 1;
+        CHECK(ok);
+        if (!ok)
+            continue;
+        CHECK(s->dtls_role == RTC_DTLS_ROLE_SERVER && s->ice_role == RTC_ICE_ROLE_CONTROLLED);
+        snprintf(line, sizeof line, "a=ice-ufrag:%s", s->local_ice_ufrag);
+        EXPECT_LINE(a, i, line);
+        snprintf(line, sizeof line, "a=ice-pwd:%s", s->local_ice_pwd);
+        EXPECT_LINE(a, i, line);
+        snprintf(line, sizeof line, "a=fingerprint:%s", s->local_fingerprints[0]);
+        EXPECT_LINE(a, i, line);
+        CHECK(s->local_candidate_count == (i == 0 ? 1u : 0u));
+        for (size_t c = 0; c < s->local_candidate_count; c++) {
+            snprintf(line, sizeof line, "a=%s", s->local_candidates[c]);
+            EXPECT_LINE(a, i, line);
+        }
+        CHECK((size_t)section_count(a, i, "a=ssrc:") == 2 * s->local_ssrc_count);
+        for (size_t k = 0; k < s->local_ssrc_count; k++) {
+            snprintf(line, sizeof line, "a=ssrc:%u cname:%s", (unsigned)s->local_ssrcs[k],
+                     s->local_cname);
+            EXPECT_LINE(a, i, line);
+            snprintf(line, sizeof line, "a=ssrc:%u msid:%s %s", (unsigned)s->local_ssrcs[k],
+                     s->local_msid_stream, s->local_msid_track);
+            EXPECT_LINE(a, i, line);
+        }
+        if (s->local_ssrc_group_count == 1 && s->local_ssrc_groups[0].ssrc_count == 2) {
+            const rtc_ssrc_group *g = &s->local_ssrc_groups[0];
+            snprintf(line, sizeof line, "a=ssrc-group:%s %u %u", g->semantics,
+                     (unsigned)g->ssrcs[0], (unsigned)g->ssrcs[1]);
+            EXPECT_LINE(a, i, line);
+        }
+        if (i == 2) {
+            snprintf(line, sizeof line, "a=sctp-port:%u", (unsigned)s->local_sctp_port);
+            EXPECT_LINE(a, i, line);
+        }
+    }
+    /* Audio sends one SSRC; video its primary and rtx, paired in FID. */
+    const rtc_negotiated_section *audio = rtc_negotiation_section(n, 0);
+    const rtc_negotiated_section *video = rtc_negotiation_section(n, 1);
+    CHECK(audio && audio->local_ssrc_count == 1 && audio->local_ssrc_group_count == 0);
+    CHECK(video && video->local_ssrc_count == 2 && video->local_ssrc_group_count == 1);
+    CHECK(video && video->local_msid_track && strcmp(video->local_msid_track, "cam") == 0);
+}
+
+static void test_local_side(const char *chrome) {
+    CHECK(rtc_configuration_set_dtls_role(NULL, RTC_DTLS_ROLE_SERVER) ==
+          RTC_ERROR_INVALID_ARGUMENT);
+    rtc_configuration *cfg = rtc_configuration_new();
+    CHECK(cfg != NULL);
+    if (!cfg)
+        return;
+    CHECK(rtc_configuration_set_dtls_role(cfg, (rtc_dtls_role)7) == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_configuration_set_dtls_role(cfg, RTC_DTLS_ROLE_SERVER) == RTC_OK);
+    CHECK(rtc_configuration_add_local_candidate(
+              cfg, "candidate:1 1 udp 2122260223 198.51.100.10 50000 typ host", NULL) == RTC_OK);
+    char *a = NULL;
+    rtc_pc *pc = answered(cfg, chrome, 1, &a);
+    rtc_configuration_free(cfg);
+    /* To actpass, the configured role: passive. */
+    for (int s = 0; s < 3; s++)
+        EXPECT_LINE(a, s, "a=setup:passive");
+    rtc_negotiation *n = rtc_pc_negotiation(pc);
+    CHECK(n && rtc_negotiation_dtls_role(n) == RTC_DTLS_ROLE_SERVER);
+    CHECK(n && rtc_negotiation_ice_role(n) == RTC_ICE_ROLE_CONTROLLED);
+    CHECK(rtc_negotiation_ice_role(NULL) == RTC_ICE_ROLE_CONTROLLED);
+    if (n && a)
+        expect_local_lines(a, n);
+
+    /* rtc_pc_certificate_pem: the certificate, then its key (the echo peer
+     * proves with OpenSSL that the pair is the answer's fingerprint). */
+    size_t len = rtc_pc_certificate_pem(pc, NULL, 0);
+    char *pem = malloc(len + 1);
+    CHECK(pem && rtc_pc_certificate_pem(pc, pem, len + 1) == len && strlen(pem) == len);
+    CHECK(pem && strncmp(pem, "-----BEGIN CERTIFICATE-----", 27) == 0);
+    CHECK(pem && strstr(pem, "-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----"));
+    CHECK(rtc_pc_certificate_pem(NULL, pem, len + 1) == 0);
+    free(pem);
+    rtc_negotiation_free(n);
+    free(a);
+    rtc_pc_free(pc);
+
+    /* An imported certificate comes back as given, its key after it. */
+    cfg = rtc_configuration_new();
+    CHECK(cfg && rtc_configuration_set_certificate_pem(cfg, TEST_CERT, TEST_KEY) == RTC_OK);
+    pc = new_pc(cfg);
+    rtc_configuration_free(cfg);
+    char buf[4096];
+    CHECK(rtc_pc_certificate_pem(pc, buf, sizeof buf) < sizeof buf);
+    CHECK(strncmp(buf, TEST_CERT, strlen(TEST_CERT)) == 0);
+    CHECK(strcmp(buf + strlen(TEST_CERT), TEST_KEY) == 0);
+    rtc_pc_free(pc);
+}
+
 /* --------------------------------------------------- rtc_pc_transceiver_index */
 
 static void test_transceiver_index(const char *chrome) {
@@ -1500,6 +1602,7 @@ int main(void) {
     test_add_local_candidate(chrome);
     test_dtls_role(chrome);
     test_certificates(chrome);
+    test_local_side(chrome);
     test_ice_credentials(chrome);
     test_transceiver_index(chrome);
     test_version();

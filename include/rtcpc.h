@@ -108,6 +108,15 @@ typedef enum rtc_direction {
   RTC_DIRECTION_NONE = 5,
 } rtc_direction;
 
+// The ICE role of the local agent (RFC 8445 6.1.1): an answerer is
+// controlled, unless the offerer is ice-lite and the local side is not.
+typedef enum rtc_ice_role {
+  // Controlling: the local agent nominates the candidate pair.
+  RTC_ICE_ROLE_CONTROLLING = 0,
+  // Controlled.
+  RTC_ICE_ROLE_CONTROLLED = 1,
+} rtc_ice_role;
+
 // The DTLS role the negotiation gave the local side.
 typedef enum rtc_dtls_role {
   // a=setup:active: the local side starts the DTLS handshake.
@@ -243,7 +252,7 @@ typedef void (*rtc_log_callback)(enum rtc_log_level level,
 
 // A negotiated codec. Strings live as long as the rtc_negotiation.
 typedef struct rtc_codec_parameters {
-  // The payload type, the offerer's.
+  // The payload type, the offerer's: the one both sides send it with.
   uint8_t payload_type;
   // Encoding name, as offered.
   const char *name;
@@ -294,6 +303,9 @@ typedef struct rtc_ssrc_group {
 
 // What one offered m-section negotiated. All pointers live as long as the
 // rtc_negotiation they came from; strings that may be absent are NULL.
+// Only rtcpc allocates it; read it through rtc_negotiation_section's pointer
+// (never copy it by value or index an array of it): later versions append
+// fields at the end.
 typedef struct rtc_negotiated_section {
   // The m-section's 0-based index in the offer.
   size_t index;
@@ -357,6 +369,42 @@ typedef struct rtc_negotiated_section {
   uint16_t sctp_port;
   // The remote max-message-size (RFC 8841: 65536 when the offer gives none); 0 like sctp_port.
   uint64_t max_message_size;
+  // The local a=ice-ufrag (ICE: the local username fragment); NULL when rejected.
+  const char *local_ice_ufrag;
+  // The local a=ice-pwd; NULL when rejected.
+  const char *local_ice_pwd;
+  // The local ICE agent's role (the same in every section).
+  enum rtc_ice_role ice_role;
+  // The local "candidate:..." strings the answer carries, in the m-section
+  // owning the transport (see transport_index); empty in the others.
+  const char *const *local_candidates;
+  // The number of entries in local_candidates.
+  size_t local_candidate_count;
+  // The local a=fingerprint values, "sha-256 AB:CD:..." (of the certificate
+  // rtc_pc_certificate_pem writes); empty when rejected.
+  const char *const *local_fingerprints;
+  // The number of entries in local_fingerprints.
+  size_t local_fingerprint_count;
+  // The local DTLS role (the same in every section, as rtc_negotiation_dtls_role).
+  enum rtc_dtls_role dtls_role;
+  // The SSRCs the local sender announced (a=ssrc): the primary first, then
+  // its rtx; empty when the answer does not send on this m-section.
+  const uint32_t *local_ssrcs;
+  // The number of entries in local_ssrcs.
+  size_t local_ssrc_count;
+  // The local a=ssrc-group lines, e.g. FID primary rtx.
+  const struct rtc_ssrc_group *local_ssrc_groups;
+  // The number of entries in local_ssrc_groups.
+  size_t local_ssrc_group_count;
+  // The RTCP CNAME of the local a=ssrc lines; NULL when not sending.
+  const char *local_cname;
+  // The local a=msid stream id; NULL when not sending.
+  const char *local_msid_stream;
+  // The local a=msid track id; NULL when not sending.
+  const char *local_msid_track;
+  // The local a=sctp-port: the SCTP port to bind; 0 for other sections and
+  // for a rejected data section.
+  uint16_t local_sctp_port;
 } rtc_negotiated_section;
 
 // A session description. `sdp` is NUL-terminated UTF-8.
@@ -448,6 +496,14 @@ void rtc_configuration_free(struct rtc_configuration *config);
 
 // Answer as an ICE lite agent (adds a=ice-lite).
 enum rtc_error_code rtc_configuration_set_ice_lite(struct rtc_configuration *config, bool ice_lite);
+
+// The DTLS role answers take when the offer says a=setup:actpass (RFC 8842
+// 5.3 leaves it to the answerer): RTC_DTLS_ROLE_CLIENT (the default,
+// a=setup:active) or RTC_DTLS_ROLE_SERVER (a=setup:passive: the host's DTLS
+// stack waits for the ClientHello). An offer saying active or passive
+// fixes the role, as does an earlier answer on the connection.
+enum rtc_error_code rtc_configuration_set_dtls_role(struct rtc_configuration *config,
+                                                    rtc_dtls_role role);
 
 // Uses this certificate (PEM) and private key (PEM, PKCS#8) instead of a
 // fresh one per connection: connections from this configuration share it.
@@ -613,6 +669,12 @@ const struct rtc_negotiated_section *rtc_negotiation_section(const struct rtc_ne
 // `n` is a live snapshot (NULL gives CLIENT).
 enum rtc_dtls_role rtc_negotiation_dtls_role(const struct rtc_negotiation *n);
 
+// The local ICE agent's role: how to set up the host's ICE agent.
+//
+// # Safety
+// `n` is a live snapshot (NULL gives CONTROLLED).
+enum rtc_ice_role rtc_negotiation_ice_role(const struct rtc_negotiation *n);
+
 // Writes the report of the last answer created on this connection as
 // NUL-terminated JSON, like snprintf: at most capacity-1 bytes plus the NUL;
 // returns the length of the whole report (without the NUL), so a caller can
@@ -724,6 +786,18 @@ enum rtc_error_code rtc_pc_add_track(struct rtc_pc *pc,
                                      rtc_media_kind kind,
                                      const char *track_id,
                                      const char *stream_id);
+
+// Writes the connection's DTLS certificate and its private key, both PEM,
+// certificate first ("-----BEGIN CERTIFICATE-----" ... then "-----BEGIN
+// PRIVATE KEY-----" ..., PKCS#8 for a generated key, as given for an
+// imported one), for the host's DTLS stack (OpenSSL reads both from one
+// buffer). snprintf contract: at most capacity-1 bytes and a NUL; returns
+// the full length (0 when pc is NULL); `buffer` may be NULL when capacity is
+// 0. The key is secret: the buffer is the caller's to keep safe and wipe.
+//
+// # Safety
+// `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
+size_t rtc_pc_certificate_pem(const struct rtc_pc *pc, char *buffer, size_t capacity);
 
 // Copies a description's SDP into `buffer` like snprintf (at most
 // capacity-1 bytes and a NUL) and returns its full length, so a caller can

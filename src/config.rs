@@ -1,7 +1,7 @@
 //! Per-connection configuration (what rtc_configuration builds).
 
 use crate::codec::Capabilities;
-use crate::dtls::Certificate;
+use crate::dtls::{Certificate, DtlsRole};
 use crate::error::{Error, Result};
 use crate::ice::IceCredentials;
 use crate::sdp::printable;
@@ -63,6 +63,8 @@ pub struct Configuration {
     pub identity_provider: Option<crate::identity::IdentityProvider>,
     /// The remote peer must prove this identity (RTCConfiguration.peerIdentity).
     pub peer_identity: Option<String>,
+    /// The role answers take when the offer says actpass (RFC 8842 5.3).
+    pub dtls_role: DtlsRole,
 }
 
 /// The default `max_sdp_size`: 2 MiB.
@@ -79,6 +81,7 @@ impl Default for Configuration {
             max_sdp_size: DEFAULT_MAX_SDP_SIZE,
             identity_provider: None,
             peer_identity: None,
+            dtls_role: DtlsRole::Client,
         }
     }
 }

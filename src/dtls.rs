@@ -72,6 +72,16 @@ impl Certificate {
         }
     }
 
+    /// The certificate then the key, PEM, each ending in a newline.
+    pub fn pem(&self) -> String {
+        let mut out = String::with_capacity(self.cert_pem.len() + self.key_pem.len() + 2);
+        for block in [&self.cert_pem, &self.key_pem] {
+            out.push_str(block.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
     /// "AB:CD:..." as in a=fingerprint.
     pub fn fingerprint_hex(&self) -> String {
         let mut s = String::with_capacity(32 * 3);

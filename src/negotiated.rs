@@ -1,7 +1,7 @@
 //! What an applied offer/answer negotiated, per m-section, for applications
 //! that route RTP without parsing SDP.
 
-use crate::answer::Answer;
+use crate::answer::{Answer, IceRole, LocalSection};
 use crate::codec::{fmtp_param, CodecRole, RtpCodec};
 use crate::dtls::DtlsRole;
 use crate::remote_offer::{RemoteOffer, Transport};
@@ -68,6 +68,9 @@ pub struct NegotiatedSection {
     pub sctp_port: Option<u64>,
     /// The remote max-message-size (65536 if absent, RFC 8841); None unless data was accepted.
     pub max_message_size: Option<u64>,
+    /// What the answer states of the local side: ICE credentials and
+    /// candidates, fingerprints, the sender's SSRCs, cname and msid, SCTP port.
+    pub local: LocalSection,
 }
 
 /// What the applied offer and answer negotiated (C: rtc_negotiation).
@@ -79,6 +82,8 @@ pub struct Negotiated {
     pub bundle_groups: Vec<Vec<String>>,
     /// The local DTLS role.
     pub dtls_role: DtlsRole,
+    /// The local ICE agent's role.
+    pub ice_role: IceRole,
 }
 
 impl Negotiated {
@@ -87,8 +92,8 @@ impl Negotiated {
         let sections = offer
             .sections
             .iter()
-            .zip(&answer.sections)
-            .map(|(o, a)| {
+            .zip(answer.sections.iter().zip(&answer.local))
+            .map(|(o, (a, local))| {
                 let codecs = a
                     .codecs
                     .kept
@@ -159,6 +164,7 @@ impl Negotiated {
                     } else {
                         None
                     },
+                    local: local.clone(),
                 }
             })
             .collect();
@@ -166,6 +172,7 @@ impl Negotiated {
             sections,
             bundle_groups: answer.bundle_groups.clone(),
             dtls_role: answer.dtls_role,
+            ice_role: answer.ice_role,
         }
     }
 }

@@ -227,3 +227,101 @@ fn certificate_pem_must_come_with_its_own_key() {
         );
     }
 }
+
+/// Issue 14: the certificate and key a host's DTLS stack needs, and the
+/// local side in the snapshot, through the C functions.
+#[test]
+fn certificate_pem_and_the_local_side_of_the_snapshot() {
+    unsafe {
+        let c = rtc_configuration_new();
+        assert_eq!(
+            rtc_configuration_set_dtls_role(c, 7),
+            rtc_error_code::RTC_ERROR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            rtc_configuration_set_dtls_role(c, rtc_dtls_role::RTC_DTLS_ROLE_SERVER as i32),
+            rtc_error_code::RTC_OK
+        );
+        let pc = rtc_pc_new(c);
+        rtc_configuration_free(c);
+        assert_eq!(rtc_pc_certificate_pem(null(), null_mut(), 0), 0);
+        let len = rtc_pc_certificate_pem(pc, null_mut(), 0);
+        let mut buf = vec![0u8; len + 1];
+        assert_eq!(
+            rtc_pc_certificate_pem(pc, buf.as_mut_ptr().cast(), buf.len()),
+            len
+        );
+        let pem = CStr::from_bytes_until_nul(&buf).unwrap().to_str().unwrap();
+        let (crt, key) = pem.split_at(pem.find("-----BEGIN PRIVATE KEY-----").unwrap());
+        // The key is the certificate's (from_pem refuses another one).
+        rtcpc::dtls::Certificate::from_pem(crt, key).unwrap();
+        let der = pem::parse(crt).unwrap();
+        let digest = ring::digest::digest(&ring::digest::SHA256, der.contents());
+        let fp: Vec<String> = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect();
+        // A short buffer gets a truncated, terminated copy and the full length.
+        let mut short = [0x7fu8; 8];
+        assert_eq!(
+            rtc_pc_certificate_pem(pc, short.as_mut_ptr().cast(), 8),
+            len
+        );
+        assert_eq!(&short, b"-----BE\0");
+
+        let (_o, d) = offer(CHROME);
+        rtc_pc_set_remote_description(pc, &d, None, None, null_mut());
+        let track = CString::new("cam").unwrap();
+        rtc_pc_add_track(
+            pc,
+            rtc_media_kind::RTC_MEDIA_KIND_VIDEO as i32,
+            track.as_ptr(),
+            null(),
+        );
+        rtc_pc_create_answer(pc, None, None, null(), null_mut());
+        let answer = rtc_session_description {
+            r#type: rtc_sdp_type::RTC_SDP_TYPE_ANSWER,
+            sdp: c"".as_ptr(),
+        };
+        assert_eq!(
+            rtc_pc_set_local_description(pc, &answer, None, None, null_mut()),
+            rtc_error_code::RTC_OK
+        );
+        let n = rtc_pc_negotiation(pc);
+        assert_eq!(
+            rtc_negotiation_ice_role(n),
+            rtc_ice_role::RTC_ICE_ROLE_CONTROLLED
+        );
+        assert_eq!(
+            rtc_negotiation_ice_role(null()),
+            rtc_ice_role::RTC_ICE_ROLE_CONTROLLED
+        );
+        assert_eq!(
+            rtc_negotiation_dtls_role(n),
+            rtc_dtls_role::RTC_DTLS_ROLE_SERVER
+        );
+        let s = |p: *const std::ffi::c_char| CStr::from_ptr(p).to_str().unwrap().to_string();
+        let video = &*rtc_negotiation_section(n, 1);
+        assert_eq!(video.dtls_role, rtc_dtls_role::RTC_DTLS_ROLE_SERVER);
+        assert_eq!(video.ice_role, rtc_ice_role::RTC_ICE_ROLE_CONTROLLED);
+        assert_eq!(video.local_fingerprint_count, 1);
+        assert_eq!(
+            s(*video.local_fingerprints),
+            format!("sha-256 {}", fp.join(":"))
+        );
+        assert_eq!(s(video.local_ice_ufrag).len(), 16);
+        assert_eq!(s(video.local_ice_pwd).len(), 32);
+        assert_eq!(s(video.local_msid_track), "cam");
+        assert_eq!(s(video.local_cname).len(), 16);
+        let ssrcs = std::slice::from_raw_parts(video.local_ssrcs, video.local_ssrc_count);
+        assert_eq!(ssrcs.len(), 2);
+        assert_eq!(video.local_ssrc_group_count, 1);
+        let fid = &*video.local_ssrc_groups;
+        assert_eq!(s(fid.semantics), "FID");
+        assert_eq!(std::slice::from_raw_parts(fid.ssrcs, fid.ssrc_count), ssrcs);
+        // Audio has no track: nothing sent, no SSRC, no cname.
+        let audio = &*rtc_negotiation_section(n, 0);
+        assert!(audio.local_cname.is_null() && audio.local_ssrc_count == 0);
+        assert_eq!(audio.local_sctp_port, 0);
+        assert_eq!((*rtc_negotiation_section(n, 2)).local_sctp_port, 5000);
+        rtc_negotiation_free(n);
+        rtc_pc_free(pc);
+    }
+}

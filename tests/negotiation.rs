@@ -539,3 +539,110 @@ fn w3c_empty_candidate_without_mid_ends_every_m_section() {
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidArgument);
 }
+
+/// Issue 14: what the snapshot says of the local side is what the applied
+/// answer says, line for line.
+#[test]
+fn the_local_side_is_what_the_applied_answer_states() {
+    let mut config = Configuration::default();
+    let cand = "candidate:1 1 udp 2122260223 198.51.100.10 50000 typ host";
+    config.local_candidates = vec![rtcpc::config::LocalCandidate::parse(cand, None).unwrap()];
+    let mut pc = PeerConnection::new(config).unwrap();
+    pc.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    pc.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    pc.add_track(MediaKind::Video, "cam", "s").unwrap();
+    let a = pc.create_answer(AnswerOptions::default()).unwrap();
+    pc.set_local_description(SdpType::Answer, &a).unwrap();
+    let n = pc.negotiated().unwrap();
+    assert_eq!(n.ice_role, rtcpc::answer::IceRole::Controlled);
+    for (i, s) in n.sections.iter().enumerate() {
+        let m = section(&a, i);
+        let l = &s.local;
+        let ice = l.ice.as_ref().unwrap();
+        assert_eq!(
+            attr(&m, "a=ice-ufrag:"),
+            [ice.ufrag.as_str()],
+            "section {i}"
+        );
+        assert_eq!(attr(&m, "a=ice-pwd:"), [ice.pwd.as_str()]);
+        assert_eq!(attr(&m, "a=fingerprint:"), l.fingerprints);
+        let cands: Vec<String> = attr(&m, "a=candidate:")
+            .iter()
+            .map(|c| format!("candidate:{c}"))
+            .collect();
+        assert_eq!(cands, l.candidates);
+        assert_eq!(l.candidates.len(), usize::from(i == 0));
+        let sctp: Vec<u16> = attr(&m, "a=sctp-port:")
+            .iter()
+            .map(|p| p.parse().unwrap())
+            .collect();
+        assert_eq!(sctp, l.sctp_port.into_iter().collect::<Vec<_>>());
+        let Some(sender) = &l.sender else {
+            assert!(attr(&m, "a=ssrc:").is_empty() && i == 2);
+            continue;
+        };
+        let mut lines = Vec::new();
+        for ssrc in &sender.ssrcs {
+            lines.push(format!("{ssrc} cname:{}", sender.cname));
+            lines.push(format!("{ssrc} msid:{} {}", sender.msid.0, sender.msid.1));
+        }
+        assert_eq!(attr(&m, "a=ssrc:"), lines);
+        let groups: Vec<String> = sender
+            .ssrc_groups
+            .iter()
+            .map(|(sem, s)| format!("{sem} {} {}", s[0], s[1]))
+            .collect();
+        assert_eq!(attr(&m, "a=ssrc-group:"), groups);
+        assert_eq!(sender.msid.0, "s");
+        // Video has rtx: primary and rtx SSRCs, paired in FID.
+        assert_eq!(sender.ssrcs.len(), 1 + i);
+    }
+}
+
+/// RFC 8445 6.1.1: to an ice-lite offerer, a full answerer is controlling.
+#[test]
+fn rfc8445_6_1_1_a_full_answerer_controls_a_lite_offerer() {
+    let lite = CHROME.replacen("t=0 0\r\n", "t=0 0\r\na=ice-lite\r\n", 1);
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    negotiate(&mut pc, &lite);
+    let n = pc.negotiated().unwrap();
+    assert_eq!(n.ice_role, rtcpc::answer::IceRole::Controlling);
+    let config = Configuration {
+        ice_lite: true,
+        ..Default::default()
+    };
+    let mut pc = PeerConnection::new(config).unwrap();
+    negotiate(&mut pc, &lite);
+    let n = pc.negotiated().unwrap();
+    assert_eq!(n.ice_role, rtcpc::answer::IceRole::Controlled);
+}
+
+/// RFC 8842 5.3: to actpass the answerer takes the configured role; to
+/// active or passive, the other one whatever the configuration.
+#[test]
+fn rfc8842_5_3_the_configured_role_answers_actpass_only() {
+    use rtcpc::dtls::DtlsRole;
+    let cases = [
+        ("actpass", DtlsRole::Server, "passive", DtlsRole::Server),
+        ("actpass", DtlsRole::Client, "active", DtlsRole::Client),
+        ("active", DtlsRole::Client, "passive", DtlsRole::Server),
+        ("passive", DtlsRole::Server, "active", DtlsRole::Client),
+    ];
+    for (offered, preferred, answered, role) in cases {
+        let offer = CHROME.replace("a=setup:actpass", &format!("a=setup:{offered}"));
+        let config = Configuration {
+            dtls_role: preferred,
+            ..Default::default()
+        };
+        let mut pc = PeerConnection::new(config).unwrap();
+        let a = negotiate(&mut pc, &offer);
+        assert_eq!(
+            attr(&a, "a=setup:"),
+            [answered; 3],
+            "{offered} {preferred:?}"
+        );
+        let n = pc.negotiated().unwrap();
+        assert_eq!(n.dtls_role, role);
+        assert!(n.sections.iter().all(|s| s.accepted));
+    }
+}

@@ -15,12 +15,20 @@ need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 # c_examples/CMakeLists.txt: CMake with its generator, C and C++, and Python 3
 # (required at configure time, for the browser tests).
 need cmake cmake; need make make; need cc gcc; need c++ g++; need python3 python3
+need pkg-config pkg-config
+# The examples' libraries: OpenSSL (identity.c, the echo peer's DTLS), cJSON
+# (rtcpc-explain), libnice, libsrtp2 and usrsctp (the echo peer).
+have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+for pair in openssl:libssl-dev libcjson:libcjson-dev nice:libnice-dev libsrtp2:libsrtp2-dev \
+            usrsctp:libusrsctp-dev; do
+  have_pc "${pair%%:*}" || missing+=("${pair#*:}")
+done
 if ! $build_only; then
   need chromium chromium; need firefox-esr firefox-esr; need valgrind valgrind
-  # Packaging tests: pkg-config consumers, readelf/nm for the SONAME and symbols.
-  need pkg-config pkg-config; need readelf binutils
-  # cargo-c links the system OpenSSL.
-  pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
+  # Packaging tests: readelf/nm for the SONAME and symbols.
+  need readelf binutils
+  # The real-session tests: a network namespace with a veth pair.
+  need ip iproute2; need unshare util-linux
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2

@@ -11,7 +11,10 @@ use crate::transceiver::{Direction, MediaKind, Transceiver};
 
 use std::collections::HashMap;
 
+mod local;
 mod write;
+
+pub use local::{IceRole, LocalSection, LocalSender};
 
 /// The local SCTP port and the largest message we take (RFC 8841).
 pub const SCTP_PORT: u16 = 5000;
@@ -147,6 +150,10 @@ pub struct Answer {
     pub dtls_role: DtlsRole,
     /// The answered BUNDLE groups, by mid: the accepted members, the tagged one first.
     pub bundle_groups: Vec<Vec<String>>,
+    /// What the answer states of the local side, per m-section.
+    pub local: Vec<LocalSection>,
+    /// The local ICE agent's role.
+    pub ice_role: IceRole,
 }
 
 /// Everything createAnswer reads.
@@ -244,10 +251,12 @@ pub fn create(ctx: &AnswerContext) -> (Answer, String) {
             .find(|(_, a)| a.accepted())
             .map(|(s, _)| s.dtls.setup)
             .unwrap_or(Setup::Actpass);
-        // RFC 8842 section 5.3: the answerer is active unless the offerer is.
+        // RFC 8842 section 5.3: to actpass the answerer picks (active unless
+        // the host prefers passive); to active it is passive, to passive active.
         match offered {
             Setup::Active => DtlsRole::Server,
-            _ => DtlsRole::Client,
+            Setup::Actpass => ctx.config.dtls_role,
+            Setup::Passive | Setup::Holdconn => DtlsRole::Client,
         }
     });
     log::debug!(
@@ -257,11 +266,14 @@ pub fn create(ctx: &AnswerContext) -> (Answer, String) {
             .map(|s| (&s.mid, s.reason().unwrap_or_else(|| "accepted".into())))
             .collect::<Vec<_>>()
     );
-    let text = write::answer(ctx, &sections, &bundle_groups, dtls_role).to_text();
+    let local = local::sections(ctx, &sections);
+    let text = write::answer(ctx, &sections, &local, &bundle_groups, dtls_role).to_text();
     let answer = Answer {
         sections,
         dtls_role,
         bundle_groups,
+        local,
+        ice_role: IceRole::of_answerer(ctx.config.ice_lite, offer.ice_lite),
     };
     (answer, text)
 }

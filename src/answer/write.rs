@@ -1,20 +1,19 @@
 //! The answer as a description value (`sdp::model`), written from the
 //! decisions: JSEP 5.3.1 for what each m-section carries, and in what order.
 
+use super::local::{self, LocalSection};
 use super::{AnswerContext, AnswerSection, MAX_MESSAGE_SIZE, SCTP_PORT};
-use crate::codec::CodecRole;
-use crate::config::LocalCandidate;
 use crate::dtls::DtlsRole;
-use crate::ice::IceCredentials;
 use crate::remote_offer::{RemoteSection, Transport};
 use crate::sdp::model::{Attribute, MediaSection, SessionDescription};
-use crate::transceiver::{Direction, MediaKind, Transceiver};
+use crate::transceiver::{Direction, MediaKind};
 use std::collections::HashMap;
 use webrtc_sdp::address::Address;
 
 pub(super) fn answer(
     ctx: &AnswerContext,
     sections: &[AnswerSection],
+    local: &[LocalSection],
     bundle_groups: &[Vec<String>],
     role: DtlsRole,
 ) -> SessionDescription {
@@ -33,14 +32,24 @@ pub(super) fn answer(
     if ctx.config.ice_lite {
         attributes.push(Attribute::flag("ice-lite"));
     }
-    let transport = TransportLines::new(ctx, role, sections);
+    let setup = match role {
+        DtlsRole::Client => "active",
+        DtlsRole::Server => "passive",
+    };
+    let owner_of: HashMap<&str, usize> = sections
+        .iter()
+        .filter_map(|a| a.mid.as_deref().map(|m| (m, a.transport)))
+        .collect();
     let media = offer
         .sections
         .iter()
-        .zip(sections)
+        .zip(sections.iter().zip(local))
         .enumerate()
-        .map(|(i, (sec, a))| match a.accepted() {
-            true => accepted(ctx, &transport, sec, a, i),
+        .map(|(i, (sec, (a, l)))| match a.accepted() {
+            true => {
+                let address = default_address(ctx, &owner_of, a.transport);
+                accepted(ctx, (sec, a, l), address, setup, i)
+            }
             false => rejected(sec),
         })
         .collect();
@@ -52,65 +61,14 @@ pub(super) fn answer(
     }
 }
 
-/// What every accepted m-section repeats of its transport (RFC 8839, 8842).
-struct TransportLines<'a> {
-    fingerprint: String,
-    setup: &'static str,
-    /// The latest credentials per restarted transport.
-    restarted: HashMap<&'a str, &'a IceCredentials>,
-    ice: &'a IceCredentials,
-    /// The m-section whose transport each mid uses (RFC 8843: the tagged one).
-    owner_of: HashMap<&'a str, usize>,
-}
-
-impl<'a> TransportLines<'a> {
-    fn new(ctx: &'a AnswerContext, role: DtlsRole, sections: &'a [AnswerSection]) -> Self {
-        TransportLines {
-            fingerprint: format!("sha-256 {}", ctx.certificate.fingerprint_hex()),
-            setup: match role {
-                DtlsRole::Client => "active",
-                DtlsRole::Server => "passive",
-            },
-            restarted: ctx
-                .ice_by_mid
-                .iter()
-                .map(|(m, c)| (m.as_str(), c))
-                .collect(),
-            ice: ctx.ice,
-            owner_of: sections
-                .iter()
-                .filter_map(|a| a.mid.as_deref().map(|m| (m, a.transport)))
-                .collect(),
-        }
-    }
-
-    /// The local candidates of the transport m-section `owner` carries: those
-    /// for any mid bundled on it, and those for no mid.
-    fn candidates(
-        &'a self,
-        ctx: &'a AnswerContext,
-        owner: usize,
-    ) -> impl Iterator<Item = &'a LocalCandidate> + 'a {
-        ctx.config
-            .local_candidates
-            .iter()
-            .filter(move |c| match &c.mid {
-                None => true,
-                Some(m) => self.owner_of.get(m.as_str()) == Some(&owner),
-            })
-    }
-}
-
 fn accepted(
     ctx: &AnswerContext,
-    t: &TransportLines,
-    sec: &RemoteSection,
-    a: &AnswerSection,
+    (sec, a, l): (&RemoteSection, &AnswerSection, &LocalSection),
+    address: Option<(String, u32)>,
+    setup: &'static str,
     i: usize,
 ) -> MediaSection {
-    let owner = &ctx.offer.sections[a.transport];
-    let (connection, port) = default_address(t.candidates(ctx, a.transport))
-        .unwrap_or_else(|| ("IN IP4 0.0.0.0".into(), 9));
+    let (connection, port) = address.unwrap_or_else(|| ("IN IP4 0.0.0.0".into(), 9));
     let formats = match sec.transport {
         Transport::Rtp => {
             let pts: Vec<String> = a.codecs.kept.iter().map(|c| c.pt.to_string()).collect();
@@ -128,27 +86,23 @@ fn accepted(
         attributes: Vec::with_capacity(attribute_count(a)),
     };
     // Candidates once per transport, on the m-section that owns it.
-    if a.transport == i {
-        for c in t.candidates(ctx, i) {
-            let body = c.text.strip_prefix("candidate:").unwrap_or(&c.text);
-            m.push("candidate", body);
-        }
+    for c in &l.candidates {
+        m.push("candidate", c.strip_prefix("candidate:").unwrap_or(c));
     }
-    let ice = t
-        .restarted
-        .get(owner.mid_key().as_str())
-        .copied()
-        .unwrap_or(t.ice);
-    m.push("ice-ufrag", ice.ufrag.clone());
-    m.push("ice-pwd", ice.pwd.clone());
+    if let Some(ice) = &l.ice {
+        m.push("ice-ufrag", ice.ufrag.clone());
+        m.push("ice-pwd", ice.pwd.clone());
+    }
     m.push("ice-options", "trickle");
-    m.push("fingerprint", t.fingerprint.clone());
-    m.push("setup", t.setup);
+    for f in &l.fingerprints {
+        m.push("fingerprint", f.clone());
+    }
+    m.push("setup", setup);
     if let Some(mid) = &sec.mid {
         m.push("mid", mid.clone());
     }
     match sec.transport {
-        Transport::Rtp => rtp(&mut m, ctx, sec, a, i),
+        Transport::Rtp => rtp(&mut m, ctx, (sec, a, l), i),
         Transport::SctpLegacy => {
             m.push("sctpmap", format!("{SCTP_PORT} webrtc-datachannel 1024"));
             m.push("max-message-size", MAX_MESSAGE_SIZE.to_string());
@@ -196,8 +150,7 @@ fn rejected(sec: &RemoteSection) -> MediaSection {
 fn rtp(
     m: &mut MediaSection,
     ctx: &AnswerContext,
-    sec: &RemoteSection,
-    a: &AnswerSection,
+    (sec, a, l): (&RemoteSection, &AnswerSection, &LocalSection),
     i: usize,
 ) {
     let offered_ext = |id: u16| sec.rtp.extmaps.iter().find(|e| e.id == id);
@@ -210,10 +163,8 @@ fn rtp(
         m.push("extmap", format!("{}{dir} {}", e.id, e.uri));
     }
     m.flag(a.direction.as_str());
-    let tr = ctx.transceivers[i].expect("accepted RTP sections have a transceiver");
-    let msid = msid(tr, a.direction);
-    if let Some((stream, track)) = msid {
-        m.push("msid", format!("{stream} {track}"));
+    if let Some(s) = &l.sender {
+        m.push("msid", format!("{} {}", s.msid.0, s.msid.1));
     }
     simulcast(m, a);
     // RFC 8285 section 6: answered where it was offered.
@@ -226,6 +177,7 @@ fn rtp(
     if sec.rtp.rtcp_rsize {
         m.flag("rtcp-rsize");
     }
+    let tr = ctx.transceivers[i].expect("accepted RTP sections have a transceiver");
     for c in &a.codecs.kept {
         let ch = match (tr.kind, c.channels) {
             // Mirror the offer: Firefox writes G722/8000/1 and expects it back.
@@ -243,17 +195,14 @@ fn rtp(
             m.push("fmtp", pt_value(c.pt, &c.fmtp));
         }
     }
-    if let Some((stream, track)) = msid {
-        let has_rtx = a.codecs.kept.iter().any(|c| c.role() == CodecRole::Rtx);
-        let ssrcs: &[u32] = if has_rtx {
-            m.push("ssrc-group", format!("FID {} {}", tr.ssrc, tr.rtx_ssrc));
-            &[tr.ssrc, tr.rtx_ssrc]
-        } else {
-            &[tr.ssrc]
-        };
-        for s in ssrcs {
-            m.push("ssrc", format!("{s} cname:{}", ctx.cname));
-            m.push("ssrc", format!("{s} msid:{stream} {track}"));
+    if let Some(s) = &l.sender {
+        for (semantics, ssrcs) in &s.ssrc_groups {
+            let list: Vec<String> = ssrcs.iter().map(u32::to_string).collect();
+            m.push("ssrc-group", format!("{semantics} {}", list.join(" ")));
+        }
+        for ssrc in &s.ssrcs {
+            m.push("ssrc", format!("{ssrc} cname:{}", s.cname));
+            m.push("ssrc", format!("{ssrc} msid:{} {}", s.msid.0, s.msid.1));
         }
     }
 }
@@ -272,16 +221,6 @@ fn pt_value(pt: u8, rest: &str) -> String {
     v.push(' ');
     v.push_str(rest);
     v
-}
-
-/// RFC 8830: a=msid names the stream and the sender's track, when sending.
-fn msid(tr: &Transceiver, direction: Direction) -> Option<(&str, &str)> {
-    match (&tr.track, tr.stream_id()) {
-        _ if !direction.sends() => None,
-        (Some(t), _) => Some((t.stream_id.as_str(), t.track_id.as_str())),
-        (None, Some(stream)) => Some((stream, tr.sender_id.as_str())),
-        (None, None) => None,
-    }
 }
 
 /// RFC 8851 4 and RFC 8853 5.3: the RIDs received, and a=simulcast:recv.
@@ -311,11 +250,14 @@ fn simulcast(m: &mut MediaSection, a: &AnswerSection) {
     }
 }
 
-/// RFC 8839 5.1: c= and the port carry the first component-1 candidate.
-fn default_address<'a>(
-    mut candidates: impl Iterator<Item = &'a LocalCandidate>,
+/// RFC 8839 5.1: c= and the port carry the first component-1 candidate
+/// of the transport.
+fn default_address(
+    ctx: &AnswerContext,
+    owner_of: &HashMap<&str, usize>,
+    owner: usize,
 ) -> Option<(String, u32)> {
-    candidates
+    local::candidates(ctx, owner_of, owner)
         .find(|c| c.candidate.component == 1)
         .and_then(|c| match &c.candidate.address {
             Address::Ip(ip) => Some((

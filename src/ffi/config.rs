@@ -58,6 +58,22 @@ pub extern "C" fn rtc_configuration_set_ice_lite(
     })
 }
 
+/// The DTLS role answers take when the offer says a=setup:actpass (RFC 8842
+/// 5.3 leaves it to the answerer): RTC_DTLS_ROLE_CLIENT (the default,
+/// a=setup:active) or RTC_DTLS_ROLE_SERVER (a=setup:passive: the host's DTLS
+/// stack waits for the ClientHello). An offer saying active or passive
+/// fixes the role, as does an earlier answer on the connection.
+#[no_mangle]
+pub extern "C" fn rtc_configuration_set_dtls_role(
+    config: *mut rtc_configuration,
+    role: RawDtlsRole,
+) -> rtc_error_code {
+    with_config(config, |c| {
+        c.dtls_role = rtc_dtls_role::from_raw(role)?;
+        Ok(())
+    })
+}
+
 /// Uses this certificate (PEM) and private key (PEM, PKCS#8) instead of a
 /// fresh one per connection: connections from this configuration share it.
 /// Errors: RTC_ERROR_INVALID_ARGUMENT when either does not parse, or the key

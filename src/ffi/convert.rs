@@ -2,6 +2,7 @@
 //! C function returns when a panic is caught (chosen by its return type).
 
 use super::*;
+use crate::answer::IceRole;
 use crate::dtls::DtlsRole;
 use crate::signaling::{SdpType, SignalingState};
 use crate::transceiver::{Direction, MediaKind};
@@ -64,6 +65,11 @@ c_enum!(rtc_signaling_state <=> SignalingState, "an rtc_signaling_state" {
 c_enum!(rtc_dtls_role <=> DtlsRole, "an rtc_dtls_role" {
     RTC_DTLS_ROLE_CLIENT = 0 <=> DtlsRole::Client,
     RTC_DTLS_ROLE_SERVER = 1 <=> DtlsRole::Server,
+});
+
+c_enum!(rtc_ice_role <=> IceRole, "an rtc_ice_role" {
+    RTC_ICE_ROLE_CONTROLLING = 0 <=> IceRole::Controlling,
+    RTC_ICE_ROLE_CONTROLLED = 1 <=> IceRole::Controlled,
 });
 
 c_enum!(rtc_log_level <=> LevelFilter, "an rtc_log_level" {

@@ -10,6 +10,7 @@ use std::ffi::CString;
 pub struct rtc_negotiation {
     sections: Vec<rtc_negotiated_section>,
     dtls_role: rtc_dtls_role,
+    ice_role: rtc_ice_role,
     // Owned storage the structs above point into. Heap buffers do not move
     // when these Vecs grow, so the pointers stay valid until the free.
     strings: Vec<CString>,
@@ -44,10 +45,29 @@ impl rtc_negotiation {
         (p, v.len())
     }
 
+    fn groups(&mut self, groups: &[(String, Vec<u32>)]) -> (*const rtc_ssrc_group, usize) {
+        let b: Box<[rtc_ssrc_group]> = groups
+            .iter()
+            .map(|(sem, ssrcs)| {
+                let (p, n) = self.u32s(ssrcs);
+                rtc_ssrc_group {
+                    semantics: self.s(sem),
+                    ssrcs: p,
+                    ssrc_count: n,
+                }
+            })
+            .collect();
+        let p = b.as_ptr();
+        let n = b.len();
+        self.groups.push(b);
+        (p, n)
+    }
+
     fn build(n: &Negotiated) -> Box<rtc_negotiation> {
         let mut o = Box::new(rtc_negotiation {
             sections: Vec::with_capacity(n.sections.len()),
             dtls_role: n.dtls_role.into(),
+            ice_role: n.ice_role.into(),
             strings: Vec::new(),
             ptr_arrays: Vec::new(),
             codecs: Vec::new(),
@@ -96,19 +116,14 @@ impl rtc_negotiation {
                     paused,
                 })
                 .collect();
-            let groups: Box<[rtc_ssrc_group]> = s
-                .remote_ssrc_groups
-                .iter()
-                .map(|(sem, ssrcs)| {
-                    let (p, n) = o.u32s(ssrcs);
-                    rtc_ssrc_group {
-                        semantics: o.s(sem),
-                        ssrcs: p,
-                        ssrc_count: n,
-                    }
-                })
-                .collect();
+            let (groups, group_n) = o.groups(&s.remote_ssrc_groups);
             let (ssrcs, ssrc_n) = o.u32s(&s.remote_ssrcs);
+            let l = &s.local;
+            let sender = l.sender.as_ref();
+            let (l_cands, l_cand_n) = o.list(&l.candidates);
+            let (l_fps, l_fp_n) = o.list(&l.fingerprints);
+            let (l_ssrcs, l_ssrc_n) = o.u32s(sender.map_or(&[][..], |s| &s.ssrcs));
+            let (l_groups, l_group_n) = o.groups(sender.map_or(&[][..], |s| &s.ssrc_groups));
             let (cands, cand_n) = o.list(&s.remote_candidates);
             let (fps, fp_n) = o.list(&s.remote_fingerprints);
             let msid = s.remote_msids.first();
@@ -133,8 +148,8 @@ impl rtc_negotiation {
                 simulcast_rid_count: rids.len(),
                 remote_ssrcs: ssrcs,
                 remote_ssrc_count: ssrc_n,
-                remote_ssrc_groups: groups.as_ptr(),
-                remote_ssrc_group_count: groups.len(),
+                remote_ssrc_groups: groups,
+                remote_ssrc_group_count: group_n,
                 remote_msid_stream: o.opt(msid.map(|m| m.0.as_str())),
                 remote_msid_track: o.opt(msid.and_then(|m| m.1.as_deref())),
                 transport_index: s.transport_index,
@@ -148,11 +163,26 @@ impl rtc_negotiation {
                 remote_fingerprint_count: fp_n,
                 sctp_port: s.sctp_port.map_or(0, |p| p.min(65535) as u16),
                 max_message_size: s.max_message_size.unwrap_or(0),
+                local_ice_ufrag: o.opt(l.ice.as_ref().map(|c| c.ufrag.as_str())),
+                local_ice_pwd: o.opt(l.ice.as_ref().map(|c| c.pwd.as_str())),
+                ice_role: n.ice_role.into(),
+                local_candidates: l_cands,
+                local_candidate_count: l_cand_n,
+                local_fingerprints: l_fps,
+                local_fingerprint_count: l_fp_n,
+                dtls_role: n.dtls_role.into(),
+                local_ssrcs: l_ssrcs,
+                local_ssrc_count: l_ssrc_n,
+                local_ssrc_groups: l_groups,
+                local_ssrc_group_count: l_group_n,
+                local_cname: o.opt(sender.map(|s| s.cname.as_str())),
+                local_msid_stream: o.opt(sender.map(|s| s.msid.0.as_str())),
+                local_msid_track: o.opt(sender.map(|s| s.msid.1.as_str())),
+                local_sctp_port: l.sctp_port.unwrap_or(0),
             };
             o.codecs.push(codecs);
             o.extensions.push(exts);
             o.rids.push(rids);
-            o.groups.push(groups);
             o.sections.push(section);
         }
         o
@@ -220,6 +250,16 @@ pub unsafe extern "C" fn rtc_negotiation_section(
 pub unsafe extern "C" fn rtc_negotiation_dtls_role(n: *const rtc_negotiation) -> rtc_dtls_role {
     n.as_ref()
         .map_or(rtc_dtls_role::RTC_DTLS_ROLE_CLIENT, |n| n.dtls_role)
+}
+
+/// The local ICE agent's role: how to set up the host's ICE agent.
+///
+/// # Safety
+/// `n` is a live snapshot (NULL gives CONTROLLED).
+#[no_mangle]
+pub unsafe extern "C" fn rtc_negotiation_ice_role(n: *const rtc_negotiation) -> rtc_ice_role {
+    n.as_ref()
+        .map_or(rtc_ice_role::RTC_ICE_ROLE_CONTROLLED, |n| n.ice_role)
 }
 
 /// Writes the report of the last answer created on this connection as

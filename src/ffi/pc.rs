@@ -312,6 +312,26 @@ pub unsafe extern "C" fn rtc_pc_add_track(
     }))
 }
 
+/// Writes the connection's DTLS certificate and its private key, both PEM,
+/// certificate first ("-----BEGIN CERTIFICATE-----" ... then "-----BEGIN
+/// PRIVATE KEY-----" ..., PKCS#8 for a generated key, as given for an
+/// imported one), for the host's DTLS stack (OpenSSL reads both from one
+/// buffer). snprintf contract: at most capacity-1 bytes and a NUL; returns
+/// the full length (0 when pc is NULL); `buffer` may be NULL when capacity is
+/// 0. The key is secret: the buffer is the caller's to keep safe and wipe.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_certificate_pem(
+    pc: *const rtc_pc,
+    buffer: *mut c_char,
+    capacity: usize,
+) -> usize {
+    let Some(p) = pc.as_ref() else { return 0 };
+    boundary(|| write_buf(&p.lock().certificate().pem(), buffer, capacity))
+}
+
 /// Copies a description's SDP into `buffer` like snprintf (at most
 /// capacity-1 bytes and a NUL) and returns its full length, so a caller can
 /// size the buffer; returns 0 when there is no such description or pc is

@@ -171,6 +171,17 @@ pub enum rtc_dtls_role {
     RTC_DTLS_ROLE_SERVER = 1,
 }
 
+/// The ICE role of the local agent (RFC 8445 6.1.1): an answerer is
+/// controlled, unless the offerer is ice-lite and the local side is not.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum rtc_ice_role {
+    /// Controlling: the local agent nominates the candidate pair.
+    RTC_ICE_ROLE_CONTROLLING = 0,
+    /// Controlled.
+    RTC_ICE_ROLE_CONTROLLED = 1,
+}
+
 /// addTransceiver's init. Arrays may be NULL when their count is 0.
 #[repr(C)]
 pub struct rtc_transceiver_init {
@@ -223,7 +234,7 @@ pub struct rtc_codec {
 /// A negotiated codec. Strings live as long as the rtc_negotiation.
 #[repr(C)]
 pub struct rtc_codec_parameters {
-    /// The payload type, the offerer's.
+    /// The payload type, the offerer's: the one both sides send it with.
     pub payload_type: u8,
     /// Encoding name, as offered.
     pub name: *const c_char,
@@ -277,6 +288,9 @@ pub struct rtc_ssrc_group {
 
 /// What one offered m-section negotiated. All pointers live as long as the
 /// rtc_negotiation they came from; strings that may be absent are NULL.
+/// Only rtcpc allocates it; read it through rtc_negotiation_section's pointer
+/// (never copy it by value or index an array of it): later versions append
+/// fields at the end.
 #[repr(C)]
 pub struct rtc_negotiated_section {
     /// The m-section's 0-based index in the offer.
@@ -341,7 +355,47 @@ pub struct rtc_negotiated_section {
     pub sctp_port: u16,
     /// The remote max-message-size (RFC 8841: 65536 when the offer gives none); 0 like sctp_port.
     pub max_message_size: u64,
+    // The local side, as the applied answer states it: what the host sets up
+    // its own ICE agent, DTLS stack, RTP sender and SCTP stack with.
+    /// The local a=ice-ufrag (ICE: the local username fragment); NULL when rejected.
+    pub local_ice_ufrag: *const c_char,
+    /// The local a=ice-pwd; NULL when rejected.
+    pub local_ice_pwd: *const c_char,
+    /// The local ICE agent's role (the same in every section).
+    pub ice_role: rtc_ice_role,
+    /// The local "candidate:..." strings the answer carries, in the m-section
+    /// owning the transport (see transport_index); empty in the others.
+    pub local_candidates: *const *const c_char,
+    /// The number of entries in local_candidates.
+    pub local_candidate_count: usize,
+    /// The local a=fingerprint values, "sha-256 AB:CD:..." (of the certificate
+    /// rtc_pc_certificate_pem writes); empty when rejected.
+    pub local_fingerprints: *const *const c_char,
+    /// The number of entries in local_fingerprints.
+    pub local_fingerprint_count: usize,
+    /// The local DTLS role (the same in every section, as rtc_negotiation_dtls_role).
+    pub dtls_role: rtc_dtls_role,
+    /// The SSRCs the local sender announced (a=ssrc): the primary first, then
+    /// its rtx; empty when the answer does not send on this m-section.
+    pub local_ssrcs: *const u32,
+    /// The number of entries in local_ssrcs.
+    pub local_ssrc_count: usize,
+    /// The local a=ssrc-group lines, e.g. FID primary rtx.
+    pub local_ssrc_groups: *const rtc_ssrc_group,
+    /// The number of entries in local_ssrc_groups.
+    pub local_ssrc_group_count: usize,
+    /// The RTCP CNAME of the local a=ssrc lines; NULL when not sending.
+    pub local_cname: *const c_char,
+    /// The local a=msid stream id; NULL when not sending.
+    pub local_msid_stream: *const c_char,
+    /// The local a=msid track id; NULL when not sending.
+    pub local_msid_track: *const c_char,
+    /// The local a=sctp-port: the SCTP port to bind; 0 for other sections and
+    /// for a rejected data section.
+    pub local_sctp_port: u16,
 }
 
 /// An rtc_direction argument, taken as a C int and checked.
 pub type RawDirection = c_int;
+/// An rtc_dtls_role argument, taken as a C int and checked.
+pub type RawDtlsRole = c_int;
