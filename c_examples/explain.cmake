@@ -5,9 +5,13 @@
 #   ctest --test-dir build -R explain --output-on-failure
 
 rtcpc_example(rtcpc-explain rtcpc-explain.c rtcpc_static)
-# The JSON parser's own tests: the same source with a test main instead.
+# The tests of reading the report with cJSON and of the table drawn from it:
+# the same source with a test main instead.
 rtcpc_example(explain_json_parser rtcpc-explain.c rtcpc_static)
 target_compile_definitions(explain_json_parser PRIVATE RTCPC_EXPLAIN_SELF_TEST)
+# Both read the report with cJSON.
+target_link_libraries(rtcpc-explain PRIVATE PkgConfig::CJSON)
+target_link_libraries(explain_json_parser PRIVATE PkgConfig::CJSON)
 
 if(NOT BUILD_TESTING)
   return()

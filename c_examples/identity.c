@@ -5,9 +5,13 @@
  * The identity provider (IdP) here is real in the one way that matters for
  * the round trip: it signs the contents rtcpc hands it with HMAC-SHA256 under
  * a secret shared by every IdP instance, and its validate callback recomputes
- * the HMAC, so a tampered assertion is refused by the IdP itself. SHA-256,
- * HMAC, base64 and hex are implemented below (no external library) and
- * checked against published test vectors before anything else runs.
+ * the HMAC, so a tampered assertion is refused by the IdP itself.
+ *
+ * Libraries: rtcpc (the connections, include/rtcpc.h) and OpenSSL's libcrypto
+ * for the IdP: HMAC() for HMAC-SHA256, EVP_EncodeBlock/EVP_DecodeBlock for
+ * base64 and CRYPTO_memcmp for the constant-time MAC check (CMake:
+ * find_package(OpenSSL), OpenSSL::Crypto; Debian: libssl-dev). The IdP's use
+ * of them is checked against published test vectors before anything else runs.
  *
  * The assertion format (the IdP's choice; rtcpc treats it as opaque text):
  *
@@ -57,10 +61,15 @@
  *    `outcome` copies them.
  */
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h> /* CRYPTO_memcmp */
+#include <openssl/evp.h>    /* EVP_sha256, EVP_EncodeBlock, EVP_DecodeBlock */
+#include <openssl/hmac.h>   /* HMAC */
 
 #include "rtcpc.h"
 #include "example_util.h"
@@ -87,133 +96,17 @@ static void check_has(int line, const char *what, const char *hay, const char *n
     }
 }
 
-/* ------------------------------------------------------------------ SHA-256 */
-/* FIPS 180-4. */
+/* ----------------------------------------------------- HMAC, hex and base64 */
+/* HMAC-SHA256 and base64 are OpenSSL's (libcrypto); only hex is done here. */
 
-typedef struct {
-    uint32_t h[8];
-    uint64_t bytes;
-    uint8_t block[64];
-    size_t used;
-} sha256_ctx;
-
-static const uint32_t SHA256_K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-#define ROTR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void sha256_compress(sha256_ctx *c, const uint8_t *p) {
-    uint32_t w[64];
-    for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
-               (uint32_t)p[4 * i + 3];
-    for (int i = 16; i < 64; i++) {
-        uint32_t s0 = ROTR(w[i - 15], 7) ^ ROTR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        uint32_t s1 = ROTR(w[i - 2], 17) ^ ROTR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
-    uint32_t e = c->h[4], f = c->h[5], g = c->h[6], h = c->h[7];
-    for (int i = 0; i < 64; i++) {
-        uint32_t t1 = h + (ROTR(e, 6) ^ ROTR(e, 11) ^ ROTR(e, 25)) + ((e & f) ^ (~e & g)) +
-                      SHA256_K[i] + w[i];
-        uint32_t t2 = (ROTR(a, 2) ^ ROTR(a, 13) ^ ROTR(a, 22)) + ((a & b) ^ (a & cc) ^ (b & cc));
-        h = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = cc;
-        cc = b;
-        b = a;
-        a = t1 + t2;
-    }
-    c->h[0] += a;
-    c->h[1] += b;
-    c->h[2] += cc;
-    c->h[3] += d;
-    c->h[4] += e;
-    c->h[5] += f;
-    c->h[6] += g;
-    c->h[7] += h;
-}
-
-static void sha256_init(sha256_ctx *c) {
-    static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    memcpy(c->h, iv, sizeof iv);
-    c->bytes = 0;
-    c->used = 0;
-}
-
-static void sha256_update(sha256_ctx *c, const void *data, size_t n) {
-    const uint8_t *p = data;
-    c->bytes += n;
-    while (n > 0) {
-        size_t take = 64 - c->used < n ? 64 - c->used : n;
-        memcpy(c->block + c->used, p, take);
-        c->used += take;
-        p += take;
-        n -= take;
-        if (c->used == 64) {
-            sha256_compress(c, c->block);
-            c->used = 0;
-        }
-    }
-}
-
-static void sha256_final(sha256_ctx *c, uint8_t out[32]) {
-    uint64_t bits = c->bytes * 8;
-    uint8_t pad = 0x80, zero = 0, len[8];
-    sha256_update(c, &pad, 1);
-    while (c->used != 56)
-        sha256_update(c, &zero, 1);
-    for (int i = 0; i < 8; i++)
-        len[i] = (uint8_t)(bits >> (56 - 8 * i));
-    sha256_update(c, len, 8);
-    for (int i = 0; i < 8; i++) {
-        out[4 * i] = (uint8_t)(c->h[i] >> 24);
-        out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
-        out[4 * i + 2] = (uint8_t)(c->h[i] >> 8);
-        out[4 * i + 3] = (uint8_t)c->h[i];
-    }
-}
-
-static void sha256(const void *data, size_t n, uint8_t out[32]) {
-    sha256_ctx c;
-    sha256_init(&c);
-    sha256_update(&c, data, n);
-    sha256_final(&c, out);
-}
-
-/* RFC 2104 HMAC with SHA-256 (block size 64). */
-static void hmac_sha256(const void *key, size_t key_len, const void *msg, size_t msg_len,
-                        uint8_t out[32]) {
-    uint8_t k[64] = {0}, ipad[64], opad[64], inner[32];
-    if (key_len > 64)
-        sha256(key, key_len, k);
-    else
-        memcpy(k, key, key_len);
-    for (int i = 0; i < 64; i++) {
-        ipad[i] = k[i] ^ 0x36;
-        opad[i] = k[i] ^ 0x5c;
-    }
-    sha256_ctx c;
-    sha256_init(&c);
-    sha256_update(&c, ipad, 64);
-    sha256_update(&c, msg, msg_len);
-    sha256_final(&c, inner);
-    sha256_init(&c);
-    sha256_update(&c, opad, 64);
-    sha256_update(&c, inner, 32);
-    sha256_final(&c, out);
+/* RFC 2104 HMAC with SHA-256: 1, or 0 when OpenSSL fails. */
+static int hmac_sha256(const void *key, size_t key_len, const void *msg, size_t msg_len,
+                       uint8_t out[32]) {
+    unsigned int out_len = 0;
+    if (key_len > INT_MAX)
+        return 0;
+    return HMAC(EVP_sha256(), key, (int)key_len, msg, msg_len, out, &out_len) != NULL &&
+           out_len == 32;
 }
 
 static void to_hex(const uint8_t *p, size_t n, char *out /* 2n+1 */) {
@@ -225,62 +118,41 @@ static void to_hex(const uint8_t *p, size_t n, char *out /* 2n+1 */) {
     out[2 * n] = '\0';
 }
 
-/* ------------------------------------------------------------------ base64 */
-/* RFC 4648 section 4, with padding. Results are malloc'ed; the caller frees. */
-
-static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/* RFC 4648 section 4 base64, with padding, no line breaks: what
+ * EVP_EncodeBlock writes. Results are malloc'ed; the caller frees. */
 
 static char *base64_encode(const void *data, size_t n) {
-    const uint8_t *p = data;
-    char *out = malloc(4 * ((n + 2) / 3) + 1), *w = out;
-    if (!out)
+    if (n > INT_MAX / 4 * 3)
         return NULL;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-                     (i + 2 < n ? p[i + 2] : 0);
-        *w++ = B64[v >> 18];
-        *w++ = B64[(v >> 12) & 63];
-        *w++ = i + 1 < n ? B64[(v >> 6) & 63] : '=';
-        *w++ = i + 2 < n ? B64[v & 63] : '=';
-    }
-    *w = '\0';
+    char *out = malloc(4 * ((n + 2) / 3) + 1);
+    if (out) /* writes the terminating NUL too */
+        EVP_EncodeBlock((unsigned char *)out, data, (int)n);
     return out;
 }
 
 /* Decodes `n` characters of base64 into a NUL-terminated string; NULL when
- * they are not base64 or decode to a NUL byte. */
+ * they are not base64 or decode to a NUL byte. EVP_DecodeBlock is lenient
+ * where an IdP should not be (it skips surrounding whitespace and reads '='
+ * anywhere as zero bits) and its length counts the padding, so the form is
+ * checked and the padding counted here first. */
 static char *base64_decode(const char *s, size_t n) {
-    if (n % 4 != 0)
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (n % 4 != 0 || n > INT_MAX)
         return NULL;
-    char *out = malloc(n / 4 * 3 + 1), *w = out;
+    size_t pad = n > 0 && s[n - 1] == '=' ? 1 + (s[n - 2] == '=') : 0;
+    for (size_t i = 0; i < n - pad; i++)
+        if (!s[i] || !strchr(alphabet, s[i]))
+            return NULL;
+    char *out = malloc(n / 4 * 3 + 1);
     if (!out)
         return NULL;
-    for (size_t i = 0; i < n; i += 4) {
-        uint32_t v = 0;
-        int pad = 0;
-        for (size_t j = 0; j < 4; j++) {
-            const char *at = s[i + j] ? strchr(B64, s[i + j]) : NULL;
-            if (s[i + j] == '=' && i + 4 == n && j >= 2 && (j == 3 || s[i + 3] == '=')) {
-                pad++;
-                v <<= 6;
-            } else if (at && !pad) {
-                v = v << 6 | (uint32_t)(at - B64);
-            } else {
-                free(out);
-                return NULL;
-            }
-        }
-        *w++ = (char)(v >> 16);
-        if (pad < 2)
-            *w++ = (char)(v >> 8);
-        if (pad < 1)
-            *w++ = (char)v;
-    }
-    *w = '\0';
-    if ((size_t)(w - out) != strlen(out)) {
+    int got = EVP_DecodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
+    if (got < 0 || memchr(out, '\0', (size_t)got - pad)) {
         free(out);
         return NULL;
     }
+    out[(size_t)got - pad] = '\0';
     return out;
 }
 
@@ -299,11 +171,14 @@ static char *sign_assertion(const char *secret, const char *identity, const char
         return NULL;
     }
     snprintf(out, n + 1, "%s|%s", identity, b64);
+    free(b64);
     uint8_t mac[32];
-    hmac_sha256(secret, strlen(secret), out, n, mac);
+    if (!hmac_sha256(secret, strlen(secret), out, n, mac)) {
+        free(out);
+        return NULL;
+    }
     out[n] = '|';
     to_hex(mac, 32, out + n + 1);
-    free(b64);
     return out;
 }
 
@@ -319,12 +194,10 @@ static const char *verify_assertion(const char *secret, const char *assertion, c
         return "the assertion's MAC is not 64 hex digits";
     uint8_t mac[32];
     char want[65];
-    hmac_sha256(secret, strlen(secret), assertion, (size_t)(bar2 - assertion), mac);
+    if (!hmac_sha256(secret, strlen(secret), assertion, (size_t)(bar2 - assertion), mac))
+        return "the IdP could not compute the HMAC";
     to_hex(mac, 32, want);
-    unsigned diff = 0; /* constant time, as a real IdP would */
-    for (int i = 0; i < 64; i++)
-        diff |= (unsigned)(want[i] ^ bar2[1 + i]);
-    if (diff)
+    if (CRYPTO_memcmp(want, bar2 + 1, 64) != 0) /* constant time, as a real IdP would */
         return "HMAC mismatch: the assertion was not signed by this IdP or was altered";
     *contents = base64_decode(bar1 + 1, (size_t)(bar2 - bar1 - 1));
     if (!*contents)
@@ -624,31 +497,18 @@ static int same(const char *a, const char *b) {
 static void test_crypto(void) {
     uint8_t d[32];
     char hex[65];
-    struct {
-        const char *msg, *want;
-    } sha[] = {
-        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
-    };
-    for (size_t i = 0; i < sizeof sha / sizeof sha[0]; i++) {
-        sha256(sha[i].msg, strlen(sha[i].msg), d);
-        to_hex(d, 32, hex);
-        CHECK_STR(hex, sha[i].want);
-    }
     /* RFC 4231 test cases 1, 2 and 6 (a key longer than the block). */
     uint8_t key1[20], key6[131];
     memset(key1, 0x0b, sizeof key1);
     memset(key6, 0xaa, sizeof key6);
-    hmac_sha256(key1, sizeof key1, "Hi There", 8, d);
+    CHECK(hmac_sha256(key1, sizeof key1, "Hi There", 8, d));
     to_hex(d, 32, hex);
     CHECK_STR(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
-    hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, d);
+    CHECK(hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, d));
     to_hex(d, 32, hex);
     CHECK_STR(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     const char *m6 = "Test Using Larger Than Block-Size Key - Hash Key First";
-    hmac_sha256(key6, sizeof key6, m6, strlen(m6), d);
+    CHECK(hmac_sha256(key6, sizeof key6, m6, strlen(m6), d));
     to_hex(d, 32, hex);
     CHECK_STR(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 
@@ -663,9 +523,16 @@ static void test_crypto(void) {
         free(e);
         free(back);
     }
-    char *bad = base64_decode("Zm9v!A==", 8);
-    CHECK(bad == NULL);
-    free(bad);
+    /* Refused: a character outside the alphabet, '=' before the end, a length
+     * that is not a multiple of 4, whitespace, a NUL byte decoded. */
+    const char *bad[] = {"Zm9v!A==", "Zm=v", "Zg=A", "Zm9vY", " Zm9", "Zm9v\n   ", "AA=="};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *b = base64_decode(bad[i], strlen(bad[i]));
+        if (b)
+            fprintf(stderr, "base64_decode accepted \"%s\"\n", bad[i]);
+        CHECK(b == NULL);
+        free(b);
+    }
 
     /* The IdP's own round trip and its refusals. */
     char *a = sign_assertion(SECRET, "alice@idp.example", "{\"x\":1}");
@@ -1267,7 +1134,7 @@ int main(int argc, char **argv) {
 
     test_crypto();
     if (failures) { /* the IdP's crypto must be right before it proves anything */
-        fprintf(stderr, "identity: the IdP's SHA-256/HMAC/base64 failed their test vectors\n");
+        fprintf(stderr, "identity: the IdP's HMAC/base64 failed their test vectors\n");
         free(chrome_offer);
         return 1;
     }

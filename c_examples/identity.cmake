@@ -2,6 +2,8 @@
 # CMakeLists.txt, after memcheck.cmake (memcheck_test) and the answerer_test
 # function.
 rtcpc_example(identity identity.c rtcpc_static)
+# Its IdP signs with OpenSSL (HMAC-SHA256, base64).
+target_link_libraries(identity PRIVATE OpenSSL::Crypto)
 
 if(BUILD_TESTING)
   # The C example: an HMAC-signing IdP, the A -> B round trip, NotReadableError
