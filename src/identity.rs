@@ -3,6 +3,7 @@
 //! checks on a validated remote identity. The provider itself is the
 //! application's (callbacks at the C boundary); this module is plain data.
 
+use crate::error::{Error, ErrorKind};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -84,6 +85,84 @@ pub fn decode_attribute(value: &str) -> Result<Decoded, String> {
     })
 }
 
+/// What an identity provider's callback reported: at most one of an
+/// assertion (generate), an identity with the contents it covers (validate)
+/// or a failure; `misuse` when it called a result setter wrongly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderReport {
+    /// The assertion a generate callback gave.
+    pub assertion: Option<String>,
+    /// The identity and the contents a validate callback gave.
+    pub identity: Option<(String, String)>,
+    /// The RTCErrorDetailType and message of a failure.
+    pub failure: Option<(String, String)>,
+    /// The first setter misuse (wrong setter, bad argument).
+    pub misuse: Option<String>,
+}
+
+impl ProviderReport {
+    /// A generate callback's report: the assertion, or NotReadableError
+    /// saying what the provider did instead.
+    pub fn into_assertion(self) -> Result<String, Error> {
+        let why = match self {
+            ProviderReport {
+                failure: Some((detail, msg)),
+                ..
+            } => format!(
+                "the identity provider could not provide an assertion: {detail}{}{msg}",
+                if msg.is_empty() { "" } else { ": " }
+            ),
+            ProviderReport {
+                assertion: Some(a), ..
+            } if !a.is_empty() => return Ok(a),
+            ProviderReport {
+                assertion: Some(_), ..
+            } => "the identity provider gave an empty assertion".into(),
+            ProviderReport {
+                misuse: Some(m), ..
+            } => format!("the identity provider's callback misused the result: {m}"),
+            _ => "the identity provider reported nothing".into(),
+        };
+        Err(Error::new(ErrorKind::NotReadable, why))
+    }
+}
+
+/// The remote identity of an offer: absent without a=identity, else what
+/// `validate` (the provider, asked with the inner assertion) reports;
+/// `validate` is None when no validate callback is configured.
+pub fn validate_offer(
+    sdp: &str,
+    validate: Option<impl FnOnce(&str) -> ProviderReport>,
+) -> RemoteIdentity {
+    let Some(value) = find_attribute(sdp) else {
+        return RemoteIdentity::Absent;
+    };
+    let decoded = match decode_attribute(value) {
+        Ok(d) => d,
+        Err(e) => return RemoteIdentity::Invalid(e),
+    };
+    let Some(validate) = validate else {
+        return RemoteIdentity::Invalid("no validate callback is configured".into());
+    };
+    match validate(&decoded.assertion) {
+        ProviderReport {
+            failure: Some((detail, msg)),
+            ..
+        } => RemoteIdentity::Invalid(format!(
+            "the identity provider refused the assertion: {detail}: {msg}"
+        )),
+        ProviderReport {
+            identity: Some((identity, contents)),
+            ..
+        } => RemoteIdentity::Validated {
+            identity,
+            contents,
+            idp_domain: decoded.idp.domain,
+        },
+        _ => RemoteIdentity::Invalid("the identity provider reported nothing".into()),
+    }
+}
+
 /// The session-level a=identity value of an SDP, found without parsing all of it.
 pub fn find_attribute(sdp: &str) -> Option<&str> {
     sdp.lines()
@@ -140,6 +219,81 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn w3c_identity_a_generate_report_gives_the_assertion_or_not_readable() {
+        let report = |a: Option<&str>, f: Option<(&str, &str)>, m: Option<&str>| ProviderReport {
+            assertion: a.map(str::to_string),
+            failure: f.map(|(d, m)| (d.to_string(), m.to_string())),
+            misuse: m.map(str::to_string),
+            identity: None,
+        };
+        assert_eq!(report(Some("x"), None, None).into_assertion().unwrap(), "x");
+        let fails = [
+            (
+                report(None, Some(("idp-need-login", "who")), None),
+                "idp-need-login: who",
+            ),
+            (
+                report(Some("x"), Some(("idp-timeout", "")), None),
+                "idp-timeout",
+            ),
+            (report(Some(""), None, None), "empty assertion"),
+            (report(None, None, Some("bad")), "misused the result: bad"),
+            (report(None, None, None), "reported nothing"),
+        ];
+        for (r, why) in fails {
+            let e = r.into_assertion().unwrap_err();
+            assert_eq!(e.kind, ErrorKind::NotReadable);
+            assert!(e.message.contains(why), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn w3c_identity_an_offer_is_validated_by_the_provider() {
+        let idp = IdentityProvider {
+            domain: "idp.example".into(),
+            protocol: "default".into(),
+        };
+        let sdp = format!("v=0\r\na=identity:{}\r\n", encode_attribute(&idp, "signed"));
+        let said = |r: ProviderReport| validate_offer(&sdp, Some(move |_: &str| r));
+        let valid = ProviderReport {
+            identity: Some(("a@idp.example".into(), "{}".into())),
+            ..Default::default()
+        };
+        assert_eq!(
+            said(valid),
+            RemoteIdentity::Validated {
+                identity: "a@idp.example".into(),
+                contents: "{}".into(),
+                idp_domain: "idp.example".into(),
+            }
+        );
+        let refused = ProviderReport {
+            failure: Some(("idp-token-invalid".into(), "no".into())),
+            ..Default::default()
+        };
+        assert!(matches!(said(refused), RemoteIdentity::Invalid(m) if m.contains("refused")));
+        assert!(matches!(
+            said(ProviderReport::default()),
+            RemoteIdentity::Invalid(_)
+        ));
+        let none: Option<fn(&str) -> ProviderReport> = None;
+        assert!(matches!(
+            validate_offer(&sdp, none),
+            RemoteIdentity::Invalid(_)
+        ));
+        assert_eq!(validate_offer("v=0\r\n", none), RemoteIdentity::Absent);
+        let asked = std::cell::Cell::new(String::new());
+        validate_offer(
+            &sdp,
+            Some(|a: &str| {
+                asked.set(a.to_string());
+                ProviderReport::default()
+            }),
+        );
+        assert_eq!(asked.take(), "signed");
+    }
 
     #[test]
     fn rfc8827_attribute_round_trip_and_checks() {

@@ -3,23 +3,28 @@
 //! the core only sees their results.
 
 use super::*;
-use crate::identity::{IdentityProvider, RemoteIdentity};
+use crate::identity::{IdentityProvider, ProviderReport, RemoteIdentity};
 use std::ffi::c_void;
 
 /// The result a provider callback fills; valid only during that callback.
 pub struct rtc_identity_result {
     kind: ResultKind,
-    assertion: Option<String>,
-    identity: Option<(String, String)>,
-    failure: Option<(String, String)>,
-    /// A setter was called with bad arguments: reported instead of the result.
-    misuse: Option<String>,
+    report: ProviderReport,
 }
 
 #[derive(PartialEq, Eq)]
 enum ResultKind {
     Generate,
     Validate,
+}
+
+impl rtc_identity_result {
+    fn new(kind: ResultKind) -> Self {
+        rtc_identity_result {
+            kind,
+            report: ProviderReport::default(),
+        }
+    }
 }
 
 /// Asks the provider for an assertion over `contents`.
@@ -163,7 +168,7 @@ fn record(
         let res = unsafe { result_mut(r) }?;
         let outcome = f(res);
         if let Err(e) = &outcome {
-            res.misuse.get_or_insert_with(|| e.message.clone());
+            res.report.misuse.get_or_insert_with(|| e.message.clone());
         }
         outcome
     });
@@ -185,7 +190,7 @@ pub unsafe extern "C" fn rtc_identity_result_set_assertion(
                 "set_assertion is for generate callbacks",
             ));
         }
-        r.assertion = Some(str_arg(assertion, "assertion")?.to_string());
+        r.report.assertion = Some(str_arg(assertion, "assertion")?.to_string());
         Ok(())
     })
 }
@@ -207,7 +212,7 @@ pub unsafe extern "C" fn rtc_identity_result_set_identity(
                 "set_identity is for validate callbacks",
             ));
         }
-        r.identity = Some((
+        r.report.identity = Some((
             str_arg(identity, "identity")?.to_string(),
             str_arg(contents, "contents")?.to_string(),
         ));
@@ -230,7 +235,7 @@ pub unsafe extern "C" fn rtc_identity_result_fail(
     record(result, |r| {
         let detail = opt_str_arg(error_detail, "error_detail")?.unwrap_or("idp-execution-failure");
         let msg = opt_str_arg(message, "message")?.unwrap_or("");
-        r.failure = Some((detail.to_string(), msg.to_string()));
+        r.report.failure = Some((detail.to_string(), msg.to_string()));
         Ok(())
     })
 }
@@ -238,13 +243,7 @@ pub unsafe extern "C" fn rtc_identity_result_fail(
 impl IdpCallbacks {
     /// Runs the generate callback: the assertion, or NotReadableError.
     pub(crate) fn generate(&self, contents: &str) -> Result<String, Error> {
-        let mut r = rtc_identity_result {
-            kind: ResultKind::Generate,
-            assertion: None,
-            identity: None,
-            failure: None,
-            misuse: None,
-        };
+        let mut r = rtc_identity_result::new(ResultKind::Generate);
         let contents = c_string(contents);
         let hint = self
             .username_hint
@@ -261,80 +260,28 @@ impl IdpCallbacks {
                 self.user_data,
             )
         };
-        let not_readable = |m: String| Error::new(crate::error::ErrorKind::NotReadable, m);
-        match r {
-            rtc_identity_result {
-                failure: Some((detail, msg)),
-                ..
-            } => Err(not_readable(format!(
-                "the identity provider could not provide an assertion: {detail}{}{msg}",
-                if msg.is_empty() { "" } else { ": " }
-            ))),
-            rtc_identity_result {
-                assertion: Some(a), ..
-            } if !a.is_empty() => Ok(a),
-            rtc_identity_result {
-                assertion: Some(_), ..
-            } => Err(not_readable(
-                "the identity provider gave an empty assertion".into(),
-            )),
-            rtc_identity_result {
-                misuse: Some(m), ..
-            } => Err(not_readable(format!(
-                "the identity provider's callback misused the result: {m}"
-            ))),
-            _ => Err(not_readable(
-                "the identity provider reported nothing".into(),
-            )),
-        }
+        r.report.into_assertion()
     }
 
     /// Validates the a=identity of an offer, if it has one.
     pub(crate) fn validate(&self, sdp: &str) -> RemoteIdentity {
-        let Some(value) = crate::identity::find_attribute(sdp) else {
-            return RemoteIdentity::Absent;
-        };
-        let decoded = match crate::identity::decode_attribute(value) {
-            Ok(d) => d,
-            Err(e) => return RemoteIdentity::Invalid(e),
-        };
-        let Some(validate) = self.validate else {
-            return RemoteIdentity::Invalid("no validate callback is configured".into());
-        };
-        let mut r = rtc_identity_result {
-            kind: ResultKind::Validate,
-            assertion: None,
-            identity: None,
-            failure: None,
-            misuse: None,
-        };
-        let assertion = c_string(&decoded.assertion);
-        // SAFETY: as in generate.
-        unsafe {
-            validate(
-                assertion.as_ptr(),
-                self.origin.as_ptr(),
-                &mut r,
-                self.user_data,
-            )
-        };
-        match r {
-            rtc_identity_result {
-                failure: Some((detail, msg)),
-                ..
-            } => RemoteIdentity::Invalid(format!(
-                "the identity provider refused the assertion: {detail}: {msg}"
-            )),
-            rtc_identity_result {
-                identity: Some((identity, contents)),
-                ..
-            } => RemoteIdentity::Validated {
-                identity,
-                contents,
-                idp_domain: decoded.idp.domain,
-            },
-            _ => RemoteIdentity::Invalid("the identity provider reported nothing".into()),
-        }
+        let ask = self.validate.map(|validate| {
+            move |assertion: &str| {
+                let mut r = rtc_identity_result::new(ResultKind::Validate);
+                let assertion = c_string(assertion);
+                // SAFETY: as in generate.
+                unsafe {
+                    validate(
+                        assertion.as_ptr(),
+                        self.origin.as_ptr(),
+                        &mut r,
+                        self.user_data,
+                    )
+                };
+                r.report
+            }
+        });
+        crate::identity::validate_offer(sdp, ask)
     }
 }
 
