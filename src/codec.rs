@@ -341,11 +341,32 @@ fn packetization_mode(fmtp: &str) -> &str {
     fmtp_param(fmtp, "packetization-mode").unwrap_or("0")
 }
 
+/// The codecs whose format parameters tell variants apart, by name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Variants {
+    H264,
+    Vp9,
+    Av1,
+    None,
+}
+
+impl Variants {
+    fn of(name: &str) -> Variants {
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        match () {
+            _ if is("h264") => Variants::H264,
+            _ if is("vp9") => Variants::Vp9,
+            _ if is("av1") => Variants::Av1,
+            _ => Variants::None,
+        }
+    }
+}
+
 /// Checks the format parameters that make two codecs of one name the same
 /// codec. Err holds a reason naming the parameter and both values.
 fn fmtp_compatible(name: &str, offered: &str, local: &str) -> Result<(), String> {
-    match name.to_ascii_lowercase().as_str() {
-        "h264" => {
+    match Variants::of(name) {
+        Variants::H264 => {
             let (o, l) = (h264_profile_level(offered), h264_profile_level(local));
             let (o, l) = match (o, l) {
                 (Some(o), Some(l)) => (o, l),
@@ -373,14 +394,14 @@ fn fmtp_compatible(name: &str, offered: &str, local: &str) -> Result<(), String>
             }
             Ok(())
         }
-        "vp9" => {
+        Variants::Vp9 => {
             let o = fmtp_param(offered, "profile-id").unwrap_or("0");
             let l = fmtp_param(local, "profile-id").unwrap_or("0");
             (o == l)
                 .then_some(())
                 .ok_or_else(|| format!("VP9 profile-id {o} offered, local has profile-id {l}"))
         }
-        "av1" => {
+        Variants::Av1 => {
             let o = fmtp_param(offered, "profile").unwrap_or("0");
             let l = fmtp_param(local, "profile").unwrap_or("0");
             (o == l)
@@ -393,29 +414,31 @@ fn fmtp_compatible(name: &str, offered: &str, local: &str) -> Result<(), String>
 
 /// The parameters that tell one variant of a codec from another.
 fn describe(name: &str, fmtp: &str) -> String {
-    match name.to_ascii_lowercase().as_str() {
-        "h264" => {
+    match Variants::of(name) {
+        Variants::H264 => {
             let profile = h264_profile_level(fmtp).map_or_else(
                 || "unknown profile".to_string(),
                 |p| format!("{:?}", p.profile),
             );
             format!("{profile} packetization-mode {}", packetization_mode(fmtp))
         }
-        "vp9" => format!(
+        Variants::Vp9 => format!(
             "profile-id {}",
             fmtp_param(fmtp, "profile-id").unwrap_or("0")
         ),
-        "av1" => format!("profile {}", fmtp_param(fmtp, "profile").unwrap_or("0")),
-        _ => fmtp.to_string(),
+        Variants::Av1 => format!("profile {}", fmtp_param(fmtp, "profile").unwrap_or("0")),
+        Variants::None => fmtp.to_string(),
     }
 }
 
 /// The fmtp the answer carries for a matched primary codec.
 fn answer_fmtp(offered: &RtpCodec, local: &Codec) -> String {
-    match offered.name.to_ascii_lowercase().as_str() {
-        // The answer states how the local side wants to receive.
-        "opus" => local.fmtp.clone(),
-        "h264" => {
+    // The answer states how the local side wants to receive opus.
+    if offered.name.eq_ignore_ascii_case("opus") {
+        return local.fmtp.clone();
+    }
+    match Variants::of(&offered.name) {
+        Variants::H264 => {
             // RFC 6184 8.2.2: the answer's level is at most the offered one,
             // unless both sides allow level asymmetry.
             let (Some(o), Some(l)) = (
@@ -438,8 +461,8 @@ fn answer_fmtp(offered: &RtpCodec, local: &Codec) -> String {
                 offered.fmtp.clone()
             }
         }
-        "av1" => av1_answer_fmtp(&offered.fmtp, &local.fmtp),
-        _ => offered.fmtp.clone(),
+        Variants::Av1 => av1_answer_fmtp(&offered.fmtp, &local.fmtp),
+        Variants::Vp9 | Variants::None => offered.fmtp.clone(),
     }
 }
 
@@ -719,7 +742,7 @@ fn order_by_local(kept: Vec<RtpCodec>, local: &[Codec]) -> Vec<RtpCodec> {
             .unwrap_or(usize::MAX)
     };
     let mut primaries: Vec<&RtpCodec> = kept.iter().filter(|k| !k.role().is_secondary()).collect();
-    primaries.sort_by_key(|k| rank(k));
+    primaries.sort_by_cached_key(|k| rank(k));
     let is_rtx_of = |r: &RtpCodec, pt: u8| {
         r.role() == CodecRole::Rtx
             && fmtp_param(&r.fmtp, "apt").and_then(|a| a.parse().ok()) == Some(pt)

@@ -390,7 +390,7 @@ fn read_attributes(
     let mut out = MediaAttrs {
         transport: session.transport.clone(),
         rtpmaps: Vec::new(),
-        fmtp_lines: Vec::new(),
+        fmtp_lines: extra.fmtp_raw.iter().map(|(pt, _, l)| (*pt, *l)).collect(),
         rtcp_fb: Vec::new(),
         simulcast_line: None,
     };
@@ -423,7 +423,6 @@ fn read_attributes(
                 rtp.media_extmap_allow_mixed = true;
             }
             SdpAttribute::Rtpmap(r) => out.rtpmaps.push((r.clone(), line)),
-            SdpAttribute::Fmtp(f) => out.fmtp_lines.push((f.payload_type, line)),
             SdpAttribute::Rtcpfb(fb) => {
                 let mut v = fb.feedback_type.to_string();
                 if !fb.parameter.is_empty() {
@@ -472,7 +471,12 @@ fn read_attributes(
             SdpAttribute::SsrcGroup(sem, ssrcs) => rtp
                 .ssrc_groups
                 .push((sem.to_string(), ssrcs.iter().map(|s| s.id).collect())),
-            SdpAttribute::Candidate(c) => sec.ice.candidates.push(format!("candidate:{c}")),
+            SdpAttribute::Candidate(c) => {
+                let raw = extra.candidates_raw.get(sec.ice.candidates.len()).cloned();
+                sec.ice
+                    .candidates
+                    .push(raw.unwrap_or_else(|| format!("candidate:{c}")))
+            }
             SdpAttribute::EndOfCandidates => sec.ice.end_of_candidates = true,
             SdpAttribute::Msid(ms) => rtp.msids.push((ms.id.clone(), ms.appdata.clone())),
             a => out.transport.read(a, line),

@@ -646,3 +646,18 @@ fn rfc8842_5_3_the_configured_role_answers_actpass_only() {
         assert!(n.sections.iter().all(|s| s.accepted));
     }
 }
+
+/// The snapshot's remote candidates are the offer's lines as written
+/// (webrtc-sdp would print "tcp" as "TCP" and drop what it does not keep).
+#[test]
+fn remote_candidates_are_reported_as_the_offer_wrote_them() {
+    let mut pc = PeerConnection::new(Configuration::default()).unwrap();
+    negotiate(&mut pc, CHROME);
+    let n = pc.negotiated().unwrap();
+    let offered: Vec<String> = attr(&section(CHROME, 0), "a=candidate:")
+        .iter()
+        .map(|c| format!("candidate:{c}"))
+        .collect();
+    assert!(offered.iter().any(|c| c.contains(" tcp ")), "{offered:?}");
+    assert_eq!(n.sections[0].remote_candidates, offered);
+}

@@ -38,9 +38,14 @@ pub struct MediaExtra {
     pub attr_lines: Vec<usize>,
     /// The m= line's protocol when webrtc-sdp does not know it (e.g. `udptl`).
     pub unknown_proto: Option<String>,
-    /// fmtp parameters exactly as written, by payload type (webrtc-sdp reorders
-    /// and drops defaults, and corrupts unknown parameters when printing).
-    pub fmtp_raw: Vec<(u8, String)>,
+    /// a=fmtp parameters exactly as written, by payload type, with their
+    /// line: read here, not by webrtc-sdp (which reorders and drops defaults,
+    /// corrupts unknown parameters when printing, and is the costliest
+    /// attribute parser for lines an answer only copies and compares).
+    pub fmtp_raw: Vec<(u8, String, usize)>,
+    /// The a=candidate values as written ("candidate:..."), in order:
+    /// webrtc-sdp prints them back changed (e.g. the transport in capitals).
+    pub candidates_raw: Vec<String>,
     /// `a=mid` of an m-section with an unknown protocol, whose other
     /// attributes are not parsed: (value, line).
     pub unknown_mid: Option<(String, usize)>,
@@ -56,8 +61,8 @@ impl MediaExtra {
     pub fn fmtp(&self, pt: u8) -> Option<&str> {
         self.fmtp_raw
             .iter()
-            .find(|(p, _)| *p == pt)
-            .map(|(_, s)| s.as_str())
+            .find(|(p, _, _)| *p == pt)
+            .map(|(_, s, _)| s.as_str())
     }
 }
 
@@ -140,6 +145,18 @@ fn fallback_media_line(value: &str) -> Option<(SdpMediaLine, String)> {
     ))
 }
 
+/// RFC 8866 6.15: `a=fmtp:<format> <format specific parameters>`, where the
+/// format is a payload type (RFC 3551); the parameters are kept as written.
+fn fmtp_line(value: &str, line_no: usize, line: &str) -> Result<(u8, String, usize)> {
+    let (pt, params) = value.split_once(' ').unwrap_or((value, ""));
+    let pt = pt
+        .parse::<u8>()
+        .ok()
+        .filter(|p| *p <= 127)
+        .ok_or_else(|| line_error(line_no, "a=fmtp needs a payload type in 0-127", line))?;
+    Ok((pt, params.trim().to_string(), line_no))
+}
+
 /// Parses SDP text. Errors name the first offending line (1-based).
 pub fn parse(text: &str) -> Result<Sdp> {
     if text.trim().is_empty() {
@@ -180,6 +197,10 @@ pub fn parse(text: &str) -> Result<Sdp> {
                 }
                 continue;
             }
+        }
+        if let (Some(value), Some(extra)) = (line.strip_prefix("a=fmtp:"), extras.last_mut()) {
+            extra.fmtp_raw.push(fmtp_line(value, line_no, line)?);
+            continue;
         }
         let parsed = match parse_sdp_line(line, line_no) {
             Ok(l) => l.sdp_type,
@@ -267,13 +288,10 @@ pub fn parse(text: &str) -> Result<Sdp> {
                 if let SdpAttribute::DtlsMessage(_) = a {
                     continue;
                 }
-                if let SdpAttribute::Fmtp(ref f) = a {
-                    let raw = line
-                        .split_once(' ')
-                        .map(|(_, p)| p.trim())
-                        .unwrap_or("")
-                        .to_string();
-                    extra.fmtp_raw.push((f.payload_type, raw));
+                if let SdpAttribute::Candidate(_) = a {
+                    extra
+                        .candidates_raw
+                        .push(line["a=".len()..].trim_end().to_string());
                 }
                 if let Err(e) = m.add_attribute(a) {
                     return Err(line_error(line_no, e, line));
