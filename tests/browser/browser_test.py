@@ -1063,27 +1063,42 @@ class State:
             self.close_worker(name)
 
 
+class PageHandler(BaseHTTPRequestHandler):
+    """Serves a test page (page.html and page.js from `page_dir`, and the
+    helpers both pages share, common.js from here) and answers in JSON.
+    tests/real_session/ uses it too."""
+    page_dir = HERE
+    FILES = {'/': 'page.html', '/page.js': 'page.js', '/common.js': 'common.js'}
+    TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8'}
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def send(self, code, body, ctype='application/json'):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header('Content-Type', ctype)
+        self.send_header('Content-Length', str(len(data)))
+        self.send_header('Cache-Control', 'no-store')
+        self.end_headers()
+        self.wfile.write(data)
+
+    def send_page_file(self):
+        """Sends the page file self.path names; False when it names none."""
+        name = self.FILES.get(self.path)
+        if name is None:
+            return False
+        folder = HERE if name == 'common.js' else self.page_dir
+        with open(os.path.join(folder, name), 'rb') as f:
+            self.send(200, f.read(), self.TYPES[os.path.splitext(name)[1]])
+        return True
+
+
 def make_handler(state):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, fmt, *args):
-            pass
-
-        def send(self, code, body, ctype='application/json'):
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            self.send_response(code)
-            self.send_header('Content-Type', ctype)
-            self.send_header('Content-Length', str(len(data)))
-            self.send_header('Cache-Control', 'no-store')
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(PageHandler):
         def do_GET(self):
-            files = {'/': ('page.html', 'text/html; charset=utf-8'),
-                     '/page.js': ('page.js', 'text/javascript; charset=utf-8')}
-            if self.path in files:
-                fname, ctype = files[self.path]
-                with open(os.path.join(HERE, fname), 'rb') as f:
-                    self.send(200, f.read(), ctype)
+            if self.send_page_file():
+                pass
             elif self.path == '/config':
                 self.send(200, {'scenarios': [
                     {'name': n, 'tracks': SCENARIOS[n]['tracks'],
@@ -1128,13 +1143,24 @@ def make_handler(state):
 
 # ---------------------------------------------------------------- browsers
 
-def browser_command(browser, profile, url):
+def serve(handler):
+    """An HTTP server on 127.0.0.1 in a thread: (server, its URL)."""
+    server = ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, 'http://127.0.0.1:%d/' % server.server_address[1]
+
+
+def browser_command(browser, profile, url, extra_flags=(), extra_prefs=None):
+    """The command line of a headless browser with a fresh profile;
+    tests/real_session/ adds its own flags and prefs."""
     if browser == 'chromium':
         exe = shutil.which('chromium') or shutil.which('chromium-browser')
-        return [exe] + CHROMIUM_FLAGS + ['--user-data-dir=' + profile, url]
+        return [exe] + CHROMIUM_FLAGS + list(extra_flags) + ['--user-data-dir=' + profile, url]
     exe = shutil.which('firefox-esr') or shutil.which('firefox')
+    prefs = dict(FIREFOX_PREFS, **(extra_prefs or {}))
     with open(os.path.join(profile, 'user.js'), 'w') as f:
-        for k, v in FIREFOX_PREFS.items():
+        for k, v in prefs.items():
             f.write('user_pref(%s, %s);\n' % (json.dumps(k), json.dumps(v)))
     return [exe, '--headless', '--no-remote', '--profile', profile, url]
 
@@ -1263,10 +1289,7 @@ def main():
     state = State(args.answerer, scenarios, args.library)
 
     start = time.monotonic()
-    server = ThreadingHTTPServer(('127.0.0.1', 0), make_handler(state))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = 'http://127.0.0.1:%d/' % server.server_address[1]
+    server, url = serve(make_handler(state))
 
     tmp = tempfile.mkdtemp(prefix='rtcpc-browser-')
     profile = os.path.join(tmp, 'profile')

@@ -15,16 +15,6 @@ window.addEventListener('unhandledrejection', ev => {
   unhandledRejections.push(errInfo(ev.reason));
 });
 
-async function post(path, body) {
-  const r = await fetch(path, {
-    method: 'POST',
-    headers: {'Content-Type': 'application/json'},
-    body: JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`POST ${path}: HTTP ${r.status}`);
-  return r.json();
-}
-
 function log(msg) {
   document.getElementById('log').textContent += msg + '\n';
   post('/log', {msg}).catch(() => {});

@@ -1,0 +1,302 @@
+/*
+ * dtls.c: DTLS 1.2 (OpenSSL) over the ICE component: the DTLS-SRTP keys,
+ * and the channel SCTP runs on.
+ *
+ * What rtcpc feeds it:
+ *   rtc_pc_certificate_pem -> our certificate and key: the one whose
+ *                             fingerprint the answer announced (checked
+ *                             against local_fingerprints)
+ *   dtls_role              -> CLIENT (a=setup:active): we send ClientHello;
+ *                             SERVER (a=setup:passive): we wait for it
+ *   remote_fingerprints    -> the peer's certificate must hash to one of
+ *                             them, else the handshake is refused
+ * Outgoing records go through a tiny BIO that sends each datagram over ICE;
+ * incoming datagrams are written into a memory BIO.
+ */
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "echo.h"
+
+struct echo_dtls {
+    echo_session *s;
+    const rtc_negotiated_section *t;
+    SSL_CTX *ctx;
+    SSL *ssl;
+    BIO_METHOD *ice_bio;
+    GMutex lock;     /* the SSL is used from the GLib thread and usrsctp's threads */
+    guint timer;     /* handshake retransmissions */
+    bool connected;
+    char refused[512]; /* why the fingerprint check refused the peer */
+};
+
+/* The outgoing BIO: each write is one datagram on the ICE component. One
+ * that cannot go out yet (a ServerHello before libnice selected a pair) is
+ * lost like any UDP datagram: DTLS retransmits it. */
+static int ice_bio_write(BIO *b, const char *data, int len) {
+    echo_dtls *d = BIO_get_data(b);
+    if (echo_ice_send(d->s->ice, data, (size_t)len) < 0)
+        echo_debug(d->s, "dtls: a %d-byte datagram could not be sent yet", len);
+    return len;
+}
+
+static long ice_bio_ctrl(BIO *b, int cmd, long num, void *ptr) {
+    (void)b, (void)num, (void)ptr;
+    if (cmd == BIO_CTRL_FLUSH)
+        return 1;
+    if (cmd == BIO_CTRL_DGRAM_QUERY_MTU)
+        return ECHO_MTU;
+    return 0;
+}
+
+/* "AB:CD:..." of the certificate's digest with `alg` ("sha-256"); false if unknown. */
+static bool fingerprint(X509 *cert, const char *alg, char *out, size_t cap) {
+    char name[16];
+    size_t n = 0;
+    for (const char *p = alg; *p && n + 1 < sizeof name; p++) /* "sha-256" -> "sha256" */
+        if (*p != '-')
+            name[n++] = *p;
+    name[n] = '\0';
+    const EVP_MD *md = EVP_get_digestbyname(name);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!md || !X509_digest(cert, md, digest, &len) || cap < 3 * len + 1)
+        return false;
+    for (unsigned int i = 0; i < len; i++)
+        snprintf(out + 3 * i, 4, i + 1 < len ? "%02X:" : "%02X", digest[i]);
+    return true;
+}
+
+/* Whether the certificate matches one of "sha-256 AB:CD:..." (rtcpc's fingerprint strings). */
+static bool matches(X509 *cert, const char *const *fingerprints, size_t count, char *got,
+                    size_t cap) {
+    bool ok = false;
+    snprintf(got, cap, "nothing (no fingerprint)");
+    for (size_t i = 0; i < count && !ok; i++) {
+        const char *space = strchr(fingerprints[i], ' ');
+        char alg[16], hex[3 * EVP_MAX_MD_SIZE + 1];
+        if (!space || space - fingerprints[i] >= (long)sizeof alg)
+            continue;
+        snprintf(alg, sizeof alg, "%.*s", (int)(space - fingerprints[i]), fingerprints[i]);
+        if (fingerprint(cert, alg, hex, sizeof hex)) {
+            ok = g_ascii_strcasecmp(hex, space + 1) == 0;
+            snprintf(got, cap, "%s %s", alg, hex);
+        }
+    }
+    return ok;
+}
+
+/* Replaces certificate chain checks: self-signed is the rule in WebRTC, the
+ * fingerprint the offer carried is what authenticates the peer. */
+static int check_peer(X509_STORE_CTX *store, void *arg) {
+    echo_dtls *d = arg;
+    char got[256];
+    X509 *peer = X509_STORE_CTX_get0_cert(store);
+    if (peer && matches(peer, d->t->remote_fingerprints, d->t->remote_fingerprint_count, got,
+                        sizeof got))
+        return 1;
+    snprintf(d->refused, sizeof d->refused,
+             "remote fingerprint mismatch: the offer says %s, the peer's certificate is %s",
+             d->t->remote_fingerprint_count ? d->t->remote_fingerprints[0] : "none", got);
+    X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+    return 0;
+}
+
+static const char *ssl_error(void) {
+    static char buf[256];
+    unsigned long e = ERR_get_error();
+    ERR_clear_error();
+    if (!e)
+        return "no OpenSSL error";
+    ERR_error_string_n(e, buf, sizeof buf);
+    return buf;
+}
+
+/* Loads rtcpc's certificate and key (one PEM buffer, the key is secret). */
+static bool use_rtcpc_certificate(echo_dtls *d) {
+    size_t len = rtc_pc_certificate_pem(d->s->pc, NULL, 0);
+    char *pem = g_malloc(len + 1), got[256];
+    rtc_pc_certificate_pem(d->s->pc, pem, len + 1);
+    BIO *bio = BIO_new_mem_buf(pem, (int)len);
+    X509 *cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    bool ok = cert && key && SSL_CTX_use_certificate(d->ctx, cert) &&
+              SSL_CTX_use_PrivateKey(d->ctx, key) && SSL_CTX_check_private_key(d->ctx);
+    if (!ok)
+        echo_fail(d->s, "dtls", "cannot use rtc_pc_certificate_pem: %s", ssl_error());
+    else if (!matches(cert, d->t->local_fingerprints, d->t->local_fingerprint_count, got, sizeof got))
+        ok = false, echo_fail(d->s, "dtls", "the answer's fingerprint is not rtc_pc_certificate_pem's "
+                                            "certificate (%s)", got);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    BIO_free(bio);
+    OPENSSL_cleanse(pem, len);
+    g_free(pem);
+    return ok;
+}
+
+/* DTLSv1_handle_timeout retransmits a lost flight; it gives up after a while. */
+static gboolean on_timer(gpointer data) {
+    echo_dtls *d = data;
+    g_mutex_lock(&d->lock);
+    int r = d->connected ? 0 : (int)DTLSv1_handle_timeout(d->ssl);
+    g_mutex_unlock(&d->lock);
+    if (r < 0)
+        echo_fail(d->s, "dtls", "handshake timed out: the browser stopped answering");
+    if (d->connected || r < 0) {
+        d->timer = 0;
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+echo_dtls *echo_dtls_new(echo_session *s, const rtc_negotiated_section *t) {
+    echo_dtls *d = g_new0(echo_dtls, 1);
+    d->s = s, d->t = t;
+    g_mutex_init(&d->lock);
+    d->ctx = SSL_CTX_new(DTLS_method());
+    SSL_CTX_set_min_proto_version(d->ctx, DTLS1_2_VERSION);
+    /* use_srtp (RFC 5764): the profiles libsrtp2 takes (srtp.c). 0 is success. */
+    SSL_CTX_set_tlsext_use_srtp(d->ctx, "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80");
+    SSL_CTX_set_verify(d->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    SSL_CTX_set_cert_verify_callback(d->ctx, check_peer, d);
+    if (!use_rtcpc_certificate(d)) {
+        echo_dtls_free(d);
+        return NULL;
+    }
+    d->ice_bio = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "ice");
+    BIO_meth_set_write(d->ice_bio, ice_bio_write);
+    BIO_meth_set_ctrl(d->ice_bio, ice_bio_ctrl);
+    BIO *in = BIO_new(BIO_s_mem()), *out = BIO_new(d->ice_bio);
+    BIO_set_mem_eof_return(in, -1); /* empty means "retry", not EOF */
+    BIO_set_data(out, d);
+    BIO_set_init(out, 1);
+    d->ssl = SSL_new(d->ctx);
+    SSL_set_bio(d->ssl, in, out);
+    SSL_set_options(d->ssl, SSL_OP_NO_QUERY_MTU);
+    DTLS_set_link_mtu(d->ssl, ECHO_MTU);
+    if (t->dtls_role == RTC_DTLS_ROLE_CLIENT)
+        SSL_set_connect_state(d->ssl);
+    else
+        SSL_set_accept_state(d->ssl);
+    d->timer = g_timeout_add(50, on_timer, d);
+    return d;
+}
+
+/* One handshake step, lock held: 1 done, 0 more to come, -1 refused. */
+static int handshake(echo_dtls *d, char *why, size_t cap) {
+    int r = SSL_do_handshake(d->ssl);
+    if (r == 1)
+        return 1;
+    int e = SSL_get_error(d->ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+        return 0;
+    snprintf(why, cap, "%s", d->refused[0] ? d->refused : ssl_error());
+    if (!d->refused[0])
+        g_strlcat(why, " (handshake refused)", cap);
+    return -1;
+}
+
+/* Lock held: the SRTP profile and keys (RFC 5764 4.2: client key, server
+ * key, client salt, server salt), ours and the browser's by dtls_role. */
+static bool export_keys(echo_dtls *d, echo_srtp_keys *k) {
+    const SRTP_PROTECTION_PROFILE *p = SSL_get_selected_srtp_profile(d->ssl);
+    if (!p)
+        return false;
+    size_t key = 16, salt = p->id == SRTP_AEAD_AES_128_GCM ? 12 : 14;
+    uint8_t m[2 * (16 + 14)];
+    if (SSL_export_keying_material(d->ssl, m, 2 * (key + salt), "EXTRACTOR-dtls_srtp", 19, NULL,
+                                   0, 0) != 1)
+        return false;
+    const uint8_t *client_key = m, *server_key = m + key;
+    const uint8_t *client_salt = m + 2 * key, *server_salt = m + 2 * key + salt;
+    bool client = d->t->dtls_role == RTC_DTLS_ROLE_CLIENT;
+    k->profile = p->name, k->profile_id = p->id;
+    memcpy(k->local, client ? client_key : server_key, key);
+    memcpy(k->local + key, client ? client_salt : server_salt, salt);
+    memcpy(k->remote, client ? server_key : client_key, key);
+    memcpy(k->remote + key, client ? server_salt : client_salt, salt);
+    OPENSSL_cleanse(m, sizeof m);
+    return true;
+}
+
+void echo_dtls_start(echo_dtls *d) {
+    char why[600];
+    if (d->t->dtls_role != RTC_DTLS_ROLE_CLIENT)
+        return; /* the server waits for the browser's ClientHello */
+    g_mutex_lock(&d->lock);
+    int r = handshake(d, why, sizeof why); /* writes the ClientHello */
+    g_mutex_unlock(&d->lock);
+    if (r < 0)
+        echo_fail(d->s, "dtls", "%s", why);
+}
+
+void echo_dtls_input(echo_dtls *d, const uint8_t *data, size_t len) {
+    char why[600];
+    echo_srtp_keys keys;
+    int r = 1;
+    bool have_keys = false;
+    g_mutex_lock(&d->lock);
+    BIO_write(SSL_get_rbio(d->ssl), data, (int)len);
+    if (!d->connected) {
+        r = handshake(d, why, sizeof why);
+        if (r == 1)
+            d->connected = have_keys = export_keys(d, &keys);
+    }
+    g_mutex_unlock(&d->lock);
+    if (r < 0) {
+        echo_fail(d->s, "dtls", "%s", why);
+        return;
+    }
+    if (r == 1 && !d->connected) {
+        echo_fail(d->s, "dtls", "no DTLS-SRTP profile negotiated (use_srtp)");
+        return;
+    }
+    if (have_keys) {
+        echo_on_dtls_connected(d->s, &keys);
+        OPENSSL_cleanse(&keys, sizeof keys);
+    }
+    /* Application data: SCTP packets. Unlocked while SCTP handles them,
+     * because SCTP may answer at once (echo_dtls_send). */
+    while (d->connected && !d->s->ended) {
+        uint8_t buf[16384];
+        g_mutex_lock(&d->lock);
+        int n = SSL_read(d->ssl, buf, sizeof buf);
+        int e = n > 0 ? SSL_ERROR_NONE : SSL_get_error(d->ssl, n);
+        g_mutex_unlock(&d->lock);
+        if (n > 0)
+            echo_on_dtls_data(d->s, buf, (size_t)n);
+        else if (e == SSL_ERROR_ZERO_RETURN)
+            echo_end(d->s, "the browser closed DTLS (close_notify)");
+        else if (e != SSL_ERROR_WANT_READ)
+            echo_fail(d->s, "dtls", "%s", ssl_error());
+        if (n <= 0)
+            break;
+    }
+}
+
+int echo_dtls_send(echo_dtls *d, const void *data, size_t len) {
+    g_mutex_lock(&d->lock);
+    int n = d->connected ? SSL_write(d->ssl, data, (int)len) : -1;
+    g_mutex_unlock(&d->lock);
+    return n > 0 ? 0 : -1;
+}
+
+void echo_dtls_free(echo_dtls *d) {
+    if (!d)
+        return;
+    if (d->timer)
+        g_source_remove(d->timer);
+    if (d->ssl && d->connected)
+        SSL_shutdown(d->ssl); /* close_notify */
+    SSL_free(d->ssl);         /* and its BIOs */
+    SSL_CTX_free(d->ctx);
+    BIO_meth_free(d->ice_bio);
+    g_mutex_clear(&d->lock);
+    g_free(d);
+    ERR_clear_error();
+}
