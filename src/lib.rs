@@ -12,6 +12,7 @@ pub mod error;
 pub mod ice;
 pub mod identity;
 pub mod negotiated;
+pub mod offer;
 pub mod remote_offer;
 pub mod report;
 mod sdp;

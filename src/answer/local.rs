@@ -79,7 +79,10 @@ pub(super) fn sections(ctx: &AnswerContext, answer: &[AnswerSection]) -> Vec<Loc
                     false => Vec::new(),
                 },
                 fingerprints: vec![fingerprint.clone()],
-                sender: ctx.transceivers[i].and_then(|tr| sender(ctx, tr, a)),
+                sender: ctx.transceivers[i].and_then(|tr| {
+                    let rtx = a.codecs.kept.iter().any(|c| c.role() == CodecRole::Rtx);
+                    sender(tr, a.direction, rtx, ctx.cname)
+                }),
                 sctp_port: match ctx.offer.sections[i].transport {
                     Transport::Sctp | Transport::SctpLegacy => Some(SCTP_PORT),
                     _ => None,
@@ -116,9 +119,15 @@ pub(super) fn candidates<'a>(
         })
 }
 
-fn sender(ctx: &AnswerContext, tr: &Transceiver, a: &AnswerSection) -> Option<LocalSender> {
-    let (stream, track) = msid(tr, a.direction)?;
-    let has_rtx = a.codecs.kept.iter().any(|c| c.role() == CodecRole::Rtx);
+/// The sender an m-section announces: when it sends and has a stream
+/// (RFC 8830), its SSRC and, with rtx negotiated, the rtx SSRC paired in FID.
+pub(crate) fn sender(
+    tr: &Transceiver,
+    direction: Direction,
+    has_rtx: bool,
+    cname: &str,
+) -> Option<LocalSender> {
+    let (stream, track) = msid(tr, direction)?;
     let (ssrcs, ssrc_groups) = match has_rtx {
         true => (
             vec![tr.ssrc, tr.rtx_ssrc],
@@ -129,7 +138,7 @@ fn sender(ctx: &AnswerContext, tr: &Transceiver, a: &AnswerSection) -> Option<Lo
     Some(LocalSender {
         ssrcs,
         ssrc_groups,
-        cname: ctx.cname.to_string(),
+        cname: cname.to_string(),
         msid: (stream.to_string(), track.to_string()),
     })
 }

@@ -11,8 +11,8 @@ use crate::transceiver::{Direction, MediaKind, Transceiver};
 
 use std::collections::HashMap;
 
-mod local;
-mod write;
+pub(crate) mod local;
+pub(crate) mod write;
 
 pub use local::{IceRole, LocalSection, LocalSender};
 

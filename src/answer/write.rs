@@ -3,6 +3,7 @@
 
 use super::local::{self, LocalSection};
 use super::{AnswerContext, AnswerSection, MAX_MESSAGE_SIZE, SCTP_PORT};
+use crate::codec::RtpCodec;
 use crate::dtls::DtlsRole;
 use crate::remote_offer::{RemoteSection, Transport};
 use crate::sdp::model::{Attribute, MediaSection, SessionDescription};
@@ -85,19 +86,7 @@ fn accepted(
         connection,
         attributes: Vec::with_capacity(attribute_count(a)),
     };
-    // Candidates once per transport, on the m-section that owns it.
-    for c in &l.candidates {
-        m.push("candidate", c.strip_prefix("candidate:").unwrap_or(c));
-    }
-    if let Some(ice) = &l.ice {
-        m.push("ice-ufrag", ice.ufrag.clone());
-        m.push("ice-pwd", ice.pwd.clone());
-    }
-    m.push("ice-options", "trickle");
-    for f in &l.fingerprints {
-        m.push("fingerprint", f.clone());
-    }
-    m.push("setup", setup);
+    transport_lines(&mut m, l, setup);
     if let Some(mid) = &sec.mid {
         m.push("mid", mid.clone());
     }
@@ -178,8 +167,31 @@ fn rtp(
         m.flag("rtcp-rsize");
     }
     let tr = ctx.transceivers[i].expect("accepted RTP sections have a transceiver");
-    for c in &a.codecs.kept {
-        let ch = match (tr.kind, c.channels) {
+    codec_lines(m, &a.codecs.kept, tr.kind);
+    ssrc_lines(m, l);
+}
+
+/// RFC 8839 5.4, RFC 8842 5: the transport's candidates (in the m-section
+/// owning it), ICE credentials and options, fingerprints and a=setup.
+pub(crate) fn transport_lines(m: &mut MediaSection, l: &LocalSection, setup: &'static str) {
+    for c in &l.candidates {
+        m.push("candidate", c.strip_prefix("candidate:").unwrap_or(c));
+    }
+    if let Some(ice) = &l.ice {
+        m.push("ice-ufrag", ice.ufrag.clone());
+        m.push("ice-pwd", ice.pwd.clone());
+    }
+    m.push("ice-options", "trickle");
+    for f in &l.fingerprints {
+        m.push("fingerprint", f.clone());
+    }
+    m.push("setup", setup);
+}
+
+/// RFC 8866 6.6, 6.15 and RFC 4585: a=rtpmap, a=rtcp-fb, a=fmtp per codec.
+pub(crate) fn codec_lines(m: &mut MediaSection, codecs: &[RtpCodec], kind: MediaKind) {
+    for c in codecs {
+        let ch = match (kind, c.channels) {
             // Mirror the offer: Firefox writes G722/8000/1 and expects it back.
             (MediaKind::Audio, Some(ch)) => format!("/{ch}"),
             _ => String::new(),
@@ -195,15 +207,18 @@ fn rtp(
             m.push("fmtp", pt_value(c.pt, &c.fmtp));
         }
     }
-    if let Some(s) = &l.sender {
-        for (semantics, ssrcs) in &s.ssrc_groups {
-            let list: Vec<String> = ssrcs.iter().map(u32::to_string).collect();
-            m.push("ssrc-group", format!("{semantics} {}", list.join(" ")));
-        }
-        for ssrc in &s.ssrcs {
-            m.push("ssrc", format!("{ssrc} cname:{}", s.cname));
-            m.push("ssrc", format!("{ssrc} msid:{} {}", s.msid.0, s.msid.1));
-        }
+}
+
+/// RFC 5576: the sender's a=ssrc-group and a=ssrc (cname, msid) lines.
+pub(crate) fn ssrc_lines(m: &mut MediaSection, l: &LocalSection) {
+    let Some(s) = &l.sender else { return };
+    for (semantics, ssrcs) in &s.ssrc_groups {
+        let list: Vec<String> = ssrcs.iter().map(u32::to_string).collect();
+        m.push("ssrc-group", format!("{semantics} {}", list.join(" ")));
+    }
+    for ssrc in &s.ssrcs {
+        m.push("ssrc", format!("{ssrc} cname:{}", s.cname));
+        m.push("ssrc", format!("{ssrc} msid:{} {}", s.msid.0, s.msid.1));
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod candidates;
 mod identity;
+mod offer;
 mod transceivers;
 
 use crate::answer::{self, Answer, AnswerContext, AnswerOptions};
@@ -156,6 +157,17 @@ pub struct PeerConnection {
     identity_value: Option<String>,
     /// The remote identity, once validated.
     peer_identity: Option<String>,
+    /// Payload types and header extension ids offers use (JSEP 5.2.2: kept).
+    offer_space: Box<OfferSpace>,
+}
+
+/// What the offering side keeps across offers.
+#[derive(Default)]
+struct OfferSpace {
+    pts: crate::offer::payload_types::PayloadTypes,
+    ids: crate::offer::payload_types::ExtensionIds,
+    /// requestDataChannels: offers carry an m=application section.
+    data_channels: bool,
 }
 
 /// addTransceiver's init (W3C RTCRtpTransceiverInit).
@@ -213,6 +225,7 @@ impl PeerConnection {
             ice_by_mid: Vec::new(),
             identity_value: None,
             peer_identity: None,
+            offer_space: Box::default(),
         })
     }
 
