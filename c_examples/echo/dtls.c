@@ -139,6 +139,16 @@ static bool use_rtcpc_certificate(echo_dtls *d) {
     return ok;
 }
 
+/* The retransmission timer of each flight: 100 ms, then doubling up to 60 s,
+ * like browsers, not OpenSSL's 1 s start. A first ClientHello is often lost:
+ * libnice (controlled) reports connected before the browser has its DTLS
+ * transport ready (Firefox), and waiting 1 s for the retransmission delayed
+ * every session by that much. OpenSSL calls this with 0 for a new flight. */
+static unsigned int dtls_timer(SSL *ssl, unsigned int previous_us) {
+    (void)ssl;
+    return previous_us == 0 ? 100000 : previous_us >= 30000000 ? 60000000 : 2 * previous_us;
+}
+
 /* DTLSv1_handle_timeout retransmits a lost flight; it gives up after a while. */
 static gboolean on_timer(gpointer data) {
     echo_dtls *d = data;
@@ -179,6 +189,7 @@ echo_dtls *echo_dtls_new(echo_session *s, const rtc_negotiated_section *t) {
     SSL_set_bio(d->ssl, in, out);
     SSL_set_options(d->ssl, SSL_OP_NO_QUERY_MTU);
     DTLS_set_link_mtu(d->ssl, ECHO_MTU);
+    DTLS_set_timer_cb(d->ssl, dtls_timer);
     if (t->dtls_role == RTC_DTLS_ROLE_CLIENT)
         SSL_set_connect_state(d->ssl);
     else

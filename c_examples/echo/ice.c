@@ -46,10 +46,12 @@ static void on_state_changed(NiceAgent *agent, guint stream, guint component, gu
     echo_debug(ice->s, "ice: state %s", nice_component_state_to_string(state));
     if (state == NICE_COMPONENT_STATE_CONNECTED || state == NICE_COMPONENT_STATE_READY)
         echo_on_ice_connected(ice->s);
-    else if (state == NICE_COMPONENT_STATE_FAILED)
-        echo_fail(ice->s, "ice", ice->s->ice_connected
-                                     ? "failed: the browser stopped answering (consent lost)"
-                                     : "failed: no candidate pair worked");
+    else if (state == NICE_COMPONENT_STATE_FAILED) /* and how far the session had got */
+        echo_fail(ice->s, "ice", "%s", !ice->s->ice_connected ? "failed: no candidate pair worked"
+                                       : ice->s->dtls_connected
+                                           ? "failed: the browser stopped answering (consent lost)"
+                                           : "failed: the browser stopped answering (consent lost) "
+                                             "before the DTLS handshake finished");
 }
 
 static void on_pair_selected(NiceAgent *agent, guint stream, guint component, NiceCandidate *local,
@@ -76,7 +78,8 @@ echo_ice *echo_ice_new(echo_session *s) {
     }
     echo_ice *ice = g_new0(echo_ice, 1);
     ice->s = s;
-    /* Consent freshness (RFC 7675): a browser that vanishes fails ICE in ~30 s. */
+    /* Consent freshness (RFC 7675): a browser that vanishes fails ICE about
+     * 10 s after it stops answering (libnice 0.1.21; the RFC allows 30 s). */
     ice->agent = nice_agent_new_full(NULL, NICE_COMPATIBILITY_RFC5245,
                                      NICE_AGENT_OPTION_CONSENT_FRESHNESS);
     /* UDP host candidates only: no TCP, no UPnP port mappings. */

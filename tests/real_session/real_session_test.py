@@ -5,7 +5,7 @@ through rtcpc.
 
   python3 tests/real_session/real_session_test.py --browser chromium|firefox \\
       --echo PATH_TO_rtcpc-echo \\
-      [--scenario dtls_client|dtls_server|wrong_fingerprint] [--timeout 120] \\
+      [--scenario dtls_client|dtls_server|wrong_fingerprint|browser_gone] [--timeout 120] \\
       [--valgrind PATH_TO_valgrind] [--end close|sigterm] [--echo-verbose] \\
       [--report FILE.json]
 
@@ -31,6 +31,11 @@ Scenarios:
                      it must refuse the DTLS handshake and exit 1 with an
                      "echo: error: dtls: ...fingerprint..." line, and the
                      browser must never reach connectionState 'connected'
+  browser_gone       the page applies the answer and the harness SIGKILLs the
+                     browser as soon as the echo prints "echo: ice connected"
+                     (before or during DTLS); the echo must end by itself
+                     within a bound with exit 1 and an "echo: error: LAYER:"
+                     line (no hang, no crash; under valgrind no leak)
 
 --end close (default): after reporting, the page closes its
 RTCPeerConnection (the echo should end on the DTLS close_notify); the
@@ -62,7 +67,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'browser'))
 from browser_test import (  # noqa: E402
     PageHandler, browser_command, browser_version, kill_group, serve)
 
-SCENARIOS = ('dtls_client', 'dtls_server', 'wrong_fingerprint')
+SCENARIOS = ('dtls_client', 'dtls_server', 'wrong_fingerprint', 'browser_gone')
+# browser_gone: how long the echo may take to end by itself once the browser
+# is gone. libnice's consent freshness (RFC 7675) fails ICE when its checks
+# go unanswered (about 10 s after the kill here, 30 s at most by the RFC);
+# the rest is slack for a loaded machine (and valgrind's leak check at exit).
+GONE_BOUND_S = 50
 ADDR = '198.51.100.10'
 GATEWAY = '198.51.100.1'
 # What the page's data channel exchanges (page.js): a text message and a
@@ -202,6 +212,7 @@ class Echo:
         self.sigterm_t = None
         self.sigkilled = False
         self.threads = []
+        self.on_line = None      # called with each stderr line, on the reader thread
 
     def start(self, offer):
         self.start_t = time.monotonic() - T_START
@@ -228,6 +239,8 @@ class Echo:
             line = raw.decode(errors='replace').rstrip('\r\n')
             self.lines.append((time.monotonic() - T_START, line))
             say('%s [echo] %s' % (ts(), line))
+            if self.on_line:
+                self.on_line(line)
 
     def _wait(self):
         self.rc = self.proc.wait()
@@ -308,6 +321,49 @@ class State:
         self.closed_event = threading.Event()
         self.release_page = threading.Event()
         self.lock = threading.Lock()
+        # browser_gone: the browser, and when and after what it was killed.
+        self.browser = None
+        self.browser_killed = threading.Event()
+        self.kill_t = None
+        self.kill_after = None   # the echo's milestones printed before the kill
+        if args.scenario == 'browser_gone':
+            self.echo.on_line = self.on_echo_line
+
+    def on_echo_line(self, line):
+        # On the reader thread, so the kill follows the line within a
+        # millisecond or so.
+        if MILESTONES[0][2].search(line):
+            self.kill_browser()
+
+    def kill_browser(self):
+        """SIGKILL for the browser's process group, and for whatever of the
+        browser left it (everything in the namespace but us and the echo)."""
+        with self.lock:
+            if self.browser is None or self.kill_t is not None:
+                return
+            try:
+                os.killpg(self.browser.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.kill_t = time.monotonic() - T_START
+            groups = (self.browser.pid, self.echo.proc.pid if self.echo.proc else None)
+            stray = []
+            for pid, name in leftover_processes():
+                try:
+                    with open('/proc/%d/stat' % pid) as f:
+                        fields = f.read().rsplit(')', 1)[1].split()
+                    if fields[0] == 'Z' or int(fields[2]) in groups:
+                        continue  # dead already, or in a group just killed / the echo's
+                    os.kill(pid, signal.SIGKILL)
+                    stray.append('%d (%s)' % (pid, name.split()[0][:40]))
+                except (OSError, IndexError, ValueError):
+                    pass
+            self.kill_after = [key for key, _layer, rx in MILESTONES
+                               if any(rx.search(l) for _, l in self.echo.lines)]
+        say('%s harness: SIGKILL to the browser (process group %d%s) after the echo printed: %s'
+            % (ts(), self.browser.pid, ', and ' + ', '.join(stray) if stray else '',
+               ', '.join(self.kill_after)))
+        self.browser_killed.set()
 
     def answer_offer(self, sdp):
         with self.lock:
@@ -363,7 +419,8 @@ def make_handler(state):
                 pass
             elif self.path == '/config':
                 self.send(200, {'scenario': state.args.scenario,
-                                'expect_failure': state.args.scenario == 'wrong_fingerprint',
+                                'expect_failure': state.args.scenario in ('wrong_fingerprint',
+                                                                          'browser_gone'),
                                 'hold_ms': int(state.args.hold * 1000),
                                 'budget_ms': state.page_budget_ms()})
             elif self.path == '/status':
@@ -585,6 +642,55 @@ def diagnose(res, echo_info, answer_ok):
     return '; '.join(failed) + tail if failed else None
 
 
+# What an error line may name, given how far the echo's own milestones got:
+# DTLS only before "dtls connected", SCTP only between that and "sctp
+# associated"; ICE (consent lost) at any point.
+def error_layer_fits(layer, milestones):
+    if layer == 'ice':
+        return True
+    if layer == 'dtls':
+        return 'dtls' not in milestones
+    if layer == 'sctp':
+        return 'dtls' in milestones and 'sctp' not in milestones
+    return False
+
+
+def evaluate_browser_gone(args, state, echo_info, valgrind_errors):
+    errors = []
+    echo = state.echo
+    ms = echo_info['milestones']
+    if state.kill_t is None:
+        errors.append('the browser was never killed: rtcpc-echo printed no "echo: ice connected"')
+        return errors
+    if echo.proc is None:
+        return errors
+    if echo.sigterm_t is not None:
+        errors.append('rtcpc-echo did not end by itself within %g s of the browser\'s death: '
+                      'the harness had to send SIGTERM (a hang)' % args.gone_bound)
+    elif echo.exit_t is None:
+        errors.append('rtcpc-echo never exited')
+    elif echo.exit_t - state.kill_t > args.gone_bound:
+        errors.append('rtcpc-echo ended %.1f s after the browser\'s death, more than %g s'
+                      % (echo.exit_t - state.kill_t, args.gone_bound))
+    if echo.rc is not None and echo.rc < 0:
+        errors.append('rtcpc-echo crashed: %s' % exit_text(echo.rc))
+    elif not echo.sigkilled and not valgrind_errors and echo.rc != 1:
+        errors.append('rtcpc-echo exited with %s, expected 1' % exit_text(echo.rc))
+    if not echo_info['errors']:
+        errors.append('rtcpc-echo printed no "echo: error: LAYER: ..." line')
+    else:
+        first = echo_info['errors'][0]
+        if not error_layer_fits(first['layer'], ms):
+            errors.append('the echo\'s error names %s, which does not fit its milestones (%s): %s'
+                          % (first['layer'], ', '.join(ms) or 'none', first['line']))
+    ended = [l for _, l in echo.lines if l.startswith('echo: session ended')]
+    if ended:
+        errors.append('rtcpc-echo took the vanished browser for a clean end: %s' % ended[0])
+    if echo_info['summary'] is None:
+        errors.append('rtcpc-echo printed no summary line')
+    return errors
+
+
 def evaluate(args, state, echo_info):
     """List of failure messages (empty: pass)."""
     errors = []
@@ -607,7 +713,7 @@ def evaluate(args, state, echo_info):
                           % (ADDR, candidates_of(state.answer) or 'none'))
     elif state.offer is not None:
         errors.append('no answer: %s' % state.answer_error)
-    if state.result is None:
+    if state.result is None and args.scenario != 'browser_gone':  # killed before it reports
         errors.append('the page reported no result')
     elif res.get('fatal'):
         errors.append('page error: %s' % res['fatal'])
@@ -620,6 +726,8 @@ def evaluate(args, state, echo_info):
     elif echo.sigkilled:
         errors.append('rtcpc-echo did not exit within %g s of SIGTERM (killed)' % args.echo_exit_wait)
 
+    if args.scenario == 'browser_gone':
+        return errors + evaluate_browser_gone(args, state, echo_info, valgrind_errors)
     if args.scenario == 'wrong_fingerprint':
         if echo.proc is not None and not echo.sigkilled and not valgrind_errors and echo.rc != 1:
             errors.append('rtcpc-echo exited with %s, expected 1' % exit_text(echo.rc))
@@ -714,6 +822,7 @@ def parse_args(argv=None):
     slow = 4 if args.valgrind else 1
     args.answer_timeout = 20 * slow
     args.echo_exit_wait = 15 * slow
+    args.gone_bound = GONE_BOUND_S + (20 if args.valgrind else 0)
     return args
 
 
@@ -840,8 +949,32 @@ def inner_main(args):
             proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
             say('%s harness: browser started (pid %d)' % (ts(), proc.pid))
+            with state.lock:
+                state.browser = proc
             limit = state.deadline + 10  # the page reports by itself before the deadline
-            while not state.result_event.wait(0.5):
+            while args.scenario == 'browser_gone' and not state.browser_killed.wait(0.5):
+                if proc.poll() is not None:
+                    if state.browser_killed.wait(5):  # our kill, reported a moment later
+                        break
+                    outcome_note = 'the browser exited by itself (code %s) before the echo ' \
+                                   'printed "ice connected"' % proc.returncode
+                elif not state.echo.running and state.echo.proc is not None:
+                    outcome_note = 'rtcpc-echo exited before ICE connected'
+                elif time.monotonic() > limit:
+                    outcome_note = 'the echo printed no "ice connected" within the budget (%g s)' \
+                                   % args.timeout
+                else:
+                    continue
+                break
+            if state.browser_killed.is_set():
+                proc.wait()
+                if state.echo.exited.wait(args.gone_bound):
+                    say('%s harness: rtcpc-echo ended by itself %.1f s after the browser was killed'
+                        % (ts(), state.echo.exit_t - state.kill_t))
+                else:
+                    say('%s harness: rtcpc-echo still runs %g s after the browser was killed'
+                        % (ts(), args.gone_bound))
+            while args.scenario != 'browser_gone' and not state.result_event.wait(0.5):
                 if proc.poll() is not None:
                     outcome_note = 'the browser exited early with code %s' % proc.returncode
                     break
@@ -916,12 +1049,16 @@ def inner_main(args):
         'killed (SIGKILL)' if e.sigkilled else \
         'after SIGTERM' if e.sigterm_t is not None else 'by itself'
     say('  exit code: %s (%s%s)' % (exit_text(e.rc), how, ', at %.1f s' % e.exit_t if e.exit_t else ''))
+    if args.scenario == 'browser_gone' and state.kill_t is not None:
+        say('  browser SIGKILLed at %.3f s, after the echo printed: %s; the echo exited %s' % (
+            state.kill_t, ', '.join(state.kill_after) or 'nothing',
+            '%.1f s later' % (e.exit_t - state.kill_t) if e.exit_t else 'never'))
 
     errors = evaluate(args, state, echo_info)
     if outcome_note:
         errors.insert(0, outcome_note)
     layer = None
-    if args.scenario != 'wrong_fingerprint' and errors:
+    if args.scenario not in ('wrong_fingerprint', 'browser_gone') and errors:
         layer = diagnose(state.result, echo_info, bool(state.answer))
     if errors and (not state.result or state.result.get('fatal') or outcome_note):
         say('\n--- browser log (tail) ---')
@@ -941,6 +1078,7 @@ def inner_main(args):
                   'verdict': verdict, 'failures': errors, 'stopped_at': layer,
                   'offer': state.offer, 'offer_given_to_echo': state.offer_given,
                   'answer': state.answer, 'page': state.result,
+                  'browser_killed_at': state.kill_t, 'browser_killed_after': state.kill_after,
                   'echo': {'cmd': e.cmd, 'exit_code': e.rc, 'ended': how,
                            'lines': e.text_lines(), 'parsed': echo_info}}
         with open(args.report, 'w') as f:
