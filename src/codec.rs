@@ -181,6 +181,16 @@ impl RtpCodec {
     pub fn role(&self) -> CodecRole {
         CodecRole::of(&self.name)
     }
+    /// The codec without its payload type.
+    pub fn to_codec(&self) -> Codec {
+        Codec {
+            name: self.name.clone(),
+            clock_rate: self.clock_rate,
+            channels: self.channels,
+            fmtp: self.fmtp.clone(),
+            rtcp_fb: self.rtcp_fb.iter().map(|f| f.to_string()).collect(),
+        }
+    }
 }
 
 /// What a codec is for: media of its own, or something that only makes

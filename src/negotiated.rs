@@ -4,6 +4,8 @@
 use crate::answer::{Answer, IceRole, LocalSection};
 use crate::codec::{fmtp_param, CodecRole, RtpCodec};
 use crate::dtls::DtlsRole;
+use crate::offer::{Offer, OfferSection};
+use crate::remote_offer::RemoteSection;
 use crate::remote_offer::{RemoteOffer, Transport};
 use crate::transceiver::Direction;
 
@@ -73,6 +75,15 @@ pub struct NegotiatedSection {
     pub local: LocalSection,
 }
 
+/// rtx: the payload type it repairs (apt); red: the first redundant one.
+fn associated(c: &RtpCodec) -> Option<u8> {
+    match c.role() {
+        CodecRole::Rtx => fmtp_param(&c.fmtp, "apt").and_then(|v| v.parse().ok()),
+        CodecRole::Red => c.fmtp.split('/').next().and_then(|v| v.trim().parse().ok()),
+        _ => None,
+    }
+}
+
 /// What the applied offer and answer negotiated (C: rtc_negotiation).
 #[derive(Clone, Debug)]
 pub struct Negotiated {
@@ -99,15 +110,7 @@ impl Negotiated {
                     .kept
                     .iter()
                     .map(|c| {
-                        let assoc = match c.role() {
-                            CodecRole::Rtx => {
-                                fmtp_param(&c.fmtp, "apt").and_then(|v| v.parse().ok())
-                            }
-                            CodecRole::Red => {
-                                c.fmtp.split('/').next().and_then(|v| v.trim().parse().ok())
-                            }
-                            _ => None,
-                        };
+                        let assoc = associated(c);
                         CodecParameters {
                             codec: c.clone(),
                             remote_fmtp: o
@@ -175,4 +178,108 @@ impl Negotiated {
             ice_role: answer.ice_role,
         }
     }
+}
+
+impl Negotiated {
+    /// What a local offer and the remote answer to it negotiated: the
+    /// answer's codecs and extensions (RFC 3264 6.1: its payload types are
+    /// the offered ones), our fmtp beside the answer's, the answer's
+    /// direction as seen from here, its transports and SSRCs.
+    pub fn from_offer(offer: &Offer, answer: &RemoteOffer, dtls_role: DtlsRole) -> Negotiated {
+        let bundle = answer.bundle_groups.first();
+        let tagged = bundle
+            .and_then(|g| g.first())
+            .and_then(|m| answer.index_of_mid(m));
+        let sections = offer
+            .sections
+            .iter()
+            .zip(&answer.sections)
+            .zip(&offer.local)
+            .map(|((o, a), local)| {
+                let accepted = !a.rejected && !o.rejected;
+                let bundled = accepted && bundle.is_some_and(|g| g.contains(&o.mid));
+                let sctp = accepted && a.transport != Transport::Rtp;
+                NegotiatedSection {
+                    index: a.index,
+                    mid: Some(o.mid.clone()),
+                    media: a.media.clone(),
+                    protocol: a.proto.clone(),
+                    accepted,
+                    reason: (!accepted).then(|| match o.rejected {
+                        true => "stopped: offered with port 0".to_string(),
+                        false => "rejected by the answerer (port 0)".to_string(),
+                    }),
+                    direction: if accepted {
+                        a.direction.reversed()
+                    } else {
+                        Direction::Inactive
+                    },
+                    codecs: if accepted {
+                        answered_codecs(o, a)
+                    } else {
+                        Vec::new()
+                    },
+                    extensions: match accepted {
+                        true => a
+                            .rtp
+                            .extmaps
+                            .iter()
+                            .map(|e| (e.id, e.uri.to_string()))
+                            .collect(),
+                        false => Vec::new(),
+                    },
+                    simulcast_layers: Vec::new(),
+                    rids: Vec::new(),
+                    remote_ssrcs: a.rtp.ssrcs.clone(),
+                    remote_ssrc_groups: a.rtp.ssrc_groups.clone(),
+                    remote_msids: a.rtp.msids.clone(),
+                    transport_index: match (bundled, tagged) {
+                        (true, Some(t)) => t,
+                        _ => a.index,
+                    },
+                    bundled,
+                    remote_ice_ufrag: a.ice.ufrag.clone(),
+                    remote_ice_pwd: a.ice.pwd.clone(),
+                    remote_candidates: a.ice.candidates.clone(),
+                    remote_end_of_candidates: a.ice.end_of_candidates,
+                    remote_fingerprints: a.dtls.fingerprints.clone(),
+                    sctp_port: sctp.then(|| a.sctp.port.unwrap_or(5000)),
+                    max_message_size: sctp.then(|| a.sctp.max_message_size.unwrap_or(65536)),
+                    local: if accepted {
+                        local.clone()
+                    } else {
+                        LocalSection::default()
+                    },
+                }
+            })
+            .collect();
+        Negotiated {
+            sections,
+            bundle_groups: answer.bundle_groups.clone(),
+            dtls_role,
+            ice_role: match answer.ice_lite {
+                true => IceRole::Controlling,
+                false => offer.ice_role,
+            },
+        }
+    }
+}
+
+/// The answer's codecs, each with what we offered for its payload type.
+fn answered_codecs(o: &OfferSection, a: &RemoteSection) -> Vec<CodecParameters> {
+    a.rtp
+        .codecs
+        .iter()
+        .filter_map(|ac| {
+            let ours = o.codecs.iter().find(|c| c.pt == ac.pt)?;
+            Some(CodecParameters {
+                codec: RtpCodec {
+                    rtcp_fb: ac.rtcp_fb.clone(),
+                    ..ours.clone()
+                },
+                remote_fmtp: ac.fmtp.clone(),
+                associated_payload_type: associated(ours),
+            })
+        })
+        .collect()
 }

@@ -8,6 +8,7 @@
 //! next.
 
 pub mod payload_types;
+pub mod remote_answer;
 
 use crate::answer::local::{sender, IceRole};
 use crate::answer::write::{codec_lines, ssrc_lines, transport_lines};
@@ -46,7 +47,11 @@ pub struct OfferSection {
     pub mid: String,
     /// The transceiver it is for (an index); None for data channels.
     pub transceiver: Option<usize>,
-    /// Audio or video; None for data channels.
+    /// "audio", "video", "application" (or the media of a rejected m-line).
+    pub media: String,
+    /// The m= line's protocol.
+    pub proto: String,
+    /// Audio or video; None for the other m-sections.
     pub kind: Option<MediaKind>,
     /// The offered direction: the transceiver's.
     pub direction: Direction,
@@ -69,16 +74,36 @@ pub struct Offer {
     pub local: Vec<LocalSection>,
     /// The local ICE role: controlling (RFC 8445 6.1.1), unless ice-lite.
     pub ice_role: IceRole,
+    /// It restarts ICE (fresh credentials): the answer must bring new ones.
+    pub ice_restart: bool,
+}
+
+/// What one m-line of an offer is for (JSEP 5.2.2: the m-lines of the
+/// current description keep their place; new ones come after them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The transceiver at this index, with this mid.
+    Transceiver(usize, String),
+    /// The data channel m-section.
+    Data(String),
+    /// An m-line of the current description with nothing behind it any
+    /// more (its transceiver gone): offered again with port 0.
+    Rejected {
+        /// Its mid.
+        mid: String,
+        /// Its media, as the current description has it ("audio", "text", ...).
+        media: String,
+        /// Its protocol, as the current description has it.
+        proto: String,
+    },
 }
 
 /// Everything createOffer reads.
 pub struct OfferContext<'a> {
     /// The transceivers, in creation order.
     pub transceivers: &'a [Transceiver],
-    /// The mid of each transceiver (given or chosen for this offer).
-    pub mids: &'a [String],
-    /// The data channel m-section's mid, when data channels were asked for.
-    pub data_mid: Option<&'a str>,
+    /// The offer's m-lines, in order.
+    pub slots: &'a [Slot],
     /// Capabilities, local candidates, ICE lite.
     pub config: &'a Configuration,
     /// Its fingerprint goes in a=fingerprint.
@@ -101,24 +126,17 @@ pub fn create(
     pts: &mut PayloadTypes,
     ids: &mut ExtensionIds,
 ) -> (Offer, String) {
-    let mut sections: Vec<OfferSection> = ctx
-        .transceivers
+    let sections: Vec<OfferSection> = ctx
+        .slots
         .iter()
-        .zip(ctx.mids)
-        .enumerate()
-        .map(|(i, (tr, mid))| media_section(ctx, i, tr, mid, pts, ids))
+        .map(|slot| match slot {
+            Slot::Transceiver(i, mid) => {
+                media_section(ctx, *i, &ctx.transceivers[*i], mid, pts, ids)
+            }
+            Slot::Data(mid) => other_section(mid, "application", DATA_PROTO, false),
+            Slot::Rejected { mid, media, proto } => other_section(mid, media, proto, true),
+        })
         .collect();
-    if let Some(mid) = ctx.data_mid {
-        sections.push(OfferSection {
-            mid: mid.to_string(),
-            transceiver: None,
-            kind: None,
-            direction: Direction::SendRecv,
-            codecs: Vec::new(),
-            extensions: Vec::new(),
-            rejected: false,
-        });
-    }
     let bundle: Vec<String> = sections
         .iter()
         .filter(|s| !s.rejected)
@@ -134,9 +152,33 @@ pub fn create(
         bundle,
         local,
         ice_role,
+        ice_restart: ctx.options.ice_restart,
     };
     let text = write(ctx, &offer).to_text();
     (offer, text)
+}
+
+/// The protocols offers use (JSEP 5.1.2, 5.1.3).
+const RTP_PROTO: &str = "UDP/TLS/RTP/SAVPF";
+const DATA_PROTO: &str = "UDP/DTLS/SCTP";
+
+/// A data channel m-section, or a rejected one with nothing behind it.
+fn other_section(mid: &str, media: &str, proto: &str, rejected: bool) -> OfferSection {
+    OfferSection {
+        mid: mid.to_string(),
+        media: media.to_string(),
+        proto: proto.to_string(),
+        transceiver: None,
+        kind: None,
+        direction: if rejected {
+            Direction::Inactive
+        } else {
+            Direction::SendRecv
+        },
+        codecs: Vec::new(),
+        extensions: Vec::new(),
+        rejected,
+    }
 }
 
 fn media_section(
@@ -155,6 +197,8 @@ fn media_section(
     let vad = ctx.options.voice_activity_detection;
     OfferSection {
         mid: mid.to_string(),
+        media: tr.kind.to_string(),
+        proto: RTP_PROTO.to_string(),
         transceiver: Some(index),
         kind: Some(tr.kind),
         direction: tr.direction,
@@ -194,7 +238,7 @@ fn local_sections(ctx: &OfferContext, sections: &[OfferSection]) -> Vec<LocalSec
                     let rtx = s.codecs.iter().any(|c| c.role() == CodecRole::Rtx);
                     sender(&ctx.transceivers[t], s.direction, rtx, ctx.cname)
                 }),
-                sctp_port: s.kind.is_none().then_some(SCTP_PORT),
+                sctp_port: (s.media == "application").then_some(SCTP_PORT),
             },
         })
         .collect()
@@ -229,23 +273,20 @@ fn write(ctx: &OfferContext, offer: &Offer) -> SessionDescription {
 
 /// One m-section in the order browsers write them (JSEP 5.2.1).
 fn section_text(s: &OfferSection, l: &LocalSection) -> MediaSection {
-    let (media, proto, formats) = match s.kind {
+    let formats = match (s.kind, s.rejected) {
         // A rejected m-section needs no rtpmap: "0", as answers write it.
-        Some(kind) if s.rejected => (kind.to_string(), "UDP/TLS/RTP/SAVPF", "0".to_string()),
-        Some(kind) => {
+        (Some(_), true) => "0".to_string(),
+        (Some(_), false) => {
             let pts: Vec<String> = s.codecs.iter().map(|c| c.pt.to_string()).collect();
-            (kind.to_string(), "UDP/TLS/RTP/SAVPF", pts.join(" "))
+            pts.join(" ")
         }
-        None => (
-            "application".to_string(),
-            "UDP/DTLS/SCTP",
-            "webrtc-datachannel".to_string(),
-        ),
+        (None, _) if s.proto.contains("RTP") => "0".to_string(),
+        (None, _) => "webrtc-datachannel".to_string(),
     };
     let mut m = MediaSection {
-        media,
+        media: s.media.clone(),
         port: if s.rejected { 0 } else { 9 },
-        proto: proto.to_string(),
+        proto: s.proto.clone(),
         formats,
         connection: "IN IP4 0.0.0.0".into(),
         attributes: Vec::new(),

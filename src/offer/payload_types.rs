@@ -36,6 +36,15 @@ fn dynamic_range() -> impl Iterator<Item = u8> {
 }
 
 impl PayloadTypes {
+    /// Takes a payload type the current negotiation gave this codec: later
+    /// offers keep it (RFC 3264 8.3.2: a payload type keeps its codec for
+    /// the session), and no other codec gets it.
+    pub fn keep(&mut self, name: &str, rate: u32, channels: Option<u32>, fmtp: &str, pt: u8) {
+        let key = (name.to_ascii_lowercase(), rate, channels, fmtp.to_string());
+        self.given.retain(|(k, p)| *k != key && *p != pt);
+        self.given.push((key, pt));
+    }
+
     /// The payload type of this codec (name, rate, channels and fmtp), the
     /// one given before if any, else a free one; None when none is left.
     pub fn of(&mut self, name: &str, rate: u32, channels: Option<u32>, fmtp: &str) -> Option<u8> {

@@ -90,6 +90,38 @@ struct Local {
     offer: Arc<RemoteOffer>,
 }
 
+/// An offer createOffer made, as text and decisions.
+#[derive(Clone)]
+struct LocalOffer {
+    desc: Description,
+    offer: Arc<crate::offer::Offer>,
+}
+
+/// The local description last applied by a completed exchange.
+#[derive(Clone)]
+enum Applied {
+    /// We answered a remote offer.
+    Answer(Local),
+    /// We offered; the remote side answered.
+    Offer(LocalOffer),
+}
+
+impl Applied {
+    fn desc(&self) -> &Description {
+        match self {
+            Applied::Answer(l) => &l.desc,
+            Applied::Offer(o) => &o.desc,
+        }
+    }
+}
+
+/// A local offer applied (setLocalDescription) and awaiting the answer.
+struct PendingLocalOffer {
+    local: LocalOffer,
+    /// The transceivers (by index) this offer gave a mid: a rollback takes it back.
+    given_mids: Vec<usize>,
+}
+
 /// A remote offer being answered, and what belongs to it alone.
 struct PendingOffer {
     remote: Remote,
@@ -110,7 +142,22 @@ enum Exchange {
     RemoteOffer(Box<PendingOffer>),
     /// have-local-pranswer: the offer and the pranswer applied to it.
     LocalPranswer(Box<PendingOffer>, Local),
+    /// have-local-offer.
+    LocalOffer(Box<PendingLocalOffer>),
+    /// have-remote-pranswer: the local offer and the remote pranswer to it.
+    RemotePranswer(Box<PendingLocalOffer>, Remote),
     Closed,
+}
+
+impl PendingLocalOffer {
+    /// Takes back the mids the offer gave.
+    fn undo(&self, transceivers: &mut [Transceiver]) {
+        for &i in &self.given_mids {
+            if let Some(t) = transceivers.get_mut(i) {
+                t.mid = None;
+            }
+        }
+    }
 }
 
 impl Exchange {
@@ -119,6 +166,8 @@ impl Exchange {
             Exchange::Stable => SignalingState::Stable,
             Exchange::RemoteOffer(_) => SignalingState::HaveRemoteOffer,
             Exchange::LocalPranswer(..) => SignalingState::HaveLocalPranswer,
+            Exchange::LocalOffer(_) => SignalingState::HaveLocalOffer,
+            Exchange::RemotePranswer(..) => SignalingState::HaveRemotePranswer,
             Exchange::Closed => SignalingState::Closed,
         }
     }
@@ -126,14 +175,21 @@ impl Exchange {
     fn pending_offer(&self) -> Option<&PendingOffer> {
         match self {
             Exchange::RemoteOffer(p) | Exchange::LocalPranswer(p, _) => Some(p),
-            Exchange::Stable | Exchange::Closed => None,
+            _ => None,
         }
     }
 
     fn pending_offer_mut(&mut self) -> Option<&mut PendingOffer> {
         match self {
             Exchange::RemoteOffer(p) | Exchange::LocalPranswer(p, _) => Some(p),
-            Exchange::Stable | Exchange::Closed => None,
+            _ => None,
+        }
+    }
+
+    fn pending_local_offer(&self) -> Option<&PendingLocalOffer> {
+        match self {
+            Exchange::LocalOffer(p) | Exchange::RemotePranswer(p, _) => Some(p),
+            _ => None,
         }
     }
 }
@@ -149,7 +205,7 @@ pub struct PeerConnection {
     cname: String,
     transceivers: Vec<Transceiver>,
     current_remote: Option<Remote>,
-    current_local: Option<Local>,
+    current_local: Option<Applied>,
     dtls_role: Option<DtlsRole>,
     /// Credentials of transports restarted by an applied offer, by mid.
     ice_by_mid: Vec<(String, IceCredentials)>,
@@ -168,6 +224,10 @@ struct OfferSpace {
     ids: crate::offer::payload_types::ExtensionIds,
     /// requestDataChannels: offers carry an m=application section.
     data_channels: bool,
+    /// The data channel m-section's mid once an offer with it was applied.
+    data_mid: Option<String>,
+    /// The last offer createOffer made, with what each m-line is for.
+    created: Option<(LocalOffer, Vec<crate::offer::Slot>)>,
 }
 
 /// addTransceiver's init (W3C RTCRtpTransceiverInit).
@@ -251,26 +311,32 @@ impl PeerConnection {
         self.last_local().map(|l| &*l.answer)
     }
     fn last_local(&self) -> Option<&Local> {
-        match self.exchange.pending_offer() {
-            Some(p) => p.created.as_ref(),
-            None => self.current_local.as_ref(),
+        match (self.exchange.pending_offer(), &self.current_local) {
+            (Some(p), _) => p.created.as_ref(),
+            (None, Some(Applied::Answer(l))) => Some(l),
+            (None, _) => None,
         }
     }
 
-    /// pendingLocalDescription: the applied pranswer, in have-local-pranswer.
+    /// pendingLocalDescription: the applied pranswer (have-local-pranswer)
+    /// or the applied local offer (have-local-offer, have-remote-pranswer).
     pub fn pending_local_description(&self) -> Option<&Description> {
         match &self.exchange {
             Exchange::LocalPranswer(_, l) => Some(&l.desc),
+            Exchange::LocalOffer(p) | Exchange::RemotePranswer(p, _) => Some(&p.local.desc),
             _ => None,
         }
     }
-    /// currentLocalDescription: the last applied answer.
+    /// currentLocalDescription: the local side of the last completed exchange.
     pub fn current_local_description(&self) -> Option<&Description> {
-        self.current_local.as_ref().map(|l| &l.desc)
+        self.current_local.as_ref().map(Applied::desc)
     }
-    /// pendingRemoteDescription: the offer being answered.
+    /// pendingRemoteDescription: the offer being answered, or the remote pranswer.
     pub fn pending_remote_description(&self) -> Option<&Description> {
-        self.exchange.pending_offer().map(|p| &p.remote.desc)
+        match &self.exchange {
+            Exchange::RemotePranswer(_, r) => Some(&r.desc),
+            e => e.pending_offer().map(|p| &p.remote.desc),
+        }
     }
     /// currentRemoteDescription: the offer the last applied answer answered.
     pub fn current_remote_description(&self) -> Option<&Description> {
@@ -289,9 +355,10 @@ impl PeerConnection {
 
     /// The remote description trickled candidates go to: pending, else current.
     fn remote_mut(&mut self) -> Option<&mut Remote> {
-        match self.exchange.pending_offer_mut() {
-            Some(p) => Some(&mut p.remote),
-            None => self.current_remote.as_mut(),
+        match &mut self.exchange {
+            Exchange::RemoteOffer(p) | Exchange::LocalPranswer(p, _) => Some(&mut p.remote),
+            Exchange::RemotePranswer(_, r) => Some(r),
+            _ => self.current_remote.as_mut(),
         }
     }
 
@@ -346,21 +413,21 @@ impl PeerConnection {
         match sdp_type {
             SdpType::Offer => self.set_remote_offer(text, remote),
             SdpType::Rollback => self.rollback(),
-            SdpType::Answer | SdpType::Pranswer => Err(Error::invalid_state(format!(
-                "setRemoteDescription({}) in state {:?}: there is no local offer to answer",
-                sdp_type.as_str(),
-                self.signaling_state()
-            ))),
+            SdpType::Answer | SdpType::Pranswer => self.apply_remote_answer(sdp_type, text),
         }
     }
 
     fn rollback(&mut self) -> Result<()> {
         let pending = match std::mem::replace(&mut self.exchange, Exchange::Stable) {
             Exchange::RemoteOffer(p) => p,
+            Exchange::LocalOffer(p) => {
+                p.undo(&mut self.transceivers);
+                return Ok(());
+            }
             other => {
                 self.exchange = other;
                 return Err(Error::invalid_state(format!(
-                    "rollback in state {:?}: only a pending remote offer can be rolled back",
+                    "rollback in state {:?}: only a pending offer can be rolled back",
                     self.signaling_state()
                 )));
             }
@@ -373,9 +440,12 @@ impl PeerConnection {
 
     fn set_remote_offer(&mut self, text: &str, remote: RemoteIdentity) -> Result<()> {
         // JSEP 5.6: an offer is taken in stable, or replaces a pending one.
-        let replaced = match &self.exchange {
-            Exchange::Stable => None,
-            Exchange::RemoteOffer(p) => Some(&p.undo),
+        // W3C "perfect negotiation": an offer in have-local-offer rolls the
+        // local offer back (glare), once the remote offer proves usable.
+        let (replaced, glare) = match &self.exchange {
+            Exchange::Stable => (None, None),
+            Exchange::RemoteOffer(p) => (Some(&p.undo), None),
+            Exchange::LocalOffer(p) => (None, Some(&**p)),
             _ => {
                 return Err(Error::invalid_state(format!(
                     "setRemoteDescription(offer) in state {:?}",
@@ -387,6 +457,9 @@ impl PeerConnection {
         let offer = RemoteOffer::from_sdp(&parsed)?;
         // A replaced pending offer is undone first.
         let mut transceivers = self.transceivers.clone();
+        if let Some(local) = glare {
+            local.undo(&mut transceivers);
+        }
         let (identity_before, version_before) = match replaced {
             Some(u) => {
                 u.undo(&mut transceivers);
@@ -524,12 +597,7 @@ impl PeerConnection {
         self.check_open("setLocalDescription")?;
         match sdp_type {
             SdpType::Rollback => return self.rollback(),
-            SdpType::Offer => {
-                return Err(Error::invalid_state(format!(
-                    "setLocalDescription(offer) in state {:?}: this engine answers only",
-                    self.signaling_state()
-                )))
-            }
+            SdpType::Offer => return self.apply_local_offer(text),
             SdpType::Answer | SdpType::Pranswer => {}
         }
         let what = format!("setLocalDescription({})", sdp_type.as_str());
@@ -542,13 +610,13 @@ impl PeerConnection {
         // W3C setLocalDescription: an answer other than the last created one
         // is refused, so what is applied is exactly what was decided.
         if !text.is_empty() {
-            check_unmodified(text, &created.desc.sdp)?;
+            check_unmodified(text, &created.desc.sdp, "createAnswer")?;
         }
         let mut local = created.clone();
         local.desc.sdp_type = sdp_type;
         let pending = match std::mem::replace(&mut self.exchange, Exchange::Stable) {
             Exchange::RemoteOffer(p) | Exchange::LocalPranswer(p, _) => p,
-            Exchange::Stable | Exchange::Closed => unreachable!("checked by offer_to_answer"),
+            _ => unreachable!("checked by offer_to_answer"),
         };
         if sdp_type == SdpType::Pranswer {
             self.exchange = Exchange::LocalPranswer(pending, local);
@@ -591,7 +659,7 @@ impl PeerConnection {
         }
         self.dtls_role = Some(local.answer.dtls_role);
         self.current_remote = Some(pending.remote);
-        self.current_local = Some(local);
+        self.current_local = Some(Applied::Answer(local));
         self.exchange = Exchange::Stable;
     }
 
@@ -603,17 +671,22 @@ impl PeerConnection {
 
     /// What the current (applied) offer and answer negotiated.
     pub fn negotiated(&self) -> Option<crate::negotiated::Negotiated> {
+        use crate::negotiated::Negotiated;
         let (remote, local) = (self.current_remote.as_ref()?, self.current_local.as_ref()?);
-        Some(crate::negotiated::Negotiated::new(
-            &remote.offer,
-            &local.answer,
-        ))
+        Some(match local {
+            Applied::Answer(l) => Negotiated::new(&remote.offer, &l.answer),
+            Applied::Offer(o) => Negotiated::from_offer(
+                &o.offer,
+                &remote.offer,
+                self.dtls_role.unwrap_or(DtlsRole::Client),
+            ),
+        })
     }
 }
 
 /// W3C setLocalDescription: `text` must be the description createAnswer
 /// made (line endings aside); the error names the first line that differs.
-fn check_unmodified(text: &str, created: &str) -> Result<()> {
+fn check_unmodified(text: &str, created: &str, maker: &str) -> Result<()> {
     if text == created {
         return Ok(());
     }
@@ -633,7 +706,7 @@ fn check_unmodified(text: &str, created: &str) -> Result<()> {
     };
     let what = match (g, m) {
         (Some(g), Some(m)) => format!(
-            "\"{}\" where createAnswer wrote \"{}\"",
+            "\"{}\" where {maker} wrote \"{}\"",
             sdp::printable(g),
             sdp::printable(m)
         ),
@@ -643,7 +716,7 @@ fn check_unmodified(text: &str, created: &str) -> Result<()> {
     Err(Error::new(
         ErrorKind::InvalidModification,
         format!(
-            "setLocalDescription: the description is not the one createAnswer made: line {}: {what}",
+            "setLocalDescription: the description is not the one {maker} made: line {}: {what}",
             i + 1
         ),
     ))

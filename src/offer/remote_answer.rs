@@ -1,0 +1,148 @@
+//! The remote answer to a local offer, checked against it (RFC 3264 6 and
+//! 8, JSEP 5.8: what an answer may say in reply to what was offered).
+
+use super::Offer;
+use crate::dtls::{DtlsRole, Setup};
+use crate::error::{Error, Result};
+use crate::remote_offer::{RemoteOffer, RemoteSection, Transport};
+
+fn refuse(sec: &RemoteSection, why: impl std::fmt::Display) -> Error {
+    Error::invalid_access(format!("line {}: {why}", sec.line))
+}
+
+/// Checks `answer` (read like any remote description) against `offer`;
+/// gives the local DTLS role its a=setup states.
+pub fn check(offer: &Offer, answer: &RemoteOffer) -> Result<DtlsRole> {
+    if answer.sections.len() != offer.sections.len() {
+        return Err(Error::invalid_access(format!(
+            "the answer has {} m-sections where the offer has {} (RFC 3264 6)",
+            answer.sections.len(),
+            offer.sections.len()
+        )));
+    }
+    let mut role = None;
+    for (o, a) in offer.sections.iter().zip(&answer.sections) {
+        check_section(o, a)?;
+        if a.rejected {
+            continue;
+        }
+        let this = match a.dtls.setup {
+            Setup::Active => DtlsRole::Server,
+            Setup::Passive => DtlsRole::Client,
+            other => {
+                let what = format!("{other:?}").to_lowercase();
+                return Err(refuse(
+                    a,
+                    format!(
+                        "an answer's a=setup must be active or passive, not {what} (RFC 8842 5.3)"
+                    ),
+                ));
+            }
+        };
+        if role.is_some_and(|r| r != this) {
+            return Err(refuse(
+                a,
+                "a=setup differs between m-sections of the answer",
+            ));
+        }
+        role = Some(this);
+    }
+    check_bundle(offer, answer)?;
+    // Every m-section rejected: no transport; the role is moot.
+    Ok(role.unwrap_or(DtlsRole::Client))
+}
+
+/// One m-section: same mid and media, nothing re-enabled, payload types
+/// and extensions among the offered, a direction the offer allows.
+fn check_section(o: &super::OfferSection, a: &RemoteSection) -> Result<()> {
+    if a.mid.as_deref() != Some(o.mid.as_str()) {
+        return Err(refuse(
+            a,
+            format!(
+                "m-section {} has mid {:?} where the offer has '{}': the answer must keep the offer's m-lines in order",
+                a.index, a.mid, o.mid
+            ),
+        ));
+    }
+    let media = o.kind.map_or("application".to_string(), |k| k.to_string());
+    if a.media != media {
+        return Err(refuse(
+            a,
+            format!(
+                "m-section '{}' is {} in the answer but {media} in the offer",
+                o.mid, a.media
+            ),
+        ));
+    }
+    if o.rejected && !a.rejected {
+        return Err(refuse(
+            a,
+            format!(
+                "m-section '{}' was offered with port 0 and cannot be accepted",
+                o.mid
+            ),
+        ));
+    }
+    if a.rejected || a.transport != Transport::Rtp {
+        return Ok(());
+    }
+    if let Some(c) = a
+        .rtp
+        .codecs
+        .iter()
+        .find(|c| !o.codecs.iter().any(|oc| oc.pt == c.pt))
+    {
+        return Err(refuse(
+            a,
+            format!("payload type {} ({}) was not offered", c.pt, c.name),
+        ));
+    }
+    if a.rtp.codecs.is_empty() {
+        return Err(refuse(
+            a,
+            "an accepted m-section has no codec that was offered",
+        ));
+    }
+    let offered = |id: u16, uri: &str| o.extensions.iter().any(|(i, u)| *i == id && &**u == uri);
+    if let Some(e) = a.rtp.extmaps.iter().find(|e| !offered(e.id, &e.uri)) {
+        return Err(refuse(
+            a,
+            format!("extension {} {} was not offered with that id", e.id, e.uri),
+        ));
+    }
+    // RFC 3264 6.1: the answer sends only if the offer receives, and back.
+    let allowed = o.direction.reversed();
+    if (a.direction.sends() && !allowed.sends()) || (a.direction.recvs() && !allowed.recvs()) {
+        return Err(refuse(
+            a,
+            format!(
+                "direction {} answers an offered {}",
+                a.direction, o.direction
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// RFC 8843 7.3: the answer's BUNDLE group holds offered mids only, each
+/// of an m-section it accepts.
+fn check_bundle(offer: &Offer, answer: &RemoteOffer) -> Result<()> {
+    for group in &answer.bundle_groups {
+        for mid in group {
+            if !offer.bundle.contains(mid) {
+                return Err(Error::invalid_access(format!(
+                    "the answer's BUNDLE group has mid '{mid}', which the offer's group does not"
+                )));
+            }
+            let rejected = answer
+                .index_of_mid(mid)
+                .is_some_and(|i| answer.sections[i].rejected);
+            if rejected {
+                return Err(Error::invalid_access(format!(
+                    "the answer's BUNDLE group has mid '{mid}', whose m-section it rejects"
+                )));
+            }
+        }
+    }
+    Ok(())
+}

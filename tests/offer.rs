@@ -1,0 +1,328 @@
+//! The offering side (issue 15): createOffer, setLocalDescription(offer),
+//! the remote answer, rollback and glare, with rtcpc on both ends.
+
+use rtcpc::offer::OfferOptions;
+use rtcpc::{AnswerOptions, Direction, ErrorKind, MediaKind, PeerConnection};
+use rtcpc::{SdpType, SignalingState};
+
+mod common;
+use common::{attr, negotiate, pc, CHROME};
+
+fn offerer() -> PeerConnection {
+    let mut a = pc();
+    a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    a.add_track(MediaKind::Video, "cam", "s").unwrap();
+    a.request_data_channels().unwrap();
+    a
+}
+
+/// `sdp` with payload type `from` written as `to` everywhere.
+fn renumbered(sdp: &str, from: &str, to: &str) -> String {
+    sdp.replace(&format!(":{from} "), &format!(":{to} "))
+        .replace(&format!(" {from} "), &format!(" {to} "))
+        .replace(&format!("{from}/{from}"), &format!("{to}/{to}"))
+}
+
+/// B answers `offer` with a track of each kind: B's answer.
+fn answer_with_tracks(b: &mut PeerConnection, offer: &str) -> String {
+    b.set_remote_description(SdpType::Offer, offer).unwrap();
+    b.add_track(MediaKind::Audio, "b-mic", "b").unwrap();
+    b.add_track(MediaKind::Video, "b-cam", "b").unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+    answer
+}
+
+#[test]
+fn jsep_5_2_then_5_8_an_offer_answered_and_applied() {
+    let (mut a, mut b) = (offerer(), pc());
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    assert_eq!(a.signaling_state(), SignalingState::HaveLocalOffer);
+    let mids: Vec<_> = a.transceivers().iter().map(|t| t.mid.clone()).collect();
+    assert_eq!(mids, [Some("0".to_string()), Some("1".to_string())]);
+    assert_eq!(a.pending_local_description().unwrap().sdp, offer);
+    let answer = answer_with_tracks(&mut b, &offer);
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    assert_eq!(a.signaling_state(), SignalingState::Stable);
+    assert_eq!(a.current_remote_description().unwrap().sdp, answer);
+    assert_eq!(a.current_local_description().unwrap().sdp, offer);
+    for t in a.transceivers() {
+        assert_eq!(t.current_direction, Some(Direction::SendRecv));
+    }
+    // Both ends report the same payload types, extensions and bundle; the
+    // DTLS roles are complementary (B answered active).
+    let (na, nb) = (a.negotiated().unwrap(), b.negotiated().unwrap());
+    assert_eq!(na.dtls_role, rtcpc::dtls::DtlsRole::Server);
+    assert_eq!(nb.dtls_role, rtcpc::dtls::DtlsRole::Client);
+    assert_eq!(na.ice_role, rtcpc::answer::IceRole::Controlling);
+    assert_eq!(nb.ice_role, rtcpc::answer::IceRole::Controlled);
+    assert_eq!(na.bundle_groups, nb.bundle_groups);
+    for (sa, sb) in na.sections.iter().zip(&nb.sections) {
+        assert!(sa.accepted && sb.accepted);
+        let pts = |s: &rtcpc::negotiated::NegotiatedSection| -> Vec<(u8, String)> {
+            s.codecs
+                .iter()
+                .map(|c| (c.codec.pt, c.codec.name.clone()))
+                .collect()
+        };
+        assert_eq!(pts(sa), pts(sb), "mid {:?}", sa.mid);
+        assert_eq!(sa.extensions, sb.extensions);
+        assert_eq!(sa.direction, sb.direction.reversed());
+        // What each reports of the other is what the other states of itself.
+        assert_eq!(
+            sa.remote_ice_ufrag.as_deref(),
+            sb.local.ice.as_ref().map(|c| c.ufrag.as_str())
+        );
+        assert_eq!(sa.remote_fingerprints, sb.local.fingerprints);
+        let b_ssrcs = sb
+            .local
+            .sender
+            .as_ref()
+            .map(|s| s.ssrcs.clone())
+            .unwrap_or_default();
+        assert_eq!(sa.remote_ssrcs, b_ssrcs);
+    }
+    assert_eq!(na.sections[2].sctp_port, Some(5000));
+    assert_eq!(na.sections[2].local.sctp_port, Some(5000));
+}
+
+#[test]
+fn w3c_a_modified_offer_is_refused_and_rollback_takes_the_mids_back() {
+    let mut a = offerer();
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    let edited = offer.replace("a=setup:actpass", "a=setup:active");
+    let e = a
+        .set_local_description(SdpType::Offer, &edited)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidModification);
+    assert!(
+        e.message.contains("where createOffer wrote"),
+        "{}",
+        e.message
+    );
+    assert_eq!(a.signaling_state(), SignalingState::Stable);
+    a.set_local_description(SdpType::Offer, &offer).unwrap();
+    a.set_local_description(SdpType::Rollback, "").unwrap();
+    assert_eq!(a.signaling_state(), SignalingState::Stable);
+    assert!(a.transceivers().iter().all(|t| t.mid.is_none()));
+    assert!(a.pending_local_description().is_none());
+}
+
+#[test]
+fn rfc3264_answers_that_do_not_fit_the_offer_are_refused_and_change_nothing() {
+    let (mut a, mut b) = (offerer(), pc());
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    let answer = answer_with_tracks(&mut b, &offer);
+    let sections: Vec<&str> = answer.split("m=").collect();
+    let reordered = format!(
+        "{}m={}m={}m={}",
+        sections[0], sections[2], sections[1], sections[3]
+    );
+    let pt = attr(&answer, "a=rtpmap:")[0]
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let bad = [
+        (reordered, "mid"),
+        (
+            answer.replace("a=setup:active", "a=setup:actpass"),
+            "active or passive",
+        ),
+        (
+            renumbered(&answer, &pt, "77"),
+            "payload type 77 (opus) was not offered",
+        ),
+        (answer.replace("a=extmap:1 ", "a=extmap:14 "), "not offered"),
+    ];
+    for (text, why) in bad {
+        let e = a
+            .set_remote_description(SdpType::Answer, &text)
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidAccess, "{}", e.message);
+        assert!(e.message.contains(why), "{why}: {}", e.message);
+        assert_eq!(a.signaling_state(), SignalingState::HaveLocalOffer);
+    }
+    let no_fp: String = answer
+        .lines()
+        .filter(|l| !l.starts_with("a=fingerprint"))
+        .map(|l| format!("{l}\r\n"))
+        .collect();
+    assert!(a.set_remote_description(SdpType::Answer, &no_fp).is_err());
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    assert_eq!(a.signaling_state(), SignalingState::Stable);
+}
+
+#[test]
+fn w3c_pranswer_then_answer() {
+    let (mut a, mut b) = (offerer(), pc());
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    let answer = answer_with_tracks(&mut b, &offer);
+    a.set_remote_description(SdpType::Pranswer, &answer)
+        .unwrap();
+    assert_eq!(a.signaling_state(), SignalingState::HaveRemotePranswer);
+    assert_eq!(a.pending_remote_description().unwrap().sdp, answer);
+    assert!(a.negotiated().is_none());
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    assert_eq!(a.signaling_state(), SignalingState::Stable);
+    assert!(a.negotiated().is_some());
+}
+
+#[test]
+fn w3c_perfect_negotiation_a_remote_offer_in_have_local_offer_rolls_ours_back() {
+    let mut a = offerer();
+    a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    // A bad remote offer changes nothing: the local offer stays.
+    assert!(a.set_remote_description(SdpType::Offer, "v=0\r\n").is_err());
+    assert_eq!(a.signaling_state(), SignalingState::HaveLocalOffer);
+    a.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    assert_eq!(a.signaling_state(), SignalingState::HaveRemoteOffer);
+    let answer = a.create_answer(AnswerOptions::default()).unwrap();
+    a.set_local_description(SdpType::Answer, &answer).unwrap();
+    // The Chrome offer's audio and video took A's two tracks.
+    assert_eq!(attr(&answer, "a=sendrecv").len(), 2, "{answer}");
+}
+
+#[test]
+fn jsep_renegotiation_alternates_between_the_two_sides() {
+    let (mut a, mut b) = (offerer(), pc());
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    let answer = answer_with_tracks(&mut b, &offer);
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    // A offers again on the negotiated connection.
+    let again = a.create_offer(OfferOptions::default()).unwrap();
+    assert_eq!(attr(&again, "a=mid:"), ["0", "1", "2"]);
+    let (offer_pts, again_pts) = (attr(&offer, "a=rtpmap:"), attr(&again, "a=rtpmap:"));
+    assert_eq!(offer_pts, again_pts, "JSEP 5.2.2: payload types kept");
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    b.set_remote_description(SdpType::Offer, &again).unwrap();
+    let answer2 = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Answer, &answer2).unwrap();
+    a.set_remote_description(SdpType::Answer, &answer2).unwrap();
+    assert_eq!(a.signaling_state(), SignalingState::Stable);
+    // Then A answers an offer from the other side on the same connection:
+    // Chrome's offer has A's mids (0 audio, 1 video, 2 data).
+    negotiate(&mut a, CHROME);
+    assert_eq!(
+        a.transceivers().len(),
+        2,
+        "the offer reuses A's transceivers"
+    );
+    let n = a.negotiated().unwrap();
+    assert!(n.sections.iter().all(|s| s.accepted));
+    assert_eq!(n.sections[0].direction, Direction::SendRecv);
+    // And offers once more.
+    let third = a.create_offer(OfferOptions::default()).unwrap();
+    assert_eq!(attr(&third, "a=mid:"), ["0", "1", "2"]);
+}
+
+/// JSEP 5.2.2: a subsequent offer keeps the m-lines of the current
+/// description in place (here a remote offer's, with its own mids), offers
+/// a stopped transceiver's with port 0, and puts new transceivers after.
+#[test]
+fn jsep_5_2_2_a_subsequent_offer_keeps_the_current_m_lines() {
+    let remote = CHROME
+        .replace("a=group:BUNDLE 0 1 2", "a=group:BUNDLE au vi da")
+        .replace("a=mid:0", "a=mid:au")
+        .replace("a=mid:1", "a=mid:vi")
+        .replace("a=mid:2", "a=mid:da");
+    let mut a = pc();
+    a.set_remote_description(SdpType::Offer, &remote).unwrap();
+    a.add_track(MediaKind::Video, "cam", "s").unwrap();
+    let answer = a.create_answer(AnswerOptions::default()).unwrap();
+    a.set_local_description(SdpType::Answer, &answer).unwrap();
+    let audio = a
+        .transceivers()
+        .iter()
+        .position(|t| t.kind == MediaKind::Audio)
+        .unwrap();
+    a.stop_transceiver(audio).unwrap();
+    a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    assert_eq!(attr(&offer, "a=mid:"), ["au", "vi", "da", "0"], "{offer}");
+    let mlines = attr(&offer, "m=");
+    assert!(
+        mlines[0].starts_with("audio 0 "),
+        "stopped: port 0: {mlines:?}"
+    );
+    assert!(
+        mlines[2].starts_with("application 9 UDP/DTLS/SCTP"),
+        "{mlines:?}"
+    );
+    assert!(mlines[3].starts_with("audio 9 "), "{mlines:?}");
+    assert_eq!(attr(&offer, "a=group:"), ["BUNDLE vi da 0"]);
+    // The offer is one the answering side takes, with the new audio accepted.
+    let mut b = pc();
+    let answer = answer_with_tracks(&mut b, &offer);
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    let n = a.negotiated().unwrap();
+    let accepted: Vec<bool> = n.sections.iter().map(|s| s.accepted).collect();
+    assert_eq!(accepted, [false, true, true, true]);
+}
+
+/// RFC 3264 8.3.2: after answering an offer, our offers keep the payload
+/// types that offer gave (Chrome's opus 111, VP8 96 and its rtx 97).
+#[test]
+fn rfc3264_8_3_2_a_re_offer_keeps_the_negotiated_payload_types() {
+    let mut a = pc();
+    a.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    a.add_track(MediaKind::Video, "cam", "s").unwrap();
+    let answer = a.create_answer(AnswerOptions::default()).unwrap();
+    a.set_local_description(SdpType::Answer, &answer).unwrap();
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    let rtpmaps = attr(&offer, "a=rtpmap:");
+    for line in ["111 opus/48000/2", "96 VP8/90000", "97 rtx/90000"] {
+        assert!(rtpmaps.contains(&line), "{line}: {rtpmaps:?}");
+    }
+    assert!(attr(&offer, "a=fmtp:97 ").contains(&"apt=96"));
+    // Every payload type the answer used still names the same codec.
+    for l in attr(&answer, "a=rtpmap:") {
+        let pt = l.split(' ').next().unwrap();
+        let ours = rtpmaps.iter().find(|r| r.split(' ').next() == Some(pt));
+        assert!(ours.is_none_or(|r| *r == l), "{l} became {ours:?}");
+    }
+}
+
+/// JSEP 5.2.1 and 5.4: an ICE restart offers fresh credentials; the answer
+/// must bring fresh ones too.
+#[test]
+fn jsep_ice_restart_from_the_offering_side() {
+    let (mut a, mut b) = (offerer(), pc());
+    let first = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    let old_answer = answer_with_tracks(&mut b, &first);
+    a.set_remote_description(SdpType::Answer, &old_answer)
+        .unwrap();
+    let restart = OfferOptions {
+        ice_restart: true,
+        ..Default::default()
+    };
+    let offer = a.create_offer(restart).unwrap();
+    assert_ne!(
+        attr(&offer, "a=ice-ufrag:")[0],
+        attr(&first, "a=ice-ufrag:")[0]
+    );
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    // The old answer, with the old credentials, is refused.
+    let e = a
+        .set_remote_description(SdpType::Answer, &old_answer)
+        .unwrap_err();
+    assert!(e.message.contains("old a=ice-ufrag"), "{}", e.message);
+    b.set_remote_description(SdpType::Offer, &offer).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    let n = a.negotiated().unwrap();
+    let ufrag = n.sections[0].local.ice.as_ref().unwrap().ufrag.clone();
+    assert_eq!(ufrag, attr(&offer, "a=ice-ufrag:")[0]);
+    // The next offer keeps the new credentials.
+    let next = a.create_offer(OfferOptions::default()).unwrap();
+    assert_eq!(attr(&next, "a=ice-ufrag:")[0], ufrag);
+}
