@@ -11,7 +11,8 @@
  *   rtc_pc_transceiver_index, rtc_pc_add_ice_candidate,
  *   rtc_pc_add_local_candidate, rtc_negotiation_dtls_role, rtc_version,
  *   rtc_configuration_set_dtls_role, rtc_negotiation_ice_role,
- *   rtc_pc_certificate_pem and the local_* fields of rtc_negotiated_section.
+ *   rtc_pc_certificate_pem and the local_* fields of rtc_negotiated_section,
+ *   rtc_offer_options_init, rtc_pc_create_offer, rtc_pc_request_data_channels.
  *
  * Offers: the Chromium 156 offer (mids 0 audio, 1 video, 2 data, one BUNDLE
  * group, a=setup:actpass) and the Firefox 84 video offer from offers/, and
@@ -211,14 +212,19 @@ static int srd(rtc_pc *pc, const char *sdp) {
     return rc == RTC_OK;
 }
 
+/* The description a create call (what) kept in o, or NULL after a failed check. */
+static char *created(rtc_error_code rc, outcome *o, const char *what) {
+    if (rc != RTC_OK)
+        fprintf(stderr, "%s failed: %s: %s\n", what, o->name, o->message);
+    CHECK(rc == RTC_OK && o->successes == 1 && o->sdp != NULL);
+    return o->sdp;
+}
+
 /* createAnswer; the answer (malloc'd) or NULL after a failed check. */
 static char *create(rtc_pc *pc) {
     outcome o = {0};
-    rtc_error_code rc = rtc_pc_create_answer(pc, on_answer, outcome_on_error, NULL, &o);
-    if (rc != RTC_OK)
-        fprintf(stderr, "createAnswer failed: %s: %s\n", o.name, o.message);
-    CHECK(rc == RTC_OK && o.successes == 1 && o.sdp != NULL);
-    return o.sdp;
+    return created(rtc_pc_create_answer(pc, on_answer, outcome_on_error, NULL, &o), &o,
+                   "createAnswer");
 }
 
 /* setLocalDescription with the answer created last. */
@@ -1432,6 +1438,123 @@ static void test_local_side(const char *chrome) {
     rtc_pc_free(pc);
 }
 
+/* ------------- the offering side: rtc_pc_create_offer, rtc_offer_options_init,
+ * ------------- rtc_pc_request_data_channels */
+
+static void on_offer(const rtc_session_description *d, void *user_data) {
+    CHECK(d->type == RTC_SDP_TYPE_OFFER);
+    on_answer(d, user_data);
+}
+
+/* createOffer with options (NULL: defaults); the offer (malloc'd) or NULL. */
+static char *offer_of(rtc_pc *pc, const rtc_offer_options *options) {
+    outcome o = {0};
+    return created(rtc_pc_create_offer(pc, on_offer, outcome_on_error, options, &o), &o,
+                   "createOffer");
+}
+
+/* A description call of type t with sdp; its return code. */
+static rtc_error_code describe(rtc_pc *pc, int local, rtc_sdp_type t, const char *sdp) {
+    outcome o = {0};
+    rtc_session_description d = {t, sdp};
+    rtc_error_code rc =
+        local ? rtc_pc_set_local_description(pc, &d, outcome_on_void, outcome_on_error, &o)
+              : rtc_pc_set_remote_description(pc, &d, outcome_on_void, outcome_on_error, &o);
+    if (rc != RTC_OK)
+        fprintf(stderr, "%s description: %s: %s\n", local ? "local" : "remote", o.name,
+                o.message);
+    return rc;
+}
+
+static void test_offer_options(void) {
+    rtc_offer_options opts;
+    memset(&opts, 0x55, sizeof opts);
+    rtc_offer_options_init(&opts);
+    CHECK(!opts.ice_restart && opts.voice_activity_detection);
+    CHECK(opts.offer_to_receive_audio == -1 && opts.offer_to_receive_video == -1);
+    rtc_offer_options_init(NULL);
+
+    /* No transceiver: offer_to_receive_audio adds a recvonly audio one. */
+    rtc_pc *pc = new_pc(NULL);
+    opts.offer_to_receive_audio = 1;
+    char *o = offer_of(pc, &opts);
+    CHECK(o && count_lines(o, "m=audio ") == 1 && count_lines(o, "a=recvonly") == 1);
+    CHECK(rtc_pc_transceiver_count(pc) == 1);
+    free(o);
+    /* offer_to_receive_video = 0 makes a sendrecv video sendonly; VAD off drops CN. */
+    CHECK(rtc_pc_add_track(pc, RTC_MEDIA_KIND_VIDEO, "cam", "s") == RTC_OK);
+    rtc_offer_options_init(&opts);
+    opts.offer_to_receive_video = 0;
+    opts.voice_activity_detection = false;
+    o = offer_of(pc, &opts);
+    char *video = section(o, 1);
+    CHECK(video && has_line(video, "a=sendonly"));
+    CHECK(o && count_lines(o, "a=rtpmap:") > 0 && strstr(o, " CN/") == NULL);
+    free(video);
+    free(o);
+    rtc_offer_options_init(&opts);
+    o = offer_of(pc, &opts);
+    CHECK(o && strstr(o, " CN/8000") != NULL);
+    /* ice_restart: fresh credentials. */
+    opts.ice_restart = true;
+    char *r = offer_of(pc, &opts);
+    char *u1 = o ? strstr(o, "a=ice-ufrag:") : NULL, *u2 = r ? strstr(r, "a=ice-ufrag:") : NULL;
+    CHECK(u1 && u2 && strncmp(u1, u2, 28) != 0);
+    free(o);
+    free(r);
+    rtc_pc_free(pc);
+}
+
+static void test_create_offer(const char *chrome) {
+    outcome o = {0};
+    CHECK(rtc_pc_create_offer(NULL, on_offer, outcome_on_error, NULL, &o) ==
+          RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(o.code == RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(rtc_pc_request_data_channels(NULL) == RTC_ERROR_INVALID_ARGUMENT);
+
+    rtc_pc *a = new_pc(NULL), *b = new_pc(NULL);
+    add_tracks(a);
+    char *plain = offer_of(a, NULL);
+    CHECK(plain && count_lines(plain, "m=") == 2 && !strstr(plain, "m=application"));
+    free(plain);
+    CHECK(rtc_pc_request_data_channels(a) == RTC_OK);
+    char *offer = offer_of(a, NULL);
+    CHECK(offer && count_lines(offer, "m=") == 3);
+    EXPECT_LINE(offer, 2, "a=sctp-port:5000");
+    EXPECT_LINE(offer, 0, "a=setup:actpass");
+    CHECK(describe(a, 1, RTC_SDP_TYPE_OFFER, "") == RTC_OK);
+    CHECK(rtc_pc_signaling_state(a) == RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER);
+    /* createOffer is refused while a remote offer is pending. */
+    CHECK(srd(b, chrome));
+    outcome refused = {0};
+    CHECK(rtc_pc_create_offer(b, on_offer, outcome_on_error, NULL, &refused) ==
+          RTC_ERROR_INVALID_STATE);
+    CHECK(refused.failures == 1 && refused.successes == 0);
+    rtc_pc_free(b);
+    /* b answers a's offer; a applies the answer and is stable. */
+    b = new_pc(NULL);
+    char *answer = NULL;
+    if (offer && srd(b, offer)) {
+        add_tracks(b);
+        answer = answer_and_apply(b);
+    }
+    CHECK(answer && describe(a, 0, RTC_SDP_TYPE_ANSWER, answer) == RTC_OK);
+    CHECK(rtc_pc_signaling_state(a) == RTC_SIGNALING_STATE_STABLE);
+    rtc_negotiation *n = rtc_pc_negotiation(a);
+    CHECK(n && rtc_negotiation_section_count(n) == 3);
+    /* b answered active: a is the DTLS server and the controlling agent. */
+    CHECK(n && rtc_negotiation_dtls_role(n) == RTC_DTLS_ROLE_SERVER);
+    CHECK(n && rtc_negotiation_ice_role(n) == RTC_ICE_ROLE_CONTROLLING);
+    const rtc_negotiated_section *v = n ? rtc_negotiation_section(n, 1) : NULL;
+    CHECK(v && v->accepted && v->direction == RTC_DIRECTION_SENDRECV && v->codec_count > 0);
+    CHECK(v && v->remote_ssrc_count == 2 && v->local_ssrc_count == 2);
+    rtc_negotiation_free(n);
+    free(answer);
+    free(offer);
+    rtc_pc_free(a);
+    rtc_pc_free(b);
+}
+
 /* --------------------------------------------------- rtc_pc_transceiver_index */
 
 static void test_transceiver_index(const char *chrome) {
@@ -1603,6 +1726,8 @@ int main(void) {
     test_dtls_role(chrome);
     test_certificates(chrome);
     test_local_side(chrome);
+    test_offer_options();
+    test_create_offer(chrome);
     test_ice_credentials(chrome);
     test_transceiver_index(chrome);
     test_version();

@@ -129,13 +129,13 @@ typedef enum rtc_dtls_role {
 typedef enum rtc_signaling_state {
   // "stable": no exchange in progress.
   RTC_SIGNALING_STATE_STABLE = 0,
-  // "have-local-offer": not reached; rtcpc does not make offers.
+  // "have-local-offer": a local offer is applied and awaits the answer.
   RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER = 1,
   // "have-remote-offer": a remote offer is applied and awaits an answer.
   RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER = 2,
   // "have-local-pranswer": a pranswer to the remote offer is applied.
   RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER = 3,
-  // "have-remote-pranswer": not reached; rtcpc does not make offers.
+  // "have-remote-pranswer": a remote pranswer to the local offer is applied.
   RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER = 4,
   // "closed": after rtc_pc_close.
   RTC_SIGNALING_STATE_CLOSED = 5,
@@ -143,13 +143,13 @@ typedef enum rtc_signaling_state {
 
 // The type of a session description.
 typedef enum rtc_sdp_type {
-  // "offer": rtcpc takes remote offers only.
+  // "offer": a remote one, or the local one rtc_pc_create_offer made.
   RTC_SDP_TYPE_OFFER = 0,
   // "pranswer": a provisional answer; the offer stays pending.
   RTC_SDP_TYPE_PRANSWER = 1,
   // "answer": the final answer, as rtc_pc_create_answer makes it.
   RTC_SDP_TYPE_ANSWER = 2,
-  // "rollback": undoes a pending remote offer; `sdp` may be NULL.
+  // "rollback": undoes a pending (remote or local) offer; `sdp` may be NULL.
   RTC_SDP_TYPE_ROLLBACK = 3,
 } rtc_sdp_type;
 
@@ -451,6 +451,22 @@ typedef struct rtc_answer_options {
 typedef void (*rtc_session_description_callback)(const struct rtc_session_description *description,
                                                  void *user_data);
 
+// Options of createOffer (RTCOfferOptions). Fill with rtc_offer_options_init.
+typedef struct rtc_offer_options {
+  // Fresh ICE credentials in the offer (JSEP 5.2.1): the answer must
+  // bring fresh ones too. Default false.
+  bool ice_restart;
+  // Offer comfort noise (CN). Default true.
+  bool voice_activity_detection;
+  // Legacy offerToReceiveAudio (W3C webrtc-pc 11.2): -1 (the default)
+  // not given; 0 false (sendrecv audio transceivers become sendonly,
+  // recvonly ones inactive); above 0 true (sendonly ones become
+  // sendrecv; without any audio transceiver a recvonly one is added).
+  int32_t offer_to_receive_audio;
+  // Legacy offerToReceiveVideo, like offer_to_receive_audio.
+  int32_t offer_to_receive_video;
+} rtc_offer_options;
+
 // addTransceiver's init. Arrays may be NULL when their count is 0.
 typedef struct rtc_transceiver_init {
   // The direction, RTC_DIRECTION_SENDRECV to RTC_DIRECTION_INACTIVE.
@@ -722,10 +738,14 @@ void rtc_pc_free(struct rtc_pc *pc);
 enum rtc_signaling_state rtc_pc_signaling_state(const struct rtc_pc *pc);
 
 // setRemoteDescription. An offer is accepted in stable (or replaces a pending
-// offer); rollback undoes a pending offer. Errors: RTC_ERROR_SYNTAX (does not
-// parse; the message names the line), RTC_ERROR_INVALID_ACCESS (not usable by
-// a WebRTC peer: no ICE credentials, no fingerprint, not DTLS-SRTP, ...),
-// RTC_ERROR_INVALID_STATE, RTC_ERROR_OPERATION (over the size limit).
+// remote offer; in have-local-offer it rolls the local offer back first:
+// glare); an answer or pranswer in have-local-offer or have-remote-pranswer,
+// checked against the local offer; rollback undoes a pending offer.
+// Errors: RTC_ERROR_SYNTAX (does not parse; the message names the line),
+// RTC_ERROR_INVALID_ACCESS (not usable by a WebRTC peer: no ICE credentials,
+// no fingerprint, not DTLS-SRTP, ...; for an answer also: m-lines not the
+// offer's, a payload type or extension not offered, a=setup not active or
+// passive), RTC_ERROR_INVALID_STATE, RTC_ERROR_OPERATION (over the size limit).
 //
 // # Safety
 // `pc` is NULL or a live handle; `description` is NULL or valid for the call.
@@ -762,11 +782,46 @@ enum rtc_error_code rtc_pc_create_answer(struct rtc_pc *pc,
                                          const struct rtc_answer_options *options,
                                          void *user_data);
 
-// setLocalDescription with an answer or pranswer (or rollback). An empty
-// `sdp` string uses the answer createAnswer made last; any other text must
-// be that answer (line endings aside), else RTC_ERROR_INVALID_MODIFICATION
-// naming the first line that differs (W3C), so what rtc_pc_negotiation
-// reports is what the peer was sent.
+// Fills `options` with the defaults (voice_activity_detection = true,
+// offer_to_receive_audio/video = -1: not given).
+//
+// # Safety
+// `options` is NULL or writable.
+void rtc_offer_options_init(struct rtc_offer_options *options);
+
+// createOffer (JSEP 5.2), in the legacy callback form (success, failure,
+// options) like rtc_pc_create_answer: an m-section per transceiver (the
+// current description's m-lines kept in place), one for data channels
+// after rtc_pc_request_data_channels. Apply it with
+// rtc_pc_set_local_description (type offer, "" for this one), then the
+// peer's answer with rtc_pc_set_remote_description (type answer or
+// pranswer). `options` may be NULL (defaults). The description handed to
+// on_success is valid only during the callback.
+// Errors: RTC_ERROR_INVALID_STATE outside stable and have-local-offer, and after close.
+//
+// # Safety
+// `pc` is NULL or a live handle; `options` is NULL or valid for the call.
+enum rtc_error_code rtc_pc_create_offer(struct rtc_pc *pc,
+                                        rtc_session_description_callback on_success,
+                                        rtc_error_callback on_failure,
+                                        const struct rtc_offer_options *options,
+                                        void *user_data);
+
+// The host will open data channels (rtcpc does no SCTP): from now on
+// offers carry one m=application UDP/DTLS/SCTP webrtc-datachannel section
+// with a=sctp-port and a=max-message-size (RFC 8841).
+// Errors: RTC_ERROR_INVALID_STATE after close.
+//
+// # Safety
+// `pc` is NULL or a live handle.
+enum rtc_error_code rtc_pc_request_data_channels(struct rtc_pc *pc);
+
+// setLocalDescription with an answer or pranswer, an offer, or rollback.
+// An empty `sdp` string uses the answer createAnswer (or the offer
+// createOffer) made last; any other text must be that description (line
+// endings aside), else RTC_ERROR_INVALID_MODIFICATION naming the first line
+// that differs (W3C), so what rtc_pc_negotiation reports is what the peer
+// was sent. An offer is taken in stable and have-local-offer.
 //
 // # Safety
 // `pc` is NULL or a live handle; `description` is NULL or valid for the call.

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::answer::AnswerOptions;
+use crate::offer::OfferOptions;
 use crate::signaling::{PeerConnection, SdpType};
 use parking_lot::Mutex;
 use std::ffi::{c_void, CString};
@@ -161,10 +162,14 @@ pub unsafe extern "C" fn rtc_pc_signaling_state(pc: *const rtc_pc) -> rtc_signal
 }
 
 /// setRemoteDescription. An offer is accepted in stable (or replaces a pending
-/// offer); rollback undoes a pending offer. Errors: RTC_ERROR_SYNTAX (does not
-/// parse; the message names the line), RTC_ERROR_INVALID_ACCESS (not usable by
-/// a WebRTC peer: no ICE credentials, no fingerprint, not DTLS-SRTP, ...),
-/// RTC_ERROR_INVALID_STATE, RTC_ERROR_OPERATION (over the size limit).
+/// remote offer; in have-local-offer it rolls the local offer back first:
+/// glare); an answer or pranswer in have-local-offer or have-remote-pranswer,
+/// checked against the local offer; rollback undoes a pending offer.
+/// Errors: RTC_ERROR_SYNTAX (does not parse; the message names the line),
+/// RTC_ERROR_INVALID_ACCESS (not usable by a WebRTC peer: no ICE credentials,
+/// no fingerprint, not DTLS-SRTP, ...; for an answer also: m-lines not the
+/// offer's, a payload type or extension not offered, a=setup not active or
+/// passive), RTC_ERROR_INVALID_STATE, RTC_ERROR_OPERATION (over the size limit).
 ///
 /// # Safety
 /// `pc` is NULL or a live handle; `description` is NULL or valid for the call.
@@ -250,15 +255,33 @@ pub unsafe extern "C" fn rtc_pc_create_answer(
         let r = p.lock().create_answer(opts);
         r
     });
+    finish_description(
+        r,
+        rtc_sdp_type::RTC_SDP_TYPE_ANSWER,
+        on_success,
+        on_failure,
+        user_data,
+    )
+}
+
+/// Hands a created description to on_success, or the error to on_failure.
+fn finish_description(
+    r: Result<String, Error>,
+    sdp_type: rtc_sdp_type,
+    on_success: rtc_session_description_callback,
+    on_failure: rtc_error_callback,
+    user_data: *mut c_void,
+) -> rtc_error_code {
     match r {
         Ok(sdp) => {
             if let Some(cb) = on_success {
                 let text = c_string(&sdp);
                 let d = rtc_session_description {
-                    r#type: rtc_sdp_type::RTC_SDP_TYPE_ANSWER,
+                    r#type: sdp_type,
                     sdp: text.as_ptr(),
                 };
-                cb(&d, user_data);
+                // SAFETY: a callback the caller gave; `d` lives until it returns.
+                unsafe { cb(&d, user_data) };
             }
             rtc_error_code::RTC_OK
         }
@@ -266,11 +289,84 @@ pub unsafe extern "C" fn rtc_pc_create_answer(
     }
 }
 
-/// setLocalDescription with an answer or pranswer (or rollback). An empty
-/// `sdp` string uses the answer createAnswer made last; any other text must
-/// be that answer (line endings aside), else RTC_ERROR_INVALID_MODIFICATION
-/// naming the first line that differs (W3C), so what rtc_pc_negotiation
-/// reports is what the peer was sent.
+/// Fills `options` with the defaults (voice_activity_detection = true,
+/// offer_to_receive_audio/video = -1: not given).
+///
+/// # Safety
+/// `options` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_offer_options_init(options: *mut rtc_offer_options) {
+    if let Some(o) = options.as_mut() {
+        *o = rtc_offer_options {
+            ice_restart: false,
+            voice_activity_detection: true,
+            offer_to_receive_audio: -1,
+            offer_to_receive_video: -1,
+        };
+    }
+}
+
+/// createOffer (JSEP 5.2), in the legacy callback form (success, failure,
+/// options) like rtc_pc_create_answer: an m-section per transceiver (the
+/// current description's m-lines kept in place), one for data channels
+/// after rtc_pc_request_data_channels. Apply it with
+/// rtc_pc_set_local_description (type offer, "" for this one), then the
+/// peer's answer with rtc_pc_set_remote_description (type answer or
+/// pranswer). `options` may be NULL (defaults). The description handed to
+/// on_success is valid only during the callback.
+/// Errors: RTC_ERROR_INVALID_STATE outside stable and have-local-offer, and after close.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `options` is NULL or valid for the call.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_create_offer(
+    pc: *mut rtc_pc,
+    on_success: rtc_session_description_callback,
+    on_failure: rtc_error_callback,
+    options: *const rtc_offer_options,
+    user_data: *mut c_void,
+) -> rtc_error_code {
+    let r = guard(|| {
+        let legacy = |v: i32| (v >= 0).then_some(v > 0);
+        let opts = match options.as_ref() {
+            Some(o) => OfferOptions {
+                ice_restart: o.ice_restart,
+                voice_activity_detection: o.voice_activity_detection,
+                offer_to_receive_audio: legacy(o.offer_to_receive_audio),
+                offer_to_receive_video: legacy(o.offer_to_receive_video),
+            },
+            None => OfferOptions::default(),
+        };
+        let r = locked(pc)?.create_offer(opts);
+        r
+    });
+    finish_description(
+        r,
+        rtc_sdp_type::RTC_SDP_TYPE_OFFER,
+        on_success,
+        on_failure,
+        user_data,
+    )
+}
+
+/// The host will open data channels (rtcpc does no SCTP): from now on
+/// offers carry one m=application UDP/DTLS/SCTP webrtc-datachannel section
+/// with a=sctp-port and a=max-message-size (RFC 8841).
+/// Errors: RTC_ERROR_INVALID_STATE after close.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_request_data_channels(pc: *mut rtc_pc) -> rtc_error_code {
+    code(guard(|| locked(pc)?.request_data_channels()))
+}
+
+/// setLocalDescription with an answer or pranswer, an offer, or rollback.
+/// An empty `sdp` string uses the answer createAnswer (or the offer
+/// createOffer) made last; any other text must be that description (line
+/// endings aside), else RTC_ERROR_INVALID_MODIFICATION naming the first line
+/// that differs (W3C), so what rtc_pc_negotiation reports is what the peer
+/// was sent. An offer is taken in stable and have-local-offer.
 ///
 /// # Safety
 /// `pc` is NULL or a live handle; `description` is NULL or valid for the call.

@@ -7,13 +7,13 @@ use std::ffi::{c_char, c_int, c_void};
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rtc_sdp_type {
-    /// "offer": rtcpc takes remote offers only.
+    /// "offer": a remote one, or the local one rtc_pc_create_offer made.
     RTC_SDP_TYPE_OFFER = 0,
     /// "pranswer": a provisional answer; the offer stays pending.
     RTC_SDP_TYPE_PRANSWER = 1,
     /// "answer": the final answer, as rtc_pc_create_answer makes it.
     RTC_SDP_TYPE_ANSWER = 2,
-    /// "rollback": undoes a pending remote offer; `sdp` may be NULL.
+    /// "rollback": undoes a pending (remote or local) offer; `sdp` may be NULL.
     RTC_SDP_TYPE_ROLLBACK = 3,
 }
 
@@ -33,13 +33,13 @@ pub enum rtc_media_kind {
 pub enum rtc_signaling_state {
     /// "stable": no exchange in progress.
     RTC_SIGNALING_STATE_STABLE = 0,
-    /// "have-local-offer": not reached; rtcpc does not make offers.
+    /// "have-local-offer": a local offer is applied and awaits the answer.
     RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER = 1,
     /// "have-remote-offer": a remote offer is applied and awaits an answer.
     RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER = 2,
     /// "have-local-pranswer": a pranswer to the remote offer is applied.
     RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER = 3,
-    /// "have-remote-pranswer": not reached; rtcpc does not make offers.
+    /// "have-remote-pranswer": a remote pranswer to the local offer is applied.
     RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER = 4,
     /// "closed": after rtc_pc_close.
     RTC_SIGNALING_STATE_CLOSED = 5,
@@ -122,6 +122,23 @@ pub struct rtc_answer_options {
     /// Legacy offerToReceiveAudio: no effect on an answer.
     pub offer_to_receive_audio: i32,
     /// Legacy offerToReceiveVideo: no effect on an answer.
+    pub offer_to_receive_video: i32,
+}
+
+/// Options of createOffer (RTCOfferOptions). Fill with rtc_offer_options_init.
+#[repr(C)]
+pub struct rtc_offer_options {
+    /// Fresh ICE credentials in the offer (JSEP 5.2.1): the answer must
+    /// bring fresh ones too. Default false.
+    pub ice_restart: bool,
+    /// Offer comfort noise (CN). Default true.
+    pub voice_activity_detection: bool,
+    /// Legacy offerToReceiveAudio (W3C webrtc-pc 11.2): -1 (the default)
+    /// not given; 0 false (sendrecv audio transceivers become sendonly,
+    /// recvonly ones inactive); above 0 true (sendonly ones become
+    /// sendrecv; without any audio transceiver a recvonly one is added).
+    pub offer_to_receive_audio: i32,
+    /// Legacy offerToReceiveVideo, like offer_to_receive_audio.
     pub offer_to_receive_video: i32,
 }
 

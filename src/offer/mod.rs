@@ -29,6 +29,10 @@ pub struct OfferOptions {
     pub ice_restart: bool,
     /// Offer comfort noise (CN). Default true.
     pub voice_activity_detection: bool,
+    /// Legacy offerToReceiveAudio (W3C webrtc-pc 11.2); None: not given.
+    pub offer_to_receive_audio: Option<bool>,
+    /// Legacy offerToReceiveVideo; None: not given.
+    pub offer_to_receive_video: Option<bool>,
 }
 
 impl Default for OfferOptions {
@@ -36,6 +40,8 @@ impl Default for OfferOptions {
         OfferOptions {
             ice_restart: false,
             voice_activity_detection: true,
+            offer_to_receive_audio: None,
+            offer_to_receive_video: None,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The peer connection's signaling state machine for the answering side
+//! The peer connection's signaling state machine, answering and offering
 //! (W3C webrtc-pc section 4.4, JSEP 5.5 and 5.6). Plain data in, plain data
 //! out: no threads, no I/O. Every operation checks everything before it
 //! changes anything, so a failed call leaves the connection as it was.
@@ -30,13 +30,13 @@ use transceivers::{associate, OfferUndo};
 pub enum SignalingState {
     /// stable: no exchange in progress.
     Stable,
-    /// have-local-offer: not reached; rtcpc does not make offers.
+    /// have-local-offer: a local offer is applied and awaits the answer.
     HaveLocalOffer,
     /// have-remote-offer: a remote offer is applied and awaits an answer.
     HaveRemoteOffer,
     /// have-local-pranswer: a pranswer to the remote offer is applied.
     HaveLocalPranswer,
-    /// have-remote-pranswer: not reached; rtcpc does not make offers.
+    /// have-remote-pranswer: a remote pranswer to the local offer is applied.
     HaveRemotePranswer,
     /// closed: after close().
     Closed,
@@ -194,7 +194,7 @@ impl Exchange {
     }
 }
 
-/// An RTCPeerConnection on the answering side (sans-IO): descriptions in, descriptions out.
+/// An RTCPeerConnection (sans-IO): descriptions in, descriptions out.
 pub struct PeerConnection {
     config: Configuration,
     exchange: Exchange,
@@ -590,9 +590,9 @@ impl PeerConnection {
         Ok(text)
     }
 
-    /// setLocalDescription with the answer or pranswer createAnswer made (empty `text` means that
-    /// one; any other text is InvalidModificationError), or a rollback. An offer is
-    /// InvalidStateError: rtcpc only answers.
+    /// setLocalDescription with the answer or pranswer createAnswer made, or
+    /// the offer createOffer made (empty `text` means that one; any other
+    /// text is InvalidModificationError), or a rollback.
     pub fn set_local_description(&mut self, sdp_type: SdpType, text: &str) -> Result<()> {
         self.check_open("setLocalDescription")?;
         match sdp_type {

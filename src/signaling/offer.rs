@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::ice::IceCredentials;
 use crate::offer::{self, remote_answer, OfferContext, OfferOptions, Slot};
 use crate::remote_offer::{RemoteOffer, Transport};
+use crate::transceiver::{Direction, MediaKind};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -34,6 +35,8 @@ impl PeerConnection {
             )));
         }
         self.keep_negotiated_payload_types();
+        self.legacy_offer_to_receive(MediaKind::Audio, options.offer_to_receive_audio);
+        self.legacy_offer_to_receive(MediaKind::Video, options.offer_to_receive_video);
         let slots = self.offer_slots();
         let ice = self.offer_credentials(&slots, options.ice_restart);
         let ctx = OfferContext {
@@ -193,6 +196,29 @@ impl PeerConnection {
         self.dtls_role = Some(role);
         self.current_remote = Some(remote);
         self.current_local = Some(Applied::Offer(pending.local));
+    }
+
+    /// W3C webrtc-pc 11.2, legacy offerToReceiveAudio/Video: true makes
+    /// the kind's transceivers receive (adding a recvonly one when there is
+    /// none); false stops them receiving.
+    fn legacy_offer_to_receive(&mut self, kind: MediaKind, wanted: Option<bool>) {
+        let Some(wanted) = wanted else { return };
+        let mut any = false;
+        for t in self
+            .transceivers
+            .iter_mut()
+            .filter(|t| t.kind == kind && !t.stopped)
+        {
+            any = true;
+            t.direction = Direction::from_flags(t.direction.sends(), wanted);
+        }
+        if wanted && !any {
+            let init = super::TransceiverInit {
+                direction: Direction::RecvOnly,
+                ..Default::default()
+            };
+            let _ = self.add_transceiver(kind, init);
+        }
     }
 
     /// The bundle transport's credentials: fresh ones for an ICE restart
