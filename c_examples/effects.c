@@ -12,7 +12,8 @@
  *   rtc_pc_add_local_candidate, rtc_negotiation_dtls_role, rtc_version,
  *   rtc_configuration_set_dtls_role, rtc_negotiation_ice_role,
  *   rtc_pc_certificate_pem and the local_* fields of rtc_negotiated_section,
- *   rtc_offer_options_init, rtc_pc_create_offer, rtc_pc_request_data_channels.
+ *   rtc_offer_options_init, rtc_pc_create_offer, rtc_pc_request_data_channels,
+ *   rtc_pc_set_negotiation_needed_callback, rtc_pc_negotiation_needed.
  *
  * Offers: the Chromium 156 offer (mids 0 audio, 1 video, 2 data, one BUNDLE
  * group, a=setup:actpass) and the Firefox 84 video offer from offers/, and
@@ -1555,6 +1556,53 @@ static void test_create_offer(const char *chrome) {
     rtc_pc_free(b);
 }
 
+/* --------- rtc_pc_set_negotiation_needed_callback, rtc_pc_negotiation_needed */
+
+typedef struct {
+    rtc_pc *pc;
+    int events;
+    int flag_seen; /* rtc_pc_negotiation_needed from inside: no lock held */
+} nn_state;
+
+static void on_negotiation_needed(void *user_data) {
+    nn_state *s = user_data;
+    s->events++;
+    s->flag_seen += rtc_pc_negotiation_needed(s->pc);
+}
+
+static void test_negotiation_needed(void) {
+    CHECK(rtc_pc_set_negotiation_needed_callback(NULL, on_negotiation_needed, NULL) ==
+          RTC_ERROR_INVALID_ARGUMENT);
+    CHECK(!rtc_pc_negotiation_needed(NULL));
+    rtc_pc *a = new_pc(NULL), *b = new_pc(NULL);
+    nn_state s = {a, 0, 0};
+    CHECK(rtc_pc_set_negotiation_needed_callback(a, on_negotiation_needed, &s) == RTC_OK);
+    CHECK(!rtc_pc_negotiation_needed(a));
+    add_tracks(a); /* two tracks: one need, one event */
+    CHECK(s.events == 1 && s.flag_seen == 1 && rtc_pc_negotiation_needed(a));
+    char *offer = offer_of(a, NULL);
+    CHECK(describe(a, 1, RTC_SDP_TYPE_OFFER, "") == RTC_OK);
+    char *answer = NULL;
+    if (offer && srd(b, offer)) {
+        add_tracks(b);
+        answer = answer_and_apply(b);
+    }
+    CHECK(answer && describe(a, 0, RTC_SDP_TYPE_ANSWER, answer) == RTC_OK);
+    CHECK(s.events == 1 && !rtc_pc_negotiation_needed(a));
+    CHECK(rtc_pc_transceiver_set_direction(a, 0, RTC_DIRECTION_SENDONLY) == RTC_OK);
+    CHECK(s.events == 2 && rtc_pc_negotiation_needed(a));
+    CHECK(rtc_pc_transceiver_set_direction(a, 0, RTC_DIRECTION_SENDRECV) == RTC_OK);
+    CHECK(s.events == 2 && !rtc_pc_negotiation_needed(a));
+    /* Removed: no more events, the flag still follows. */
+    CHECK(rtc_pc_set_negotiation_needed_callback(a, NULL, NULL) == RTC_OK);
+    CHECK(rtc_pc_request_data_channels(a) == RTC_OK);
+    CHECK(s.events == 2 && rtc_pc_negotiation_needed(a));
+    free(offer);
+    free(answer);
+    rtc_pc_free(a);
+    rtc_pc_free(b);
+}
+
 /* --------------------------------------------------- rtc_pc_transceiver_index */
 
 static void test_transceiver_index(const char *chrome) {
@@ -1728,6 +1776,7 @@ int main(void) {
     test_local_side(chrome);
     test_offer_options();
     test_create_offer(chrome);
+    test_negotiation_needed();
     test_ice_credentials(chrome);
     test_transceiver_index(chrome);
     test_version();

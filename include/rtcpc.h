@@ -816,6 +816,29 @@ enum rtc_error_code rtc_pc_create_offer(struct rtc_pc *pc,
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_request_data_channels(struct rtc_pc *pc);
 
+// Registers the negotiationneeded callback (W3C onnegotiationneeded),
+// replacing an earlier one; NULL removes it. It runs on the thread of the
+// call that made negotiation needed (rtc_pc_add_track, _add_transceiver,
+// _transceiver_set_direction, _transceiver_stop, _request_data_channels,
+// or the description call that ended an exchange leaving a need unmet),
+// after that call's own callbacks, with no lock held, once per need: W3C
+// "update the negotiation-needed flag" (only in stable; setCodecPreferences
+// needs no negotiation). Call rtc_pc_create_offer from it, or later.
+// Errors: RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
+//
+// # Safety
+// `pc` is NULL or a live handle.
+enum rtc_error_code rtc_pc_set_negotiation_needed_callback(struct rtc_pc *pc,
+                                                           rtc_void_callback callback,
+                                                           void *user_data);
+
+// RTCPeerConnection's [[NegotiationNeeded]] flag: whether changes wait for
+// an offer/answer exchange. false for a NULL handle.
+//
+// # Safety
+// `pc` is NULL or a live handle.
+bool rtc_pc_negotiation_needed(const struct rtc_pc *pc);
+
 // setLocalDescription with an answer or pranswer, an offer, or rollback.
 // An empty `sdp` string uses the answer createAnswer (or the offer
 // createOffer) made last; any other text must be that description (line

@@ -326,3 +326,46 @@ fn jsep_ice_restart_from_the_offering_side() {
     let next = a.create_offer(OfferOptions::default()).unwrap();
     assert_eq!(attr(&next, "a=ice-ufrag:")[0], ufrag);
 }
+
+/// W3C webrtc-pc 4.7.3: negotiationneeded once per need, only in stable,
+/// cleared by an exchange that reflects every change.
+#[test]
+fn w3c_negotiation_needed_flag_and_event() {
+    let (mut a, mut b) = (pc(), pc());
+    assert!(!a.negotiation_needed() && !a.take_negotiation_needed_event());
+    a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    assert!(a.negotiation_needed() && a.take_negotiation_needed_event());
+    a.add_track(MediaKind::Video, "cam", "s").unwrap();
+    assert!(
+        a.negotiation_needed() && !a.take_negotiation_needed_event(),
+        "one event per need"
+    );
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    // Not in stable: the flag waits for the exchange to end.
+    a.request_data_channels().unwrap();
+    assert!(!a.take_negotiation_needed_event());
+    let answer = answer_with_tracks(&mut b, &offer);
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    // The answer reflects the tracks but not the data channels.
+    assert!(a.negotiation_needed() && a.take_negotiation_needed_event());
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    b.set_remote_description(SdpType::Offer, &offer).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    assert!(!a.negotiation_needed(), "everything is negotiated");
+    a.set_direction(0, Direction::SendOnly).unwrap();
+    assert!(a.take_negotiation_needed_event());
+    a.set_direction(0, Direction::SendRecv).unwrap();
+    assert!(!a.negotiation_needed(), "back to what was negotiated");
+    a.stop_transceiver(1).unwrap();
+    assert!(a.take_negotiation_needed_event());
+    // As answerer: an answer without a track, then addTrack.
+    let mut c = pc();
+    negotiate(&mut c, CHROME);
+    assert!(!c.negotiation_needed());
+    c.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    assert!(c.negotiation_needed() && c.take_negotiation_needed_event());
+}

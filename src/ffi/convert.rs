@@ -115,6 +115,11 @@ impl<T> Fallback for Option<T> {
         None
     }
 }
+impl Fallback for bool {
+    fn fallback() -> Self {
+        false
+    }
+}
 impl Fallback for () {
     fn fallback() -> Self {}
 }

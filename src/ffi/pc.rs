@@ -15,6 +15,8 @@ pub struct rtc_pc {
     /// Every string rtc_pc_peer_identity returned: each stays valid until
     /// rtc_pc_free (a rollback can take an identity back, another can follow).
     pub(crate) peer_identities: Mutex<Vec<CString>>,
+    /// rtc_pc_set_negotiation_needed_callback's callback and user_data.
+    negotiation_needed: Mutex<Option<(unsafe extern "C" fn(*mut c_void), usize)>>,
 }
 
 /// A handle's core, locked. Log records made meanwhile are delivered when
@@ -38,6 +40,17 @@ impl std::ops::DerefMut for Locked<'_> {
 }
 
 impl rtc_pc {
+    /// Fires a due negotiationneeded event: after the call's own callbacks,
+    /// with no lock held (the callback may call back into this handle).
+    pub(crate) fn negotiation_needed_event(&self) {
+        let due = self.lock().take_negotiation_needed_event();
+        let callback = *self.negotiation_needed.lock();
+        if let (true, Some((cb, user_data))) = (due, callback) {
+            // SAFETY: a callback the application registered, with its user_data.
+            unsafe { cb(user_data as *mut c_void) };
+        }
+    }
+
     /// Locks the core. Every access goes through here, so that no log
     /// callback runs while the lock is held.
     pub(crate) fn lock(&self) -> Locked<'_> {
@@ -116,6 +129,7 @@ pub unsafe extern "C" fn rtc_pc_new(config: *const rtc_configuration) -> *mut rt
             inner: Mutex::new(PeerConnection::new(cfg)?),
             idp: config.as_ref().and_then(|c| c.idp.clone()),
             peer_identities: Mutex::new(Vec::new()),
+            negotiation_needed: Mutex::new(None),
         })))
     });
     r.unwrap_or_else(|e| {
@@ -195,7 +209,9 @@ pub unsafe extern "C" fn rtc_pc_set_remote_description(
         };
         r
     });
-    finish_void(r, on_success, on_failure, user_data)
+    let rc = finish_void(r, on_success, on_failure, user_data);
+    after_change(pc);
+    rc
 }
 
 /// Fills `options` with the defaults (voice_activity_detection = true).
@@ -358,7 +374,56 @@ pub unsafe extern "C" fn rtc_pc_create_offer(
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_request_data_channels(pc: *mut rtc_pc) -> rtc_error_code {
-    code(guard(|| locked(pc)?.request_data_channels()))
+    let rc = code(guard(|| locked(pc)?.request_data_channels()));
+    after_change(pc);
+    rc
+}
+
+/// A call that may have changed what needs negotiating: fires a due
+/// negotiationneeded event (none for a NULL handle).
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+pub(crate) unsafe fn after_change(pc: *const rtc_pc) {
+    if let Some(p) = pc.as_ref() {
+        boundary(|| p.negotiation_needed_event());
+    }
+}
+
+/// Registers the negotiationneeded callback (W3C onnegotiationneeded),
+/// replacing an earlier one; NULL removes it. It runs on the thread of the
+/// call that made negotiation needed (rtc_pc_add_track, _add_transceiver,
+/// _transceiver_set_direction, _transceiver_stop, _request_data_channels,
+/// or the description call that ended an exchange leaving a need unmet),
+/// after that call's own callbacks, with no lock held, once per need: W3C
+/// "update the negotiation-needed flag" (only in stable; setCodecPreferences
+/// needs no negotiation). Call rtc_pc_create_offer from it, or later.
+/// Errors: RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_set_negotiation_needed_callback(
+    pc: *mut rtc_pc,
+    callback: rtc_void_callback,
+    user_data: *mut c_void,
+) -> rtc_error_code {
+    code(guard(|| {
+        let p = pc_ref(pc)?;
+        *p.negotiation_needed.lock() = callback.map(|cb| (cb, user_data as usize));
+        Ok(())
+    }))
+}
+
+/// RTCPeerConnection's [[NegotiationNeeded]] flag: whether changes wait for
+/// an offer/answer exchange. false for a NULL handle.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_negotiation_needed(pc: *const rtc_pc) -> bool {
+    pc.as_ref()
+        .is_some_and(|p| boundary(|| p.lock().negotiation_needed()))
 }
 
 /// setLocalDescription with an answer or pranswer, an offer, or rollback.
@@ -383,7 +448,9 @@ pub unsafe extern "C" fn rtc_pc_set_local_description(
         let r = locked(pc)?.set_local_description(t, sdp);
         r
     });
-    finish_void(r, on_success, on_failure, user_data)
+    let rc = finish_void(r, on_success, on_failure, user_data);
+    after_change(pc);
+    rc
 }
 
 /// addTrack: after setRemoteDescription it reuses a transceiver of `kind`
@@ -399,13 +466,15 @@ pub unsafe extern "C" fn rtc_pc_add_track(
     track_id: *const c_char,
     stream_id: *const c_char,
 ) -> rtc_error_code {
-    code(guard(|| {
+    let rc = code(guard(|| {
         let kind = rtc_media_kind::from_raw(kind)?;
         let track = str_arg(track_id, "track_id")?;
         let stream = opt_str_arg(stream_id, "stream_id")?.unwrap_or("");
         let r = locked(pc)?.add_track(kind, track, stream).map(|_| ());
         r
-    }))
+    }));
+    after_change(pc);
+    rc
 }
 
 /// Writes the connection's DTLS certificate and its private key, both PEM,

@@ -1,5 +1,6 @@
 //! Transceivers, codec capabilities and ICE candidates from C.
 
+use super::pc::after_change;
 use super::*;
 use crate::codec::Codec;
 use crate::signaling::TransceiverInit;
@@ -80,7 +81,7 @@ pub unsafe extern "C" fn rtc_pc_add_transceiver(
     init: *const rtc_transceiver_init,
     index_out: *mut usize,
 ) -> rtc_error_code {
-    code(guard(|| {
+    let rc = code(guard(|| {
         let kind = rtc_media_kind::from_raw(kind)?;
         let init = match init.as_ref() {
             None => TransceiverInit::default(),
@@ -99,7 +100,9 @@ pub unsafe extern "C" fn rtc_pc_add_transceiver(
             *out = index;
         }
         Ok(())
-    }))
+    }));
+    after_change(pc);
+    rc
 }
 
 /// The index of the transceiver with this mid.
@@ -170,10 +173,12 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_direction(
     index: usize,
     direction: RawDirection,
 ) -> rtc_error_code {
-    code(guard(|| {
+    let rc = code(guard(|| {
         let d = rtc_direction::from_raw(direction)?;
         locked(pc)?.set_direction(index, d)
-    }))
+    }));
+    after_change(pc);
+    rc
 }
 
 /// RTCRtpTransceiver.stop(): the next answer rejects its m-section; once that
@@ -183,7 +188,9 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_direction(
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_stop(pc: *mut rtc_pc, index: usize) -> rtc_error_code {
-    code(guard(|| locked(pc)?.stop_transceiver(index)))
+    let rc = code(guard(|| locked(pc)?.stop_transceiver(index)));
+    after_change(pc);
+    rc
 }
 
 /// setCodecPreferences: the answer keeps only these codecs, in this order

@@ -9,6 +9,7 @@
 
 mod candidates;
 mod identity;
+mod negotiation_needed;
 mod offer;
 mod transceivers;
 
@@ -228,6 +229,10 @@ struct OfferSpace {
     data_mid: Option<String>,
     /// The last offer createOffer made, with what each m-line is for.
     created: Option<(LocalOffer, Vec<crate::offer::Slot>)>,
+    /// W3C [[NegotiationNeeded]].
+    negotiation_needed: bool,
+    /// A negotiationneeded event to hand out (take_negotiation_needed_event).
+    negotiation_needed_event: bool,
 }
 
 /// addTransceiver's init (W3C RTCRtpTransceiverInit).
@@ -422,6 +427,7 @@ impl PeerConnection {
             Exchange::RemoteOffer(p) => p,
             Exchange::LocalOffer(p) => {
                 p.undo(&mut self.transceivers);
+                self.exchange_ended();
                 return Ok(());
             }
             other => {
@@ -435,6 +441,7 @@ impl PeerConnection {
         pending.undo.undo(&mut self.transceivers);
         self.peer_identity = pending.undo.peer_identity;
         self.session_version = pending.undo.session_version;
+        self.exchange_ended();
         Ok(())
     }
 
@@ -661,6 +668,7 @@ impl PeerConnection {
         self.current_remote = Some(pending.remote);
         self.current_local = Some(Applied::Answer(local));
         self.exchange = Exchange::Stable;
+        self.exchange_ended();
     }
 
     /// The negotiation report of the last created answer, as JSON.

@@ -20,6 +20,7 @@ impl PeerConnection {
     pub fn request_data_channels(&mut self) -> Result<()> {
         self.check_open("requestDataChannels")?;
         self.offer_space.data_channels = true;
+        self.update_negotiation_needed();
         Ok(())
     }
 
@@ -196,6 +197,7 @@ impl PeerConnection {
         self.dtls_role = Some(role);
         self.current_remote = Some(remote);
         self.current_local = Some(Applied::Offer(pending.local));
+        self.exchange_ended();
     }
 
     /// W3C webrtc-pc 11.2, legacy offerToReceiveAudio/Video: true makes

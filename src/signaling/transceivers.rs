@@ -68,6 +68,7 @@ impl PeerConnection {
         t.stream_ids = init.stream_ids;
         t.send_rids = init.send_rids;
         self.transceivers.push(t);
+        self.update_negotiation_needed();
         Ok(self.transceivers.len() - 1)
     }
 
@@ -88,6 +89,7 @@ impl PeerConnection {
     /// RTCRtpTransceiver.direction: used by the next answer.
     pub fn set_direction(&mut self, index: usize, direction: Direction) -> Result<()> {
         self.transceiver_mut(index, "setDirection")?.direction = direction;
+        self.update_negotiation_needed();
         Ok(())
     }
 
@@ -99,6 +101,7 @@ impl PeerConnection {
             .get_mut(index)
             .ok_or_else(|| Error::invalid_argument(format!("stop: no transceiver {index}")))?;
         t.stopped = true;
+        self.update_negotiation_needed();
         Ok(())
     }
 
@@ -142,6 +145,7 @@ impl PeerConnection {
         }
         let t = self.transceiver_mut(index, "setCodecPreferences")?;
         t.codec_preferences = (!chosen.is_empty()).then_some(chosen);
+        self.update_negotiation_needed();
         Ok(())
     }
 
@@ -188,6 +192,7 @@ impl PeerConnection {
                 self.transceivers.len() - 1
             }
         };
+        self.update_negotiation_needed();
         Ok(index)
     }
 }
