@@ -13,7 +13,8 @@
  *   rtc_configuration_set_dtls_role, rtc_negotiation_ice_role,
  *   rtc_pc_certificate_pem and the local_* fields of rtc_negotiated_section,
  *   rtc_offer_options_init, rtc_pc_create_offer, rtc_pc_request_data_channels,
- *   rtc_pc_set_negotiation_needed_callback, rtc_pc_negotiation_needed.
+ *   rtc_pc_set_negotiation_needed_callback, rtc_pc_negotiation_needed,
+ *   rtc_configuration_set_bundle_policy.
  *
  * Offers: the Chromium 156 offer (mids 0 audio, 1 video, 2 data, one BUNDLE
  * group, a=setup:actpass) and the Firefox 84 video offer from offers/, and
@@ -1603,6 +1604,60 @@ static void test_negotiation_needed(void) {
     rtc_pc_free(b);
 }
 
+static void test_bundle_policy(void) {
+    CHECK(rtc_configuration_set_bundle_policy(NULL, RTC_BUNDLE_POLICY_MAX_BUNDLE) ==
+          RTC_ERROR_INVALID_ARGUMENT);
+    rtc_configuration *cfg = rtc_configuration_new();
+    CHECK(cfg && rtc_configuration_set_bundle_policy(cfg, (rtc_bundle_policy)3) ==
+                     RTC_ERROR_INVALID_ARGUMENT);
+    const rtc_bundle_policy policies[] = {RTC_BUNDLE_POLICY_MAX_COMPAT, RTC_BUNDLE_POLICY_MAX_BUNDLE};
+    for (size_t i = 0; cfg && i < COUNT(policies); i++) {
+        CHECK(rtc_configuration_set_bundle_policy(cfg, policies[i]) == RTC_OK);
+        rtc_pc *pc = new_pc(cfg);
+        add_tracks(pc);
+        char *o = offer_of(pc, NULL);
+        /* max-bundle: the video m-section has no transport of its own. */
+        int bundle_only = policies[i] == RTC_BUNDLE_POLICY_MAX_BUNDLE;
+        CHECK(o && (strstr(o, "m=video 0 ") != NULL) == bundle_only);
+        CHECK(o && count_lines(o, "a=bundle-only") == bundle_only);
+        free(o);
+        rtc_pc_free(pc);
+    }
+    rtc_configuration_free(cfg);
+}
+
+/* Simulcast offered: rtcpc's answerer takes the three layers; an answer
+ * without a=simulcast (as browsers answer today) sets simulcast_fallback. */
+static void test_simulcast_send(void) {
+    const char *rids[] = {"h", "m", "l"};
+    const char *streams[] = {"s"};
+    rtc_transceiver_init init = {RTC_DIRECTION_SENDONLY, streams, 1, rids, 3};
+    for (int strip = 0; strip < 2; strip++) {
+        rtc_pc *a = new_pc(NULL), *b = new_pc(NULL);
+        CHECK(rtc_pc_add_transceiver(a, RTC_MEDIA_KIND_VIDEO, &init, NULL) == RTC_OK);
+        char *offer = offer_of(a, NULL);
+        CHECK(offer && has_line(offer, "a=simulcast:send h;m;l"));
+        CHECK(describe(a, 1, RTC_SDP_TYPE_OFFER, "") == RTC_OK);
+        char *answer = offer && srd(b, offer) ? answer_and_apply(b) : NULL;
+        char *applied = answer && strip ? without_lines(answer, "a=simulcast") : answer;
+        char *applied2 = applied && strip ? without_lines(applied, "a=rid:") : applied;
+        CHECK(applied2 && describe(a, 0, RTC_SDP_TYPE_ANSWER, applied2) == RTC_OK);
+        rtc_negotiation *n = rtc_pc_negotiation(a);
+        const rtc_negotiated_section *v = n ? rtc_negotiation_section(n, 0) : NULL;
+        CHECK(v && v->accepted && v->simulcast_fallback == (strip == 1));
+        CHECK(v && v->simulcast_rid_count == (strip ? 0u : 3u));
+        rtc_negotiation_free(n);
+        if (strip) {
+            free(applied2);
+            free(applied);
+        }
+        free(answer);
+        free(offer);
+        rtc_pc_free(a);
+        rtc_pc_free(b);
+    }
+}
+
 /* --------------------------------------------------- rtc_pc_transceiver_index */
 
 static void test_transceiver_index(const char *chrome) {
@@ -1777,6 +1832,8 @@ int main(void) {
     test_offer_options();
     test_create_offer(chrome);
     test_negotiation_needed();
+    test_bundle_policy();
+    test_simulcast_send();
     test_ice_credentials(chrome);
     test_transceiver_index(chrome);
     test_version();

@@ -177,6 +177,18 @@ typedef enum rtc_description_slot {
   RTC_DESCRIPTION_PENDING_REMOTE = 5,
 } rtc_description_slot;
 
+// RTCBundlePolicy (JSEP 4.1.1): which m-sections of an offer may stand on
+// their own transport if the answerer does not bundle.
+typedef enum rtc_bundle_policy {
+  // "balanced" (the default): the first m-section of each media type has
+  // a transport; the others are bundle-only (port 0, a=bundle-only).
+  RTC_BUNDLE_POLICY_BALANCED = 0,
+  // "max-compat": every m-section has a transport.
+  RTC_BUNDLE_POLICY_MAX_COMPAT = 1,
+  // "max-bundle": only the first m-section has a transport.
+  RTC_BUNDLE_POLICY_MAX_BUNDLE = 2,
+} rtc_bundle_policy;
+
 // Opaque configuration builder.
 typedef struct rtc_configuration rtc_configuration;
 
@@ -405,6 +417,11 @@ typedef struct rtc_negotiated_section {
   // The local a=sctp-port: the SCTP port to bind; 0 for other sections and
   // for a rejected data section.
   uint16_t local_sctp_port;
+  // rtcpc offered simulcast (send RIDs) and the answer did not take it
+  // (no a=simulcast:recv, as Chromium and Firefox answer): send one
+  // stream, the first encoding. Otherwise simulcast_rids lists the
+  // layers the answer receives.
+  bool simulcast_fallback;
 } rtc_negotiated_section;
 
 // A session description. `sdp` is NUL-terminated UTF-8.
@@ -520,6 +537,13 @@ enum rtc_error_code rtc_configuration_set_ice_lite(struct rtc_configuration *con
 // fixes the role, as does an earlier answer on the connection.
 enum rtc_error_code rtc_configuration_set_dtls_role(struct rtc_configuration *config,
                                                     rtc_dtls_role role);
+
+// RTCConfiguration.bundlePolicy for offers: RTC_BUNDLE_POLICY_BALANCED
+// (the default), _MAX_COMPAT or _MAX_BUNDLE (see rtc_bundle_policy). Every
+// m-section is offered in one BUNDLE group either way; m-lines already
+// negotiated keep their transport.
+enum rtc_error_code rtc_configuration_set_bundle_policy(struct rtc_configuration *config,
+                                                        rtc_bundle_policy policy);
 
 // Uses this certificate (PEM) and private key (PEM, PKCS#8) instead of a
 // fresh one per connection: connections from this configuration share it.

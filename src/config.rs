@@ -65,6 +65,24 @@ pub struct Configuration {
     pub peer_identity: Option<String>,
     /// The role answers take when the offer says actpass (RFC 8842 5.3).
     pub dtls_role: DtlsRole,
+    /// RTCConfiguration.bundlePolicy: which new m-sections of an offer are
+    /// bundle-only (JSEP 4.1.1).
+    pub bundle_policy: BundlePolicy,
+}
+
+/// RTCBundlePolicy (JSEP 4.1.1): how an initial offer's m-sections gather
+/// on transports. Every m-section is in one BUNDLE group; the policy says
+/// which ones may stand on their own if the answerer does not bundle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BundlePolicy {
+    /// The first m-section of each media type has its own transport; the
+    /// others are bundle-only.
+    #[default]
+    Balanced,
+    /// Every m-section has its own transport.
+    MaxCompat,
+    /// Only the first m-section has a transport; the others are bundle-only.
+    MaxBundle,
 }
 
 /// The default `max_sdp_size`: 2 MiB.
@@ -82,6 +100,7 @@ impl Default for Configuration {
             identity_provider: None,
             peer_identity: None,
             dtls_role: DtlsRole::Client,
+            bundle_policy: BundlePolicy::default(),
         }
     }
 }

@@ -73,6 +73,9 @@ pub struct NegotiatedSection {
     /// What the answer states of the local side: ICE credentials and
     /// candidates, fingerprints, the sender's SSRCs, cname and msid, SCTP port.
     pub local: LocalSection,
+    /// We offered simulcast and the answer did not take it (no
+    /// a=simulcast:recv): one stream is sent, the first encoding's.
+    pub simulcast_fallback: bool,
 }
 
 /// rtx: the payload type it repairs (apt); red: the first redundant one.
@@ -168,6 +171,7 @@ impl Negotiated {
                         None
                     },
                     local: local.clone(),
+                    simulcast_fallback: false,
                 }
             })
             .collect();
@@ -199,6 +203,7 @@ impl Negotiated {
                 let accepted = !a.rejected && !o.rejected;
                 let bundled = accepted && bundle.is_some_and(|g| g.contains(&o.mid));
                 let sctp = accepted && a.transport != Transport::Rtp;
+                let simulcast = sent_layers(o, a);
                 NegotiatedSection {
                     index: a.index,
                     mid: Some(o.mid.clone()),
@@ -228,8 +233,8 @@ impl Negotiated {
                             .collect(),
                         false => Vec::new(),
                     },
-                    simulcast_layers: Vec::new(),
-                    rids: Vec::new(),
+                    simulcast_layers: simulcast.clone(),
+                    rids: simulcast.iter().flatten().map(|(r, _)| r.clone()).collect(),
                     remote_ssrcs: a.rtp.ssrcs.clone(),
                     remote_ssrc_groups: a.rtp.ssrc_groups.clone(),
                     remote_msids: a.rtp.msids.clone(),
@@ -250,6 +255,7 @@ impl Negotiated {
                     } else {
                         LocalSection::default()
                     },
+                    simulcast_fallback: accepted && !o.send_rids.is_empty() && simulcast.is_empty(),
                 }
             })
             .collect();
@@ -263,6 +269,23 @@ impl Negotiated {
             },
         }
     }
+}
+
+/// RFC 8853 5.3: the layers the answer receives (a=simulcast:recv), among
+/// the RIDs we offered to send.
+fn sent_layers(o: &OfferSection, a: &RemoteSection) -> Vec<Vec<(String, bool)>> {
+    let offered = |rid: &String| o.send_rids.contains(rid);
+    a.rtp
+        .simulcast_recv
+        .iter()
+        .map(|alts| {
+            alts.iter()
+                .filter(|(r, _)| offered(r))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .filter(|alts| !alts.is_empty())
+        .collect()
 }
 
 /// The answer's codecs, each with what we offered for its payload type.

@@ -83,6 +83,10 @@ pub struct RtpParams {
     pub send_rids: Vec<(String, Vec<u16>)>,
     /// a=simulcast:send alternatives per layer (RFC 8853): (rid, paused).
     pub simulcast_send: Vec<Vec<(String, bool)>>,
+    /// RIDs it receives (a=rid:... recv; an answer to a simulcast offer).
+    pub recv_rids: Vec<String>,
+    /// a=simulcast:recv alternatives per layer, like `simulcast_send`.
+    pub simulcast_recv: Vec<Vec<(String, bool)>>,
     /// Remote SSRCs and their groups ("FID", "SIM", ...).
     pub ssrcs: Vec<u32>,
     /// a=ssrc-group lines: (semantics, SSRCs).
@@ -459,12 +463,15 @@ fn read_attributes(
                 }
                 rtp.send_rids.push((r.id.clone(), r.formats.clone()));
             }
+            SdpAttribute::Rid(r) => rtp.recv_rids.push(r.id.clone()),
             SdpAttribute::Simulcast(sim) => {
-                rtp.simulcast_send = sim
-                    .send
-                    .iter()
-                    .map(|v| v.ids.iter().map(|i| (i.id.clone(), i.paused)).collect())
-                    .collect();
+                let layers = |v: &[webrtc_sdp::attribute_type::SdpAttributeSimulcastVersion]| {
+                    v.iter()
+                        .map(|v| v.ids.iter().map(|i| (i.id.clone(), i.paused)).collect())
+                        .collect()
+                };
+                rtp.simulcast_send = layers(&sim.send);
+                rtp.simulcast_recv = layers(&sim.receive);
                 out.simulcast_line = Some(line);
             }
             SdpAttribute::Ssrc(ss) if !rtp.ssrcs.contains(&ss.id) => rtp.ssrcs.push(ss.id),

@@ -369,3 +369,114 @@ fn w3c_negotiation_needed_flag_and_event() {
     c.add_track(MediaKind::Audio, "mic", "s").unwrap();
     assert!(c.negotiation_needed() && c.take_negotiation_needed_event());
 }
+
+/// JSEP 4.1.1: the bundle policies in an initial offer of two audio and two
+/// video m-sections.
+#[test]
+fn jsep_4_1_1_bundle_policies() {
+    use rtcpc::config::BundlePolicy;
+    let cases = [
+        (BundlePolicy::Balanced, ["9", "0", "9", "0"]),
+        (BundlePolicy::MaxCompat, ["9", "9", "9", "9"]),
+        (BundlePolicy::MaxBundle, ["9", "0", "0", "0"]),
+    ];
+    for (policy, ports) in cases {
+        let config = rtcpc::Configuration {
+            bundle_policy: policy,
+            ..Default::default()
+        };
+        let mut a = PeerConnection::new(config).unwrap();
+        for (kind, id) in [
+            (MediaKind::Audio, "a1"),
+            (MediaKind::Audio, "a2"),
+            (MediaKind::Video, "v1"),
+            (MediaKind::Video, "v2"),
+        ] {
+            a.add_track(kind, id, "s").unwrap();
+        }
+        let offer = a.create_offer(OfferOptions::default()).unwrap();
+        let got: Vec<&str> = attr(&offer, "m=")
+            .iter()
+            .map(|m| m.split(' ').nth(1).unwrap())
+            .collect();
+        assert_eq!(got, ports, "{policy:?}");
+        let bundle_only = ports.iter().filter(|p| **p == "0").count();
+        assert_eq!(attr(&offer, "a=bundle-only").len(), bundle_only);
+        assert_eq!(attr(&offer, "a=group:"), ["BUNDLE 0 1 2 3"]);
+        // rtcpc's answerer bundles them all, bundle-only ones included.
+        a.set_local_description(SdpType::Offer, "").unwrap();
+        let mut b = pc();
+        let answer = answer_with_tracks(&mut b, &offer);
+        a.set_remote_description(SdpType::Answer, &answer).unwrap();
+        let n = a.negotiated().unwrap();
+        assert!(
+            n.sections
+                .iter()
+                .all(|s| s.accepted && s.bundled && s.transport_index == 0),
+            "{policy:?}"
+        );
+        // A re-offer keeps every negotiated m-line on its transport.
+        let again = a.create_offer(OfferOptions::default()).unwrap();
+        assert!(attr(&again, "a=bundle-only").is_empty(), "{policy:?}");
+    }
+}
+
+/// RFC 8853: simulcast sent; an answer taking it, one taking part of it
+/// (paused, removed), and one without a=simulcast (browsers today): one
+/// layer, said in the negotiation.
+#[test]
+fn rfc8853_simulcast_send_and_the_fallback_to_one_layer() {
+    let init = rtcpc::TransceiverInit {
+        direction: Direction::SendOnly,
+        stream_ids: vec!["s".into()],
+        send_rids: vec!["h".into(), "m".into(), "l".into()],
+    };
+    let offered = || {
+        let mut a = pc();
+        a.add_transceiver(MediaKind::Video, init.clone()).unwrap();
+        let offer = a.create_offer(OfferOptions::default()).unwrap();
+        a.set_local_description(SdpType::Offer, "").unwrap();
+        (a, offer)
+    };
+    let (mut a, offer) = offered();
+    assert_eq!(attr(&offer, "a=rid:"), ["h send", "m send", "l send"]);
+    assert_eq!(attr(&offer, "a=simulcast:"), ["send h;m;l"]);
+    assert!(attr(&offer, "a=ssrc:").is_empty(), "RIDs, not SSRCs");
+    for ext in [
+        "sdes:mid",
+        "sdes:rtp-stream-id",
+        "sdes:repaired-rtp-stream-id",
+    ] {
+        assert!(offer.contains(ext), "{ext}");
+    }
+    let mut b = pc();
+    b.set_remote_description(SdpType::Offer, &offer).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    assert_eq!(attr(&answer, "a=simulcast:"), ["recv h;m;l"]);
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    let s = &a.negotiated().unwrap().sections[0];
+    assert_eq!(s.rids, ["h", "m", "l"]);
+    assert!(!s.simulcast_fallback && s.direction == Direction::SendOnly);
+
+    let (mut a, _) = offered();
+    let partial = answer
+        .replace("a=simulcast:recv h;m;l", "a=simulcast:recv h;~m")
+        .replace("a=rid:l recv\r\n", "");
+    a.set_remote_description(SdpType::Answer, &partial).unwrap();
+    let s = &a.negotiated().unwrap().sections[0];
+    let layers = vec![
+        vec![("h".to_string(), false)],
+        vec![("m".to_string(), true)],
+    ];
+    assert_eq!(s.simulcast_layers, layers);
+
+    let (mut a, _) = offered();
+    let none: String = answer
+        .lines()
+        .filter(|l| !l.starts_with("a=simulcast") && !l.starts_with("a=rid"))
+        .map(|l| format!("{l}\r\n"))
+        .collect();
+    a.set_remote_description(SdpType::Answer, &none).unwrap();
+    let s = &a.negotiated().unwrap().sections[0];
+    assert!(s.accepted && s.simulcast_fallback && s.rids.is_empty());
+}

@@ -74,6 +74,21 @@ pub extern "C" fn rtc_configuration_set_dtls_role(
     })
 }
 
+/// RTCConfiguration.bundlePolicy for offers: RTC_BUNDLE_POLICY_BALANCED
+/// (the default), _MAX_COMPAT or _MAX_BUNDLE (see rtc_bundle_policy). Every
+/// m-section is offered in one BUNDLE group either way; m-lines already
+/// negotiated keep their transport.
+#[no_mangle]
+pub extern "C" fn rtc_configuration_set_bundle_policy(
+    config: *mut rtc_configuration,
+    policy: RawBundlePolicy,
+) -> rtc_error_code {
+    with_config(config, |c| {
+        c.bundle_policy = rtc_bundle_policy::from_raw(policy)?;
+        Ok(())
+    })
+}
+
 /// Uses this certificate (PEM) and private key (PEM, PKCS#8) instead of a
 /// fresh one per connection: connections from this configuration share it.
 /// Errors: RTC_ERROR_INVALID_ARGUMENT when either does not parse, or the key

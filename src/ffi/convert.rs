@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::answer::IceRole;
+use crate::config::BundlePolicy;
 use crate::dtls::DtlsRole;
 use crate::signaling::{SdpType, SignalingState};
 use crate::transceiver::{Direction, MediaKind};
@@ -65,6 +66,12 @@ c_enum!(rtc_signaling_state <=> SignalingState, "an rtc_signaling_state" {
 c_enum!(rtc_dtls_role <=> DtlsRole, "an rtc_dtls_role" {
     RTC_DTLS_ROLE_CLIENT = 0 <=> DtlsRole::Client,
     RTC_DTLS_ROLE_SERVER = 1 <=> DtlsRole::Server,
+});
+
+c_enum!(rtc_bundle_policy <=> BundlePolicy, "an rtc_bundle_policy" {
+    RTC_BUNDLE_POLICY_BALANCED = 0 <=> BundlePolicy::Balanced,
+    RTC_BUNDLE_POLICY_MAX_COMPAT = 1 <=> BundlePolicy::MaxCompat,
+    RTC_BUNDLE_POLICY_MAX_BUNDLE = 2 <=> BundlePolicy::MaxBundle,
 });
 
 c_enum!(rtc_ice_role <=> IceRole, "an rtc_ice_role" {

@@ -188,6 +188,20 @@ pub enum rtc_dtls_role {
     RTC_DTLS_ROLE_SERVER = 1,
 }
 
+/// RTCBundlePolicy (JSEP 4.1.1): which m-sections of an offer may stand on
+/// their own transport if the answerer does not bundle.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum rtc_bundle_policy {
+    /// "balanced" (the default): the first m-section of each media type has
+    /// a transport; the others are bundle-only (port 0, a=bundle-only).
+    RTC_BUNDLE_POLICY_BALANCED = 0,
+    /// "max-compat": every m-section has a transport.
+    RTC_BUNDLE_POLICY_MAX_COMPAT = 1,
+    /// "max-bundle": only the first m-section has a transport.
+    RTC_BUNDLE_POLICY_MAX_BUNDLE = 2,
+}
+
 /// The ICE role of the local agent (RFC 8445 6.1.1): an answerer is
 /// controlled, unless the offerer is ice-lite and the local side is not.
 #[repr(C)]
@@ -410,9 +424,16 @@ pub struct rtc_negotiated_section {
     /// The local a=sctp-port: the SCTP port to bind; 0 for other sections and
     /// for a rejected data section.
     pub local_sctp_port: u16,
+    /// rtcpc offered simulcast (send RIDs) and the answer did not take it
+    /// (no a=simulcast:recv, as Chromium and Firefox answer): send one
+    /// stream, the first encoding. Otherwise simulcast_rids lists the
+    /// layers the answer receives.
+    pub simulcast_fallback: bool,
 }
 
 /// An rtc_direction argument, taken as a C int and checked.
 pub type RawDirection = c_int;
 /// An rtc_dtls_role argument, taken as a C int and checked.
 pub type RawDtlsRole = c_int;
+/// An rtc_bundle_policy argument, taken as a C int and checked.
+pub type RawBundlePolicy = c_int;

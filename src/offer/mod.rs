@@ -67,6 +67,10 @@ pub struct OfferSection {
     pub extensions: Vec<(u16, Arc<str>)>,
     /// Port 0: its transceiver is stopped (JSEP 5.2.2).
     pub rejected: bool,
+    /// Port 0 and a=bundle-only: it has no transport of its own (JSEP 4.1.1).
+    pub bundle_only: bool,
+    /// The RIDs it sends, one per simulcast layer (RFC 8851, 8853).
+    pub send_rids: Vec<String>,
 }
 
 /// A created offer: its m-sections and what it states of the local side.
@@ -124,6 +128,9 @@ pub struct OfferContext<'a> {
     pub session_version: u64,
     /// createOffer's options.
     pub options: OfferOptions,
+    /// The mids of the current description's m-lines: those keep their
+    /// transport; the bundle policy places only new ones.
+    pub current_mids: &'a [String],
 }
 
 /// Decides every m-section, then writes the offer: its decisions and text.
@@ -132,7 +139,7 @@ pub fn create(
     pts: &mut PayloadTypes,
     ids: &mut ExtensionIds,
 ) -> (Offer, String) {
-    let sections: Vec<OfferSection> = ctx
+    let mut sections: Vec<OfferSection> = ctx
         .slots
         .iter()
         .map(|slot| match slot {
@@ -143,6 +150,7 @@ pub fn create(
             Slot::Rejected { mid, media, proto } => other_section(mid, media, proto, true),
         })
         .collect();
+    place_on_transports(&mut sections, ctx);
     let bundle: Vec<String> = sections
         .iter()
         .filter(|s| !s.rejected)
@@ -184,6 +192,8 @@ fn other_section(mid: &str, media: &str, proto: &str, rejected: bool) -> OfferSe
         codecs: Vec::new(),
         extensions: Vec::new(),
         rejected,
+        bundle_only: false,
+        send_rids: Vec::new(),
     }
 }
 
@@ -215,6 +225,33 @@ fn media_section(
             .filter_map(|uri| ids.of(uri))
             .collect(),
         rejected: tr.stopped,
+        bundle_only: false,
+        // RFC 8853 5.2: simulcast is offered where the transceiver sends.
+        send_rids: match tr.direction.sends() {
+            true => tr.send_rids.clone(),
+            false => Vec::new(),
+        },
+    }
+}
+
+/// JSEP 4.1.1 and 5.2.1: under balanced, a new m-section after the first
+/// of its media type is bundle-only; under max-bundle every one after the
+/// first; max-compat none. m-lines already negotiated keep their transport.
+fn place_on_transports(sections: &mut [OfferSection], ctx: &OfferContext) {
+    use crate::config::BundlePolicy;
+    let mut seen: Vec<String> = Vec::new();
+    for s in sections.iter_mut().filter(|s| !s.rejected) {
+        let first_of_media = !seen.contains(&s.media);
+        let first = seen.is_empty();
+        seen.push(s.media.clone());
+        if ctx.current_mids.contains(&s.mid) {
+            continue;
+        }
+        s.bundle_only = match ctx.config.bundle_policy {
+            BundlePolicy::MaxCompat => false,
+            BundlePolicy::Balanced => !first_of_media,
+            BundlePolicy::MaxBundle => !first,
+        };
     }
 }
 
@@ -242,7 +279,14 @@ fn local_sections(ctx: &OfferContext, sections: &[OfferSection]) -> Vec<LocalSec
                 fingerprints: vec![fingerprint.clone()],
                 sender: s.transceiver.and_then(|t| {
                     let rtx = s.codecs.iter().any(|c| c.role() == CodecRole::Rtx);
-                    sender(&ctx.transceivers[t], s.direction, rtx, ctx.cname)
+                    let mut sender = sender(&ctx.transceivers[t], s.direction, rtx, ctx.cname)?;
+                    // Simulcast layers are told apart by RID (RFC 8852), not
+                    // by SSRCs announced here.
+                    if !s.send_rids.is_empty() {
+                        sender.ssrcs.clear();
+                        sender.ssrc_groups.clear();
+                    }
+                    Some(sender)
                 }),
                 sctp_port: (s.media == "application").then_some(SCTP_PORT),
             },
@@ -291,7 +335,7 @@ fn section_text(s: &OfferSection, l: &LocalSection) -> MediaSection {
     };
     let mut m = MediaSection {
         media: s.media.clone(),
-        port: if s.rejected { 0 } else { 9 },
+        port: if s.rejected || s.bundle_only { 0 } else { 9 },
         proto: s.proto.clone(),
         formats,
         connection: "IN IP4 0.0.0.0".into(),
@@ -301,6 +345,10 @@ fn section_text(s: &OfferSection, l: &LocalSection) -> MediaSection {
         m.push("mid", s.mid.clone());
         m.flag("inactive");
         return m;
+    }
+    if s.bundle_only {
+        // RFC 8843 7.2: no transport of its own, so no candidates.
+        m.flag("bundle-only");
     }
     transport_lines(&mut m, l, "actpass");
     m.push("mid", s.mid.clone());
@@ -319,6 +367,12 @@ fn section_text(s: &OfferSection, l: &LocalSection) -> MediaSection {
     m.flag("rtcp-mux");
     m.flag("rtcp-rsize");
     codec_lines(&mut m, &s.codecs, kind);
+    if !s.send_rids.is_empty() {
+        for rid in &s.send_rids {
+            m.push("rid", format!("{rid} send"));
+        }
+        m.push("simulcast", format!("send {}", s.send_rids.join(";")));
+    }
     ssrc_lines(&mut m, l);
     m
 }

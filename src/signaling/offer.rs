@@ -39,6 +39,7 @@ impl PeerConnection {
         self.legacy_offer_to_receive(MediaKind::Audio, options.offer_to_receive_audio);
         self.legacy_offer_to_receive(MediaKind::Video, options.offer_to_receive_video);
         let slots = self.offer_slots();
+        let current_mids: Vec<String> = self.current_layout().into_iter().map(|l| l.0).collect();
         let ice = self.offer_credentials(&slots, options.ice_restart);
         let ctx = OfferContext {
             transceivers: &self.transceivers,
@@ -50,6 +51,7 @@ impl PeerConnection {
             session_id: self.session_id,
             session_version: self.session_version + 1,
             options,
+            current_mids: &current_mids,
         };
         let space = &mut *self.offer_space;
         let (offer, text) = offer::create(&ctx, &mut space.pts, &mut space.ids);
