@@ -1550,7 +1550,25 @@ static void test_create_offer(const char *chrome) {
     const rtc_negotiated_section *v = n ? rtc_negotiation_section(n, 1) : NULL;
     CHECK(v && v->accepted && v->direction == RTC_DIRECTION_SENDRECV && v->codec_count > 0);
     CHECK(v && v->remote_ssrc_count == 2 && v->local_ssrc_count == 2);
+    CHECK(v && !v->ice_restarted);
     rtc_negotiation_free(n);
+    free(answer);
+    free(offer);
+    /* An ICE restart: both snapshots say the transport restarted. */
+    rtc_offer_options restart;
+    rtc_offer_options_init(&restart);
+    restart.ice_restart = true;
+    offer = offer_of(a, &restart);
+    answer = NULL;
+    if (offer && describe(a, 1, RTC_SDP_TYPE_OFFER, "") == RTC_OK && srd(b, offer))
+        answer = answer_and_apply(b);
+    CHECK(answer && describe(a, 0, RTC_SDP_TYPE_ANSWER, answer) == RTC_OK);
+    for (int side = 0; side < 2; side++) {
+        n = rtc_pc_negotiation(side ? b : a);
+        v = n ? rtc_negotiation_section(n, 0) : NULL;
+        CHECK(v && v->ice_restarted);
+        rtc_negotiation_free(n);
+    }
     free(answer);
     free(offer);
     rtc_pc_free(a);

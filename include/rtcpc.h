@@ -422,6 +422,10 @@ typedef struct rtc_negotiated_section {
   // stream, the first encoding. Otherwise simulcast_rids lists the
   // layers the answer receives.
   bool simulcast_fallback;
+  // The exchange restarted ICE on this m-section's transport (an offer
+  // with new credentials, rtcpc's with ice_restart or the peer's): the
+  // host restarts its ICE agent with the new local and remote credentials.
+  bool ice_restarted;
 } rtc_negotiated_section;
 
 // A session description. `sdp` is NUL-terminated UTF-8.
@@ -821,7 +825,10 @@ void rtc_offer_options_init(struct rtc_offer_options *options);
 // peer's answer with rtc_pc_set_remote_description (type answer or
 // pranswer). `options` may be NULL (defaults). The description handed to
 // on_success is valid only during the callback.
-// Errors: RTC_ERROR_INVALID_STATE outside stable and have-local-offer, and after close.
+// Errors: RTC_ERROR_INVALID_STATE outside stable and have-local-offer, and
+// after close; RTC_ERROR_NOT_READABLE when a configured identity provider
+// cannot provide an assertion (as for rtc_pc_create_answer; with one, the
+// offer carries a=identity).
 //
 // # Safety
 // `pc` is NULL or a live handle; `options` is NULL or valid for the call.

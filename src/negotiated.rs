@@ -76,6 +76,9 @@ pub struct NegotiatedSection {
     /// We offered simulcast and the answer did not take it (no
     /// a=simulcast:recv): one stream is sent, the first encoding's.
     pub simulcast_fallback: bool,
+    /// This exchange restarted ICE on the m-section's transport: new
+    /// credentials on both sides (JSEP 5.4).
+    pub ice_restarted: bool,
 }
 
 /// rtx: the payload type it repairs (apt); red: the first redundant one.
@@ -172,6 +175,10 @@ impl Negotiated {
                     },
                     local: local.clone(),
                     simulcast_fallback: false,
+                    ice_restarted: a.accepted()
+                        && answer
+                            .ice_restarts
+                            .contains(&offer.sections[a.transport].mid_key()),
                 }
             })
             .collect();
@@ -256,6 +263,7 @@ impl Negotiated {
                         LocalSection::default()
                     },
                     simulcast_fallback: accepted && !o.send_rids.is_empty() && simulcast.is_empty(),
+                    ice_restarted: accepted && offer.ice_restart,
                 }
             })
             .collect();

@@ -325,3 +325,68 @@ fn certificate_pem_and_the_local_side_of_the_snapshot() {
         rtc_pc_free(pc);
     }
 }
+
+/// Issue 15: rtc_pc_create_offer asks the configured provider, with no
+/// lock held, and the offer carries a=identity; a failing provider is
+/// NotReadableError through the failure callback.
+#[test]
+fn create_offer_asks_the_identity_provider() {
+    unsafe extern "C" fn generate(
+        contents: *const std::ffi::c_char,
+        _origin: *const std::ffi::c_char,
+        _hint: *const std::ffi::c_char,
+        result: *mut rtc_identity_result,
+        user_data: *mut c_void,
+    ) {
+        let fail = *(user_data as *const bool);
+        if fail {
+            rtc_identity_result_fail(result, c"idp-need-login".as_ptr(), null());
+        } else {
+            assert!(CStr::from_ptr(contents)
+                .to_str()
+                .unwrap()
+                .contains("fingerprint"));
+            rtc_identity_result_set_assertion(result, c"signed".as_ptr());
+        }
+    }
+    unsafe extern "C" fn keep(d: *const rtc_session_description, u: *mut c_void) {
+        *(u as *mut String) = CStr::from_ptr((*d).sdp).to_string_lossy().into_owned();
+    }
+    for fail in [true, false] {
+        unsafe {
+            let c = rtc_configuration_new();
+            let provider = rtc_identity_provider {
+                domain: c"idp.example".as_ptr(),
+                protocol: null(),
+                origin: null(),
+                username_hint: null(),
+                generate_assertion: Some(generate),
+                validate_assertion: None,
+                user_data: &fail as *const bool as *mut c_void,
+            };
+            assert_eq!(
+                rtc_configuration_set_identity_provider(c, &provider),
+                rtc_error_code::RTC_OK
+            );
+            let pc = rtc_pc_new(c);
+            rtc_configuration_free(c);
+            let mut seen = Seen::default();
+            let mut offer = String::new();
+            let user = if fail {
+                &mut seen as *mut Seen as *mut c_void
+            } else {
+                &mut offer as *mut String as *mut c_void
+            };
+            let rc = rtc_pc_create_offer(pc, Some(keep), Some(on_err), null(), user);
+            if fail {
+                assert_eq!(rc, rtc_error_code::RTC_ERROR_NOT_READABLE);
+                assert_eq!(seen.err[0].1, "NotReadableError");
+                assert!(seen.err[0].2.contains("idp-need-login"), "{:?}", seen.err);
+            } else {
+                assert_eq!(rc, rtc_error_code::RTC_OK);
+                assert!(offer.contains("\r\na=identity:"), "{offer}");
+            }
+            rtc_pc_free(pc);
+        }
+    }
+}

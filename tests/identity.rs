@@ -203,3 +203,40 @@ fn w3c_rollback_restores_the_peer_identity() {
     offer_as(&mut pc, "carol@idp.example").unwrap();
     assert_eq!(pc.peer_identity(), Some("carol@idp.example"));
 }
+
+/// Issue 15: an offer carries the assertion too; NotReadableError without
+/// one, and an answerer with a provider validates it.
+#[test]
+fn an_offer_carries_the_assertion() {
+    use rtcpc::offer::OfferOptions;
+    let mut pc = with_idp(None);
+    pc.add_track(rtcpc::MediaKind::Audio, "mic", "s").unwrap();
+    let contents = pc
+        .offer_identity_request()
+        .unwrap()
+        .expect("contents to sign");
+    let e = pc.create_offer(OfferOptions::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotReadable);
+    pc.set_identity_assertion("signed(offer)").unwrap();
+    let offer = pc.create_offer(OfferOptions::default()).unwrap();
+    let value = offer
+        .lines()
+        .find_map(|l| l.strip_prefix("a=identity:"))
+        .unwrap();
+    let d = identity::decode_attribute(value).unwrap();
+    assert_eq!(d.assertion, "signed(offer)");
+    assert!(contents.contains(&pc.certificate().fingerprint_hex()));
+    // The answering side sees a validated identity over that offer.
+    let mut b = with_idp(Some("alice@idp.example"));
+    let fp = format!("sha-256 {}", pc.certificate().fingerprint_hex());
+    let signed = identity::contents(&[("sha-256", pc.certificate().fingerprint_hex())]);
+    let remote = RemoteIdentity::Validated {
+        identity: "alice@idp.example".into(),
+        contents: signed,
+        idp_domain: "idp.example".into(),
+    };
+    assert!(offer.contains(&fp));
+    b.set_remote_description_with_identity(SdpType::Offer, &offer, remote)
+        .unwrap();
+    assert_eq!(b.peer_identity(), Some("alice@idp.example"));
+}

@@ -322,9 +322,34 @@ fn jsep_ice_restart_from_the_offering_side() {
     let n = a.negotiated().unwrap();
     let ufrag = n.sections[0].local.ice.as_ref().unwrap().ufrag.clone();
     assert_eq!(ufrag, attr(&offer, "a=ice-ufrag:")[0]);
-    // The next offer keeps the new credentials.
+    // Both snapshots say the transport restarted.
+    assert!(n.sections.iter().all(|s| s.ice_restarted));
+    assert!(b
+        .negotiated()
+        .unwrap()
+        .sections
+        .iter()
+        .all(|s| s.ice_restarted));
+    // The next offer keeps the new credentials, and restarts nothing.
     let next = a.create_offer(OfferOptions::default()).unwrap();
     assert_eq!(attr(&next, "a=ice-ufrag:")[0], ufrag);
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    b.set_remote_description(SdpType::Offer, &next).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    assert!(a
+        .negotiated()
+        .unwrap()
+        .sections
+        .iter()
+        .all(|s| !s.ice_restarted));
+    assert!(b
+        .negotiated()
+        .unwrap()
+        .sections
+        .iter()
+        .all(|s| !s.ice_restarted));
 }
 
 /// W3C webrtc-pc 4.7.3: negotiationneeded once per need, only in stable,

@@ -154,6 +154,9 @@ pub struct Answer {
     pub local: Vec<LocalSection>,
     /// The local ICE agent's role.
     pub ice_role: IceRole,
+    /// The transports (by the mid of the m-section owning each) this answer
+    /// restarts ICE on (JSEP 5.3.1, 5.4).
+    pub ice_restarts: Vec<String>,
 }
 
 /// Everything createAnswer reads.
@@ -170,6 +173,8 @@ pub struct AnswerContext<'a> {
     pub ice: &'a IceCredentials,
     /// Credentials of transports restarted since (JSEP 5.3.1: ICE restart), by mid.
     pub ice_by_mid: &'a [(String, IceCredentials)],
+    /// The transports (owner mids) the offer being answered restarts.
+    pub restarting: &'a [String],
     /// The role an earlier answer fixed; None: chosen from the offer's a=setup.
     pub dtls_role: Option<DtlsRole>,
     /// The o= line's session id (JSEP 5.2.1).
@@ -274,6 +279,7 @@ pub fn create(ctx: &AnswerContext) -> (Answer, String) {
         bundle_groups,
         local,
         ice_role: IceRole::of_answerer(ctx.config.ice_lite, offer.ice_lite),
+        ice_restarts: ctx.restarting.to_vec(),
     };
     (answer, text)
 }

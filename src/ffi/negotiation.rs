@@ -180,6 +180,7 @@ impl rtc_negotiation {
                 local_msid_track: o.opt(sender.map(|s| s.msid.1.as_str())),
                 local_sctp_port: l.sctp_port.unwrap_or(0),
                 simulcast_fallback: s.simulcast_fallback,
+                ice_restarted: s.ice_restarted,
             };
             o.codecs.push(codecs);
             o.extensions.push(exts);

@@ -330,7 +330,10 @@ pub unsafe extern "C" fn rtc_offer_options_init(options: *mut rtc_offer_options)
 /// peer's answer with rtc_pc_set_remote_description (type answer or
 /// pranswer). `options` may be NULL (defaults). The description handed to
 /// on_success is valid only during the callback.
-/// Errors: RTC_ERROR_INVALID_STATE outside stable and have-local-offer, and after close.
+/// Errors: RTC_ERROR_INVALID_STATE outside stable and have-local-offer, and
+/// after close; RTC_ERROR_NOT_READABLE when a configured identity provider
+/// cannot provide an assertion (as for rtc_pc_create_answer; with one, the
+/// offer carries a=identity).
 ///
 /// # Safety
 /// `pc` is NULL or a live handle; `options` is NULL or valid for the call.
@@ -353,7 +356,14 @@ pub unsafe extern "C" fn rtc_pc_create_offer(
             },
             None => OfferOptions::default(),
         };
-        let r = locked(pc)?.create_offer(opts);
+        let p = pc_ref(pc)?;
+        // As for answers: state first, the provider with no lock held, then the offer.
+        let contents = p.lock().offer_identity_request()?;
+        if let (Some(contents), Some(idp)) = (contents, &p.idp) {
+            let assertion = idp.generate(&contents)?;
+            p.lock().set_identity_assertion(&assertion)?;
+        }
+        let r = p.lock().create_offer(opts);
         r
     });
     finish_description(

@@ -429,6 +429,10 @@ pub struct rtc_negotiated_section {
     /// stream, the first encoding. Otherwise simulcast_rids lists the
     /// layers the answer receives.
     pub simulcast_fallback: bool,
+    /// The exchange restarted ICE on this m-section's transport (an offer
+    /// with new credentials, rtcpc's with ice_restart or the peer's): the
+    /// host restarts its ICE agent with the new local and remote credentials.
+    pub ice_restarted: bool,
 }
 
 /// An rtc_direction argument, taken as a C int and checked.

@@ -131,6 +131,8 @@ pub struct OfferContext<'a> {
     /// The mids of the current description's m-lines: those keep their
     /// transport; the bundle policy places only new ones.
     pub current_mids: &'a [String],
+    /// The a=identity value, when an identity provider vouches for us.
+    pub identity: Option<&'a str>,
 }
 
 /// Decides every m-section, then writes the offer: its decisions and text.
@@ -304,6 +306,9 @@ fn write(ctx: &OfferContext, offer: &Offer) -> SessionDescription {
     }
     attributes.push(Attribute::flag("extmap-allow-mixed"));
     attributes.push(Attribute::new("msid-semantic", " WMS"));
+    if let Some(identity) = ctx.identity {
+        attributes.push(Attribute::new("identity", identity));
+    }
     if ctx.config.ice_lite {
         attributes.push(Attribute::flag("ice-lite"));
     }

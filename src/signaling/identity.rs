@@ -64,11 +64,32 @@ impl PeerConnection {
     /// Fails like createAnswer would in the wrong state.
     pub fn identity_request(&self) -> Result<Option<String>> {
         self.offer_to_answer("createAnswer")?;
+        Ok(self.identity_contents())
+    }
+
+    /// Like `identity_request`, before createOffer.
+    pub fn offer_identity_request(&self) -> Result<Option<String>> {
+        self.check_can_offer()?;
+        Ok(self.identity_contents())
+    }
+
+    fn identity_contents(&self) -> Option<String> {
         if self.config.identity_provider.is_none() || self.identity_value.is_some() {
-            return Ok(None);
+            return None;
         }
         let digest = self.certificate.fingerprint_hex();
-        Ok(Some(crate::identity::contents(&[("sha-256", digest)])))
+        Some(crate::identity::contents(&[("sha-256", digest)]))
+    }
+
+    /// NotReadableError while a configured provider has given no assertion.
+    pub(super) fn check_identity_ready(&self) -> Result<()> {
+        if self.config.identity_provider.is_some() && self.identity_value.is_none() {
+            return Err(Error::new(
+                ErrorKind::NotReadable,
+                "the identity provider has not provided an identity assertion",
+            ));
+        }
+        Ok(())
     }
 
     /// The provider's assertion over `identity_request`'s contents; kept for

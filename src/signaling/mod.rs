@@ -539,12 +539,7 @@ impl PeerConnection {
     /// identity provider has given no assertion.
     pub fn create_answer(&mut self, options: AnswerOptions) -> Result<String> {
         let pending = self.offer_to_answer("createAnswer")?;
-        if self.config.identity_provider.is_some() && self.identity_value.is_none() {
-            return Err(Error::new(
-                ErrorKind::NotReadable,
-                "the identity provider has not provided an identity assertion",
-            ));
-        }
+        self.check_identity_ready()?;
         #[cfg(feature = "panic-test-hook")]
         if pending.remote.desc.sdp.contains("\ns=rtcpc-test-panic") {
             panic!("forced by the panic-test-hook feature");
@@ -566,6 +561,11 @@ impl PeerConnection {
             .chain(&pending.ice_restarts)
             .cloned()
             .collect();
+        let restarting: Vec<String> = pending
+            .ice_restarts
+            .iter()
+            .map(|(m, _)| m.clone())
+            .collect();
         let ctx = AnswerContext {
             offer,
             transceivers,
@@ -573,6 +573,7 @@ impl PeerConnection {
             certificate: &self.certificate,
             ice: &self.ice,
             ice_by_mid: &ice_by_mid,
+            restarting: &restarting,
             dtls_role: self.dtls_role,
             session_id: self.session_id,
             session_version: self.session_version + 1,

@@ -28,13 +28,8 @@ impl PeerConnection {
     /// m-section per transceiver in creation order, and one for data
     /// channels when requested. Kept for setLocalDescription.
     pub fn create_offer(&mut self, options: OfferOptions) -> Result<String> {
-        self.check_open("createOffer")?;
-        if !matches!(self.exchange, Exchange::Stable | Exchange::LocalOffer(_)) {
-            return Err(Error::invalid_state(format!(
-                "createOffer in state {:?}",
-                self.signaling_state()
-            )));
-        }
+        self.check_can_offer()?;
+        self.check_identity_ready()?;
         self.keep_negotiated_payload_types();
         self.legacy_offer_to_receive(MediaKind::Audio, options.offer_to_receive_audio);
         self.legacy_offer_to_receive(MediaKind::Video, options.offer_to_receive_video);
@@ -52,6 +47,7 @@ impl PeerConnection {
             session_version: self.session_version + 1,
             options,
             current_mids: &current_mids,
+            identity: self.identity_value.as_deref(),
         };
         let space = &mut *self.offer_space;
         let (offer, text) = offer::create(&ctx, &mut space.pts, &mut space.ids);
@@ -65,6 +61,18 @@ impl PeerConnection {
         };
         self.offer_space.created = Some((local, slots));
         Ok(text)
+    }
+
+    /// createOffer's state check: open, in stable or have-local-offer.
+    pub(super) fn check_can_offer(&self) -> Result<()> {
+        self.check_open("createOffer")?;
+        if !matches!(self.exchange, Exchange::Stable | Exchange::LocalOffer(_)) {
+            return Err(Error::invalid_state(format!(
+                "createOffer in state {:?}",
+                self.signaling_state()
+            )));
+        }
+        Ok(())
     }
 
     /// setLocalDescription(offer): the offer createOffer made last (empty
