@@ -1,6 +1,8 @@
-//! A plain benchmark harness printing medians (release build):
+//! A plain benchmark harness printing medians (release build), for the
+//! answering and the offering side:
 //! `cargo bench --bench answer`. Not a test: it asserts nothing about speed.
 
+use rtcpc::offer::OfferOptions;
 use rtcpc::{AnswerOptions, Configuration, MediaKind, PeerConnection, SdpType};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
@@ -71,6 +73,75 @@ fn negotiated(cfg: &Configuration, offer: &str) -> PeerConnection {
     pc
 }
 
+/// The offering side's shapes: (label, audio tracks, video tracks, data).
+const OFFER_SHAPES: &[(&str, usize, usize, bool)] = &[
+    ("typical: audio, video, data", 1, 1, true),
+    ("1 audio + 50 video", 1, 50, false),
+];
+
+/// A connection with the shape's tracks (and data channels).
+fn offerer(cfg: &Configuration, audio: usize, video: usize, data: bool) -> PeerConnection {
+    let mut pc = PeerConnection::new(cfg.clone()).unwrap();
+    for i in 0..audio {
+        pc.add_track(MediaKind::Audio, &format!("a{i}"), "s")
+            .unwrap();
+    }
+    for i in 0..video {
+        pc.add_track(MediaKind::Video, &format!("v{i}"), "s")
+            .unwrap();
+    }
+    if data {
+        pc.request_data_channels().unwrap();
+    }
+    pc
+}
+
+/// The offer cycle: new, addTrack per track, createOffer, SLD, SRD(answer), free.
+fn offer_cycle(cfg: &Configuration, shape: (usize, usize, bool), answer: &str) {
+    let mut pc = offerer(cfg, shape.0, shape.1, shape.2);
+    pc.create_offer(OfferOptions::default()).unwrap();
+    pc.set_local_description(SdpType::Offer, "").unwrap();
+    pc.set_remote_description(SdpType::Answer, answer).unwrap();
+}
+
+/// An answer (by rtcpc's answerer) that fits every offer of this shape:
+/// payload types, extension ids and mids do not depend on the connection.
+fn answer_for(cfg: &Configuration, shape: (usize, usize, bool)) -> String {
+    let offer = offerer(cfg, shape.0, shape.1, shape.2)
+        .create_offer(OfferOptions::default())
+        .unwrap();
+    negotiated(cfg, &offer)
+        .current_local_description()
+        .unwrap()
+        .sdp
+        .clone()
+}
+
+fn offering_side(fresh: &Configuration, shared: &Configuration) {
+    for &(label, audio, video, data) in OFFER_SHAPES {
+        let shape = (audio, video, data);
+        let iters = if video > 10 { 50 } else { 2000 };
+        let answer = answer_for(shared, shape);
+        let m_lines = audio + video + usize::from(data);
+        println!("-- offer, {label}: {m_lines} m-lines");
+        let mut pc = offerer(shared, audio, video, data);
+        measure("  createOffer", iters, || {
+            pc.create_offer(OfferOptions::default()).unwrap();
+        });
+        let f = measure("  offer cycle, fresh certificate", iters, || {
+            offer_cycle(fresh, shape, &answer)
+        });
+        let s = measure("  offer cycle, shared certificate", iters, || {
+            offer_cycle(shared, shape, &answer)
+        });
+        println!(
+            "  per m-line: fresh {:.1} us, shared {:.1} us",
+            f.as_secs_f64() * 1e6 / m_lines as f64,
+            s.as_secs_f64() * 1e6 / m_lines as f64
+        );
+    }
+}
+
 /// Full cycles per second on `threads` threads, each with its own connections.
 fn throughput(cfg: &Configuration, offer: &str, threads: usize) -> f64 {
     let per_thread = 3000;
@@ -130,6 +201,7 @@ fn main() {
             s.as_secs_f64() * 1e6 / lines as f64
         );
     }
+    offering_side(&fresh, &shared);
     // Memory held by one negotiated connection (typical offer, shared certificate
     // so the certificate itself is not counted per connection).
     let mut kept = Vec::new();

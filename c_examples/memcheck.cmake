@@ -17,6 +17,8 @@ endfunction()
 
 set(OFFERS "${CMAKE_CURRENT_SOURCE_DIR}/offers")
 memcheck_test(answer_default EXPECT_EXIT 0 COMMAND $<TARGET_FILE:rtcpc-answer>)
+memcheck_test(offer_data EXPECT_EXIT 0 COMMAND $<TARGET_FILE:rtcpc-offer> --data)
+memcheck_test(offer_usage EXPECT_EXIT 2 COMMAND $<TARGET_FILE:rtcpc-offer> --bundle-policy none)
 memcheck_test(answer_stdin_candidates EXPECT_EXIT 0
   STDIN "${OFFERS}/aiortc__safari-13-audio-video-data.sdp"
   COMMAND $<TARGET_FILE:rtcpc-answer> --tracks none --ice-lite

@@ -719,19 +719,22 @@ enum rtc_dtls_role rtc_negotiation_dtls_role(const struct rtc_negotiation *n);
 // `n` is a live snapshot (NULL gives CONTROLLED).
 enum rtc_ice_role rtc_negotiation_ice_role(const struct rtc_negotiation *n);
 
-// Writes the report of the last answer created on this connection as
+// Writes the report of the last answer created on this connection (or,
+// when the last exchange was our offer, of the peer's answer to it) as
 // NUL-terminated JSON, like snprintf: at most capacity-1 bytes plus the NUL;
 // returns the length of the whole report (without the NUL), so a caller can
-// size the buffer; returns 0 when there is no report yet (no answer created)
-// or pc is NULL. buffer may be NULL when capacity is 0.
+// size the buffer; returns 0 when there is no report yet (no answer created
+// or applied) or pc is NULL. buffer may be NULL when capacity is 0.
 //
-// The report: {"dtls_role", "bundle_groups", "m_lines": [{"index", "mid",
+// The report: {"side": "answer", "dtls_role", "bundle_groups", "m_lines": [{"index", "mid",
 // "kind", "protocol", "accepted", "reason", "direction": {"offered",
 // "local", "answered"}, "codecs": [{"pt", "name", "clock_rate", "channels",
 // "accepted", "reason", "fmtp", "offered_fmtp", "rtcp_fb"}], "extensions":
 // [{"id", "uri", "accepted", "reason"}], "bundle", "transport_index",
 // "rids"}]}: one entry per offered m-line; every offered payload type and
-// extension with the reason it was refused.
+// extension with the reason it was refused. For our offer ("side": "offer")
+// every codec and extension we offered, with what the answer took
+// ("answered_fmtp"), and "direction": {"offered", "answered", "current"}.
 //
 // # Safety
 // `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.

@@ -505,3 +505,42 @@ fn rfc8853_simulcast_send_and_the_fallback_to_one_layer() {
     let s = &a.negotiated().unwrap().sections[0];
     assert!(s.accepted && s.simulcast_fallback && s.rids.is_empty());
 }
+
+/// The JSON report covers the offering side: what the answer took of each
+/// codec and extension offered.
+#[test]
+fn the_report_of_an_answer_to_our_offer() {
+    let (mut a, mut b) = (offerer(), pc());
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    assert!(a.negotiation_report().is_none(), "no answer yet");
+    // B takes only VP8 for video.
+    let vp8 = rtcpc::codec::Codec::new("VP8", 90000, None, "", &[]);
+    b.set_remote_description(SdpType::Offer, &offer).unwrap();
+    let video = common::first_of_kind(&b, MediaKind::Video);
+    b.set_codec_preferences(video, vec![vp8]).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&a.negotiation_report().unwrap()).unwrap();
+    assert_eq!(r["side"], "offer");
+    assert_eq!(r["dtls_role"], "server");
+    let video = &r["m_lines"][1];
+    let kept: Vec<&str> = video["codecs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["accepted"] == true)
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(kept, ["VP8"]);
+    let vp9 = video["codecs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "VP9")
+        .unwrap();
+    assert_eq!(vp9["reason"], "the answer leaves the payload type out");
+    assert_eq!(video["direction"]["current"], "sendonly", "B sends nothing");
+    assert_eq!(r["m_lines"][2]["accepted"], true);
+}

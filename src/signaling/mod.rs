@@ -672,10 +672,19 @@ impl PeerConnection {
         self.exchange_ended();
     }
 
-    /// The negotiation report of the last created answer, as JSON.
+    /// The negotiation report, as JSON: of the answer made last (pending or
+    /// applied), else of the peer's answer to our last applied offer.
     pub fn negotiation_report(&self) -> Option<String> {
-        let l = self.last_local()?;
-        Some(crate::report::build(&l.offer, &l.answer))
+        if let Some(l) = self.last_local() {
+            return Some(crate::report::build(&l.offer, &l.answer));
+        }
+        match (&self.current_local, &self.current_remote) {
+            (Some(Applied::Offer(o)), Some(r)) if self.exchange.pending_offer().is_none() => {
+                let role = self.dtls_role.unwrap_or(DtlsRole::Client);
+                Some(crate::report::build_for_offer(&o.offer, &r.offer, role))
+            }
+            _ => None,
+        }
     }
 
     /// What the current (applied) offer and answer negotiated.
