@@ -29,6 +29,8 @@ if ! $build_only; then
   need readelf binutils
   # The real-session tests: a network namespace with a veth pair.
   need ip iproute2; need unshare util-linux
+  # tests/native/aiortc_test.py: pip, for aiortc from PyPI.
+  python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
@@ -37,6 +39,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 $build_only && exit 0
+# tests/native/aiortc_test.py: aiortc (pinned in tests/native/requirements.txt).
+python3 -c 'import aiortc, sys; sys.exit(aiortc.__version__ != "1.16.0")' 2>/dev/null ||
+  PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q -r "$(dirname "$0")/native/requirements.txt"
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 # cargo-c: 0.10.25 and later need a newer Rust than 1.95 (about 8 minutes to build).
