@@ -108,8 +108,10 @@ typedef enum rtc_direction {
   RTC_DIRECTION_NONE = 5,
 } rtc_direction;
 
-// The ICE role of the local agent (RFC 8445 6.1.1): an answerer is
-// controlled, unless the offerer is ice-lite and the local side is not.
+// The ICE role of the local agent (RFC 8445 6.1.1): the first exchange's
+// offerer is controlling, its answerer controlled (an ice-lite peer never
+// controls); it stays for the ICE session, whoever offers later, and only
+// an ICE restart can give the new exchange's role.
 typedef enum rtc_ice_role {
   // Controlling: the local agent nominates the candidate pair.
   RTC_ICE_ROLE_CONTROLLING = 0,

@@ -544,3 +544,89 @@ fn the_report_of_an_answer_to_our_offer() {
     assert_eq!(video["direction"]["current"], "sendonly", "B sends nothing");
     assert_eq!(r["m_lines"][2]["accepted"], true);
 }
+
+/// Found by the browser tests (tests/browser/offer_repro.py): a third
+/// offer keeps a stopped m-line with port 0 and its answer is taken; after
+/// answering a browser, re-offers keep its payload types (G722/8000/1, red)
+/// and extension ids (RFC 8285 6); the ICE role stays the first exchange's.
+#[test]
+fn regressions_from_the_browser_offer_tests() {
+    // 1. A stopped m-line, offered with port 0 twice.
+    let (mut a, mut b) = (offerer(), pc());
+    for step in 0..3 {
+        if step == 1 {
+            a.stop_transceiver(0).unwrap();
+        }
+        let offer = a.create_offer(OfferOptions::default()).unwrap();
+        a.set_local_description(SdpType::Offer, "").unwrap();
+        b.set_remote_description(SdpType::Offer, &offer).unwrap();
+        let answer = b.create_answer(AnswerOptions::default()).unwrap();
+        b.set_local_description(SdpType::Answer, &answer).unwrap();
+        a.set_remote_description(SdpType::Answer, &answer)
+            .unwrap_or_else(|e| panic!("step {step}: {e}"));
+    }
+    // 2. Firefox's G722/8000/1 and extension ids, and Chrome's red 63 and
+    // toffset 14: no number names another codec or URI in the re-offer.
+    let firefox = include_str!("data/corpus/offers/aiortc__firefox-58-audio.sdp");
+    for remote in [firefox, CHROME] {
+        let mut c = pc();
+        c.set_remote_description(SdpType::Offer, remote).unwrap();
+        c.add_track(MediaKind::Audio, "mic", "s").unwrap();
+        let answer = c.create_answer(AnswerOptions::default()).unwrap();
+        c.set_local_description(SdpType::Answer, &answer).unwrap();
+        let offer = c.create_offer(OfferOptions::default()).unwrap();
+        for prefix in ["a=rtpmap:", "a=extmap:"] {
+            for line in attr(&answer, prefix) {
+                let id = line.split([' ', '/']).next().unwrap();
+                let ours = attr(&offer, prefix)
+                    .into_iter()
+                    .find(|l| l.split([' ', '/']).next() == Some(id));
+                // G722/8000/1 and G722/8000 are one codec (one channel).
+                let codec = |l: &str| {
+                    l.split(' ')
+                        .nth(1)
+                        .map(|c| c.trim_end_matches("/1").to_string())
+                };
+                let same = |l: &str| codec(l) == codec(line);
+                assert!(ours.is_none_or(same), "{line} became {ours:?}");
+            }
+        }
+        // And each URI we offer again keeps its negotiated id.
+        for line in attr(&answer, "a=extmap:") {
+            let (id, uri) = line.split_once(' ').unwrap();
+            let id = id.split('/').next().unwrap();
+            let again = attr(&offer, "a=extmap:")
+                .into_iter()
+                .find(|l| l.ends_with(uri));
+            assert!(
+                again.is_none_or(|l| l.starts_with(&format!("{id} "))),
+                "{line}: {again:?}"
+            );
+        }
+    }
+    let mut c = pc();
+    c.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    c.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    let answer = c.create_answer(AnswerOptions::default()).unwrap();
+    c.set_local_description(SdpType::Answer, &answer).unwrap();
+    let offer = c.create_offer(OfferOptions::default()).unwrap();
+    assert!(
+        attr(&offer, "a=rtpmap:").contains(&"63 red/48000/2"),
+        "{offer}"
+    );
+    // 3. a offered first: a stays controlling when b offers later.
+    let (mut a, mut b) = (offerer(), pc());
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    let answer = answer_with_tracks(&mut b, &offer);
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    let offer = b.create_offer(OfferOptions::default()).unwrap();
+    b.set_local_description(SdpType::Offer, "").unwrap();
+    a.set_remote_description(SdpType::Offer, &offer).unwrap();
+    let answer = a.create_answer(AnswerOptions::default()).unwrap();
+    a.set_local_description(SdpType::Answer, &answer).unwrap();
+    b.set_remote_description(SdpType::Answer, &answer).unwrap();
+    use rtcpc::answer::IceRole;
+    assert_eq!(a.negotiated().unwrap().ice_role, IceRole::Controlling);
+    assert_eq!(b.negotiated().unwrap().ice_role, IceRole::Controlled);
+}

@@ -202,8 +202,10 @@ pub enum rtc_bundle_policy {
     RTC_BUNDLE_POLICY_MAX_BUNDLE = 2,
 }
 
-/// The ICE role of the local agent (RFC 8445 6.1.1): an answerer is
-/// controlled, unless the offerer is ice-lite and the local side is not.
+/// The ICE role of the local agent (RFC 8445 6.1.1): the first exchange's
+/// offerer is controlling, its answerer controlled (an ice-lite peer never
+/// controls); it stays for the ICE session, whoever offers later, and only
+/// an ICE restart can give the new exchange's role.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rtc_ice_role {

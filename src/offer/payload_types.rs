@@ -127,6 +127,13 @@ pub struct ExtensionIds {
 }
 
 impl ExtensionIds {
+    /// Takes an id the current negotiation gave `uri` (RFC 8285 6: an id
+    /// keeps its extension for the session); no other URI gets it.
+    pub fn keep(&mut self, uri: &str, id: u16) {
+        self.given.retain(|(u, i)| &**u != uri && *i != id);
+        self.given.push((Arc::from(uri), id));
+    }
+
     /// The id of `uri`: the one given before, else the lowest free one.
     pub fn of(&mut self, uri: &str) -> Option<(u16, Arc<str>)> {
         if let Some((u, id)) = self.given.iter().find(|(u, _)| &**u == uri) {

@@ -64,15 +64,12 @@ fn check_section(o: &super::OfferSection, a: &RemoteSection) -> Result<()> {
             ),
         ));
     }
-    let media = o.kind.map_or("application".to_string(), |k| k.to_string());
-    if a.media != media {
-        return Err(refuse(
-            a,
-            format!(
-                "m-section '{}' is {} in the answer but {media} in the offer",
-                o.mid, a.media
-            ),
-        ));
+    if a.media != o.media {
+        let why = format!(
+            "m-section '{}' is {} in the answer but {} in the offer",
+            o.mid, a.media, o.media
+        );
+        return Err(refuse(a, why));
     }
     if o.rejected && !a.rejected {
         return Err(refuse(

@@ -229,6 +229,9 @@ struct OfferSpace {
     data_mid: Option<String>,
     /// The last offer createOffer made, with what each m-line is for.
     created: Option<(LocalOffer, Vec<crate::offer::Slot>)>,
+    /// The ICE role the first exchange gave (RFC 8445 6.1.1: the initial
+    /// offerer controls); kept until an ICE restart.
+    ice_role: Option<crate::answer::IceRole>,
     /// W3C [[NegotiationNeeded]].
     negotiation_needed: bool,
     /// A negotiationneeded event to hand out (take_negotiation_needed_event).
@@ -661,15 +664,25 @@ impl PeerConnection {
         // W3C: stopped transceivers whose m-section is now rejected are gone.
         self.transceivers
             .retain(|t| !(t.stopped && t.current_direction.is_none()));
+        let restarted = !pending.ice_restarts.is_empty();
         for (mid, creds) in pending.ice_restarts {
             self.ice_by_mid.retain(|(m, _)| *m != mid);
             self.ice_by_mid.push((mid, creds));
         }
         self.dtls_role = Some(local.answer.dtls_role);
+        self.fix_ice_role(local.answer.ice_role, restarted);
         self.current_remote = Some(pending.remote);
         self.current_local = Some(Applied::Answer(local));
         self.exchange = Exchange::Stable;
         self.exchange_ended();
+    }
+
+    /// RFC 8445 6.1.1: the role of the first exchange stays for the ICE
+    /// session; an ICE restart starts a new one, with the new exchange's role.
+    fn fix_ice_role(&mut self, role: crate::answer::IceRole, restarted: bool) {
+        if self.offer_space.ice_role.is_none() || restarted {
+            self.offer_space.ice_role = Some(role);
+        }
     }
 
     /// The negotiation report, as JSON: of the answer made last (pending or
@@ -691,14 +704,16 @@ impl PeerConnection {
     pub fn negotiated(&self) -> Option<crate::negotiated::Negotiated> {
         use crate::negotiated::Negotiated;
         let (remote, local) = (self.current_remote.as_ref()?, self.current_local.as_ref()?);
-        Some(match local {
+        let mut n = match local {
             Applied::Answer(l) => Negotiated::new(&remote.offer, &l.answer),
             Applied::Offer(o) => Negotiated::from_offer(
                 &o.offer,
                 &remote.offer,
                 self.dtls_role.unwrap_or(DtlsRole::Client),
             ),
-        })
+        };
+        n.ice_role = self.offer_space.ice_role.unwrap_or(n.ice_role);
+        Some(n)
     }
 }
 

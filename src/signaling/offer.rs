@@ -205,6 +205,11 @@ impl PeerConnection {
             }
         }
         self.dtls_role = Some(role);
+        let ice_role = match remote.offer.ice_lite {
+            true => crate::answer::IceRole::Controlling,
+            false => offer.ice_role,
+        };
+        self.fix_ice_role(ice_role, offer.ice_restart);
         self.current_remote = Some(remote);
         self.current_local = Some(Applied::Offer(pending.local));
         self.exchange_ended();
@@ -248,26 +253,45 @@ impl PeerConnection {
             .map_or_else(|| self.ice.clone(), |(_, c)| c.clone())
     }
 
-    /// The payload types an answer of ours negotiated stay with their codecs
-    /// (the remote offer chose them); our own offers' are kept already.
+    /// After answering a remote offer, its payload types and extension ids
+    /// stay with their codecs and URIs in our offers (RFC 3264 8.3.2, RFC
+    /// 8285 6): those it offered are reserved, the negotiated ones kept by
+    /// the capability our offers key them by. Our own offers' are kept already.
     fn keep_negotiated_payload_types(&mut self) {
         let Some(Applied::Answer(l)) = &self.current_local else {
             return;
         };
         let caps = &self.config.capabilities;
-        let sections = l.offer.sections.iter().zip(&l.answer.sections);
-        for (sec, a) in sections {
+        let space = &mut *self.offer_space;
+        for (sec, a) in l.offer.sections.iter().zip(&l.answer.sections) {
             let Some(kind) = sec.kind else { continue };
+            for c in &sec.rtp.codecs {
+                space
+                    .pts
+                    .keep(&c.name, c.clock_rate, c.channels, &c.fmtp, c.pt);
+            }
+            for e in &sec.rtp.extmaps {
+                space.ids.keep(&e.uri, e.id);
+            }
             for c in &a.codecs.kept {
-                // Keyed as offers key them: by the capability's fmtp, and
-                // rtx by its apt.
-                let fmtp = match c.role() {
-                    CodecRole::Rtx => c.fmtp.clone(),
-                    _ => capability_for(&c.to_codec(), caps.codecs(kind))
-                        .map_or(c.fmtp.clone(), |l| l.fmtp.clone()),
+                // Keyed as offers key them: the capability's name, rate,
+                // channels and fmtp; rtx by its apt and red by what it encodes.
+                let cap = capability_for(&c.to_codec(), caps.codecs(kind));
+                let fmtp = match (c.role(), cap) {
+                    (CodecRole::Rtx | CodecRole::Red, _) | (_, None) => c.fmtp.clone(),
+                    (_, Some(l)) => l.fmtp.clone(),
                 };
-                let pts = &mut self.offer_space.pts;
-                pts.keep(&c.name, c.clock_rate, c.channels, &fmtp, c.pt);
+                match cap {
+                    Some(l) => space
+                        .pts
+                        .keep(&l.name, l.clock_rate, l.channels, &fmtp, c.pt),
+                    None => space
+                        .pts
+                        .keep(&c.name, c.clock_rate, c.channels, &fmtp, c.pt),
+                }
+            }
+            for e in a.extensions.iter().filter(|e| e.verdict.is_accepted()) {
+                space.ids.keep(&e.uri, e.id);
             }
         }
     }
