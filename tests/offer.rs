@@ -630,3 +630,23 @@ fn regressions_from_the_browser_offer_tests() {
     assert_eq!(a.negotiated().unwrap().ice_role, IceRole::Controlling);
     assert_eq!(b.negotiated().unwrap().ice_role, IceRole::Controlled);
 }
+
+/// Firefox answers a re-offer's new bundled m-section with another a=setup
+/// than the tagged one's: the transport's role is the tagged m-section's.
+#[test]
+fn rfc8843_the_dtls_role_is_the_tagged_m_sections() {
+    let (mut a, mut b) = (offerer(), pc());
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    let answer = answer_with_tracks(&mut b, &offer);
+    let (head, data) = answer.split_at(answer.find("m=application").unwrap());
+    let odd = format!(
+        "{head}{}",
+        data.replace("a=setup:active", "a=setup:passive")
+    );
+    a.set_remote_description(SdpType::Answer, &odd).unwrap();
+    assert_eq!(
+        a.negotiated().unwrap().dtls_role,
+        rtcpc::dtls::DtlsRole::Server
+    );
+}

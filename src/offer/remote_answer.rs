@@ -20,16 +20,14 @@ pub fn check(offer: &Offer, answer: &RemoteOffer) -> Result<DtlsRole> {
             offer.sections.len()
         )));
     }
-    let mut role = None;
+    let mut roles = Vec::with_capacity(answer.sections.len());
     for (o, a) in offer.sections.iter().zip(&answer.sections) {
         check_section(o, a)?;
-        if a.rejected {
-            continue;
-        }
-        let this = match a.dtls.setup {
-            Setup::Active => DtlsRole::Server,
-            Setup::Passive => DtlsRole::Client,
-            other => {
+        roles.push(match (a.rejected, a.dtls.setup) {
+            (true, _) => None,
+            (false, Setup::Active) => Some(DtlsRole::Server),
+            (false, Setup::Passive) => Some(DtlsRole::Client),
+            (false, other) => {
                 let what = format!("{other:?}").to_lowercase();
                 return Err(refuse(
                     a,
@@ -38,17 +36,20 @@ pub fn check(offer: &Offer, answer: &RemoteOffer) -> Result<DtlsRole> {
                     ),
                 ));
             }
-        };
-        if role.is_some_and(|r| r != this) {
-            return Err(refuse(
-                a,
-                "a=setup differs between m-sections of the answer",
-            ));
-        }
-        role = Some(this);
+        });
     }
     check_bundle(offer, answer)?;
-    // Every m-section rejected: no transport; the role is moot.
+    // The role is the transport's: the BUNDLE group's tagged m-section's
+    // (Firefox writes another a=setup on an m-section it bundles), else the
+    // first accepted one's. All rejected: no transport, the role is moot.
+    let tagged = answer
+        .bundle_groups
+        .first()
+        .and_then(|g| g.first())
+        .and_then(|mid| answer.index_of_mid(mid));
+    let role = tagged
+        .and_then(|t| roles[t])
+        .or_else(|| roles.iter().flatten().next().copied());
     Ok(role.unwrap_or(DtlsRole::Client))
 }
 
