@@ -650,3 +650,31 @@ fn rfc8843_the_dtls_role_is_the_tagged_m_sections() {
         rtcpc::dtls::DtlsRole::Server
     );
 }
+
+/// RFC 8842 5.5: a subsequent offer states the association's role instead
+/// of actpass, and an answer turning it around is refused.
+#[test]
+fn rfc8842_5_5_a_re_offer_keeps_the_dtls_role() {
+    let (mut a, mut b) = (offerer(), pc());
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    let answer = answer_with_tracks(&mut b, &offer);
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    let again = a.create_offer(OfferOptions::default()).unwrap();
+    assert_eq!(
+        attr(&again, "a=setup:"),
+        ["passive"; 3],
+        "a is the DTLS server"
+    );
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    b.set_remote_description(SdpType::Offer, &again).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+    assert_eq!(attr(&answer, "a=setup:"), ["active"; 3]);
+    let flipped = answer.replace("a=setup:active", "a=setup:passive");
+    let e = a
+        .set_remote_description(SdpType::Answer, &flipped)
+        .unwrap_err();
+    assert!(e.message.contains("RFC 8842 5.5"), "{}", e.message);
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+}

@@ -86,6 +86,8 @@ pub struct Offer {
     pub ice_role: IceRole,
     /// It restarts ICE (fresh credentials): the answer must bring new ones.
     pub ice_restart: bool,
+    /// The DTLS role it states (not actpass): the answer must leave it so.
+    pub dtls_role: Option<crate::dtls::DtlsRole>,
 }
 
 /// What one m-line of an offer is for (JSEP 5.2.2: the m-lines of the
@@ -133,6 +135,9 @@ pub struct OfferContext<'a> {
     pub current_mids: &'a [String],
     /// The a=identity value, when an identity provider vouches for us.
     pub identity: Option<&'a str>,
+    /// The DTLS role an earlier exchange fixed: a subsequent offer states it
+    /// (RFC 8842 5.5: keeps the association); None: actpass.
+    pub dtls_role: Option<crate::dtls::DtlsRole>,
 }
 
 /// Decides every m-section, then writes the offer: its decisions and text.
@@ -169,6 +174,7 @@ pub fn create(
         local,
         ice_role,
         ice_restart: ctx.options.ice_restart,
+        dtls_role: ctx.dtls_role,
     };
     let text = write(ctx, &offer).to_text();
     (offer, text)
@@ -316,7 +322,7 @@ fn write(ctx: &OfferContext, offer: &Offer) -> SessionDescription {
         .sections
         .iter()
         .zip(&offer.local)
-        .map(|(s, l)| section_text(s, l))
+        .map(|(s, l)| section_text(s, l, setup(ctx.dtls_role)))
         .collect();
     SessionDescription {
         session_id: ctx.session_id,
@@ -327,7 +333,17 @@ fn write(ctx: &OfferContext, offer: &Offer) -> SessionDescription {
 }
 
 /// One m-section in the order browsers write them (JSEP 5.2.1).
-fn section_text(s: &OfferSection, l: &LocalSection) -> MediaSection {
+/// RFC 8842 5.2 and 5.5: actpass in an initial offer; afterwards the role
+/// the association has, so the answerer cannot turn it around.
+fn setup(role: Option<crate::dtls::DtlsRole>) -> &'static str {
+    match role {
+        None => "actpass",
+        Some(crate::dtls::DtlsRole::Client) => "active",
+        Some(crate::dtls::DtlsRole::Server) => "passive",
+    }
+}
+
+fn section_text(s: &OfferSection, l: &LocalSection, setup: &'static str) -> MediaSection {
     let formats = match (s.kind, s.rejected) {
         // A rejected m-section needs no rtpmap: "0", as answers write it.
         (Some(_), true) => "0".to_string(),
@@ -355,7 +371,7 @@ fn section_text(s: &OfferSection, l: &LocalSection) -> MediaSection {
         // RFC 8843 7.2: no transport of its own, so no candidates.
         m.flag("bundle-only");
     }
-    transport_lines(&mut m, l, "actpass");
+    transport_lines(&mut m, l, setup);
     m.push("mid", s.mid.clone());
     let Some(kind) = s.kind else {
         m.push("sctp-port", SCTP_PORT.to_string());

@@ -50,7 +50,12 @@ pub fn check(offer: &Offer, answer: &RemoteOffer) -> Result<DtlsRole> {
     let role = tagged
         .and_then(|t| roles[t])
         .or_else(|| roles.iter().flatten().next().copied());
-    Ok(role.unwrap_or(DtlsRole::Client))
+    match (role, offer.dtls_role) {
+        (Some(r), Some(ours)) if r != ours => Err(Error::invalid_access(format!(
+            "the answer's a=setup makes us the DTLS {r:?}, but the offer kept the association's {ours:?} role (RFC 8842 5.5)"
+        ))),
+        _ => Ok(role.or(offer.dtls_role).unwrap_or(DtlsRole::Client)),
+    }
 }
 
 /// One m-section: same mid and media, nothing re-enabled, payload types

@@ -48,6 +48,7 @@ impl PeerConnection {
             options,
             current_mids: &current_mids,
             identity: self.identity_value.as_deref(),
+            dtls_role: self.dtls_role,
         };
         let space = &mut *self.offer_space;
         let (offer, text) = offer::create(&ctx, &mut space.pts, &mut space.ids);
