@@ -1165,6 +1165,30 @@ def browser_command(browser, profile, url, extra_flags=(), extra_prefs=None):
     return [exe, '--headless', '--no-remote', '--profile', profile, url]
 
 
+def final_line(passed, failed, skipped, harness_errors):
+    """Prints the last line, "N passed, M failed, K skipped"; the exit code."""
+    if skipped:
+        print('skipped (allowed: the browser lacks the feature): %s' % ', '.join(skipped))
+    print('%d passed, %d failed, %d skipped%s' % (
+        passed, failed, len(skipped),
+        ' (and the harness failed: %s)' % '; '.join(harness_errors) if harness_errors else ''))
+    return 0 if failed == 0 and not harness_errors else 1
+
+
+def launch_plan(browser, url, prefix):
+    """A fresh profile in a new temporary folder and the browser's command:
+    (folder, command, version); exits when the browser is missing."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    profile = os.path.join(tmp, 'profile')
+    os.mkdir(profile)
+    cmd = browser_command(browser, profile, url)
+    if not cmd[0]:
+        sys.exit('%s not found' % browser)
+    version = browser_version(cmd[0])
+    print('%s: %s' % (browser, version))
+    return tmp, cmd, version
+
+
 def browser_version(cmd0):
     try:
         return subprocess.run([cmd0, '--version'], capture_output=True, text=True,
@@ -1291,14 +1315,7 @@ def main():
     start = time.monotonic()
     server, url = serve(make_handler(state))
 
-    tmp = tempfile.mkdtemp(prefix='rtcpc-browser-')
-    profile = os.path.join(tmp, 'profile')
-    os.mkdir(profile)
-    cmd = browser_command(args.browser, profile, url)
-    if not cmd[0]:
-        sys.exit('%s not found' % args.browser)
-    version = browser_version(cmd[0])
-    print('%s: %s' % (args.browser, version))
+    tmp, cmd, version = launch_plan(args.browser, url, 'rtcpc-browser-')
     print('answerer: %s' % args.answerer)
     print('library: %s' % args.library)
     print('url: %s' % url, flush=True)
@@ -1438,12 +1455,7 @@ def main():
         }
         with open(args.report, 'w') as f:
             json.dump(report, f, indent=2)
-    if skipped:
-        print('skipped (allowed: the browser lacks the feature): %s' % ', '.join(skipped))
-    print('%d passed, %d failed, %d skipped%s' % (
-        passed, failed, len(skipped),
-        ' (and the harness failed: %s)' % '; '.join(harness_errors) if harness_errors else ''))
-    return 0 if failed == 0 and not harness_errors else 1
+    return final_line(passed, failed, skipped, harness_errors)
 
 
 if __name__ == '__main__':

@@ -9,6 +9,14 @@
     pc.negotiation()          # plain dicts/lists, the snapshot is freed at once
     pc.close(); pc.free()
 
+The offering side (offer_test.py):
+
+    pc.add_track('audio', 'track-0', 'stream-0'); pc.request_data_channels()
+    offer = pc.create_offer(ice_restart=False)
+    pc.set_local_description('offer')            # '' = the offer createOffer made
+    pc.set_remote_description('answer', answer)  # or 'pranswer', or 'rollback'
+    pc.negotiation()                             # + ice_role, local_* per section
+
 The structs below mirror include/rtcpc.h field by field (order and types);
 the C enums are `int`. Calls with callbacks check the header's contract:
 exactly one callback, exactly once, before the call returns, and a return
@@ -39,6 +47,7 @@ RTC_OK = 0
 DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped', None]  # rtc_direction
 DIRECTION_VALUES = {d: i for i, d in enumerate(DIRECTIONS) if d}
 DTLS_ROLES = ['client', 'server']                                          # rtc_dtls_role
+ICE_ROLES = ['controlling', 'controlled']                                  # rtc_ice_role
 SIGNALING_STATES = ['stable', 'have-local-offer', 'have-remote-offer',
                     'have-local-pranswer', 'have-remote-pranswer', 'closed']
 SDP_TYPES = {'offer': 0, 'pranswer': 1, 'answer': 2, 'rollback': 3}        # rtc_sdp_type
@@ -121,6 +130,23 @@ class rtc_negotiated_section(Structure):
         ('remote_fingerprint_count', c_size_t),
         ('sctp_port', c_uint16),
         ('max_message_size', c_uint64),
+        # Appended for the offering side (issue 15), in the header's order.
+        ('local_ice_ufrag', c_char_p),
+        ('local_ice_pwd', c_char_p),
+        ('ice_role', c_int),
+        ('local_candidates', POINTER(c_char_p)),
+        ('local_candidate_count', c_size_t),
+        ('local_fingerprints', POINTER(c_char_p)),
+        ('local_fingerprint_count', c_size_t),
+        ('dtls_role', c_int),
+        ('local_ssrcs', POINTER(c_uint32)),
+        ('local_ssrc_count', c_size_t),
+        ('local_ssrc_groups', POINTER(rtc_ssrc_group)),
+        ('local_ssrc_group_count', c_size_t),
+        ('local_cname', c_char_p),
+        ('local_msid_stream', c_char_p),
+        ('local_msid_track', c_char_p),
+        ('local_sctp_port', c_uint16),
     ]
 
 
@@ -134,6 +160,11 @@ class rtc_error(Structure):
 
 class rtc_answer_options(Structure):
     _fields_ = [('voice_activity_detection', c_bool), ('ice_restart', c_bool),
+                ('offer_to_receive_audio', c_int32), ('offer_to_receive_video', c_int32)]
+
+
+class rtc_offer_options(Structure):
+    _fields_ = [('ice_restart', c_bool), ('voice_activity_detection', c_bool),
                 ('offer_to_receive_audio', c_int32), ('offer_to_receive_video', c_int32)]
 
 
@@ -175,6 +206,7 @@ _PROTOTYPES = {
     'rtc_negotiation_section_count': (c_size_t, [c_void_p]),
     'rtc_negotiation_section': (POINTER(rtc_negotiated_section), [c_void_p, c_size_t]),
     'rtc_negotiation_dtls_role': (c_int, [c_void_p]),
+    'rtc_negotiation_ice_role': (c_int, [c_void_p]),
     'rtc_pc_new': (c_void_p, [c_void_p]),
     'rtc_pc_close': (None, [c_void_p]),
     'rtc_pc_free': (None, [c_void_p]),
@@ -184,6 +216,10 @@ _PROTOTYPES = {
     'rtc_answer_options_init': (None, [POINTER(rtc_answer_options)]),
     'rtc_pc_create_answer': (c_int, [c_void_p, rtc_session_description_callback,
                                      rtc_error_callback, POINTER(rtc_answer_options), c_void_p]),
+    'rtc_offer_options_init': (None, [POINTER(rtc_offer_options)]),
+    'rtc_pc_create_offer': (c_int, [c_void_p, rtc_session_description_callback,
+                                    rtc_error_callback, POINTER(rtc_offer_options), c_void_p]),
+    'rtc_pc_request_data_channels': (c_int, [c_void_p]),
     'rtc_pc_set_local_description': (c_int, [c_void_p, POINTER(rtc_session_description),
                                              rtc_void_callback, rtc_error_callback, c_void_p]),
     'rtc_pc_add_track': (c_int, [c_void_p, c_int, c_char_p, c_char_p]),
@@ -357,13 +393,52 @@ class PeerConnection:
         rc = fn(self.pc, ctypes.byref(desc), call.void_success, call.failure, None)
         call.finish(rc)
 
-    def set_remote_description(self, type_, sdp):
+    def set_remote_description(self, type_, sdp=None):
+        """type_: 'offer' (in stable; in have-local-offer: glare, the local offer is
+        rolled back first), 'answer' or 'pranswer' (to our offer, in have-local-offer
+        or have-remote-pranswer) or 'rollback' (sdp may be None)."""
+        if type_ not in SDP_TYPES:
+            raise ValueError('type must be one of %s, not %r' % (sorted(SDP_TYPES), type_))
         self._description_call(self.lib.rtc_pc_set_remote_description,
                                'setRemoteDescription(%s)' % type_, type_, sdp)
 
     def set_local_description(self, type_, sdp=''):
+        """type_: 'answer'/'pranswer' ('' = the one createAnswer made), 'offer'
+        ('' = the one createOffer made) or 'rollback'."""
+        if type_ not in SDP_TYPES:
+            raise ValueError('type must be one of %s, not %r' % (sorted(SDP_TYPES), type_))
         self._description_call(self.lib.rtc_pc_set_local_description,
                                'setLocalDescription(%s)' % type_, type_, sdp)
+
+    def create_offer(self, ice_restart=False, voice_activity_detection=True,
+                     offer_to_receive_audio=None, offer_to_receive_video=None):
+        """rtc_pc_create_offer with rtc_offer_options (rtc_offer_options_init's
+        defaults for what is not given; None = -1, not given). Returns the SDP."""
+        call = _Call('createOffer')
+        opts = rtc_offer_options()
+        self.lib.rtc_offer_options_init(ctypes.byref(opts))
+        opts.ice_restart = bool(ice_restart)
+        opts.voice_activity_detection = bool(voice_activity_detection)
+        if offer_to_receive_audio is not None:
+            opts.offer_to_receive_audio = int(offer_to_receive_audio)
+        if offer_to_receive_video is not None:
+            opts.offer_to_receive_video = int(offer_to_receive_video)
+        rc = self.lib.rtc_pc_create_offer(self.pc, call.desc_success, call.failure,
+                                          ctypes.byref(opts), None)
+        call.finish(rc)
+        type_, sdp = call.description
+        if type_ != 'offer':
+            raise ContractViolation('createOffer gave a description of type %r' % (type_,))
+        return sdp
+
+    def offer_options_defaults(self):
+        """What rtc_offer_options_init fills in, as a dict."""
+        opts = rtc_offer_options()
+        self.lib.rtc_offer_options_init(ctypes.byref(opts))
+        return {k: getattr(opts, k) for k, _ in rtc_offer_options._fields_}
+
+    def request_data_channels(self):
+        _check_rc(self.lib.rtc_pc_request_data_channels(self.pc), 'requestDataChannels')
 
     def create_answer(self, voice_activity_detection=True):
         call = _Call('createAnswer')
@@ -496,7 +571,9 @@ class PeerConnection:
             if self.lib.rtc_negotiation_section(n, count):
                 raise ContractViolation('rtc_negotiation_section(count) is not NULL')
             role = self.lib.rtc_negotiation_dtls_role(n)
+            ice = self.lib.rtc_negotiation_ice_role(n)
             return {'dtls_role': DTLS_ROLES[role] if 0 <= role < 2 else 'invalid(%d)' % role,
+                    'ice_role': ICE_ROLES[ice] if 0 <= ice < 2 else 'invalid(%d)' % ice,
                     'sections': sections}
         finally:
             self.lib.rtc_negotiation_free(n)
@@ -536,7 +613,25 @@ def _section(s):
         'remote_end_of_candidates': bool(s.remote_end_of_candidates),
         'remote_fingerprints': _strings(s.remote_fingerprints, s.remote_fingerprint_count),
         'sctp_port': s.sctp_port, 'max_message_size': s.max_message_size,
+        'local_ice_ufrag': _s(s.local_ice_ufrag), 'local_ice_pwd': _s(s.local_ice_pwd),
+        'ice_role': _enum(ICE_ROLES, s.ice_role),
+        'local_candidates': _strings(s.local_candidates, s.local_candidate_count),
+        'local_fingerprints': _strings(s.local_fingerprints, s.local_fingerprint_count),
+        'dtls_role': _enum(DTLS_ROLES, s.dtls_role),
+        'local_ssrcs': [s.local_ssrcs[i] for i in range(s.local_ssrc_count)],
+        'local_ssrc_groups': [{'semantics': _s(g.semantics),
+                               'ssrcs': [g.ssrcs[j] for j in range(g.ssrc_count)]}
+                              for g in (s.local_ssrc_groups[i]
+                                        for i in range(s.local_ssrc_group_count))],
+        'local_cname': _s(s.local_cname),
+        'local_msid_stream': _s(s.local_msid_stream),
+        'local_msid_track': _s(s.local_msid_track),
+        'local_sctp_port': s.local_sctp_port,
     }
+
+
+def _enum(names, value):
+    return names[value] if 0 <= value < len(names) else 'invalid(%d)' % value
 
 
 # ------------------------------------------------------------------ worker process
@@ -633,6 +728,100 @@ def _answer(pc, req, track_counter):
     return {'ok': False, 'error': err, 'transceivers': trs, 'actions': actions}
 
 
+# {"op": "calls", "calls": [CALL...]} runs rtcpc calls one after another
+# (offer_test.py, the offering side). CALL: {"fn": FN, ...}: FN is
+#   "add_track" (kind, track_id, stream_id), "add_transceiver" (kind,
+#   direction, stream_ids, rids; the result has its index),
+#   "request_data_channels", "create_offer" (options: rtc_offer_options as
+#   create_offer's keywords; the result has the sdp), "create_answer"
+#   (voice_activity_detection; sdp), "set_local_description" and
+#   "set_remote_description" (type, sdp), "add_tracks_auto" (a track on
+#   every live transceiver without one, as the "answer" op does), and
+#   "stop", "set_direction" (direction), "set_codec_preferences" (codecs) on
+#   the transceiver given by "index", "mid" or "kind" (the first live one).
+# The calls stop at the first failure unless it has "expect_error": true.
+# The reply has each call's result ({"fn", "ok", "error", "signaling_state",
+# "remote_description": whether one is set, ...}), then the negotiation,
+# transceivers, signaling state and every description slot after the last.
+
+def _select(pc, c):
+    if 'index' in c:
+        return c['index']
+    if 'mid' in c:
+        return pc.transceiver_index(c['mid'])
+    for t in pc.transceivers():
+        if t['kind'] == c.get('kind') and not t['stopped']:
+            return t['index']
+    raise RtcError(0, 'TestError', 'no transceiver matches %r' % (c,), c['fn'])
+
+
+def _one_call(pc, c, r, track_counter):
+    fn = c['fn']
+    if fn == 'add_track':
+        track_id = c.get('track_id') or 'lib-track-%d' % track_counter[0]
+        track_counter[0] += 1
+        pc.add_track(c['kind'], track_id, c.get('stream_id', 'lib-stream'))
+        r['track_id'] = track_id
+    elif fn == 'add_transceiver':
+        r['index'] = pc.add_transceiver(c['kind'], c.get('direction', 'sendrecv'),
+                                        c.get('stream_ids', ()), c.get('rids', ()))
+    elif fn == 'request_data_channels':
+        pc.request_data_channels()
+    elif fn == 'create_offer':
+        r['sdp'] = pc.create_offer(**(c.get('options') or {}))
+    elif fn == 'create_answer':
+        r['sdp'] = pc.create_answer(c.get('voice_activity_detection', True))
+    elif fn == 'set_local_description':
+        pc.set_local_description(c['type'], c.get('sdp', ''))
+    elif fn == 'set_remote_description':
+        pc.set_remote_description(c['type'], c.get('sdp'))
+    elif fn == 'add_tracks_auto':
+        r['added'] = []
+        for t in pc.transceivers():
+            if not t['has_track'] and not t['stopped']:
+                track_id = 'lib-track-%d' % track_counter[0]
+                track_counter[0] += 1
+                pc.add_track(t['kind'], track_id, 'lib-stream')
+                r['added'].append({'kind': t['kind'], 'track_id': track_id})
+    elif fn in ('stop', 'set_direction', 'set_codec_preferences'):
+        i = _select(pc, c)
+        r['index'], r['mid'] = i, pc.transceiver_mid(i)
+        if fn == 'stop':
+            pc.stop(i)
+        elif fn == 'set_direction':
+            pc.set_direction(i, c['direction'])
+        else:
+            pc.set_codec_preferences(i, c['codecs'])
+    else:
+        raise RtcError(0, 'TestError', 'unknown call %r' % (c,), fn)
+
+
+def _calls(pc, req, track_counter):
+    results, error = [], None
+    for c in req.get('calls') or []:
+        r = {'fn': c.get('fn')}
+        try:
+            _one_call(pc, c, r, track_counter)
+            r['ok'] = True
+        except RtcError as e:
+            r.update(ok=False, error={'name': e.name, 'message': e.message,
+                                      'code': ERROR_CODES.get(e.code, e.code), 'call': e.call})
+        except ContractViolation as e:
+            r.update(ok=False, error={'name': 'ContractViolation', 'message': str(e),
+                                      'code': None, 'call': c.get('fn')})
+        r['signaling_state'] = pc.signaling_state()
+        r['remote_description'] = pc.description('remote') is not None
+        results.append(r)
+        if not r['ok'] and not c.get('expect_error'):
+            error = dict(r['error'], stderr='%s: %s: %s' % (r['fn'], r['error']['name'],
+                                                            r['error']['message']))
+            break
+    return {'ok': error is None, 'error': error, 'results': results,
+            'negotiation': pc.negotiation(), 'transceivers': pc.transceivers(),
+            'signaling_state': pc.signaling_state(),
+            'descriptions': {slot: pc.description(slot) for slot in DESCRIPTION_SLOTS}}
+
+
 def worker_main(argv=None):
     import argparse
     import json
@@ -651,6 +840,8 @@ def worker_main(argv=None):
             req = json.loads(line)
             if req['op'] == 'answer':
                 reply = _answer(pc, req, track_counter)
+            elif req['op'] == 'calls':
+                reply = _calls(pc, req, track_counter)
             elif req['op'] == 'quit':
                 break
             else:
