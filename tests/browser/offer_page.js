@@ -13,6 +13,16 @@ let pcs = {};
 let tracks = [];
 let streams = {};
 let seenTransceivers = new Map();
+// Transport objects (RTCDtlsTransport, RTCIceTransport) by identity: a small
+// number per object, so that offer_test.py can tell whether two transceivers
+// share one transport (BUNDLE).
+let transportIds = new Map();
+
+function objectId(o) {
+  if (!o) return null;
+  if (!transportIds.has(o)) transportIds.set(o, transportIds.size);
+  return transportIds.get(o);
+}
 
 function log(msg) {
   document.getElementById('log').textContent += msg + '\n';
@@ -82,6 +92,9 @@ function transportInfo(t) {
   return {
     dtlsState: t.state === undefined ? null : t.state,
     iceRole: ice && ice.role !== undefined ? ice.role : null,
+    // Identity of the RTCDtlsTransport and its RTCIceTransport (objectId).
+    id: objectId(t),
+    iceId: ice ? objectId(ice) : null,
   };
 }
 
@@ -103,6 +116,7 @@ function describeTransceiver(tr, live) {
     senderCodecs: sp.codecs ? sp.codecs.map(c => c.mimeType) : null,
     senderPayloadTypes: sp.codecs ? sp.codecs.map(c => c.payloadType) : null,
     transport: transportInfo(tr.sender.transport),
+    receiverTransport: transportInfo(tr.receiver.transport),
   };
 }
 
@@ -146,6 +160,7 @@ const COMMANDS = {
     tracks = [];
     streams = {};
     seenTransceivers = new Map();
+    transportIds = new Map();
     return {};
   },
   pc_new(a) {
@@ -168,6 +183,7 @@ const COMMANDS = {
     const pc = getPc(a.pc);
     const init = {direction: a.direction || 'sendrecv'};
     if (a.track) init.streams = [streamNamed(a.stream || 'browser-stream')];
+    if (a.rids) init.sendEncodings = a.rids.map(rid => ({rid}));
     const tr = pc.addTransceiver(a.track ? await getTrack(a.kind) : a.kind, init);
     return {mid: tr.mid, direction: tr.direction};
   },
@@ -219,6 +235,21 @@ const COMMANDS = {
   },
   describe(a) {
     return describe(a.pc);
+  },
+  // getStats(): the entries that name a transport (transportId) or are one.
+  async stats(a) {
+    const report = await getPc(a.pc).getStats();
+    const out = [];
+    report.forEach(s => {
+      if (s.transportId === undefined && s.type !== 'transport') return;
+      out.push({
+        type: s.type, id: s.id,
+        kind: s.kind !== undefined ? s.kind : (s.mediaType !== undefined ? s.mediaType : null),
+        mid: s.mid !== undefined ? s.mid : null,
+        transportId: s.transportId !== undefined ? s.transportId : null,
+      });
+    });
+    return {stats: out};
   },
   user_agent() {
     return {userAgent: navigator.userAgent};

@@ -54,6 +54,7 @@ SDP_TYPES = {'offer': 0, 'pranswer': 1, 'answer': 2, 'rollback': 3}        # rtc
 SDP_TYPE_NAMES = {v: k for k, v in SDP_TYPES.items()}
 MEDIA_KINDS = {'audio': 0, 'video': 1}                                     # rtc_media_kind
 MEDIA_KIND_NAMES = {v: k for k, v in MEDIA_KINDS.items()}
+BUNDLE_POLICIES = {'balanced': 0, 'max-compat': 1, 'max-bundle': 2}       # rtc_bundle_policy
 DESCRIPTION_SLOTS = {'local': 0, 'remote': 1, 'current_local': 2, 'pending_local': 3,
                      'current_remote': 4, 'pending_remote': 5}
 
@@ -147,6 +148,8 @@ class rtc_negotiated_section(Structure):
         ('local_msid_stream', c_char_p),
         ('local_msid_track', c_char_p),
         ('local_sctp_port', c_uint16),
+        ('simulcast_fallback', c_bool),
+        ('ice_restarted', c_bool),
     ]
 
 
@@ -198,6 +201,7 @@ _PROTOTYPES = {
     'rtc_configuration_new': (c_void_p, []),
     'rtc_configuration_free': (None, [c_void_p]),
     'rtc_configuration_set_ice_lite': (c_int, [c_void_p, c_bool]),
+    'rtc_configuration_set_bundle_policy': (c_int, [c_void_p, c_int]),
     'rtc_configuration_set_ice_credentials': (c_int, [c_void_p, c_char_p, c_char_p]),
     'rtc_configuration_add_local_candidate': (c_int, [c_void_p, c_char_p, c_char_p]),
     'rtc_configuration_generate_shared_certificate': (c_int, [c_void_p]),
@@ -346,7 +350,10 @@ def _check_rc(rc, what):
 # ------------------------------------------------------------------ peer connection
 
 class PeerConnection:
-    def __init__(self, lib, ice_lite=False, local_candidates=(), ice_credentials=None):
+    def __init__(self, lib, ice_lite=False, local_candidates=(), ice_credentials=None,
+                 bundle_policy=None):
+        """bundle_policy: None (the library's default), 'balanced', 'max-compat' or
+        'max-bundle' (rtc_configuration_set_bundle_policy)."""
         self.lib = lib
         cfg = lib.rtc_configuration_new()
         if not cfg:
@@ -354,6 +361,12 @@ class PeerConnection:
         try:
             if ice_lite:
                 _check_rc(lib.rtc_configuration_set_ice_lite(cfg, True), 'set_ice_lite')
+            if bundle_policy is not None:
+                if bundle_policy not in BUNDLE_POLICIES:
+                    raise ValueError('bundle_policy must be one of %s, not %r'
+                                     % (sorted(BUNDLE_POLICIES), bundle_policy))
+                _check_rc(lib.rtc_configuration_set_bundle_policy(
+                    cfg, BUNDLE_POLICIES[bundle_policy]), 'set_bundle_policy')
             if ice_credentials:
                 _check_rc(lib.rtc_configuration_set_ice_credentials(
                     cfg, _enc(ice_credentials[0]), _enc(ice_credentials[1])),
@@ -627,6 +640,8 @@ def _section(s):
         'local_msid_stream': _s(s.local_msid_stream),
         'local_msid_track': _s(s.local_msid_track),
         'local_sctp_port': s.local_sctp_port,
+        'simulcast_fallback': bool(s.simulcast_fallback),
+        'ice_restarted': bool(s.ice_restarted),
     }
 
 
@@ -654,6 +669,10 @@ def _enum(names, value):
 #
 # The reply has the answer, the library's negotiation, transceivers and remote
 # description after setLocalDescription, or {"ok": false, "error": {...}}.
+#
+# The worker's one connection is made with --candidate (repeatable),
+# --ice-lite and --bundle-policy balanced|max-compat|max-bundle (the
+# PeerConnection keywords local_candidates, ice_lite, bundle_policy).
 
 def _find_transceiver(pc, action):
     for t in pc.transceivers():
@@ -829,11 +848,16 @@ def worker_main(argv=None):
     ap = argparse.ArgumentParser(description='rtcpc ctypes worker (see browser_test.py)')
     ap.add_argument('--library', required=True)
     ap.add_argument('--candidate', action='append', default=[])
+    ap.add_argument('--ice-lite', action='store_true',
+                    help='rtc_configuration_set_ice_lite (offer_test.py: ice_lite)')
+    ap.add_argument('--bundle-policy', choices=sorted(BUNDLE_POLICIES),
+                    help='rtc_configuration_set_bundle_policy (offer_test.py: bundle_*)')
     args = ap.parse_args(argv)
     out = sys.stdout
     sys.stdout = sys.stderr          # nothing else may write to the reply stream
     lib = load(args.library)
-    pc = PeerConnection(lib, local_candidates=args.candidate)
+    pc = PeerConnection(lib, local_candidates=args.candidate, ice_lite=args.ice_lite,
+                        bundle_policy=args.bundle_policy)
     track_counter = [0]
     try:
         for line in sys.stdin:
