@@ -410,7 +410,8 @@ typedef struct rtc_negotiated_section {
   const struct rtc_ssrc_group *local_ssrc_groups;
   // The number of entries in local_ssrc_groups.
   size_t local_ssrc_group_count;
-  // The RTCP CNAME of the local a=ssrc lines; NULL when not sending.
+  // The RTCP CNAME of the local a=ssrc lines; NULL when the description
+  // has none (not sending, or simulcast: its layers go by RID).
   const char *local_cname;
   // The local a=msid stream id; NULL when not sending.
   const char *local_msid_stream;

@@ -175,7 +175,12 @@ impl rtc_negotiation {
                 local_ssrc_count: l_ssrc_n,
                 local_ssrc_groups: l_groups,
                 local_ssrc_group_count: l_group_n,
-                local_cname: o.opt(sender.map(|s| s.cname.as_str())),
+                // Only where a=ssrc states it (simulcast layers go by RID).
+                local_cname: o.opt(
+                    sender
+                        .filter(|s| !s.ssrcs.is_empty())
+                        .map(|s| s.cname.as_str()),
+                ),
                 local_msid_stream: o.opt(sender.map(|s| s.msid.0.as_str())),
                 local_msid_track: o.opt(sender.map(|s| s.msid.1.as_str())),
                 local_sctp_port: l.sctp_port.unwrap_or(0),

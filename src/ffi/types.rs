@@ -417,7 +417,8 @@ pub struct rtc_negotiated_section {
     pub local_ssrc_groups: *const rtc_ssrc_group,
     /// The number of entries in local_ssrc_groups.
     pub local_ssrc_group_count: usize,
-    /// The RTCP CNAME of the local a=ssrc lines; NULL when not sending.
+    /// The RTCP CNAME of the local a=ssrc lines; NULL when the description
+    /// has none (not sending, or simulcast: its layers go by RID).
     pub local_cname: *const c_char,
     /// The local a=msid stream id; NULL when not sending.
     pub local_msid_stream: *const c_char,
