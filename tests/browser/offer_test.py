@@ -684,15 +684,9 @@ def check_section(sc, q, osess, olines, asess, alines, sec, neg):
         sc.check(sec['local_ssrc_groups'] == o['ssrc_groups'],
                  q + 'local_ssrc_groups %s, the offer has %s' % (sec['local_ssrc_groups'],
                                                                  o['ssrc_groups']))
-        if not o['ssrcs'] and attr_values(olines, 'a=rid:'):
-            # RID-only simulcast (RFC 8853, as libwebrtc offers it): no a=ssrc,
-            # so the offer carries no CNAME to compare; the host still needs
-            # one for its RTCP SDES.
-            sc.check(sec['local_cname'] is None or sec['local_cname'],
-                     q + 'local_cname %r' % (sec['local_cname'],))
-        else:
-            sc.check(sec['local_cname'] == o['cname'], q + 'local_cname %r, the offer has %r'
-                     % (sec['local_cname'], o['cname']))
+        # RID-only simulcast (RFC 8853) has no a=ssrc, so no CNAME: NULL then.
+        sc.check(sec['local_cname'] == o['cname'], q + 'local_cname %r, the offer has %r'
+                 % (sec['local_cname'], o['cname']))
         if o['msid']:
             sc.check((sec['local_msid_stream'], sec['local_msid_track']) == o['msid'],
                      q + 'local msid %s %s, the offer has %s'
