@@ -678,3 +678,42 @@ fn rfc8842_5_5_a_re_offer_keeps_the_dtls_role() {
     assert!(e.message.contains("RFC 8842 5.5"), "{}", e.message);
     a.set_remote_description(SdpType::Answer, &answer).unwrap();
 }
+
+/// JSEP 5.2.2: once a stopped transceiver's m-line is rejected by an
+/// exchange, a new transceiver of its media type takes its place, with a
+/// new mid; no mid is ever given twice.
+#[test]
+fn jsep_5_2_2_a_rejected_m_line_is_recycled_with_a_new_mid() {
+    let (mut a, mut b) = (offerer(), pc());
+    let exchange = |a: &mut PeerConnection, b: &mut PeerConnection| {
+        let offer = a.create_offer(OfferOptions::default()).unwrap();
+        a.set_local_description(SdpType::Offer, "").unwrap();
+        b.set_remote_description(SdpType::Offer, &offer).unwrap();
+        let answer = b.create_answer(AnswerOptions::default()).unwrap();
+        b.set_local_description(SdpType::Answer, &answer).unwrap();
+        a.set_remote_description(SdpType::Answer, &answer).unwrap();
+        offer
+    };
+    exchange(&mut a, &mut b);
+    a.stop_transceiver(0).unwrap();
+    let stopped = exchange(&mut a, &mut b);
+    assert_eq!(attr(&stopped, "a=mid:"), ["0", "1", "2"]);
+    a.add_track(MediaKind::Audio, "mic2", "s").unwrap();
+    let recycled = exchange(&mut a, &mut b);
+    assert_eq!(attr(&recycled, "a=mid:"), ["3", "1", "2"], "{recycled}");
+    assert!(recycled.starts_with("v=0") && recycled.contains("m=audio 9 "));
+    let n = a.negotiated().unwrap();
+    assert!(n.sections.iter().all(|s| s.accepted));
+    // A video track does not take an audio m-line; mids stay new.
+    let audio = common::first_of_kind(&a, MediaKind::Audio);
+    a.stop_transceiver(audio).unwrap();
+    exchange(&mut a, &mut b);
+    a.add_track(MediaKind::Video, "cam2", "s").unwrap();
+    let appended = exchange(&mut a, &mut b);
+    assert_eq!(
+        attr(&appended, "a=mid:"),
+        ["3", "1", "2", "4"],
+        "{appended}"
+    );
+    assert!(appended.starts_with("v=0") && appended.contains("m=audio 0 "));
+}

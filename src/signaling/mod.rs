@@ -227,6 +227,8 @@ struct OfferSpace {
     data_channels: bool,
     /// The data channel m-section's mid once an offer with it was applied.
     data_mid: Option<String>,
+    /// Every mid an applied description used: never given again (RFC 8843 9.1).
+    used_mids: Vec<String>,
     /// The last offer createOffer made, with what each m-line is for.
     created: Option<(LocalOffer, Vec<crate::offer::Slot>)>,
     /// The ICE role the first exchange gave (RFC 8445 6.1.1: the initial

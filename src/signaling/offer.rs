@@ -98,6 +98,11 @@ impl PeerConnection {
             p.undo(&mut self.transceivers);
         }
         let mut given_mids = Vec::new();
+        for mid in created.offer.sections.iter().map(|s| &s.mid) {
+            if !self.offer_space.used_mids.contains(mid) {
+                self.offer_space.used_mids.push(mid.clone());
+            }
+        }
         for slot in &slots {
             match slot {
                 Slot::Transceiver(i, mid) => {
@@ -298,9 +303,10 @@ impl PeerConnection {
     }
 
     /// The offer's m-lines (JSEP 5.2.2): those of the current local
-    /// description in place, then the transceivers without one, then data
+    /// description in place, a rejected one recycled for a new transceiver
+    /// of its media type, then the other new transceivers, then data
     /// channels when requested and not there yet. New mids are the lowest
-    /// numbers not in use (JSEP 5.2.1).
+    /// numbers not in use (JSEP 5.2.1): a recycled m-line gets a new one.
     fn offer_slots(&self) -> Vec<Slot> {
         let layout = self.current_layout();
         let mut used: HashSet<String> = self
@@ -309,6 +315,7 @@ impl PeerConnection {
             .filter_map(|t| t.mid.clone())
             .chain(layout.iter().map(|l| l.0.clone()))
             .chain(self.offer_space.data_mid.clone())
+            .chain(self.offer_space.used_mids.iter().cloned())
             .collect();
         let by_mid: HashMap<&str, usize> = self
             .transceivers
@@ -345,9 +352,19 @@ impl PeerConnection {
             }
         };
         for (i, t) in self.transceivers.iter().enumerate() {
-            if !placed[i] {
-                let mid = t.mid.clone().unwrap_or_else(|| fresh(&mut used));
-                slots.push(Slot::Transceiver(i, mid));
+            if placed[i] {
+                continue;
+            }
+            let mid = t.mid.clone().unwrap_or_else(|| fresh(&mut used));
+            // JSEP 5.2.2: a new transceiver may take the place of a rejected
+            // m-line of its media type, with a new mid; else it goes last.
+            let kind = t.kind.to_string();
+            let free = slots.iter().position(|s| {
+                matches!(s, Slot::Rejected { media, .. } if *media == kind) && t.mid.is_none()
+            });
+            match free {
+                Some(at) => slots[at] = Slot::Transceiver(i, mid),
+                None => slots.push(Slot::Transceiver(i, mid)),
             }
         }
         if self.offer_space.data_channels && !have_data {
