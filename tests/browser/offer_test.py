@@ -902,7 +902,13 @@ def check_reoffer(sc, prev, st):
     # rtcpc's previous local description: its offer, or its answer to the browser's.
     ref = prev['offer'] if prev['offerer'] == 'rtcpc' else prev['answer']
     m0, m1 = mids_of(ref), mids_of(st['offer'])
-    sc.check(m1[:len(m0)] == m0, p + 'mids changed: earlier offer %s, this offer %s' % (m0, m1))
+    # JSEP 5.2.2: an m-line rejected (port 0) in the current description may
+    # be recycled with a new mid; every other one keeps its mid in place.
+    rejected = [m[0].split()[1] == '0' for m in media_lines(ref)]
+    kept = all(a == b or (i < len(rejected) and rejected[i] and b not in m0)
+               for i, (a, b) in enumerate(zip(m0, m1)))
+    sc.check(len(m1) >= len(m0) and kept,
+             p + 'mids changed: earlier offer %s, this offer %s' % (m0, m1))
     k0 = [x[0].split()[0] for x in media_lines(ref)]
     k1 = [x[0].split()[0] for x in media_lines(st['offer'])]
     sc.check(k1[:len(k0)] == k0, p + 'm-line kinds changed: %s -> %s' % (k0, k1))
@@ -1325,6 +1331,13 @@ def sc_reoffer_stop(sc):
     m = media_lines(s2['offer'])
     sc.check(m and m[0][0].split()[1] == '0', 'offer 3: the stopped audio m-line has port %s, want 0'
              % (m[0][0].split()[1] if m else None))
+    # JSEP 5.2.2: a new audio track recycles the rejected m-line, with a new mid.
+    s3 = rtcpc_offers(sc, 'offer 4 (recycled)', [{'fn': 'add_track', 'kind': 'audio'}],
+                      expect=[{'kind': 'audio', 'lib_direction': 'sendonly'}, AV[1]], prev=s2)
+    mids = mids_of(s3['offer'])
+    sc.check(len(mids) == 2 and mids[0] not in mids_of(s0['offer']),
+             'offer 4: want the audio m-line recycled in place with a new mid; mids %s (first offer %s)'
+             % (mids, mids_of(s0['offer'])))
 
 
 def sc_ice_restart(sc):
