@@ -1143,9 +1143,16 @@ def make_handler(state):
 
 # ---------------------------------------------------------------- browsers
 
+class PageServer(ThreadingHTTPServer):
+    # The default listen backlog (5) overflows when a loaded machine starts
+    # handler threads slowly and the browser opens connections in parallel:
+    # the page then sees "TypeError: Failed to fetch" (seen once in CI).
+    request_queue_size = 128
+
+
 def serve(handler):
     """An HTTP server on 127.0.0.1 in a thread: (server, its URL)."""
-    server = ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    server = PageServer(('127.0.0.1', 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, 'http://127.0.0.1:%d/' % server.server_address[1]

@@ -43,12 +43,6 @@ function sleep(ms) {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
 
-async function getJSON(path) {
-  const r = await fetch(path, {cache: 'no-store'});
-  if (!r.ok) throw new Error(`GET ${path}: HTTP ${r.status}`);
-  return r.json();
-}
-
 function log(msg) {
   const line = `+${now()} ms ${msg}`;
   document.getElementById('log').textContent += line + '\n';
