@@ -19,24 +19,13 @@ pub(super) fn answer(
     role: DtlsRole,
 ) -> SessionDescription {
     let offer = ctx.offer;
-    let mut attributes: Vec<Attribute> = bundle_groups
-        .iter()
-        .map(|g| Attribute::new("group", format!("BUNDLE {}", g.join(" "))))
-        .collect();
-    if offer.extmap_allow_mixed {
-        attributes.push(Attribute::flag("extmap-allow-mixed"));
-    }
-    attributes.push(Attribute::new("msid-semantic", " WMS"));
-    if let Some(identity) = ctx.identity {
-        attributes.push(Attribute::new("identity", identity));
-    }
-    if ctx.config.ice_lite {
-        attributes.push(Attribute::flag("ice-lite"));
-    }
-    let setup = match role {
-        DtlsRole::Client => "active",
-        DtlsRole::Server => "passive",
-    };
+    let attributes = session_attributes(
+        bundle_groups,
+        offer.extmap_allow_mixed,
+        ctx.identity,
+        ctx.config.ice_lite,
+    );
+    let setup = setup_value(role);
     let owner_of: HashMap<&str, usize> = sections
         .iter()
         .filter_map(|a| a.mid.as_deref().map(|m| (m, a.transport)))
@@ -169,6 +158,40 @@ fn rtp(
     let tr = ctx.transceivers[i].expect("accepted RTP sections have a transceiver");
     codec_lines(m, &a.codecs.kept, tr.kind);
     ssrc_lines(m, l);
+}
+
+/// The session-level attributes of an offer or answer (RFC 8843 7, RFC
+/// 8285 6, RFC 8830, RFC 8827, RFC 8839), in the order browsers write them.
+pub(crate) fn session_attributes(
+    bundle_groups: &[Vec<String>],
+    extmap_allow_mixed: bool,
+    identity: Option<&str>,
+    ice_lite: bool,
+) -> Vec<Attribute> {
+    let mut attributes: Vec<Attribute> = bundle_groups
+        .iter()
+        .filter(|g| !g.is_empty())
+        .map(|g| Attribute::new("group", format!("BUNDLE {}", g.join(" "))))
+        .collect();
+    if extmap_allow_mixed {
+        attributes.push(Attribute::flag("extmap-allow-mixed"));
+    }
+    attributes.push(Attribute::new("msid-semantic", " WMS"));
+    if let Some(identity) = identity {
+        attributes.push(Attribute::new("identity", identity));
+    }
+    if ice_lite {
+        attributes.push(Attribute::flag("ice-lite"));
+    }
+    attributes
+}
+
+/// RFC 8842 5: the a=setup value that states `role`.
+pub(crate) fn setup_value(role: DtlsRole) -> &'static str {
+    match role {
+        DtlsRole::Client => "active",
+        DtlsRole::Server => "passive",
+    }
 }
 
 /// RFC 8839 5.4, RFC 8842 5: the transport's candidates (in the m-section

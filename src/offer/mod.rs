@@ -11,13 +11,15 @@ pub mod payload_types;
 pub mod remote_answer;
 
 use crate::answer::local::{sender, IceRole};
-use crate::answer::write::{codec_lines, ssrc_lines, transport_lines};
+use crate::answer::write::{
+    codec_lines, session_attributes, setup_value, ssrc_lines, transport_lines,
+};
 use crate::answer::{LocalSection, MAX_MESSAGE_SIZE, SCTP_PORT};
 use crate::codec::{CodecRole, RtpCodec};
 use crate::config::Configuration;
 use crate::dtls::Certificate;
 use crate::ice::IceCredentials;
-use crate::sdp::model::{Attribute, MediaSection, SessionDescription};
+use crate::sdp::model::{MediaSection, SessionDescription};
 use crate::transceiver::{Direction, MediaKind, Transceiver};
 use payload_types::{offered_codecs, ExtensionIds, PayloadTypes};
 use std::sync::Arc;
@@ -303,21 +305,8 @@ fn local_sections(ctx: &OfferContext, sections: &[OfferSection]) -> Vec<LocalSec
 }
 
 fn write(ctx: &OfferContext, offer: &Offer) -> SessionDescription {
-    let mut attributes = Vec::new();
-    if !offer.bundle.is_empty() {
-        attributes.push(Attribute::new(
-            "group",
-            format!("BUNDLE {}", offer.bundle.join(" ")),
-        ));
-    }
-    attributes.push(Attribute::flag("extmap-allow-mixed"));
-    attributes.push(Attribute::new("msid-semantic", " WMS"));
-    if let Some(identity) = ctx.identity {
-        attributes.push(Attribute::new("identity", identity));
-    }
-    if ctx.config.ice_lite {
-        attributes.push(Attribute::flag("ice-lite"));
-    }
+    let groups = std::slice::from_ref(&offer.bundle);
+    let attributes = session_attributes(groups, true, ctx.identity, ctx.config.ice_lite);
     let media = offer
         .sections
         .iter()
@@ -336,11 +325,7 @@ fn write(ctx: &OfferContext, offer: &Offer) -> SessionDescription {
 /// RFC 8842 5.2 and 5.5: actpass in an initial offer; afterwards the role
 /// the association has, so the answerer cannot turn it around.
 fn setup(role: Option<crate::dtls::DtlsRole>) -> &'static str {
-    match role {
-        None => "actpass",
-        Some(crate::dtls::DtlsRole::Client) => "active",
-        Some(crate::dtls::DtlsRole::Server) => "passive",
-    }
+    role.map_or("actpass", setup_value)
 }
 
 fn section_text(s: &OfferSection, l: &LocalSection, setup: &'static str) -> MediaSection {
