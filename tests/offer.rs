@@ -23,6 +23,24 @@ fn renumbered(sdp: &str, from: &str, to: &str) -> String {
         .replace(&format!("{from}/{from}"), &format!("{to}/{to}"))
 }
 
+/// A applies `offer` (the one it created last), B answers it with no new
+/// tracks, A applies the answer: the answer.
+fn answered(a: &mut PeerConnection, b: &mut PeerConnection, offer: &str) -> String {
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    b.set_remote_description(SdpType::Offer, offer).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    answer
+}
+
+/// A offers, B answers, A applies the answer: the offer.
+fn exchange(a: &mut PeerConnection, b: &mut PeerConnection) -> String {
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    answered(a, b, &offer);
+    offer
+}
+
 /// B answers `offer` with a track of each kind: B's answer.
 fn answer_with_tracks(b: &mut PeerConnection, offer: &str) -> String {
     b.set_remote_description(SdpType::Offer, offer).unwrap();
@@ -199,11 +217,7 @@ fn jsep_renegotiation_alternates_between_the_two_sides() {
     assert_eq!(attr(&again, "a=mid:"), ["0", "1", "2"]);
     let (offer_pts, again_pts) = (attr(&offer, "a=rtpmap:"), attr(&again, "a=rtpmap:"));
     assert_eq!(offer_pts, again_pts, "JSEP 5.2.2: payload types kept");
-    a.set_local_description(SdpType::Offer, "").unwrap();
-    b.set_remote_description(SdpType::Offer, &again).unwrap();
-    let answer2 = b.create_answer(AnswerOptions::default()).unwrap();
-    b.set_local_description(SdpType::Answer, &answer2).unwrap();
-    a.set_remote_description(SdpType::Answer, &answer2).unwrap();
+    answered(&mut a, &mut b, &again);
     assert_eq!(a.signaling_state(), SignalingState::Stable);
     // Then A answers an offer from the other side on the same connection:
     // Chrome's offer has A's mids (0 audio, 1 video, 2 data).
@@ -333,11 +347,7 @@ fn jsep_ice_restart_from_the_offering_side() {
     // The next offer keeps the new credentials, and restarts nothing.
     let next = a.create_offer(OfferOptions::default()).unwrap();
     assert_eq!(attr(&next, "a=ice-ufrag:")[0], ufrag);
-    a.set_local_description(SdpType::Offer, "").unwrap();
-    b.set_remote_description(SdpType::Offer, &next).unwrap();
-    let answer = b.create_answer(AnswerOptions::default()).unwrap();
-    b.set_local_description(SdpType::Answer, &answer).unwrap();
-    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    answered(&mut a, &mut b, &next);
     assert!(a
         .negotiated()
         .unwrap()
@@ -374,12 +384,7 @@ fn w3c_negotiation_needed_flag_and_event() {
     a.set_remote_description(SdpType::Answer, &answer).unwrap();
     // The answer reflects the tracks but not the data channels.
     assert!(a.negotiation_needed() && a.take_negotiation_needed_event());
-    let offer = a.create_offer(OfferOptions::default()).unwrap();
-    a.set_local_description(SdpType::Offer, "").unwrap();
-    b.set_remote_description(SdpType::Offer, &offer).unwrap();
-    let answer = b.create_answer(AnswerOptions::default()).unwrap();
-    b.set_local_description(SdpType::Answer, &answer).unwrap();
-    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    exchange(&mut a, &mut b);
     assert!(!a.negotiation_needed(), "everything is negotiated");
     a.set_direction(0, Direction::SendOnly).unwrap();
     assert!(a.take_negotiation_needed_event());
@@ -685,15 +690,6 @@ fn rfc8842_5_5_a_re_offer_keeps_the_dtls_role() {
 #[test]
 fn jsep_5_2_2_a_rejected_m_line_is_recycled_with_a_new_mid() {
     let (mut a, mut b) = (offerer(), pc());
-    let exchange = |a: &mut PeerConnection, b: &mut PeerConnection| {
-        let offer = a.create_offer(OfferOptions::default()).unwrap();
-        a.set_local_description(SdpType::Offer, "").unwrap();
-        b.set_remote_description(SdpType::Offer, &offer).unwrap();
-        let answer = b.create_answer(AnswerOptions::default()).unwrap();
-        b.set_local_description(SdpType::Answer, &answer).unwrap();
-        a.set_remote_description(SdpType::Answer, &answer).unwrap();
-        offer
-    };
     exchange(&mut a, &mut b);
     a.stop_transceiver(0).unwrap();
     let stopped = exchange(&mut a, &mut b);
