@@ -1,164 +1,336 @@
 //! The negotiation report: why each m-line, codec and extension of the last
 //! answer (ours, or the peer's to our offer) was accepted or refused, as JSON. Built from the same decisions that
 //! wrote the answer (never by re-reading it), and only when asked for.
+//!
+//! The report is a tree of borrowed structs serialized in one pass: building
+//! a `serde_json::Value` first (a map and a key string per field) cost more
+//! than the whole answering cycle.
 
-use crate::answer::{Answer, ExtensionDecision as Extension, Refusal, Verdict};
+use crate::answer::{Answer, AnswerSection, ExtensionDecision as Extension, Refusal, Verdict};
+use crate::codec::RtpCodec;
 use crate::dtls::DtlsRole;
-use crate::offer::Offer;
-use crate::remote_offer::{RemoteOffer, Transport};
+use crate::offer::{Offer, OfferSection};
+use crate::remote_offer::{RemoteOffer, RemoteSection, Transport};
 use crate::transceiver::Direction;
-use serde_json::{json, Value};
+use serde::Serialize;
+use std::borrow::Cow;
+
+type Reason<'a> = Option<Cow<'a, str>>;
+
+#[derive(Serialize)]
+struct Report<'a, M> {
+    side: &'static str,
+    dtls_role: &'static str,
+    bundle_groups: &'a [Vec<String>],
+    m_lines: Vec<M>,
+}
+
+/// One offered m-line and the answer's decisions about it.
+#[derive(Serialize)]
+struct MLine<'a, D, C, R> {
+    index: usize,
+    mid: Option<&'a str>,
+    kind: &'a str,
+    protocol: &'a str,
+    accepted: bool,
+    reason: Reason<'a>,
+    direction: D,
+    codecs: Vec<C>,
+    extensions: Vec<ExtensionEntry<'a>>,
+    bundle: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transport_index: Option<usize>,
+    rids: Vec<R>,
+}
+
+#[derive(Serialize)]
+struct ExtensionEntry<'a> {
+    id: u16,
+    uri: &'a str,
+    accepted: bool,
+    reason: Reason<'a>,
+}
+
+#[derive(Serialize)]
+struct AnswerDirection {
+    offered: &'static str,
+    local: Option<&'static str>,
+    answered: &'static str,
+}
+
+#[derive(Serialize)]
+struct OfferDirection {
+    offered: &'static str,
+    answered: &'static str,
+    current: &'static str,
+}
+
+/// A codec of a remote offer (name None: a payload type without a=rtpmap).
+#[derive(Serialize)]
+struct AnsweredCodec<'a> {
+    pt: u8,
+    name: Option<&'a str>,
+    clock_rate: Option<u32>,
+    channels: Option<u32>,
+    accepted: bool,
+    reason: Reason<'a>,
+    fmtp: Option<&'a str>,
+    offered_fmtp: &'a str,
+    rtcp_fb: Vec<&'a str>,
+}
+
+/// A codec of our offer.
+#[derive(Serialize)]
+struct OfferedCodec<'a> {
+    pt: u8,
+    name: &'a str,
+    clock_rate: u32,
+    channels: Option<u32>,
+    accepted: bool,
+    reason: Reason<'a>,
+    fmtp: &'a str,
+    answered_fmtp: Option<&'a str>,
+    rtcp_fb: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct AnsweredRid<'a> {
+    rid: &'a str,
+    accepted: bool,
+    reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct OfferedRid<'a> {
+    rid: &'a str,
+    accepted: bool,
+}
+
+fn json<T: Serialize>(report: &T) -> String {
+    serde_json::to_string(report).expect("the report has string keys only")
+}
+
+fn rtcp_fb(codec: Option<&RtpCodec>) -> Vec<&str> {
+    codec.map_or_else(Vec::new, |k| k.rtcp_fb.iter().map(|f| f.as_ref()).collect())
+}
 
 /// The negotiation report of `answer` to `offer`, as JSON (see rtc_pc_negotiation_report).
 pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
-    let m_lines: Vec<Value> = offer
-        .sections
-        .iter()
-        .zip(&answer.sections)
-        .map(|(o, a)| {
-            let rejected_why = a.reason().unwrap_or_default();
-            let mut codecs = Vec::new();
-            if o.transport == Transport::Rtp || o.kind.is_some() {
-                for c in &o.rtp.codecs {
-                    let kept = a.codecs.kept.iter().find(|k| k.pt == c.pt);
-                    let reason = match (kept, a.codecs.refused.iter().find(|r| r.pt == c.pt)) {
-                        (Some(_), _) if a.accepted() => Value::Null,
-                        (_, Some(r)) => Value::from(r.reason.clone()),
-                        _ => Value::from(format!("the m-line was rejected: {rejected_why}")),
-                    };
-                    codecs.push(json!({
-                        "pt": c.pt,
-                        "name": c.name,
-                        "clock_rate": c.clock_rate,
-                        "channels": c.channels,
-                        "accepted": a.accepted() && kept.is_some(),
-                        "reason": reason,
-                        "fmtp": kept.filter(|_| a.accepted()).map(|k| k.fmtp.as_str()),
-                        "offered_fmtp": c.fmtp,
-                        "rtcp_fb": kept.map(|k| k.rtcp_fb.iter().map(|f| f.as_ref()).collect::<Vec<_>>()).unwrap_or_default(),
-                    }));
-                }
-                for pt in &o.rtp.unknown_pts {
-                    codecs.push(json!({
-                        "pt": pt, "name": null, "clock_rate": null, "channels": null,
-                        "accepted": false,
-                        "reason": "dynamic payload type without a=rtpmap: unknown codec",
-                        "fmtp": "", "offered_fmtp": "", "rtcp_fb": [],
-                    }));
-                }
-            }
-            let extensions: Vec<Value> = o
-                .rtp.extmaps
-                .iter()
-                .map(|e| {
-                    let d = a.extensions.iter().find(|d| d.id == e.id && d.uri == e.uri);
-                    let accepted = a.accepted() && d.is_some_and(|d| d.verdict.is_accepted());
-                    let reason = match d {
-                        _ if accepted => Value::Null,
-                        Some(Extension { verdict: Verdict::Refused(why), .. }) => Value::from(why.clone()),
-                        _ => Value::from(format!("the m-line was rejected: {rejected_why}")),
-                    };
-                    json!({"id": e.id, "uri": &*e.uri, "accepted": accepted, "reason": reason})
-                })
-                .collect();
-            let bundle = if a.accepted() && a.bundled {
-                if o.bundle_only { "bundle-only" } else { "bundled" }
-            } else {
-                "not bundled"
-            };
-            let local = match (&a.verdict, a.local_direction) {
-                (_, Some(d)) => Value::from(d.as_str()),
-                (Verdict::Refused(Refusal::TransceiverStopped), None) => Value::from("stopped"),
-                _ if o.transport != Transport::Rtp && a.accepted() => Value::from("sendrecv"),
-                _ => Value::Null,
-            };
-            let answered = if a.accepted() { a.direction } else { Direction::Inactive };
-            json!({
-                "index": o.index,
-                "mid": o.mid,
-                "kind": o.media,
-                "protocol": o.proto,
-                "accepted": a.accepted(),
-                "reason": a.reason(),
-                "direction": {"offered": o.direction.as_str(), "local": local, "answered": answered.as_str()},
-                "codecs": codecs,
-                "extensions": extensions,
-                "bundle": bundle,
-                "transport_index": a.transport,
-                "rids": a.rids.iter().map(|r| json!({"rid": r.id, "accepted": r.verdict.is_accepted(), "reason": r.verdict.refusal()})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({
-        "side": "answer",
-        "dtls_role": answer.dtls_role.as_str(),
-        "bundle_groups": answer.bundle_groups,
-        "m_lines": m_lines,
+    json(&Report {
+        side: "answer",
+        dtls_role: answer.dtls_role.as_str(),
+        bundle_groups: &answer.bundle_groups,
+        m_lines: offer
+            .sections
+            .iter()
+            .zip(&answer.sections)
+            .map(|(o, a)| answered_line(o, a))
+            .collect(),
     })
-    .to_string()
+}
+
+type AnsweredLine<'a> = MLine<'a, AnswerDirection, AnsweredCodec<'a>, AnsweredRid<'a>>;
+
+fn answered_line<'a>(o: &'a RemoteSection, a: &'a AnswerSection) -> AnsweredLine<'a> {
+    let reason = a.reason();
+    let rejected = || {
+        Some(Cow::Owned(format!(
+            "the m-line was rejected: {}",
+            reason.as_deref().unwrap_or_default()
+        )))
+    };
+    let mut codecs = Vec::new();
+    if o.transport == Transport::Rtp || o.kind.is_some() {
+        codecs.extend(o.rtp.codecs.iter().map(|c| answered_codec(c, a, &rejected)));
+        codecs.extend(o.rtp.unknown_pts.iter().map(|&pt| AnsweredCodec {
+            pt,
+            name: None,
+            clock_rate: None,
+            channels: None,
+            accepted: false,
+            reason: Some(Cow::Borrowed(
+                "dynamic payload type without a=rtpmap: unknown codec",
+            )),
+            fmtp: Some(""),
+            offered_fmtp: "",
+            rtcp_fb: Vec::new(),
+        }));
+    }
+    let extensions = o.rtp.extmaps.iter().map(|e| {
+        let d = a.extensions.iter().find(|d| d.id == e.id && d.uri == e.uri);
+        let accepted = a.accepted() && d.is_some_and(|d| d.verdict.is_accepted());
+        let reason = match d {
+            _ if accepted => None,
+            Some(Extension {
+                verdict: Verdict::Refused(why),
+                ..
+            }) => Some(Cow::Borrowed(why.as_str())),
+            _ => rejected(),
+        };
+        ExtensionEntry {
+            id: e.id,
+            uri: &e.uri,
+            accepted,
+            reason,
+        }
+    });
+    let bundle = match (a.accepted() && a.bundled, o.bundle_only) {
+        (true, true) => "bundle-only",
+        (true, false) => "bundled",
+        (false, _) => "not bundled",
+    };
+    let local = match (&a.verdict, a.local_direction) {
+        (_, Some(d)) => Some(d.as_str()),
+        (Verdict::Refused(Refusal::TransceiverStopped), None) => Some("stopped"),
+        _ if o.transport != Transport::Rtp && a.accepted() => Some("sendrecv"),
+        _ => None,
+    };
+    let answered = if a.accepted() {
+        a.direction
+    } else {
+        Direction::Inactive
+    };
+    let rids = a.rids.iter().map(|r| AnsweredRid {
+        rid: &r.id,
+        accepted: r.verdict.is_accepted(),
+        reason: r.verdict.refusal().map(String::as_str),
+    });
+    MLine {
+        index: o.index,
+        mid: o.mid.as_deref(),
+        kind: &o.media,
+        protocol: &o.proto,
+        accepted: a.accepted(),
+        direction: AnswerDirection {
+            offered: o.direction.as_str(),
+            local,
+            answered: answered.as_str(),
+        },
+        codecs,
+        extensions: extensions.collect(),
+        bundle,
+        transport_index: Some(a.transport),
+        rids: rids.collect(),
+        reason: reason.map(Cow::Owned),
+    }
+}
+
+fn answered_codec<'a>(
+    c: &'a RtpCodec,
+    a: &'a AnswerSection,
+    rejected: &dyn Fn() -> Reason<'a>,
+) -> AnsweredCodec<'a> {
+    let kept = a.codecs.kept.iter().find(|k| k.pt == c.pt);
+    let reason = match (kept, a.codecs.refused.iter().find(|r| r.pt == c.pt)) {
+        (Some(_), _) if a.accepted() => None,
+        (_, Some(r)) => Some(Cow::Borrowed(r.reason.as_str())),
+        _ => rejected(),
+    };
+    AnsweredCodec {
+        pt: c.pt,
+        name: Some(&c.name),
+        clock_rate: Some(c.clock_rate),
+        channels: c.channels,
+        accepted: a.accepted() && kept.is_some(),
+        reason,
+        fmtp: kept.filter(|_| a.accepted()).map(|k| k.fmtp.as_str()),
+        offered_fmtp: &c.fmtp,
+        rtcp_fb: rtcp_fb(kept),
+    }
 }
 
 /// The report of a remote answer to our offer, in the same shape: per
 /// offered m-line, what the answer took of each codec and extension we
 /// offered ("side": "offer"; the answering side's reports say "answer").
 pub fn build_for_offer(offer: &Offer, answer: &RemoteOffer, dtls_role: DtlsRole) -> String {
-    let m_lines: Vec<Value> = offer
-        .sections
-        .iter()
-        .zip(&answer.sections)
-        .map(|(o, a)| {
-            let accepted = !o.rejected && !a.rejected;
-            let refused = |what: &str| match (o.rejected, accepted) {
-                (true, _) => Value::from("the m-line was offered with port 0 (stopped)"),
-                (false, false) => Value::from("the answer rejected the m-line (port 0)"),
-                (false, true) => Value::from(format!("the answer leaves the {what} out")),
-            };
-            let codecs: Vec<Value> = o
-                .codecs
-                .iter()
-                .map(|c| {
-                    let kept = a.rtp.codecs.iter().find(|k| k.pt == c.pt).filter(|_| accepted);
-                    json!({
-                        "pt": c.pt, "name": c.name, "clock_rate": c.clock_rate, "channels": c.channels,
-                        "accepted": kept.is_some(),
-                        "reason": if kept.is_some() { Value::Null } else { refused("payload type") },
-                        "fmtp": c.fmtp,
-                        "answered_fmtp": kept.map(|k| k.fmtp.as_str()),
-                        "rtcp_fb": kept.map(|k| k.rtcp_fb.iter().map(|f| f.as_ref()).collect::<Vec<_>>()).unwrap_or_default(),
-                    })
-                })
-                .collect();
-            let extensions: Vec<Value> = o
-                .extensions
-                .iter()
-                .map(|(id, uri)| {
-                    let kept = accepted && a.rtp.extmaps.iter().any(|e| e.id == *id && e.uri == *uri);
-                    json!({"id": id, "uri": &**uri, "accepted": kept,
-                           "reason": if kept { Value::Null } else { refused("extension") }})
-                })
-                .collect();
-            let bundled = accepted && answer.bundle_groups.iter().any(|g| g.contains(&o.mid));
-            json!({
-                "index": a.index,
-                "mid": o.mid,
-                "kind": o.media,
-                "protocol": o.proto,
-                "accepted": accepted,
-                "reason": if accepted { Value::Null } else { refused("m-line") },
-                "direction": {"offered": o.direction.as_str(), "answered": a.direction.as_str(),
-                              "current": if accepted { a.direction.reversed().as_str() } else { "inactive" }},
-                "codecs": codecs,
-                "extensions": extensions,
-                "bundle": if bundled { "bundled" } else { "not bundled" },
-                "rids": o.send_rids.iter().map(|r| json!({"rid": r, "accepted": a.rtp.recv_rids.contains(r)})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({
-        "side": "offer",
-        "dtls_role": dtls_role.as_str(),
-        "bundle_groups": answer.bundle_groups,
-        "m_lines": m_lines,
+    json(&Report {
+        side: "offer",
+        dtls_role: dtls_role.as_str(),
+        bundle_groups: &answer.bundle_groups,
+        m_lines: offer
+            .sections
+            .iter()
+            .zip(&answer.sections)
+            .map(|(o, a)| offered_line(o, a, &answer.bundle_groups))
+            .collect(),
     })
-    .to_string()
+}
+
+type OfferedLine<'a> = MLine<'a, OfferDirection, OfferedCodec<'a>, OfferedRid<'a>>;
+
+fn offered_line<'a>(
+    o: &'a OfferSection,
+    a: &'a RemoteSection,
+    groups: &[Vec<String>],
+) -> OfferedLine<'a> {
+    let accepted = !o.rejected && !a.rejected;
+    let refused = |what: &str| match (o.rejected, accepted) {
+        (true, _) => Some(Cow::Borrowed(
+            "the m-line was offered with port 0 (stopped)",
+        )),
+        (false, false) => Some(Cow::Borrowed("the answer rejected the m-line (port 0)")),
+        (false, true) => Some(Cow::Owned(format!("the answer leaves the {what} out"))),
+    };
+    let codecs = o.codecs.iter().map(|c| {
+        let kept = a
+            .rtp
+            .codecs
+            .iter()
+            .find(|k| k.pt == c.pt)
+            .filter(|_| accepted);
+        OfferedCodec {
+            pt: c.pt,
+            name: &c.name,
+            clock_rate: c.clock_rate,
+            channels: c.channels,
+            accepted: kept.is_some(),
+            reason: if kept.is_some() {
+                None
+            } else {
+                refused("payload type")
+            },
+            fmtp: &c.fmtp,
+            answered_fmtp: kept.map(|k| k.fmtp.as_str()),
+            rtcp_fb: rtcp_fb(kept),
+        }
+    });
+    let extensions = o.extensions.iter().map(|(id, uri)| {
+        let kept = accepted && a.rtp.extmaps.iter().any(|e| e.id == *id && e.uri == *uri);
+        ExtensionEntry {
+            id: *id,
+            uri,
+            accepted: kept,
+            reason: if kept { None } else { refused("extension") },
+        }
+    });
+    let bundled = accepted && groups.iter().any(|g| g.contains(&o.mid));
+    MLine {
+        index: a.index,
+        mid: Some(&o.mid),
+        kind: &o.media,
+        protocol: &o.proto,
+        accepted,
+        reason: if accepted { None } else { refused("m-line") },
+        direction: OfferDirection {
+            offered: o.direction.as_str(),
+            answered: a.direction.as_str(),
+            current: if accepted {
+                a.direction.reversed().as_str()
+            } else {
+                "inactive"
+            },
+        },
+        codecs: codecs.collect(),
+        extensions: extensions.collect(),
+        bundle: if bundled { "bundled" } else { "not bundled" },
+        transport_index: None,
+        rids: o
+            .send_rids
+            .iter()
+            .map(|r| OfferedRid {
+                rid: r,
+                accepted: a.rtp.recv_rids.contains(r),
+            })
+            .collect(),
+    }
 }
