@@ -84,12 +84,14 @@ impl Certificate {
 
     /// "AB:CD:..." as in a=fingerprint.
     pub fn fingerprint_hex(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let mut s = String::with_capacity(32 * 3);
         for (i, b) in self.sha256.iter().enumerate() {
             if i > 0 {
                 s.push(':');
             }
-            s.push_str(&format!("{b:02X}"));
+            s.push(HEX[usize::from(b >> 4)].into());
+            s.push(HEX[usize::from(b & 15)].into());
         }
         s
     }
@@ -137,6 +139,10 @@ mod tests {
         let again = Certificate::from_pem(&c.cert_pem, &c.key_pem).unwrap();
         assert_eq!(c.sha256, again.sha256);
         assert_eq!(c.fingerprint_hex().len(), 95);
+        // RFC 8122 5: upper-case hex pairs, colon-separated, of the digest.
+        for (pair, byte) in c.fingerprint_hex().split(':').zip(c.sha256) {
+            assert_eq!(pair, format!("{byte:02X}"));
+        }
         assert!(Certificate::from_pem(&c.key_pem, &c.key_pem).is_err());
     }
 
