@@ -372,30 +372,31 @@ impl From<&SdpAttributeSetup> for Setup {
 }
 
 /// What the attribute pass leaves for the later steps.
-struct MediaAttrs {
+struct MediaAttrs<'a> {
     transport: TransportAttrs,
-    rtpmaps: Vec<(SdpAttributeRtpmap, usize)>,
+    /// In line order, as every list here.
+    rtpmaps: Vec<(&'a SdpAttributeRtpmap, usize)>,
     fmtp_lines: Vec<(u8, usize)>,
     /// Each value allocated once, shared by the codecs it applies to.
-    rtcp_fb: Vec<(SdpAttributePayloadType, std::sync::Arc<str>)>,
+    rtcp_fb: Vec<(SdpAttributePayloadType, std::sync::Arc<str>, usize)>,
     simulcast_line: Option<usize>,
 }
 
 /// One pass over an m-section's attributes (RFC 8866 and the RFCs of each
 /// attribute): mids unique across the offer (RFC 8843 7.2.1), extmap ids
 /// unique and in 1-255 (RFC 8285 5), rids declared once (RFC 8851 4).
-fn read_attributes(
+fn read_attributes<'a>(
     sec: &mut RemoteSection,
-    m: &SdpMedia,
-    extra: &MediaExtra,
+    m: &'a SdpMedia,
+    extra: &'a MediaExtra,
     session: &Session,
     mids: &mut HashSet<String>,
-) -> Result<MediaAttrs> {
+) -> Result<MediaAttrs<'a>> {
     let mut out = MediaAttrs {
         transport: session.transport.clone(),
-        rtpmaps: Vec::new(),
+        rtpmaps: extra.rtpmaps.iter().map(|(r, l)| (r, *l)).collect(),
         fmtp_lines: extra.fmtp_raw.iter().map(|(pt, _, l)| (*pt, *l)).collect(),
-        rtcp_fb: Vec::new(),
+        rtcp_fb: extra.rtcp_fb.clone(),
         simulcast_line: None,
     };
     let mut take_mid = |mid: &String, line: usize, sec: &mut RemoteSection| {
@@ -426,14 +427,14 @@ fn read_attributes(
                 rtp.extmap_allow_mixed = true;
                 rtp.media_extmap_allow_mixed = true;
             }
-            SdpAttribute::Rtpmap(r) => out.rtpmaps.push((r.clone(), line)),
+            SdpAttribute::Rtpmap(r) => out.rtpmaps.push((r, line)),
             SdpAttribute::Rtcpfb(fb) => {
                 let mut v = fb.feedback_type.to_string();
                 if !fb.parameter.is_empty() {
                     v.push(' ');
                     v.push_str(&fb.parameter);
                 }
-                out.rtcp_fb.push((fb.payload_type.clone(), v.into()));
+                out.rtcp_fb.push((fb.payload_type.clone(), v.into(), line));
             }
             SdpAttribute::Extmap(e) => {
                 if !extmap_ids.insert(e.id) {
@@ -489,6 +490,9 @@ fn read_attributes(
             a => out.transport.read(a, line),
         }
     }
+    // The lines sdp::fast read and those webrtc-sdp read, merged.
+    out.rtpmaps.sort_by_key(|(_, line)| *line);
+    out.rtcp_fb.sort_by_key(|(_, _, line)| *line);
     sec.rejected = sec.port == 0 && !sec.bundle_only;
     if sec.dtls.fingerprints.is_empty() {
         sec.dtls.fingerprints = session.fingerprints.clone();
@@ -557,11 +561,11 @@ fn read_codecs(
         let mut rtcp_fb: Vec<_> = attrs
             .rtcp_fb
             .iter()
-            .filter(|(p, _)| match p {
+            .filter(|(p, _, _)| match p {
                 SdpAttributePayloadType::Wildcard => true,
                 SdpAttributePayloadType::PayloadType(p) => *p == pt8,
             })
-            .map(|(_, v)| v.clone())
+            .map(|(_, v, _)| v.clone())
             .collect();
         rtcp_fb.shrink_to_fit();
         sec.rtp.codecs.push(RtpCodec {

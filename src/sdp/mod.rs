@@ -7,10 +7,12 @@
 //! media sections ourselves, in one pass, keeping 1-based line numbers.
 //! `model` is the other direction: a description as a value that prints itself.
 
+mod fast;
 pub mod model;
 
 use crate::error::{Error, Result};
-use webrtc_sdp::attribute_type::SdpAttribute;
+use std::sync::Arc;
+use webrtc_sdp::attribute_type::{SdpAttribute, SdpAttributePayloadType, SdpAttributeRtpmap};
 use webrtc_sdp::error::SdpParserError;
 use webrtc_sdp::media_type::{
     SdpFormatList, SdpMedia, SdpMediaLine, SdpMediaValue, SdpProtocolValue,
@@ -43,6 +45,11 @@ pub struct MediaExtra {
     /// corrupts unknown parameters when printing, and is the costliest
     /// attribute parser for lines an answer only copies and compares).
     pub fmtp_raw: Vec<(u8, String, usize)>,
+    /// a=rtpmap lines read by `fast`, with their line (the others are
+    /// among the attributes, as webrtc-sdp read them).
+    pub rtpmaps: Vec<(SdpAttributeRtpmap, usize)>,
+    /// a=rtcp-fb lines read by `fast`: payload type, value ("nack pli"), line.
+    pub rtcp_fb: Vec<(SdpAttributePayloadType, Arc<str>, usize)>,
     /// The a=candidate values as written ("candidate:..."), in order:
     /// webrtc-sdp prints them back changed (e.g. the transport in capitals).
     pub candidates_raw: Vec<String>,
@@ -198,9 +205,19 @@ pub fn parse(text: &str) -> Result<Sdp> {
                 continue;
             }
         }
-        if let (Some(value), Some(extra)) = (line.strip_prefix("a=fmtp:"), extras.last_mut()) {
-            extra.fmtp_raw.push(fmtp_line(value, line_no, line)?);
-            continue;
+        if let Some(extra) = extras.last_mut() {
+            if let Some(value) = line.strip_prefix("a=fmtp:") {
+                extra.fmtp_raw.push(fmtp_line(value, line_no, line)?);
+                continue;
+            }
+            if let Some(r) = line.strip_prefix("a=rtpmap:").and_then(fast::rtpmap) {
+                extra.rtpmaps.push((r, line_no));
+                continue;
+            }
+            if let Some((pt, fb)) = line.strip_prefix("a=rtcp-fb:").and_then(fast::rtcp_fb) {
+                extra.rtcp_fb.push((pt, fb.into(), line_no));
+                continue;
+            }
         }
         let parsed = match parse_sdp_line(line, line_no) {
             Ok(l) => l.sdp_type,
