@@ -87,6 +87,26 @@ pub fn validate_local(ufrag: &str, pwd: &str) -> Result<IceCredentials> {
     })
 }
 
+/// ICE role of the local agent (RFC 8445 section 6.1.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IceRole {
+    /// Controlling: nominates the pair.
+    Controlling,
+    /// Controlled.
+    Controlled,
+}
+
+impl IceRole {
+    /// RFC 8445 6.1.1: the answerer is controlled, unless the offerer is a
+    /// lite agent and the answerer a full one.
+    pub fn of_answerer(local_lite: bool, remote_lite: bool) -> IceRole {
+        match remote_lite && !local_lite {
+            true => IceRole::Controlling,
+            false => IceRole::Controlled,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +119,13 @@ mod tests {
         assert!(check_ufrag("abc").is_err());
         assert!(check_pwd("short").is_err());
         assert!(check_ufrag("ab-cd").unwrap_err().contains("'-'"));
+    }
+
+    #[test]
+    fn rfc8445_6_1_1_the_answerer_controls_only_a_lite_offerer() {
+        assert_eq!(IceRole::of_answerer(false, false), IceRole::Controlled);
+        assert_eq!(IceRole::of_answerer(false, true), IceRole::Controlling);
+        assert_eq!(IceRole::of_answerer(true, false), IceRole::Controlled);
+        assert_eq!(IceRole::of_answerer(true, true), IceRole::Controlled);
     }
 }

@@ -11,6 +11,7 @@ pub mod dtls;
 pub mod error;
 pub mod ice;
 pub mod identity;
+pub mod local;
 pub mod negotiated;
 pub mod offer;
 pub mod remote_offer;

@@ -1,9 +1,11 @@
 //! What an applied offer/answer negotiated, per m-section, for applications
 //! that route RTP without parsing SDP.
 
-use crate::answer::{Answer, IceRole, LocalSection};
+use crate::answer::Answer;
 use crate::codec::{fmtp_param, CodecRole, RtpCodec};
 use crate::dtls::DtlsRole;
+use crate::ice::IceRole;
+use crate::local::LocalSection;
 use crate::offer::{Offer, OfferSection};
 use crate::remote_offer::RemoteSection;
 use crate::remote_offer::{RemoteOffer, Transport};

@@ -554,7 +554,7 @@ fn the_local_side_is_what_the_applied_answer_states() {
     let a = pc.create_answer(AnswerOptions::default()).unwrap();
     pc.set_local_description(SdpType::Answer, &a).unwrap();
     let n = pc.negotiated().unwrap();
-    assert_eq!(n.ice_role, rtcpc::answer::IceRole::Controlled);
+    assert_eq!(n.ice_role, rtcpc::ice::IceRole::Controlled);
     for (i, s) in n.sections.iter().enumerate() {
         let m = section(&a, i);
         let l = &s.local;
@@ -606,7 +606,7 @@ fn rfc8445_6_1_1_a_full_answerer_controls_a_lite_offerer() {
     let mut pc = PeerConnection::new(Configuration::default()).unwrap();
     negotiate(&mut pc, &lite);
     let n = pc.negotiated().unwrap();
-    assert_eq!(n.ice_role, rtcpc::answer::IceRole::Controlling);
+    assert_eq!(n.ice_role, rtcpc::ice::IceRole::Controlling);
     let config = Configuration {
         ice_lite: true,
         ..Default::default()
@@ -614,7 +614,7 @@ fn rfc8445_6_1_1_a_full_answerer_controls_a_lite_offerer() {
     let mut pc = PeerConnection::new(config).unwrap();
     negotiate(&mut pc, &lite);
     let n = pc.negotiated().unwrap();
-    assert_eq!(n.ice_role, rtcpc::answer::IceRole::Controlled);
+    assert_eq!(n.ice_role, rtcpc::ice::IceRole::Controlled);
 }
 
 /// RFC 8842 5.3: to actpass the answerer takes the configured role; to

@@ -73,8 +73,8 @@ fn jsep_5_2_then_5_8_an_offer_answered_and_applied() {
     let (na, nb) = (a.negotiated().unwrap(), b.negotiated().unwrap());
     assert_eq!(na.dtls_role, rtcpc::dtls::DtlsRole::Server);
     assert_eq!(nb.dtls_role, rtcpc::dtls::DtlsRole::Client);
-    assert_eq!(na.ice_role, rtcpc::answer::IceRole::Controlling);
-    assert_eq!(nb.ice_role, rtcpc::answer::IceRole::Controlled);
+    assert_eq!(na.ice_role, rtcpc::ice::IceRole::Controlling);
+    assert_eq!(nb.ice_role, rtcpc::ice::IceRole::Controlled);
     assert_eq!(na.bundle_groups, nb.bundle_groups);
     for (sa, sb) in na.sections.iter().zip(&nb.sections) {
         assert!(sa.accepted && sb.accepted);
@@ -631,7 +631,7 @@ fn regressions_from_the_browser_offer_tests() {
     let answer = a.create_answer(AnswerOptions::default()).unwrap();
     a.set_local_description(SdpType::Answer, &answer).unwrap();
     b.set_remote_description(SdpType::Answer, &answer).unwrap();
-    use rtcpc::answer::IceRole;
+    use rtcpc::ice::IceRole;
     assert_eq!(a.negotiated().unwrap().ice_role, IceRole::Controlling);
     assert_eq!(b.negotiated().unwrap().ice_role, IceRole::Controlled);
 }

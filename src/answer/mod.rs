@@ -5,7 +5,8 @@
 use crate::codec::{self, CodecNegotiation, CodecOptions};
 use crate::config::Configuration;
 use crate::dtls::{Certificate, DtlsRole, Setup};
-use crate::ice::IceCredentials;
+use crate::ice::{IceCredentials, IceRole};
+use crate::local::LocalSection;
 use crate::remote_offer::{RemoteOffer, RemoteSection, Transport};
 use crate::transceiver::{Direction, MediaKind, Transceiver};
 
@@ -13,13 +14,6 @@ use std::collections::HashMap;
 
 pub(crate) mod local;
 pub(crate) mod write;
-
-pub use local::{IceRole, LocalSection, LocalSender};
-
-/// The local SCTP port and the largest message we take (RFC 8841).
-pub const SCTP_PORT: u16 = 5000;
-/// The a=max-message-size the answer carries.
-pub const MAX_MESSAGE_SIZE: u64 = 262_144;
 
 /// Options of createAnswer (RTCAnswerOptions).
 #[derive(Clone, Copy, Debug)]

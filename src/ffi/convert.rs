@@ -2,9 +2,9 @@
 //! C function returns when a panic is caught (chosen by its return type).
 
 use super::*;
-use crate::answer::IceRole;
 use crate::config::BundlePolicy;
 use crate::dtls::DtlsRole;
+use crate::ice::IceRole;
 use crate::signaling::{SdpType, SignalingState};
 use crate::transceiver::{Direction, MediaKind};
 use log::{Level, LevelFilter};

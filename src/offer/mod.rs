@@ -10,15 +10,15 @@
 pub mod payload_types;
 pub mod remote_answer;
 
-use crate::answer::local::{sender, IceRole};
-use crate::answer::write::{
-    codec_lines, session_attributes, setup_value, ssrc_lines, transport_lines,
-};
-use crate::answer::{LocalSection, MAX_MESSAGE_SIZE, SCTP_PORT};
 use crate::codec::{CodecRole, RtpCodec};
 use crate::config::Configuration;
 use crate::dtls::Certificate;
 use crate::ice::IceCredentials;
+use crate::ice::IceRole;
+use crate::local::lines::{
+    codec_lines, session_attributes, setup_value, ssrc_lines, transport_lines,
+};
+use crate::local::{sender, LocalSection, MAX_MESSAGE_SIZE, SCTP_PORT};
 use crate::sdp::model::{MediaSection, SessionDescription};
 use crate::transceiver::{Direction, MediaKind, Transceiver};
 use payload_types::{offered_codecs, ExtensionIds, PayloadTypes};

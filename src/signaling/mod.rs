@@ -233,7 +233,7 @@ struct OfferSpace {
     created: Option<(LocalOffer, Vec<crate::offer::Slot>)>,
     /// The ICE role the first exchange gave (RFC 8445 6.1.1: the initial
     /// offerer controls); kept until an ICE restart.
-    ice_role: Option<crate::answer::IceRole>,
+    ice_role: Option<crate::ice::IceRole>,
     /// W3C [[NegotiationNeeded]].
     negotiation_needed: bool,
     /// A negotiationneeded event to hand out (take_negotiation_needed_event).
@@ -681,7 +681,7 @@ impl PeerConnection {
 
     /// RFC 8445 6.1.1: the role of the first exchange stays for the ICE
     /// session; an ICE restart starts a new one, with the new exchange's role.
-    fn fix_ice_role(&mut self, role: crate::answer::IceRole, restarted: bool) {
+    fn fix_ice_role(&mut self, role: crate::ice::IceRole, restarted: bool) {
         if self.offer_space.ice_role.is_none() || restarted {
             self.offer_space.ice_role = Some(role);
         }

@@ -212,7 +212,7 @@ impl PeerConnection {
         }
         self.dtls_role = Some(role);
         let ice_role = match remote.offer.ice_lite {
-            true => crate::answer::IceRole::Controlling,
+            true => crate::ice::IceRole::Controlling,
             false => offer.ice_role,
         };
         self.fix_ice_role(ice_role, offer.ice_restart);
