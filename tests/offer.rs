@@ -51,6 +51,15 @@ fn answer_with_tracks(b: &mut PeerConnection, offer: &str) -> String {
     answer
 }
 
+/// A offers and applies its offer, B answers it with a track of each kind:
+/// (the offer, B's answer), the answer not yet applied by A.
+fn offered_and_answered(a: &mut PeerConnection, b: &mut PeerConnection) -> (String, String) {
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    let answer = answer_with_tracks(b, &offer);
+    (offer, answer)
+}
+
 #[test]
 fn jsep_5_2_then_5_8_an_offer_answered_and_applied() {
     let (mut a, mut b) = (offerer(), pc());
@@ -130,9 +139,7 @@ fn w3c_a_modified_offer_is_refused_and_rollback_takes_the_mids_back() {
 #[test]
 fn rfc3264_answers_that_do_not_fit_the_offer_are_refused_and_change_nothing() {
     let (mut a, mut b) = (offerer(), pc());
-    let offer = a.create_offer(OfferOptions::default()).unwrap();
-    a.set_local_description(SdpType::Offer, "").unwrap();
-    let answer = answer_with_tracks(&mut b, &offer);
+    let (_, answer) = offered_and_answered(&mut a, &mut b);
     let sections: Vec<&str> = answer.split("m=").collect();
     let reordered = format!(
         "{}m={}m={}m={}",
@@ -176,9 +183,7 @@ fn rfc3264_answers_that_do_not_fit_the_offer_are_refused_and_change_nothing() {
 #[test]
 fn w3c_pranswer_then_answer() {
     let (mut a, mut b) = (offerer(), pc());
-    let offer = a.create_offer(OfferOptions::default()).unwrap();
-    a.set_local_description(SdpType::Offer, "").unwrap();
-    let answer = answer_with_tracks(&mut b, &offer);
+    let (_, answer) = offered_and_answered(&mut a, &mut b);
     a.set_remote_description(SdpType::Pranswer, &answer)
         .unwrap();
     assert_eq!(a.signaling_state(), SignalingState::HaveRemotePranswer);
@@ -208,9 +213,7 @@ fn w3c_perfect_negotiation_a_remote_offer_in_have_local_offer_rolls_ours_back() 
 #[test]
 fn jsep_renegotiation_alternates_between_the_two_sides() {
     let (mut a, mut b) = (offerer(), pc());
-    let offer = a.create_offer(OfferOptions::default()).unwrap();
-    a.set_local_description(SdpType::Offer, "").unwrap();
-    let answer = answer_with_tracks(&mut b, &offer);
+    let (offer, answer) = offered_and_answered(&mut a, &mut b);
     a.set_remote_description(SdpType::Answer, &answer).unwrap();
     // A offers again on the negotiated connection.
     let again = a.create_offer(OfferOptions::default()).unwrap();
@@ -621,9 +624,7 @@ fn regressions_from_the_browser_offer_tests() {
     );
     // 3. a offered first: a stays controlling when b offers later.
     let (mut a, mut b) = (offerer(), pc());
-    let offer = a.create_offer(OfferOptions::default()).unwrap();
-    a.set_local_description(SdpType::Offer, "").unwrap();
-    let answer = answer_with_tracks(&mut b, &offer);
+    let (_, answer) = offered_and_answered(&mut a, &mut b);
     a.set_remote_description(SdpType::Answer, &answer).unwrap();
     let offer = b.create_offer(OfferOptions::default()).unwrap();
     b.set_local_description(SdpType::Offer, "").unwrap();
@@ -641,9 +642,7 @@ fn regressions_from_the_browser_offer_tests() {
 #[test]
 fn rfc8843_the_dtls_role_is_the_tagged_m_sections() {
     let (mut a, mut b) = (offerer(), pc());
-    let offer = a.create_offer(OfferOptions::default()).unwrap();
-    a.set_local_description(SdpType::Offer, "").unwrap();
-    let answer = answer_with_tracks(&mut b, &offer);
+    let (_, answer) = offered_and_answered(&mut a, &mut b);
     let (head, data) = answer.split_at(answer.find("m=application").unwrap());
     let odd = format!(
         "{head}{}",
@@ -661,9 +660,7 @@ fn rfc8843_the_dtls_role_is_the_tagged_m_sections() {
 #[test]
 fn rfc8842_5_5_a_re_offer_keeps_the_dtls_role() {
     let (mut a, mut b) = (offerer(), pc());
-    let offer = a.create_offer(OfferOptions::default()).unwrap();
-    a.set_local_description(SdpType::Offer, "").unwrap();
-    let answer = answer_with_tracks(&mut b, &offer);
+    let (_, answer) = offered_and_answered(&mut a, &mut b);
     a.set_remote_description(SdpType::Answer, &answer).unwrap();
     let again = a.create_offer(OfferOptions::default()).unwrap();
     assert_eq!(
