@@ -1258,7 +1258,10 @@ def counts_label(res):
     return 'c%(codecs)d e%(ext)d fb%(fb)d d%(dir)d m%(mline)d' % c
 
 
-def print_summary(browser, outcomes, compare_report):
+def summary_columns(browser, outcomes, compare_report):
+    """This run's outcomes beside those of the other browser's report, if
+    given: (columns by browser, scenario names in order, a note on the
+    report), for the summary tables of this harness and offer_test.py."""
     columns = {browser: outcomes}
     note = ''
     if compare_report:
@@ -1273,7 +1276,11 @@ def print_summary(browser, outcomes, compare_report):
         except (OSError, ValueError) as e:
             note = ' (no %s: %s)' % (compare_report, e.__class__.__name__)
     names = list(outcomes) + [n for col in columns.values() for n in col if n not in outcomes]
-    names = list(collections.OrderedDict.fromkeys(names))
+    return columns, list(collections.OrderedDict.fromkeys(names)), note
+
+
+def print_summary(browser, outcomes, compare_report):
+    columns, names, note = summary_columns(browser, outcomes, compare_report)
     order = ['chromium', 'firefox']
     print('summary%s; diffs vs the browser\'s own answer: c=codecs e=extensions '
           'fb=rtcp-fb d=directions m=m-lines rejected/missing; * = accepted but failed a check'

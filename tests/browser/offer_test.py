@@ -86,7 +86,7 @@ import traceback  # noqa: E402
 from browser_test import (  # noqa: E402
     PageHandler, LibraryWorker, REVERSE_DIRECTION, attr_values,
     final_line, launch_plan, bundle_mids, kill_group, media_lines, multiset_diff, parse_media,
-    sdp_sections, serve, session_origin)
+    sdp_sections, serve, session_origin, summary_columns)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CALL_TIMEOUT = 30          # one page command
@@ -1842,20 +1842,7 @@ def print_offer_differences(outcomes):
 
 
 def print_summary(browser, outcomes, compare_report):
-    columns = {browser: outcomes}
-    note = ''
-    if compare_report:
-        try:
-            with open(compare_report) as f:
-                other = json.load(f)
-            if other.get('browser') and other['browser'] != browser:
-                columns[other['browser']] = other.get('scenarios') or {}
-                note = ' (%s from %s, written %.0f s ago)' % (
-                    other['browser'], compare_report, time.time() - os.path.getmtime(compare_report))
-        except (OSError, ValueError) as e:
-            note = ' (no %s: %s)' % (compare_report, e.__class__.__name__)
-    names = list(collections.OrderedDict.fromkeys(
-        list(outcomes) + [n for col in columns.values() for n in col]))
+    columns, names, note = summary_columns(browser, outcomes, compare_report)
     w = max(len(n) for n in names + ['scenario'])
     print('summary%s; offer diffs = differences from the browser\'s own offer '
           '(unexplained/total, informational)' % note)
