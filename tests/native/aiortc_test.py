@@ -236,10 +236,10 @@ def aiortc_transport_of(apc, sec_kind, mid):
 
 # ------------------------------------------------------------------ common checks
 
-def check_negotiation(chk, neg, scenario, offer, answer, local, remote, rtc_trs, apc,
-                      rtcpc_offers):
-    """neg: rtcpc's rtc_pc_negotiation; offer/answer: parsed SDP; local/remote:
-    rtcpc's own description and the peer's (parsed)."""
+def check_negotiation(chk, neg, scenario, offer, answer, rtc_trs, apc, rtcpc_offers):
+    """neg: rtcpc's rtc_pc_negotiation; offer/answer: parsed SDP, one of them
+    rtcpc's own (the offer when rtcpc_offers)."""
+    local, remote = (offer, answer) if rtcpc_offers else (answer, offer)
     chk.true('rtcpc has a negotiation', neg is not None)
     if neg is None:
         return
@@ -371,6 +371,20 @@ def check_negotiation(chk, neg, scenario, offer, answer, local, remote, rtc_trs,
 
 # ------------------------------------------------------------------ the two directions
 
+def check_exchange(pc, apc, scenario, offer_sdp, answer_sdp, rtcpc_offers, log):
+    """After the answer is applied on both ends: both stable, and what
+    rtcpc negotiated checked against the two descriptions. The failures."""
+    chk = Check()
+    chk.eq('aiortc signalingState', apc.signalingState, 'stable')
+    chk.eq('rtcpc signaling state', pc.signaling_state(), 'stable')
+    neg = pc.negotiation()
+    log['negotiation'] = neg
+    check_negotiation(chk, neg, scenario, parse_sdp(offer_sdp), parse_sdp(answer_sdp),
+                      pc.transceivers(), apc, rtcpc_offers)
+    log['checks'] = chk.count
+    return chk.failures
+
+
 async def rtcpc_offers(R, lib, sc, args, log):
     from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
     T = args.step_timeout
@@ -401,15 +415,7 @@ async def rtcpc_offers(R, lib, sc, args, log):
 
         rtc_step('rtcpc setRemoteDescription(answer from aiortc)', pc.set_remote_description,
                  'answer', answer_sdp)
-        chk = Check()
-        chk.eq('aiortc signalingState', apc.signalingState, 'stable')
-        chk.eq('rtcpc signaling state', pc.signaling_state(), 'stable')
-        neg = pc.negotiation()
-        log['negotiation'] = neg
-        po, pa = parse_sdp(offer), parse_sdp(answer_sdp)
-        check_negotiation(chk, neg, sc, po, pa, po, pa, pc.transceivers(), apc, True)
-        log['checks'] = chk.count
-        return chk.failures
+        return check_exchange(pc, apc, sc, offer, answer_sdp, True, log)
     finally:
         await step('aiortc close', apc.close(), T)
         pc.close()
@@ -443,15 +449,7 @@ async def rtcpc_answers(R, lib, sc, args, log):
 
         await step('aiortc setRemoteDescription(answer from rtcpc)',
                    apc.setRemoteDescription(RTCSessionDescription(answer, 'answer')), T)
-        chk = Check()
-        chk.eq('aiortc signalingState', apc.signalingState, 'stable')
-        chk.eq('rtcpc signaling state', pc.signaling_state(), 'stable')
-        neg = pc.negotiation()
-        log['negotiation'] = neg
-        po, pa = parse_sdp(offer_sdp), parse_sdp(answer)
-        check_negotiation(chk, neg, sc, po, pa, pa, po, pc.transceivers(), apc, False)
-        log['checks'] = chk.count
-        return chk.failures
+        return check_exchange(pc, apc, sc, offer_sdp, answer, False, log)
     finally:
         await step('aiortc close', apc.close(), T)
         pc.close()
