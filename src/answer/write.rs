@@ -5,7 +5,8 @@ use super::local;
 use super::{AnswerContext, AnswerSection};
 use crate::dtls::DtlsRole;
 use crate::local::lines::{
-    codec_lines, session_attributes, setup_value, ssrc_lines, transport_lines,
+    codec_lines, format_list, sctp_lines, session_attributes, setup_value, ssrc_lines,
+    transport_lines,
 };
 use crate::local::{LocalSection, MAX_MESSAGE_SIZE, SCTP_PORT};
 use crate::remote_offer::{RemoteSection, Transport};
@@ -63,10 +64,7 @@ fn accepted(
 ) -> MediaSection {
     let (connection, port) = address.unwrap_or_else(|| ("IN IP4 0.0.0.0".into(), 9));
     let formats = match sec.transport {
-        Transport::Rtp => {
-            let pts: Vec<String> = a.codecs.kept.iter().map(|c| c.pt.to_string()).collect();
-            pts.join(" ")
-        }
+        Transport::Rtp => format_list(&a.codecs.kept),
         Transport::SctpLegacy => SCTP_PORT.to_string(),
         _ => "webrtc-datachannel".to_string(),
     };
@@ -88,10 +86,7 @@ fn accepted(
             m.push("sctpmap", format!("{SCTP_PORT} webrtc-datachannel 1024"));
             m.push("max-message-size", MAX_MESSAGE_SIZE.to_string());
         }
-        _ => {
-            m.push("sctp-port", SCTP_PORT.to_string());
-            m.push("max-message-size", MAX_MESSAGE_SIZE.to_string());
-        }
+        _ => sctp_lines(&mut m),
     }
     m
 }

@@ -1,7 +1,7 @@
 //! The lines offers and answers both write for the local side (RFC 8839,
 //! 8842, 8866, 4585, 5576), onto a description value (`sdp::model`).
 
-use super::LocalSection;
+use super::{LocalSection, MAX_MESSAGE_SIZE, SCTP_PORT};
 use crate::codec::RtpCodec;
 use crate::dtls::DtlsRole;
 use crate::sdp::model::{Attribute, MediaSection};
@@ -77,6 +77,18 @@ pub(crate) fn codec_lines(m: &mut MediaSection, codecs: &[RtpCodec], kind: Media
             m.push("fmtp", pt_value(c.pt, &c.fmtp));
         }
     }
+}
+
+/// RFC 8866 5.14: the m= line's format list, the codecs' payload types.
+pub(crate) fn format_list(codecs: &[RtpCodec]) -> String {
+    let pts: Vec<String> = codecs.iter().map(|c| c.pt.to_string()).collect();
+    pts.join(" ")
+}
+
+/// RFC 8841 5: a data channel m-section's a=sctp-port and a=max-message-size.
+pub(crate) fn sctp_lines(m: &mut MediaSection) {
+    m.push("sctp-port", SCTP_PORT.to_string());
+    m.push("max-message-size", MAX_MESSAGE_SIZE.to_string());
 }
 
 /// RFC 5576: the sender's a=ssrc-group and a=ssrc (cname, msid) lines.

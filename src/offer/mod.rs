@@ -16,9 +16,10 @@ use crate::dtls::Certificate;
 use crate::ice::IceCredentials;
 use crate::ice::IceRole;
 use crate::local::lines::{
-    codec_lines, session_attributes, setup_value, ssrc_lines, transport_lines,
+    codec_lines, format_list, sctp_lines, session_attributes, setup_value, ssrc_lines,
+    transport_lines,
 };
-use crate::local::{sender, LocalSection, MAX_MESSAGE_SIZE, SCTP_PORT};
+use crate::local::{sender, LocalSection, SCTP_PORT};
 use crate::sdp::model::{MediaSection, SessionDescription};
 use crate::transceiver::{Direction, MediaKind, Transceiver};
 use payload_types::{offered_codecs, ExtensionIds, PayloadTypes};
@@ -321,21 +322,18 @@ fn write(ctx: &OfferContext, offer: &Offer) -> SessionDescription {
     }
 }
 
-/// One m-section in the order browsers write them (JSEP 5.2.1).
 /// RFC 8842 5.2 and 5.5: actpass in an initial offer; afterwards the role
 /// the association has, so the answerer cannot turn it around.
 fn setup(role: Option<crate::dtls::DtlsRole>) -> &'static str {
     role.map_or("actpass", setup_value)
 }
 
+/// One m-section in the order browsers write them (JSEP 5.2.1).
 fn section_text(s: &OfferSection, l: &LocalSection, setup: &'static str) -> MediaSection {
     let formats = match (s.kind, s.rejected) {
         // A rejected m-section needs no rtpmap: "0", as answers write it.
         (Some(_), true) => "0".to_string(),
-        (Some(_), false) => {
-            let pts: Vec<String> = s.codecs.iter().map(|c| c.pt.to_string()).collect();
-            pts.join(" ")
-        }
+        (Some(_), false) => format_list(&s.codecs),
         (None, _) if s.proto.contains("RTP") => "0".to_string(),
         (None, _) => "webrtc-datachannel".to_string(),
     };
@@ -359,8 +357,7 @@ fn section_text(s: &OfferSection, l: &LocalSection, setup: &'static str) -> Medi
     transport_lines(&mut m, l, setup);
     m.push("mid", s.mid.clone());
     let Some(kind) = s.kind else {
-        m.push("sctp-port", SCTP_PORT.to_string());
-        m.push("max-message-size", MAX_MESSAGE_SIZE.to_string());
+        sctp_lines(&mut m);
         return m;
     };
     for (id, uri) in &s.extensions {
