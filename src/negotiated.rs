@@ -284,18 +284,8 @@ impl Negotiated {
 /// RFC 8853 5.3: the layers the answer receives (a=simulcast:recv), among
 /// the RIDs we offered to send.
 fn sent_layers(o: &OfferSection, a: &RemoteSection) -> Vec<Vec<(String, bool)>> {
-    let offered = |rid: &String| o.send_rids.contains(rid);
-    a.rtp
-        .simulcast_recv
-        .iter()
-        .map(|alts| {
-            alts.iter()
-                .filter(|(r, _)| offered(r))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-        .filter(|alts| !alts.is_empty())
-        .collect()
+    let offered = |rid: &str| o.send_rids.iter().any(|r| r == rid);
+    crate::answer::simulcast_layers_among(&a.rtp.simulcast_recv, offered)
 }
 
 /// The answer's codecs, each with what we offered for its payload type.

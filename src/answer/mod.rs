@@ -412,19 +412,26 @@ fn decide_rids(
         })
         .collect();
     let ok = |id: &str| rids.iter().any(|r| r.verdict.is_accepted() && r.id == id);
-    let layers = sec
-        .rtp
-        .simulcast_send
+    let layers = simulcast_layers_among(&sec.rtp.simulcast_send, ok);
+    (rids, layers)
+}
+
+/// RFC 8853 5.3: the a=simulcast layers (alternatives of (rid, paused))
+/// with only the RIDs `keep` takes; a layer left with none goes.
+pub(crate) fn simulcast_layers_among(
+    layers: &[Vec<(String, bool)>],
+    keep: impl Fn(&str) -> bool,
+) -> Vec<Vec<(String, bool)>> {
+    layers
         .iter()
         .map(|alts| {
             alts.iter()
-                .filter(|(id, _)| ok(id))
+                .filter(|(id, _)| keep(id))
                 .cloned()
                 .collect::<Vec<_>>()
         })
         .filter(|alts| !alts.is_empty())
-        .collect();
-    (rids, layers)
+        .collect()
 }
 
 /// RFC 8843 section 9.1: inside one BUNDLE group an extmap id means one URI.
