@@ -1566,7 +1566,7 @@ static void test_create_offer(const char *chrome) {
     for (int side = 0; side < 2; side++) {
         n = rtc_pc_negotiation(side ? b : a);
         v = n ? rtc_negotiation_section(n, 0) : NULL;
-        CHECK(v && v->ice_restarted);
+        CHECK(v && v->ice_restarted && v->local_ice_restarted && v->remote_ice_restarted);
         rtc_negotiation_free(n);
     }
     free(answer);
@@ -1645,30 +1645,37 @@ static void test_bundle_policy(void) {
 }
 
 /* Simulcast offered: rtcpc's answerer takes the three layers; an answer
- * without a=simulcast (as browsers answer today) sets simulcast_fallback. */
+ * without a=simulcast (as browsers answer today) sets simulcast_fallback;
+ * so does one whose a=simulcast:recv comes without the rtp-stream-id
+ * extension, which rtcpc tolerates (and says so in `tolerated`). */
 static void test_simulcast_send(void) {
     const char *rids[] = {"h", "m", "l"};
     const char *streams[] = {"s"};
+    const char *rid_ext = "a=extmap:6 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
     rtc_transceiver_init init = {RTC_DIRECTION_SENDONLY, streams, 1, rids, 3};
-    for (int strip = 0; strip < 2; strip++) {
+    for (int strip = 0; strip < 3; strip++) {
         rtc_pc *a = new_pc(NULL), *b = new_pc(NULL);
         CHECK(rtc_pc_add_transceiver(a, RTC_MEDIA_KIND_VIDEO, &init, NULL) == RTC_OK);
         char *offer = offer_of(a, NULL);
         CHECK(offer && has_line(offer, "a=simulcast:send h;m;l"));
         CHECK(describe(a, 1, RTC_SDP_TYPE_OFFER, "") == RTC_OK);
         char *answer = offer && srd(b, offer) ? answer_and_apply(b) : NULL;
-        char *applied = answer && strip ? without_lines(answer, "a=simulcast") : answer;
-        char *applied2 = applied && strip ? without_lines(applied, "a=rid:") : applied;
+        CHECK(answer && has_line(answer, rid_ext));
+        const char *first = strip == 1 ? "a=simulcast" : rid_ext;
+        char *applied = answer && strip ? without_lines(answer, first) : answer;
+        char *applied2 = applied && strip == 1 ? without_lines(applied, "a=rid:") : applied;
         CHECK(applied2 && describe(a, 0, RTC_SDP_TYPE_ANSWER, applied2) == RTC_OK);
         rtc_negotiation *n = rtc_pc_negotiation(a);
         const rtc_negotiated_section *v = n ? rtc_negotiation_section(n, 0) : NULL;
-        CHECK(v && v->accepted && v->simulcast_fallback == (strip == 1));
+        CHECK(v && v->accepted && v->simulcast_fallback == (strip != 0));
         CHECK(v && v->simulcast_rid_count == (strip ? 0u : 3u));
+        CHECK(v && v->tolerated_count == (strip == 2 ? 1u : 0u));
+        CHECK(v && (strip != 2 || strstr(v->tolerated[0], "rtp-stream-id")));
         rtc_negotiation_free(n);
-        if (strip) {
+        if (applied2 != applied)
             free(applied2);
+        if (applied != answer)
             free(applied);
-        }
         free(answer);
         free(offer);
         rtc_pc_free(a);

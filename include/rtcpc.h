@@ -323,7 +323,8 @@ typedef struct rtc_ssrc_group {
 typedef struct rtc_negotiated_section {
   // The m-section's 0-based index in the offer.
   size_t index;
-  // The offered mid; NULL when the offer gave none.
+  // The mid: the offer's, or for an m-line the offer wrote none for,
+  // the one rtcpc gave it and its answer carries (as Chromium does).
   const char *mid;
   // "audio", "video", "application" or the offered media name.
   const char *media;
@@ -426,9 +427,22 @@ typedef struct rtc_negotiated_section {
   // layers the answer receives.
   bool simulcast_fallback;
   // The exchange restarted ICE on this m-section's transport (an offer
-  // with new credentials, rtcpc's with ice_restart or the peer's): the
-  // host restarts its ICE agent with the new local and remote credentials.
+  // with new credentials, rtcpc's with ice_restart or the peer's, or an
+  // answer with new ones): the host restarts its ICE agent with the
+  // local and remote credentials above. Either of the next two.
   bool ice_restarted;
+  // rtcpc's credentials on this transport are new in this exchange.
+  bool local_ice_restarted;
+  // The peer's credentials on this transport are new in this exchange
+  // (Chromium takes an answer bringing new ones without a restart offered
+  // as the peer restarting; so does rtcpc).
+  bool remote_ice_restarted;
+  // What the peer's answer to rtcpc's offer said that rtcpc tolerated,
+  // and how it took it (e.g. a direction beyond the offered one, clamped:
+  // `direction` is the clamped one); empty otherwise.
+  const char *const *tolerated;
+  // The number of entries in tolerated.
+  size_t tolerated_count;
 } rtc_negotiated_section;
 
 // A session description. `sdp` is NUL-terminated UTF-8.

@@ -788,12 +788,78 @@ fn order_by_local(kept: Vec<RtpCodec>, local: &[Codec]) -> Vec<RtpCodec> {
 /// The codec of `local` that `c` names (for setCodecPreferences, which
 /// chooses and orders capabilities: the capability's fmtp and rtcp-fb count).
 pub fn capability_for<'a>(c: &Codec, local: &'a [Codec]) -> Option<&'a Codec> {
-    local.iter().find(|l| {
-        l.name.eq_ignore_ascii_case(&c.name)
-            && l.clock_rate == c.clock_rate
-            && l.channels.unwrap_or(1) == c.channels.unwrap_or(1)
-            && fmtp_compatible(&c.name, &c.fmtp, &l.fmtp).is_ok()
-    })
+    let c = Format::from(c);
+    local.iter().find(|l| c.same_codec(&Format::from(*l)))
+}
+
+/// A codec as SDP describes it, without payload type or feedback: what
+/// [`Format::same_codec`] compares.
+#[derive(Clone, Copy, Debug)]
+pub struct Format<'a> {
+    /// Encoding name, any case.
+    pub name: &'a str,
+    /// RTP clock rate in Hz.
+    pub clock_rate: u32,
+    /// Channels; None when not given (one).
+    pub channels: Option<u32>,
+    /// Format parameters ("" when none).
+    pub fmtp: &'a str,
+}
+
+impl<'a> From<&'a Codec> for Format<'a> {
+    fn from(c: &'a Codec) -> Self {
+        Format {
+            name: &c.name,
+            clock_rate: c.clock_rate,
+            channels: c.channels,
+            fmtp: &c.fmtp,
+        }
+    }
+}
+
+impl<'a> From<&'a RtpCodec> for Format<'a> {
+    fn from(c: &'a RtpCodec) -> Self {
+        Format {
+            name: &c.name,
+            clock_rate: c.clock_rate,
+            channels: c.channels,
+            fmtp: &c.fmtp,
+        }
+    }
+}
+
+impl Format<'_> {
+    /// Whether both describe one codec (RFC 3264 8.3.2: what a payload type
+    /// must keep naming): name, clock rate and channels, the parameters that
+    /// tell a codec's variants apart (H.264 profile and packetization-mode,
+    /// VP9 profile-id, AV1 profile), and for rtx and red what they carry.
+    pub fn same_codec(&self, other: &Format) -> bool {
+        if !self.name.eq_ignore_ascii_case(other.name)
+            || self.clock_rate != other.clock_rate
+            || self.channels.unwrap_or(1) != other.channels.unwrap_or(1)
+        {
+            return false;
+        }
+        let role = CodecRole::of(self.name);
+        if self.fmtp == other.fmtp {
+            return true;
+        }
+        // A capability's rtx or red ("" fmtp) binds no payload type yet.
+        if role != CodecRole::Primary && (self.fmtp.is_empty() || other.fmtp.is_empty()) {
+            return true;
+        }
+        match role {
+            CodecRole::Primary => fmtp_compatible(self.name, self.fmtp, other.fmtp).is_ok(),
+            CodecRole::Rtx => fmtp_param(self.fmtp, "apt") == fmtp_param(other.fmtp, "apt"),
+            CodecRole::Red => red_encodings(self.fmtp).eq(red_encodings(other.fmtp)),
+            _ => true,
+        }
+    }
+}
+
+/// The payload types an RFC 2198 red fmtp ("111/111") names.
+fn red_encodings(fmtp: &str) -> impl Iterator<Item = &str> {
+    fmtp.split('/').map(str::trim).filter(|p| !p.is_empty())
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod local;
 pub mod negotiated;
 pub mod offer;
+pub mod record;
 pub mod remote_offer;
 pub mod report;
 mod sdp;

@@ -6,6 +6,7 @@ use crate::codec::{fmtp_param, CodecRole, RtpCodec};
 use crate::dtls::DtlsRole;
 use crate::ice::IceRole;
 use crate::local::LocalSection;
+use crate::offer::remote_answer::Answered;
 use crate::offer::{Offer, OfferSection};
 use crate::remote_offer::RemoteSection;
 use crate::remote_offer::{RemoteOffer, Transport};
@@ -28,7 +29,8 @@ pub struct CodecParameters {
 pub struct NegotiatedSection {
     /// The m-section's 0-based index in the offer.
     pub index: usize,
-    /// The offered mid; None when the offer gave none.
+    /// The mid: the offer's, or for an m-line the offer wrote none for,
+    /// the one rtcpc gave it and its answer carries (as Chromium does).
     pub mid: Option<String>,
     /// "audio", "video", "application" or the offered media name.
     pub media: String,
@@ -78,9 +80,16 @@ pub struct NegotiatedSection {
     /// We offered simulcast and the answer did not take it (no
     /// a=simulcast:recv): one stream is sent, the first encoding's.
     pub simulcast_fallback: bool,
-    /// This exchange restarted ICE on the m-section's transport: new
-    /// credentials on both sides (JSEP 5.4).
+    /// This exchange restarted ICE on the m-section's transport (JSEP 5.4):
+    /// `local_ice_restarted` or `remote_ice_restarted`.
     pub ice_restarted: bool,
+    /// Our credentials on its transport are new in this exchange.
+    pub local_ice_restarted: bool,
+    /// The peer's credentials on its transport are new in this exchange.
+    pub remote_ice_restarted: bool,
+    /// What the peer's description said that rtcpc tolerated, and how it
+    /// took it (an answer to our offer only).
+    pub tolerated: Vec<String>,
 }
 
 /// rtx: the payload type it repairs (apt); red: the first redundant one.
@@ -133,6 +142,12 @@ impl Negotiated {
                     })
                     .collect();
                 let accepted_sctp = a.accepted() && o.transport != Transport::Rtp;
+                // JSEP 5.4: an offer restarting a transport, answered with
+                // fresh credentials: both sides restarted.
+                let restarted = a.accepted()
+                    && answer
+                        .ice_restarts
+                        .contains(&offer.sections[a.transport].mid_key());
                 NegotiatedSection {
                     index: o.index,
                     mid: o.mid.clone(),
@@ -143,10 +158,8 @@ impl Negotiated {
                     direction: a.direction,
                     codecs,
                     extensions: a
-                        .extensions
-                        .iter()
-                        .filter(|e| e.verdict.is_accepted())
-                        .map(|e| (e.id, e.uri.to_string()))
+                        .accepted_extensions()
+                        .map(|(id, uri)| (id, uri.to_string()))
                         .collect(),
                     simulcast_layers: a.simulcast_recv.clone(),
                     rids: a
@@ -177,10 +190,10 @@ impl Negotiated {
                     },
                     local: local.clone(),
                     simulcast_fallback: false,
-                    ice_restarted: a.accepted()
-                        && answer
-                            .ice_restarts
-                            .contains(&offer.sections[a.transport].mid_key()),
+                    ice_restarted: restarted,
+                    local_ice_restarted: restarted,
+                    remote_ice_restarted: restarted,
+                    tolerated: Vec::new(),
                 }
             })
             .collect();
@@ -196,10 +209,10 @@ impl Negotiated {
 impl Negotiated {
     /// What a local offer and the remote answer to it negotiated: the
     /// answer's codecs and extensions (RFC 3264 6.1: its payload types are
-    /// the offered ones), our fmtp beside the answer's, the answer's
-    /// direction as seen from here, its transports and SSRCs.
-    pub fn from_offer(offer: &Offer, answer: &RemoteOffer, dtls_role: DtlsRole) -> Negotiated {
-        let bundle = answer.bundle_groups.first();
+    /// the offered ones), our fmtp beside the answer's, our direction and
+    /// what else `answered` decided, its transports and SSRCs.
+    pub fn from_offer(offer: &Offer, answer: &RemoteOffer, answered: &Answered) -> Negotiated {
+        let bundle = answered.bundle_groups.first();
         let tagged = bundle
             .and_then(|g| g.first())
             .and_then(|m| answer.index_of_mid(m));
@@ -207,12 +220,11 @@ impl Negotiated {
             .sections
             .iter()
             .zip(&answer.sections)
-            .zip(&offer.local)
-            .map(|((o, a), local)| {
-                let accepted = !a.rejected && !o.rejected;
+            .zip(answered.sections.iter().zip(&offer.local))
+            .map(|((o, a), (d, local))| {
+                let accepted = d.accepted;
                 let bundled = accepted && bundle.is_some_and(|g| g.contains(&o.mid));
                 let sctp = accepted && a.transport != Transport::Rtp;
-                let simulcast = sent_layers(o, a);
                 NegotiatedSection {
                     index: a.index,
                     mid: Some(o.mid.clone()),
@@ -223,11 +235,7 @@ impl Negotiated {
                         true => "stopped: offered with port 0".to_string(),
                         false => "rejected by the answerer (port 0)".to_string(),
                     }),
-                    direction: if accepted {
-                        a.direction.reversed()
-                    } else {
-                        Direction::Inactive
-                    },
+                    direction: d.direction,
                     codecs: if accepted {
                         answered_codecs(o, a)
                     } else {
@@ -242,8 +250,13 @@ impl Negotiated {
                             .collect(),
                         false => Vec::new(),
                     },
-                    simulcast_layers: simulcast.clone(),
-                    rids: simulcast.iter().flatten().map(|(r, _)| r.clone()).collect(),
+                    simulcast_layers: d.simulcast_layers.clone(),
+                    rids: d
+                        .simulcast_layers
+                        .iter()
+                        .flatten()
+                        .map(|(r, _)| r.clone())
+                        .collect(),
                     remote_ssrcs: a.rtp.ssrcs.clone(),
                     remote_ssrc_groups: a.rtp.ssrc_groups.clone(),
                     remote_msids: a.rtp.msids.clone(),
@@ -264,28 +277,24 @@ impl Negotiated {
                     } else {
                         LocalSection::default()
                     },
-                    simulcast_fallback: accepted && !o.send_rids.is_empty() && simulcast.is_empty(),
-                    ice_restarted: accepted && offer.ice_restart,
+                    simulcast_fallback: accepted && d.simulcast_fallback,
+                    ice_restarted: d.local_ice_restarted || d.remote_ice_restarted,
+                    local_ice_restarted: d.local_ice_restarted,
+                    remote_ice_restarted: d.remote_ice_restarted,
+                    tolerated: d.tolerated.clone(),
                 }
             })
             .collect();
         Negotiated {
             sections,
-            bundle_groups: answer.bundle_groups.clone(),
-            dtls_role,
+            bundle_groups: answered.bundle_groups.clone(),
+            dtls_role: answered.dtls_role,
             ice_role: match answer.ice_lite {
                 true => IceRole::Controlling,
                 false => offer.ice_role,
             },
         }
     }
-}
-
-/// RFC 8853 5.3: the layers the answer receives (a=simulcast:recv), among
-/// the RIDs we offered to send.
-fn sent_layers(o: &OfferSection, a: &RemoteSection) -> Vec<Vec<(String, bool)>> {
-    let offered = |rid: &str| o.send_rids.iter().any(|r| r == rid);
-    crate::answer::simulcast_layers_among(&a.rtp.simulcast_recv, offered)
 }
 
 /// The answer's codecs, each with what we offered for its payload type.

@@ -125,8 +125,11 @@ pub struct RemoteSection {
     pub bundle_only: bool,
     /// Rejected by the offerer: port 0 without bundle-only.
     pub rejected: bool,
-    /// a=mid; None when the offer gives none.
+    /// a=mid; None when the description gives none, until
+    /// [`RemoteOffer::fill_in_mids`] gives it one.
     pub mid: Option<String>,
+    /// The description has no a=mid here: `mid` is the one rtcpc gave it.
+    pub mid_assigned: bool,
     /// The offered direction; sendrecv when not given.
     pub direction: Direction,
     /// The offered format list, kept for rejected sections.
@@ -154,8 +157,8 @@ impl RemoteSection {
         self.ice.candidates.shrink_to_fit();
     }
 
-    /// The key transceivers are associated by: the mid, or the index for the
-    /// rare offers without a=mid.
+    /// The key transceivers are associated by: the mid (written, or given
+    /// by [`RemoteOffer::fill_in_mids`]), else the index.
     pub fn mid_key(&self) -> String {
         self.mid
             .clone()
@@ -191,6 +194,32 @@ impl RemoteOffer {
     pub fn index_of_mid(&self, mid: &str) -> Option<usize> {
         self.index_of(mid)
             .filter(|&i| self.sections[i].mid.is_some())
+    }
+
+    /// Interop with legacy end points (RFC 3264 position matching), as
+    /// Chromium does it: each m-section without a=mid gets
+    /// `mid_for(index, taken)`, `taken` telling the mids already in use here.
+    pub(crate) fn fill_in_mids(
+        &mut self,
+        mut mid_for: impl FnMut(usize, &dyn Fn(&str) -> bool) -> String,
+    ) {
+        if self.sections.iter().all(|s| s.mid.is_some()) {
+            return;
+        }
+        let mut taken: HashSet<String> =
+            self.sections.iter().filter_map(|s| s.mid.clone()).collect();
+        for s in self.sections.iter_mut().filter(|s| s.mid.is_none()) {
+            let mid = mid_for(s.index, &|m| taken.contains(m));
+            taken.insert(mid.clone());
+            s.mid = Some(mid);
+            s.mid_assigned = true;
+        }
+        self.by_mid = self
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.mid_key(), i))
+            .collect();
     }
 
     /// Reads and checks an offer. Errors name the line.
@@ -325,6 +354,7 @@ impl RemoteSection {
             bundle_only: false,
             rejected: false,
             mid: None,
+            mid_assigned: false,
             direction: Direction::SendRecv,
             formats: m.get_formats().to_string(),
             ice: IceParams::default(),

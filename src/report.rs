@@ -8,7 +8,7 @@
 
 use crate::answer::{Answer, AnswerSection, ExtensionDecision as Extension, Refusal, Verdict};
 use crate::codec::RtpCodec;
-use crate::dtls::DtlsRole;
+use crate::offer::remote_answer::{Answered, AnsweredSection};
 use crate::offer::{Offer, OfferSection};
 use crate::remote_offer::{RemoteOffer, RemoteSection, Transport};
 use crate::transceiver::Direction;
@@ -41,6 +41,9 @@ struct MLine<'a, D, C, R> {
     #[serde(skip_serializing_if = "Option::is_none")]
     transport_index: Option<usize>,
     rids: Vec<R>,
+    local_ice_restarted: bool,
+    remote_ice_restarted: bool,
+    tolerated: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -124,14 +127,24 @@ pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
             .sections
             .iter()
             .zip(&answer.sections)
-            .map(|(o, a)| answered_line(o, a))
+            .map(|(o, a)| {
+                let restarted = a.accepted()
+                    && answer
+                        .ice_restarts
+                        .contains(&offer.sections[a.transport].mid_key());
+                answered_line(o, a, restarted)
+            })
             .collect(),
     })
 }
 
 type AnsweredLine<'a> = MLine<'a, AnswerDirection, AnsweredCodec<'a>, AnsweredRid<'a>>;
 
-fn answered_line<'a>(o: &'a RemoteSection, a: &'a AnswerSection) -> AnsweredLine<'a> {
+fn answered_line<'a>(
+    o: &'a RemoteSection,
+    a: &'a AnswerSection,
+    ice_restarted: bool,
+) -> AnsweredLine<'a> {
     let reason = a.reason();
     let rejected = || {
         Some(Cow::Owned(format!(
@@ -212,6 +225,9 @@ fn answered_line<'a>(o: &'a RemoteSection, a: &'a AnswerSection) -> AnsweredLine
         transport_index: Some(a.transport),
         rids: rids.collect(),
         reason: reason.map(Cow::Owned),
+        local_ice_restarted: ice_restarted,
+        remote_ice_restarted: ice_restarted,
+        tolerated: &[],
     }
 }
 
@@ -242,16 +258,17 @@ fn answered_codec<'a>(
 /// The report of a remote answer to our offer, in the same shape: per
 /// offered m-line, what the answer took of each codec and extension we
 /// offered ("side": "offer"; the answering side's reports say "answer").
-pub fn build_for_offer(offer: &Offer, answer: &RemoteOffer, dtls_role: DtlsRole) -> String {
+pub fn build_for_offer(offer: &Offer, answer: &RemoteOffer, answered: &Answered) -> String {
     json(&Report {
         side: "offer",
-        dtls_role: dtls_role.as_str(),
-        bundle_groups: &answer.bundle_groups,
+        dtls_role: answered.dtls_role.as_str(),
+        bundle_groups: &answered.bundle_groups,
         m_lines: offer
             .sections
             .iter()
             .zip(&answer.sections)
-            .map(|(o, a)| offered_line(o, a, &answer.bundle_groups))
+            .zip(&answered.sections)
+            .map(|((o, a), d)| offered_line(o, a, d, &answered.bundle_groups))
             .collect(),
     })
 }
@@ -261,9 +278,10 @@ type OfferedLine<'a> = MLine<'a, OfferDirection, OfferedCodec<'a>, OfferedRid<'a
 fn offered_line<'a>(
     o: &'a OfferSection,
     a: &'a RemoteSection,
+    d: &'a AnsweredSection,
     groups: &[Vec<String>],
 ) -> OfferedLine<'a> {
-    let accepted = !o.rejected && !a.rejected;
+    let accepted = d.accepted;
     let refused = |what: &str| match (o.rejected, accepted) {
         (true, _) => Some(Cow::Borrowed(
             "the m-line was offered with port 0 (stopped)",
@@ -314,11 +332,7 @@ fn offered_line<'a>(
         direction: OfferDirection {
             offered: o.direction.as_str(),
             answered: a.direction.as_str(),
-            current: if accepted {
-                a.direction.reversed().as_str()
-            } else {
-                "inactive"
-            },
+            current: d.direction.as_str(),
         },
         codecs: codecs.collect(),
         extensions: extensions.collect(),
@@ -329,8 +343,11 @@ fn offered_line<'a>(
             .iter()
             .map(|r| OfferedRid {
                 rid: r,
-                accepted: a.rtp.recv_rids.contains(r),
+                accepted: d.simulcast_layers.iter().flatten().any(|(l, _)| l == r),
             })
             .collect(),
+        local_ice_restarted: d.local_ice_restarted,
+        remote_ice_restarted: d.remote_ice_restarted,
+        tolerated: &d.tolerated,
     }
 }

@@ -100,6 +100,9 @@ pub struct Transceiver {
     pub direction: Direction,
     /// The direction negotiated by the last applied answer.
     pub current_direction: Option<Direction>,
+    /// Some applied answer let the sender send (W3C: "has ever been used
+    /// to send"); stays true.
+    pub sent: bool,
     /// The track from addTrack; None when nothing is attached.
     pub track: Option<Track>,
     /// The sender's track id in a=msid when no track is attached.
@@ -128,6 +131,7 @@ impl Transceiver {
             kind,
             direction,
             current_direction: None,
+            sent: false,
             track: None,
             sender_id: crate::ice::IceCredentials::random().pwd,
             ssrc: ssrcs.0,
@@ -150,7 +154,14 @@ impl Transceiver {
 
     /// Whether the sender has ever negotiated sending (W3C addTrack step 7).
     pub fn has_sent(&self) -> bool {
-        self.current_direction.is_some_and(Direction::sends)
+        self.sent
+    }
+
+    /// W3C "set the session description": an answer or pranswer applied
+    /// gives the transceiver its currentDirection.
+    pub fn set_current_direction(&mut self, direction: Direction) {
+        self.current_direction = Some(direction);
+        self.sent |= direction.sends();
     }
 }
 

@@ -371,11 +371,12 @@ fn wrong_types_and_states() {
             .kind,
         InvalidState
     );
+    // W3C: an offer this connection did not create.
     assert_eq!(
         pc.set_local_description(SdpType::Offer, &base())
             .unwrap_err()
             .kind,
-        InvalidState
+        InvalidModification
     );
     assert_eq!(pc.signaling_state(), SignalingState::Stable);
     // JSEP 5.6 lets a new remote offer replace a pending one (no glare on the

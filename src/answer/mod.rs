@@ -192,6 +192,13 @@ impl AnswerSection {
     pub fn reason(&self) -> Option<String> {
         self.verdict.refusal().map(Refusal::to_string)
     }
+    /// The header extensions the answer takes: (id, URI).
+    pub fn accepted_extensions(&self) -> impl Iterator<Item = (u16, &std::sync::Arc<str>)> {
+        self.extensions
+            .iter()
+            .filter(|e| e.verdict.is_accepted())
+            .map(|e| (e.id, &e.uri))
+    }
 }
 
 /// A section with nothing but its verdict (a data channel starts from it).

@@ -5,10 +5,10 @@ use super::local;
 use super::{AnswerContext, AnswerSection};
 use crate::dtls::DtlsRole;
 use crate::local::lines::{
-    codec_lines, format_list, sctp_lines, session_attributes, setup_value, ssrc_lines,
-    transport_lines,
+    codec_lines, format_list, sctp_formats, sctp_lines, session_attributes, setup_value,
+    ssrc_lines, transport_lines,
 };
-use crate::local::{LocalSection, MAX_MESSAGE_SIZE, SCTP_PORT};
+use crate::local::LocalSection;
 use crate::remote_offer::{RemoteSection, Transport};
 use crate::sdp::model::{MediaSection, SessionDescription};
 use crate::transceiver::Direction;
@@ -65,8 +65,7 @@ fn accepted(
     let (connection, port) = address.unwrap_or_else(|| ("IN IP4 0.0.0.0".into(), 9));
     let formats = match sec.transport {
         Transport::Rtp => format_list(&a.codecs.kept),
-        Transport::SctpLegacy => SCTP_PORT.to_string(),
-        _ => "webrtc-datachannel".to_string(),
+        t => sctp_formats(t),
     };
     let mut m = MediaSection {
         media: sec.media.clone(),
@@ -82,11 +81,7 @@ fn accepted(
     }
     match sec.transport {
         Transport::Rtp => rtp(&mut m, ctx, (sec, a, l), i),
-        Transport::SctpLegacy => {
-            m.push("sctpmap", format!("{SCTP_PORT} webrtc-datachannel 1024"));
-            m.push("max-message-size", MAX_MESSAGE_SIZE.to_string());
-        }
-        _ => sctp_lines(&mut m),
+        t => sctp_lines(&mut m, t),
     }
     m
 }
@@ -102,9 +97,8 @@ fn attribute_count(a: &AnswerSection) -> usize {
 fn rejected(sec: &RemoteSection) -> MediaSection {
     let formats = match sec.transport {
         Transport::Rtp => "0".to_string(),
-        Transport::Sctp => "webrtc-datachannel".to_string(),
-        Transport::SctpLegacy => SCTP_PORT.to_string(),
         Transport::Unsupported => sec.formats.clone(),
+        t => sctp_formats(t),
     };
     let mut m = MediaSection {
         media: sec.media.clone(),
@@ -130,13 +124,13 @@ fn rtp(
     i: usize,
 ) {
     let offered_ext = |id: u16| sec.rtp.extmaps.iter().find(|e| e.id == id);
-    for e in a.extensions.iter().filter(|e| e.verdict.is_accepted()) {
-        let dir = offered_ext(e.id)
+    for (id, uri) in a.accepted_extensions() {
+        let dir = offered_ext(id)
             .and_then(|x| x.direction)
             .filter(|d| *d != Direction::SendRecv)
             .map(|d| format!("/{}", d.reversed()))
             .unwrap_or_default();
-        m.push("extmap", format!("{}{dir} {}", e.id, e.uri));
+        m.push("extmap", format!("{id}{dir} {uri}"));
     }
     m.flag(a.direction.as_str());
     if let Some(s) = &l.sender {

@@ -127,6 +127,7 @@ impl rtc_negotiation {
             let (cands, cand_n) = o.list(&s.remote_candidates);
             let (fps, fp_n) = o.list(&s.remote_fingerprints);
             let msid = s.remote_msids.first();
+            let (tolerated, tolerated_n) = o.list(&s.tolerated);
             let section = rtc_negotiated_section {
                 index: s.index,
                 mid: o.opt(s.mid.as_deref()),
@@ -186,6 +187,10 @@ impl rtc_negotiation {
                 local_sctp_port: l.sctp_port.unwrap_or(0),
                 simulcast_fallback: s.simulcast_fallback,
                 ice_restarted: s.ice_restarted,
+                local_ice_restarted: s.local_ice_restarted,
+                remote_ice_restarted: s.remote_ice_restarted,
+                tolerated,
+                tolerated_count: tolerated_n,
             };
             o.codecs.push(codecs);
             o.extensions.push(exts);

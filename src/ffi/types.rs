@@ -328,7 +328,8 @@ pub struct rtc_ssrc_group {
 pub struct rtc_negotiated_section {
     /// The m-section's 0-based index in the offer.
     pub index: usize,
-    /// The offered mid; NULL when the offer gave none.
+    /// The mid: the offer's, or for an m-line the offer wrote none for,
+    /// the one rtcpc gave it and its answer carries (as Chromium does).
     pub mid: *const c_char,
     /// "audio", "video", "application" or the offered media name.
     pub media: *const c_char,
@@ -433,9 +434,22 @@ pub struct rtc_negotiated_section {
     /// layers the answer receives.
     pub simulcast_fallback: bool,
     /// The exchange restarted ICE on this m-section's transport (an offer
-    /// with new credentials, rtcpc's with ice_restart or the peer's): the
-    /// host restarts its ICE agent with the new local and remote credentials.
+    /// with new credentials, rtcpc's with ice_restart or the peer's, or an
+    /// answer with new ones): the host restarts its ICE agent with the
+    /// local and remote credentials above. Either of the next two.
     pub ice_restarted: bool,
+    /// rtcpc's credentials on this transport are new in this exchange.
+    pub local_ice_restarted: bool,
+    /// The peer's credentials on this transport are new in this exchange
+    /// (Chromium takes an answer bringing new ones without a restart offered
+    /// as the peer restarting; so does rtcpc).
+    pub remote_ice_restarted: bool,
+    /// What the peer's answer to rtcpc's offer said that rtcpc tolerated,
+    /// and how it took it (e.g. a direction beyond the offered one, clamped:
+    /// `direction` is the clamped one); empty otherwise.
+    pub tolerated: *const *const c_char,
+    /// The number of entries in tolerated.
+    pub tolerated_count: usize,
 }
 
 /// An rtc_direction argument, taken as a C int and checked.

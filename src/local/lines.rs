@@ -4,6 +4,7 @@
 use super::{LocalSection, MAX_MESSAGE_SIZE, SCTP_PORT};
 use crate::codec::RtpCodec;
 use crate::dtls::DtlsRole;
+use crate::remote_offer::Transport;
 use crate::sdp::model::{Attribute, MediaSection};
 use crate::transceiver::MediaKind;
 
@@ -85,10 +86,23 @@ pub(crate) fn format_list(codecs: &[RtpCodec]) -> String {
     pts.join(" ")
 }
 
-/// RFC 8841 5: a data channel m-section's a=sctp-port and a=max-message-size.
-pub(crate) fn sctp_lines(m: &mut MediaSection) {
-    m.push("sctp-port", SCTP_PORT.to_string());
+/// RFC 8841 5: a data channel m-section's a=sctp-port and
+/// a=max-message-size; in the legacy `DTLS/SCTP 5000` form, a=sctpmap.
+pub(crate) fn sctp_lines(m: &mut MediaSection, transport: Transport) {
+    match transport {
+        Transport::SctpLegacy => m.push("sctpmap", format!("{SCTP_PORT} webrtc-datachannel 1024")),
+        _ => m.push("sctp-port", SCTP_PORT.to_string()),
+    }
     m.push("max-message-size", MAX_MESSAGE_SIZE.to_string());
+}
+
+/// The m= line's formats of a data channel m-section (RFC 8841 4.1), or of
+/// the legacy form (its SCTP port).
+pub(crate) fn sctp_formats(transport: Transport) -> String {
+    match transport {
+        Transport::SctpLegacy => SCTP_PORT.to_string(),
+        _ => "webrtc-datachannel".to_string(),
+    }
 }
 
 /// RFC 5576: the sender's a=ssrc-group and a=ssrc (cname, msid) lines.

@@ -5,8 +5,11 @@
 
 pub(crate) mod lines;
 
+use crate::codec::RtpCodec;
 use crate::ice::IceCredentials;
-use crate::transceiver::{Direction, Transceiver};
+use crate::remote_offer::Transport;
+use crate::transceiver::{Direction, MediaKind, Transceiver};
+use std::sync::Arc;
 
 /// The local SCTP port and the largest message we take (RFC 8841).
 pub const SCTP_PORT: u16 = 5000;
@@ -65,12 +68,73 @@ pub(crate) fn sender(
     })
 }
 
-/// RFC 8830: a=msid names the stream and the sender's track, when sending.
+/// RFC 8830: a=msid names the stream and the sender's track, when sending
+/// or once the sender has sent (JSEP 5.2.2 keeps it across direction
+/// changes, as Chromium does).
 fn msid(tr: &Transceiver, direction: Direction) -> Option<(&str, &str)> {
     match (&tr.track, tr.stream_id()) {
-        _ if !direction.sends() => None,
+        _ if !direction.sends() && !tr.has_sent() => None,
         (Some(t), _) => Some((t.stream_id.as_str(), t.track_id.as_str())),
         (None, Some(stream)) => Some((stream, tr.sender_id.as_str())),
         (None, None) => None,
+    }
+}
+
+/// One m-line of a local description of ours (offer or answer), as it
+/// stated it and as its exchange left it: what a subsequent offer keeps in
+/// place (JSEP 5.2.2) and what the negotiation-needed check compares the
+/// transceivers with (W3C 4.7.3).
+#[derive(Clone, Debug)]
+pub struct StatedLine<'a> {
+    /// Its mid.
+    pub mid: &'a str,
+    /// "audio", "video", "application" or the media as written.
+    pub media: &'a str,
+    /// The m= line's protocol.
+    pub proto: &'a str,
+    /// Audio or video; None for other media.
+    pub kind: Option<MediaKind>,
+    /// The transport family of the m-line.
+    pub transport: Transport,
+    /// The m= line's formats where no codec list gives them (a rejected
+    /// m-line of unknown media or protocol).
+    pub formats: &'a str,
+    /// Accepted by its exchange (in a pending offer: offered with a port).
+    pub live: bool,
+    /// The direction it states.
+    pub direction: Direction,
+    /// Which side stated it, and what the other side said.
+    pub exchange: StatedBy,
+    /// The codecs it lists (an answer's: the negotiated ones).
+    pub codecs: &'a [RtpCodec],
+    /// The header extensions it lists: (id, URI).
+    pub extensions: Vec<(u16, Arc<str>)>,
+}
+
+/// Which side of the exchange a stated m-line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatedBy {
+    /// We offered it; the answer's direction as seen from here (None while
+    /// the offer is pending).
+    Offer {
+        /// The answer's direction, reversed.
+        answered: Option<Direction>,
+    },
+    /// We answered it; the offered direction, as the offer wrote it.
+    Answer {
+        /// The offer's direction.
+        offered: Direction,
+    },
+}
+
+impl StatedLine<'_> {
+    /// W3C 4.7.3: whether a transceiver wanting `wanted` needs no new
+    /// negotiation here: an offer stating it or answered so, or an answer
+    /// that would come out the same.
+    pub fn holds(&self, wanted: Direction) -> bool {
+        match self.exchange {
+            StatedBy::Offer { answered } => self.direction == wanted || answered == Some(wanted),
+            StatedBy::Answer { offered } => Direction::answer_to(offered, wanted) == self.direction,
+        }
     }
 }

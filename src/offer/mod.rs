@@ -1,13 +1,11 @@
-//! Offer generation, JSEP (RFC 9429) section 5.2.1: one m-section per
-//! transceiver in creation order, then one for data channels when asked;
-//! every live m-section in one BUNDLE group (bundle policy "balanced" with
-//! one m-section per kind is the same as max-compat here; JSEP 4.1.1).
-//!
-//! Work in progress (issue 15): the offer is made and checked against
-//! rtcpc's own answerer; applying it (SLD) and the remote answer (SRD) come
-//! next.
+//! Offer generation, JSEP (RFC 9429) sections 5.2.1 and 5.2.2: the
+//! m-lines of the local description in place, with what they negotiated,
+//! then one per new transceiver in creation order, then one for data
+//! channels when asked; every live m-section in one BUNDLE group (bundle
+//! policy "balanced" with one m-section per kind is the same as max-compat
+//! here; JSEP 4.1.1).
 
-pub mod payload_types;
+pub mod codecs;
 pub mod remote_answer;
 
 use crate::codec::{CodecRole, RtpCodec};
@@ -16,13 +14,15 @@ use crate::dtls::Certificate;
 use crate::ice::IceCredentials;
 use crate::ice::IceRole;
 use crate::local::lines::{
-    codec_lines, format_list, sctp_lines, session_attributes, setup_value, ssrc_lines,
-    transport_lines,
+    codec_lines, format_list, sctp_formats, sctp_lines, session_attributes, setup_value,
+    ssrc_lines, transport_lines,
 };
-use crate::local::{sender, LocalSection, SCTP_PORT};
+use crate::local::{sender, LocalSection, StatedLine, SCTP_PORT};
+use crate::record::{ExtensionIds, PayloadTypes};
+use crate::remote_offer::Transport;
 use crate::sdp::model::{MediaSection, SessionDescription};
 use crate::transceiver::{Direction, MediaKind, Transceiver};
-use payload_types::{offered_codecs, ExtensionIds, PayloadTypes};
+use codecs::offered_codecs;
 use std::sync::Arc;
 
 /// Options of createOffer (RTCOfferOptions).
@@ -60,6 +60,11 @@ pub struct OfferSection {
     pub media: String,
     /// The m= line's protocol.
     pub proto: String,
+    /// The transport family `proto` names.
+    pub transport: Transport,
+    /// The m= line's formats where no codec list gives them (a rejected
+    /// m-line of unknown media or protocol); empty otherwise.
+    pub formats: String,
     /// Audio or video; None for the other m-sections.
     pub kind: Option<MediaKind>,
     /// The offered direction: the transceiver's.
@@ -94,23 +99,26 @@ pub struct Offer {
 }
 
 /// What one m-line of an offer is for (JSEP 5.2.2: the m-lines of the
-/// current description keep their place; new ones come after them).
+/// local description keep their place; new ones come after them).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Slot {
-    /// The transceiver at this index, with this mid.
-    Transceiver(usize, String),
-    /// The data channel m-section.
-    Data(String),
-    /// An m-line of the current description with nothing behind it any
-    /// more (its transceiver gone): offered again with port 0.
-    Rejected {
+    /// The transceiver at `index`, with `mid`; `line` is the m-line of the
+    /// local description it keeps, None for a new or recycled m-line.
+    Transceiver {
+        /// The transceiver's index.
+        index: usize,
         /// Its mid.
         mid: String,
-        /// Its media, as the current description has it ("audio", "text", ...).
-        media: String,
-        /// Its protocol, as the current description has it.
-        proto: String,
+        /// Its m-line in `OfferContext::lines`, if it has one there.
+        line: Option<usize>,
     },
+    /// The data channel m-section, with its mid and its m-line in
+    /// `OfferContext::lines` if it has one there.
+    Data(String, Option<usize>),
+    /// An m-line of the local description with nothing behind it any more
+    /// (its transceiver gone, or media rtcpc does not take): offered again
+    /// with port 0. The index into `OfferContext::lines`.
+    Rejected(usize),
 }
 
 /// Everything createOffer reads.
@@ -119,6 +127,8 @@ pub struct OfferContext<'a> {
     pub transceivers: &'a [Transceiver],
     /// The offer's m-lines, in order.
     pub slots: &'a [Slot],
+    /// The m-lines of the local description the offer is laid out from.
+    pub lines: &'a [StatedLine<'a>],
     /// Capabilities, local candidates, ICE lite.
     pub config: &'a Configuration,
     /// Its fingerprint goes in a=fingerprint.
@@ -135,7 +145,10 @@ pub struct OfferContext<'a> {
     pub options: OfferOptions,
     /// The mids of the current description's m-lines: those keep their
     /// transport; the bundle policy places only new ones.
-    pub current_mids: &'a [String],
+    pub current_mids: &'a [&'a str],
+    /// The BUNDLE group the current exchange established: its m-lines use
+    /// the tagged one's transport (RFC 8843).
+    pub current_bundle: &'a [String],
     /// The a=identity value, when an identity provider vouches for us.
     pub identity: Option<&'a str>,
     /// The DTLS role an earlier exchange fixed: a subsequent offer states it
@@ -153,11 +166,12 @@ pub fn create(
         .slots
         .iter()
         .map(|slot| match slot {
-            Slot::Transceiver(i, mid) => {
-                media_section(ctx, *i, &ctx.transceivers[*i], mid, pts, ids)
+            Slot::Transceiver { index, mid, line } => {
+                let line = line.map(|l| &ctx.lines[l]);
+                media_section(ctx, *index, mid, line, pts, ids)
             }
-            Slot::Data(mid) => other_section(mid, "application", DATA_PROTO, false),
-            Slot::Rejected { mid, media, proto } => other_section(mid, media, proto, true),
+            Slot::Data(mid, line) => data_section(mid, line.map(|l| &ctx.lines[l])),
+            Slot::Rejected(line) => rejected_line(&ctx.lines[*line]),
         })
         .collect();
     place_on_transports(&mut sections, ctx);
@@ -187,22 +201,42 @@ pub fn create(
 const RTP_PROTO: &str = "UDP/TLS/RTP/SAVPF";
 const DATA_PROTO: &str = "UDP/DTLS/SCTP";
 
-/// A data channel m-section, or a rejected one with nothing behind it.
-fn other_section(mid: &str, media: &str, proto: &str, rejected: bool) -> OfferSection {
+/// The data channel m-section: in the form its m-line has (RFC 8841, or
+/// the legacy `DTLS/SCTP` one), else RFC 8841's.
+fn data_section(mid: &str, line: Option<&StatedLine>) -> OfferSection {
     OfferSection {
         mid: mid.to_string(),
-        media: media.to_string(),
-        proto: proto.to_string(),
+        media: "application".to_string(),
+        proto: line.map_or(DATA_PROTO, |l| l.proto).to_string(),
+        transport: line.map_or(Transport::Sctp, |l| l.transport),
+        formats: String::new(),
         transceiver: None,
         kind: None,
-        direction: if rejected {
-            Direction::Inactive
-        } else {
-            Direction::SendRecv
-        },
+        direction: Direction::SendRecv,
         codecs: Vec::new(),
         extensions: Vec::new(),
-        rejected,
+        rejected: false,
+        bundle_only: false,
+        send_rids: Vec::new(),
+    }
+}
+
+/// An m-line of the local description with nothing behind it: port 0,
+/// the codecs it listed (JSEP 5.2.2; libwebrtc keeps them, and aiortc,
+/// webrtcbin and werift refuse a port-0 m-line without them).
+fn rejected_line(line: &StatedLine) -> OfferSection {
+    OfferSection {
+        mid: line.mid.to_string(),
+        media: line.media.to_string(),
+        proto: line.proto.to_string(),
+        transport: line.transport,
+        formats: line.formats.to_string(),
+        transceiver: None,
+        kind: line.kind,
+        direction: Direction::Inactive,
+        codecs: line.codecs.to_vec(),
+        extensions: Vec::new(),
+        rejected: true,
         bundle_only: false,
         send_rids: Vec::new(),
     }
@@ -211,38 +245,64 @@ fn other_section(mid: &str, media: &str, proto: &str, rejected: bool) -> OfferSe
 fn media_section(
     ctx: &OfferContext,
     index: usize,
-    tr: &Transceiver,
     mid: &str,
+    line: Option<&StatedLine>,
     pts: &mut PayloadTypes,
     ids: &mut ExtensionIds,
 ) -> OfferSection {
+    let tr = &ctx.transceivers[index];
     let caps = &ctx.config.capabilities;
-    let local = tr
-        .codec_preferences
-        .as_deref()
-        .unwrap_or(caps.codecs(tr.kind));
+    // setCodecPreferences replaces what was negotiated (as libwebrtc does).
+    let (local, current) = match (&tr.codec_preferences, line) {
+        (Some(prefs), _) => (prefs.as_slice(), &[][..]),
+        (None, Some(l)) => (caps.codecs(tr.kind), l.codecs),
+        (None, None) => (caps.codecs(tr.kind), &[][..]),
+    };
     let vad = ctx.options.voice_activity_detection;
+    let current_extensions = line.map_or(&[][..], |l| &l.extensions);
     OfferSection {
         mid: mid.to_string(),
         media: tr.kind.to_string(),
-        proto: RTP_PROTO.to_string(),
+        // An m-line keeps its protocol (RTP/SAVPF from a Wowza offer).
+        proto: line.map_or(RTP_PROTO, |l| l.proto).to_string(),
+        transport: Transport::Rtp,
+        formats: String::new(),
         transceiver: Some(index),
         kind: Some(tr.kind),
-        direction: tr.direction,
-        codecs: offered_codecs(tr.kind, local, pts, vad),
-        extensions: caps
-            .extensions(tr.kind)
-            .iter()
-            .filter_map(|uri| ids.of(uri))
-            .collect(),
+        direction: match tr.stopped {
+            true => Direction::Inactive,
+            false => tr.direction,
+        },
+        codecs: offered_codecs(tr.kind, current, local, pts, vad),
+        extensions: offered_extensions(current_extensions, caps.extensions(tr.kind), ids),
         rejected: tr.stopped,
         bundle_only: false,
         // RFC 8853 5.2: simulcast is offered where the transceiver sends.
-        send_rids: match tr.direction.sends() {
+        send_rids: match tr.direction.sends() && !tr.stopped {
             true => tr.send_rids.clone(),
             false => Vec::new(),
         },
     }
+}
+
+/// The header extensions of an m-line: those it negotiated with their ids,
+/// then the other local ones, numbered from the connection's record.
+fn offered_extensions(
+    current: &[(u16, Arc<str>)],
+    uris: &[String],
+    ids: &mut ExtensionIds,
+) -> Vec<(u16, Arc<str>)> {
+    let mut out = current.to_vec();
+    for uri in uris {
+        if out.iter().any(|(_, u)| **u == **uri) {
+            continue;
+        }
+        let used: Vec<u16> = out.iter().map(|(id, _)| *id).collect();
+        if let Some(e) = ids.of(uri, &used) {
+            out.push(e);
+        }
+    }
+    out
 }
 
 /// JSEP 4.1.1 and 5.2.1: under balanced, a new m-section after the first
@@ -255,7 +315,7 @@ fn place_on_transports(sections: &mut [OfferSection], ctx: &OfferContext) {
         let first_of_media = !seen.contains(&s.media);
         let first = seen.is_empty();
         seen.push(s.media.clone());
-        if ctx.current_mids.contains(&s.mid) {
+        if ctx.current_mids.contains(&s.mid.as_str()) {
             continue;
         }
         s.bundle_only = match ctx.config.bundle_policy {
@@ -266,42 +326,78 @@ fn place_on_transports(sections: &mut [OfferSection], ctx: &OfferContext) {
     }
 }
 
-/// The local side each m-section states: every live one the bundle
-/// transport's credentials and fingerprint; the candidates in the first.
+/// The local side each m-section states: the bundle transport's
+/// credentials and fingerprint, the sender's SSRCs where it sends, and the
+/// candidates in the m-line owning their transport.
 fn local_sections(ctx: &OfferContext, sections: &[OfferSection]) -> Vec<LocalSection> {
     let fingerprint = format!("sha-256 {}", ctx.certificate.fingerprint_hex());
-    let tagged = sections.iter().position(|s| !s.rejected);
+    let owners = transport_owners(ctx, sections);
     sections
         .iter()
         .enumerate()
-        .map(|(i, s)| match s.rejected {
-            true => LocalSection::default(),
-            false => LocalSection {
-                ice: Some(ctx.ice.clone()),
-                candidates: match Some(i) == tagged {
-                    true => ctx
-                        .config
-                        .local_candidates
-                        .iter()
-                        .map(|c| c.text.clone())
-                        .collect(),
-                    false => Vec::new(),
-                },
-                fingerprints: vec![fingerprint.clone()],
-                sender: s.transceiver.and_then(|t| {
-                    let rtx = s.codecs.iter().any(|c| c.role() == CodecRole::Rtx);
-                    let mut sender = sender(&ctx.transceivers[t], s.direction, rtx, ctx.cname)?;
-                    // Simulcast layers are told apart by RID (RFC 8852), not
-                    // by SSRCs announced here.
-                    if !s.send_rids.is_empty() {
-                        sender.ssrcs.clear();
-                        sender.ssrc_groups.clear();
-                    }
-                    Some(sender)
-                }),
-                sctp_port: (s.media == "application").then_some(SCTP_PORT),
+        .map(|(i, s)| LocalSection {
+            ice: Some(ctx.ice.clone()),
+            candidates: match s.rejected {
+                true => Vec::new(),
+                false => candidates(ctx, sections, &owners, i),
             },
+            fingerprints: vec![fingerprint.clone()],
+            sender: s.transceiver.filter(|_| !s.rejected).and_then(|t| {
+                let rtx = s.codecs.iter().any(|c| c.role() == CodecRole::Rtx);
+                let mut sender = sender(&ctx.transceivers[t], s.direction, rtx, ctx.cname)?;
+                // Simulcast layers are told apart by RID (RFC 8852), not
+                // by SSRCs announced here.
+                if !s.send_rids.is_empty() {
+                    sender.ssrcs.clear();
+                    sender.ssrc_groups.clear();
+                }
+                Some(sender)
+            }),
+            sctp_port: matches!(s.transport, Transport::Sctp | Transport::SctpLegacy)
+                .then_some(SCTP_PORT),
         })
+        .collect()
+}
+
+/// The m-section whose transport each live one uses (RFC 8843): the first
+/// live one (the BUNDLE tag) for a bundle-only m-line and for one the
+/// current exchange bundled; else its own.
+fn transport_owners(ctx: &OfferContext, sections: &[OfferSection]) -> Vec<usize> {
+    let tagged = sections.iter().position(|s| !s.rejected).unwrap_or(0);
+    sections
+        .iter()
+        .enumerate()
+        .map(
+            |(i, s)| match s.bundle_only || ctx.current_bundle.contains(&s.mid) {
+                true => tagged,
+                false => i,
+            },
+        )
+        .collect()
+}
+
+/// RFC 8839 5.1: the local candidates section `i` carries when it owns a
+/// transport: those given for an m-line on it, and those for no mid in
+/// the first live m-line.
+fn candidates(
+    ctx: &OfferContext,
+    sections: &[OfferSection],
+    owners: &[usize],
+    i: usize,
+) -> Vec<String> {
+    let tagged = sections.iter().position(|s| !s.rejected);
+    let owner_of = |mid: &str| {
+        let at = sections.iter().position(|s| s.mid == mid && !s.rejected);
+        at.map(|at| owners[at]).or(tagged)
+    };
+    ctx.config
+        .local_candidates
+        .iter()
+        .filter(|c| match &c.mid {
+            None => tagged == Some(i),
+            Some(mid) => owner_of(mid) == Some(i),
+        })
+        .map(|c| c.text.clone())
         .collect()
 }
 
@@ -330,12 +426,11 @@ fn setup(role: Option<crate::dtls::DtlsRole>) -> &'static str {
 
 /// One m-section in the order browsers write them (JSEP 5.2.1).
 fn section_text(s: &OfferSection, l: &LocalSection, setup: &'static str) -> MediaSection {
-    let formats = match (s.kind, s.rejected) {
-        // A rejected m-section needs no rtpmap: "0", as answers write it.
-        (Some(_), true) => "0".to_string(),
-        (Some(_), false) => format_list(&s.codecs),
-        (None, _) if s.proto.contains("RTP") => "0".to_string(),
-        (None, _) => "webrtc-datachannel".to_string(),
+    let formats = match s.transport {
+        Transport::Rtp if s.codecs.is_empty() => "0".to_string(),
+        Transport::Rtp => format_list(&s.codecs),
+        Transport::Unsupported => s.formats.clone(),
+        t => sctp_formats(t),
     };
     let mut m = MediaSection {
         media: s.media.clone(),
@@ -345,7 +440,7 @@ fn section_text(s: &OfferSection, l: &LocalSection, setup: &'static str) -> Medi
         connection: "IN IP4 0.0.0.0".into(),
         attributes: Vec::new(),
     };
-    if s.rejected {
+    if s.transport == Transport::Unsupported {
         m.push("mid", s.mid.clone());
         m.flag("inactive");
         return m;
@@ -354,10 +449,12 @@ fn section_text(s: &OfferSection, l: &LocalSection, setup: &'static str) -> Medi
         // RFC 8843 7.2: no transport of its own, so no candidates.
         m.flag("bundle-only");
     }
+    // A rejected m-line keeps its transport and codec lines as libwebrtc
+    // writes them: native stacks refuse one without (see rejected_line).
     transport_lines(&mut m, l, setup);
     m.push("mid", s.mid.clone());
     let Some(kind) = s.kind else {
-        sctp_lines(&mut m);
+        sctp_lines(&mut m, s.transport);
         return m;
     };
     for (id, uri) in &s.extensions {

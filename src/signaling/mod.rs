@@ -9,6 +9,7 @@
 
 mod candidates;
 mod identity;
+mod layout;
 mod negotiation_needed;
 mod offer;
 mod transceivers;
@@ -17,8 +18,11 @@ use crate::answer::{self, Answer, AnswerContext, AnswerOptions};
 use crate::config::Configuration;
 use crate::dtls::{Certificate, DtlsRole};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ice::{self, IceCredentials};
+use crate::ice::{self, IceCredentials, IceRole};
 use crate::identity::RemoteIdentity;
+use crate::offer::remote_answer::Answered;
+use crate::offer::Slot;
+use crate::record::SessionRecord;
 use crate::remote_offer::{RemoteOffer, Transport};
 use crate::sdp::{self, Sdp};
 use crate::transceiver::{Direction, Transceiver};
@@ -103,15 +107,16 @@ struct LocalOffer {
 enum Applied {
     /// We answered a remote offer.
     Answer(Local),
-    /// We offered; the remote side answered.
-    Offer(LocalOffer),
+    /// We offered; the remote side answered, and this is what the answer
+    /// came to.
+    Offer(LocalOffer, Arc<Answered>),
 }
 
 impl Applied {
     fn desc(&self) -> &Description {
         match self {
             Applied::Answer(l) => &l.desc,
-            Applied::Offer(o) => &o.desc,
+            Applied::Offer(o, _) => &o.desc,
         }
     }
 }
@@ -214,26 +219,16 @@ pub struct PeerConnection {
     identity_value: Option<String>,
     /// The remote identity, once validated.
     peer_identity: Option<String>,
-    /// Payload types and header extension ids offers use (JSEP 5.2.2: kept).
-    offer_space: Box<OfferSpace>,
-}
-
-/// What the offering side keeps across offers.
-#[derive(Default)]
-struct OfferSpace {
-    pts: crate::offer::payload_types::PayloadTypes,
-    ids: crate::offer::payload_types::ExtensionIds,
+    /// Every mid, payload type and extension id a description used.
+    record: SessionRecord,
     /// requestDataChannels: offers carry an m=application section.
     data_channels: bool,
-    /// The data channel m-section's mid once an offer with it was applied.
-    data_mid: Option<String>,
-    /// Every mid an applied description used: never given again (RFC 8843 9.1).
-    used_mids: Vec<String>,
-    /// The last offer createOffer made, with what each m-line is for.
-    created: Option<(LocalOffer, Vec<crate::offer::Slot>)>,
+    /// W3C [[LastCreatedOffer]], with what each of its m-lines is for;
+    /// forgotten once an answer is applied.
+    created_offer: Option<Box<(LocalOffer, Vec<Slot>)>>,
     /// The ICE role the first exchange gave (RFC 8445 6.1.1: the initial
     /// offerer controls); kept until an ICE restart.
-    ice_role: Option<crate::ice::IceRole>,
+    ice_role: Option<IceRole>,
     /// W3C [[NegotiationNeeded]].
     negotiation_needed: bool,
     /// A negotiationneeded event to hand out (take_negotiation_needed_event).
@@ -295,7 +290,12 @@ impl PeerConnection {
             ice_by_mid: Vec::new(),
             identity_value: None,
             peer_identity: None,
-            offer_space: Box::default(),
+            record: SessionRecord::default(),
+            data_channels: false,
+            created_offer: None,
+            ice_role: None,
+            negotiation_needed: false,
+            negotiation_needed_event: false,
         })
     }
 
@@ -466,7 +466,8 @@ impl PeerConnection {
             }
         };
         let parsed = self.parse_checked(text)?;
-        let offer = RemoteOffer::from_sdp(&parsed)?;
+        let mut offer = RemoteOffer::from_sdp(&parsed)?;
+        offer.fill_in_mids(|i, taken| self.mid_for_position(i, taken));
         // A replaced pending offer is undone first.
         let mut transceivers = self.transceivers.clone();
         if let Some(local) = glare {
@@ -485,6 +486,7 @@ impl PeerConnection {
             self.check_peer_identity(&offer, remote, self.peer_identity.as_deref())?;
         let (created, associated) = associate(&mut transceivers, &offer);
         let ice_restarts = self.ice_restarts(&offer);
+        self.learn(&offer);
         self.transceivers = transceivers;
         self.peer_identity = peer_identity;
         self.session_version = version_before;
@@ -506,6 +508,34 @@ impl PeerConnection {
             created: None,
         }));
         Ok(())
+    }
+
+    /// The mid an m-line without a=mid at `index` gets (Chromium's
+    /// FillInMissingRemoteMids): the one our description has there, else
+    /// the one the peer's had there, else a fresh one.
+    fn mid_for_position(&self, index: usize, taken: &dyn Fn(&str) -> bool) -> String {
+        let ours = self
+            .stated_lines(true)
+            .get(index)
+            .map(|l| l.mid.to_string());
+        let theirs = self
+            .current_remote
+            .as_ref()
+            .and_then(|r| r.offer.sections.get(index).and_then(|s| s.mid.clone()));
+        ours.into_iter()
+            .chain(theirs)
+            .find(|m| !taken(m))
+            .unwrap_or_else(|| self.record.fresh_mid(taken))
+    }
+
+    /// Adds what a remote description numbered to the record: its mids,
+    /// and the payload types and extension ids of its m-lines.
+    fn learn(&mut self, remote: &RemoteOffer) {
+        for s in &remote.sections {
+            self.record.learn_mid(&s.mid_key());
+            let extensions = s.rtp.extmaps.iter().map(|e| (e.id, &*e.uri));
+            self.record.learn_m_line(&s.rtp.codecs, extensions);
+        }
     }
 
     /// JSEP 5.6: changed remote credentials restart ICE on that transport;
@@ -632,6 +662,7 @@ impl PeerConnection {
             _ => unreachable!("checked by offer_to_answer"),
         };
         if sdp_type == SdpType::Pranswer {
+            self.answer_directions(&pending.remote.offer, &local.answer, false);
             self.exchange = Exchange::LocalPranswer(pending, local);
             return Ok(());
         }
@@ -639,33 +670,57 @@ impl PeerConnection {
         Ok(())
     }
 
-    /// JSEP 5.5 applied to an answer: directions, stopped transceivers, ICE
-    /// restarts and the DTLS role take effect; the exchange is stable.
-    fn apply_answer(&mut self, pending: PendingOffer, local: Local) {
-        let by_mid: HashMap<String, usize> = self
+    /// W3C "set the session description" for our answer or pranswer: each
+    /// accepted m-section's transceiver gets its currentDirection; a final
+    /// answer stops those it rejects.
+    fn answer_directions(&mut self, offer: &RemoteOffer, answer: &Answer, last: bool) {
+        let by_mid: HashMap<&str, usize> = self
             .transceivers
             .iter()
             .enumerate()
-            .filter_map(|(i, t)| t.mid.clone().map(|m| (m, i)))
+            .filter_map(|(i, t)| t.mid.as_deref().map(|m| (m, i)))
             .collect();
-        let sections = pending.remote.offer.sections.iter();
-        for (sec, a) in sections.zip(&local.answer.sections) {
-            let Some(t) = by_mid
-                .get(&sec.mid_key())
-                .map(|&i| &mut self.transceivers[i])
-            else {
-                continue;
-            };
-            if a.accepted() {
-                t.current_direction = Some(a.direction);
-            } else if sec.transport == Transport::Rtp {
-                t.stopped = true;
-                t.current_direction = None;
+        let outcome: Vec<(usize, Option<Direction>)> = offer
+            .sections
+            .iter()
+            .zip(&answer.sections)
+            .filter(|(s, _)| s.transport == Transport::Rtp)
+            .filter_map(|(s, a)| {
+                let i = *by_mid.get(s.mid_key().as_str())?;
+                Some((i, a.accepted().then_some(a.direction)))
+            })
+            .collect();
+        self.set_current_directions(&outcome, last);
+    }
+
+    /// W3C "set the session description" for an answer or pranswer, ours
+    /// or the peer's: each transceiver (by index) of an RTP m-section gets
+    /// its negotiated direction as currentDirection; a final answer stops
+    /// those whose m-section it rejects (None), which are then gone.
+    fn set_current_directions(&mut self, outcome: &[(usize, Option<Direction>)], last: bool) {
+        for &(i, direction) in outcome {
+            let t = &mut self.transceivers[i];
+            match direction {
+                Some(d) => t.set_current_direction(d),
+                None if last => {
+                    t.stopped = true;
+                    t.current_direction = None;
+                }
+                None => {}
             }
         }
-        // W3C: stopped transceivers whose m-section is now rejected are gone.
-        self.transceivers
-            .retain(|t| !(t.stopped && t.current_direction.is_none()));
+        if last {
+            self.transceivers
+                .retain(|t| !(t.stopped && t.current_direction.is_none()));
+        }
+    }
+
+    /// JSEP 5.5 applied to an answer: directions, stopped transceivers, ICE
+    /// restarts and the DTLS role take effect; the exchange is stable.
+    fn apply_answer(&mut self, pending: PendingOffer, local: Local) {
+        self.answer_directions(&pending.remote.offer, &local.answer, true);
+        // W3C: an applied answer ends what the last created offer stood for.
+        self.created_offer = None;
         let restarted = !pending.ice_restarts.is_empty();
         for (mid, creds) in pending.ice_restarts {
             self.ice_by_mid.retain(|(m, _)| *m != mid);
@@ -681,9 +736,9 @@ impl PeerConnection {
 
     /// RFC 8445 6.1.1: the role of the first exchange stays for the ICE
     /// session; an ICE restart starts a new one, with the new exchange's role.
-    fn fix_ice_role(&mut self, role: crate::ice::IceRole, restarted: bool) {
-        if self.offer_space.ice_role.is_none() || restarted {
-            self.offer_space.ice_role = Some(role);
+    fn fix_ice_role(&mut self, role: IceRole, restarted: bool) {
+        if self.ice_role.is_none() || restarted {
+            self.ice_role = Some(role);
         }
     }
 
@@ -694,9 +749,10 @@ impl PeerConnection {
             return Some(crate::report::build(&l.offer, &l.answer));
         }
         match (&self.current_local, &self.current_remote) {
-            (Some(Applied::Offer(o)), Some(r)) if self.exchange.pending_offer().is_none() => {
-                let role = self.dtls_role.unwrap_or(DtlsRole::Client);
-                Some(crate::report::build_for_offer(&o.offer, &r.offer, role))
+            (Some(Applied::Offer(o, answered)), Some(r))
+                if self.exchange.pending_offer().is_none() =>
+            {
+                Some(crate::report::build_for_offer(&o.offer, &r.offer, answered))
             }
             _ => None,
         }
@@ -708,13 +764,11 @@ impl PeerConnection {
         let (remote, local) = (self.current_remote.as_ref()?, self.current_local.as_ref()?);
         let mut n = match local {
             Applied::Answer(l) => Negotiated::new(&remote.offer, &l.answer),
-            Applied::Offer(o) => Negotiated::from_offer(
-                &o.offer,
-                &remote.offer,
-                self.dtls_role.unwrap_or(DtlsRole::Client),
-            ),
+            Applied::Offer(o, answered) => {
+                Negotiated::from_offer(&o.offer, &remote.offer, answered)
+            }
         };
-        n.ice_role = self.offer_space.ice_role.unwrap_or(n.ice_role);
+        n.ice_role = self.ice_role.unwrap_or(n.ice_role);
         Some(n)
     }
 }

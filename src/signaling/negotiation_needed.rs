@@ -3,47 +3,27 @@
 //! makes one negotiationneeded event (sans-IO: taken by the caller, which
 //! fires it with no lock held).
 
-use super::{Applied, Exchange, PeerConnection};
-use crate::transceiver::Direction;
-use std::collections::HashMap;
-
-/// A current local description's direction for an m-section.
-enum Stated {
-    /// We offered this direction.
-    Offered(Direction),
-    /// We answered an offered direction (the first) with the second.
-    Answered(Direction, Direction),
-}
-
-impl Stated {
-    /// Whether a transceiver wanting `d` needs no new negotiation: the same
-    /// offer, or an answer to the same offer that comes out the same.
-    fn holds(&self, d: Direction) -> bool {
-        match *self {
-            Stated::Offered(o) => o == d,
-            Stated::Answered(offered, answered) => Direction::answer_to(offered, d) == answered,
-        }
-    }
-}
+use super::{Exchange, PeerConnection};
+use crate::remote_offer::Transport;
 
 impl PeerConnection {
     /// RTCPeerConnection's [[NegotiationNeeded]] flag.
     pub fn negotiation_needed(&self) -> bool {
-        self.offer_space.negotiation_needed
+        self.negotiation_needed
     }
 
     /// Whether a negotiationneeded event is due; true once per event.
     pub fn take_negotiation_needed_event(&mut self) -> bool {
-        std::mem::take(&mut self.offer_space.negotiation_needed_event)
+        std::mem::take(&mut self.negotiation_needed_event)
     }
 
     /// When an exchange ends in stable (W3C "set the session description"):
     /// a need the exchange left unmet makes another event.
     pub(super) fn exchange_ended(&mut self) {
-        let before = self.offer_space.negotiation_needed;
+        let before = self.negotiation_needed;
         self.update_negotiation_needed();
-        if before && self.offer_space.negotiation_needed {
-            self.offer_space.negotiation_needed_event = true;
+        if before && self.negotiation_needed {
+            self.negotiation_needed_event = true;
         }
     }
 
@@ -53,65 +33,37 @@ impl PeerConnection {
             return;
         }
         if !self.is_negotiation_needed() {
-            self.offer_space.negotiation_needed = false;
+            self.negotiation_needed = false;
             return;
         }
-        if !self.offer_space.negotiation_needed {
-            self.offer_space.negotiation_needed = true;
-            self.offer_space.negotiation_needed_event = true;
+        if !self.negotiation_needed {
+            self.negotiation_needed = true;
+            self.negotiation_needed_event = true;
         }
     }
 
     /// W3C "check if negotiation is needed", against the current
-    /// descriptions: data channels asked for but absent; a transceiver
-    /// without an m-section, stopped but still live, or whose direction the
-    /// current local description does not state.
+    /// descriptions: data channels asked for but not negotiated; a
+    /// transceiver without an m-section, stopped but still live, or whose
+    /// direction the current exchange does not give.
     fn is_negotiation_needed(&self) -> bool {
-        let stated = self.stated_directions();
-        if self.offer_space.data_channels && !stated.contains_key("\0data") {
+        let lines = self.stated_lines(false);
+        let live = |mid: &str| lines.iter().find(|l| l.live && l.mid == mid);
+        let data = |l: &&crate::local::StatedLine| {
+            l.live && matches!(l.transport, Transport::Sctp | Transport::SctpLegacy)
+        };
+        if self.data_channels && !lines.iter().any(|l| data(&l)) {
             return true;
         }
         self.transceivers.iter().any(|t| {
             let Some(mid) = &t.mid else {
                 return !t.stopped;
             };
-            match (stated.get(mid.as_str()), t.stopped) {
+            match (live(mid), t.stopped) {
                 (None, stopped) => !stopped,
                 (Some(_), true) => true,
-                (Some(s), false) => !s.holds(t.direction),
+                (Some(l), false) => !l.holds(t.direction),
             }
         })
-    }
-
-    /// Per live m-section of the current exchange, by mid, what its local
-    /// description states of the direction; the data section under "\0data".
-    fn stated_directions(&self) -> HashMap<&str, Stated> {
-        let mut out = HashMap::new();
-        match (&self.current_local, &self.current_remote) {
-            (Some(Applied::Offer(o)), Some(r)) => {
-                for (s, a) in o.offer.sections.iter().zip(&r.offer.sections) {
-                    if s.rejected || a.rejected {
-                        continue;
-                    }
-                    let key = if s.kind.is_none() {
-                        "\0data"
-                    } else {
-                        s.mid.as_str()
-                    };
-                    out.insert(key, Stated::Offered(s.direction));
-                }
-            }
-            (Some(Applied::Answer(l)), _) => {
-                for (s, a) in l.offer.sections.iter().zip(&l.answer.sections) {
-                    let (Some(mid), true) = (s.mid.as_deref(), a.accepted()) else {
-                        continue;
-                    };
-                    let key = if s.kind.is_none() { "\0data" } else { mid };
-                    out.insert(key, Stated::Answered(s.direction, a.direction));
-                }
-            }
-            _ => {}
-        }
-        out
     }
 }

@@ -3,14 +3,16 @@
 //! answer or pranswer, and the mids an offer gives.
 
 use super::{
-    Applied, Description, Exchange, LocalOffer, PeerConnection, PendingLocalOffer, Remote, SdpType,
+    new_ssrcs, Applied, Description, Exchange, LocalOffer, PeerConnection, PendingLocalOffer,
+    Remote, SdpType,
 };
-use crate::codec::{capability_for, CodecRole};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::ice::IceCredentials;
-use crate::offer::{self, remote_answer, OfferContext, OfferOptions, Slot};
+use crate::local::StatedLine;
+use crate::offer::remote_answer::{self, Answered, Established};
+use crate::offer::{self, Offer, OfferContext, OfferOptions, Slot};
 use crate::remote_offer::{RemoteOffer, Transport};
-use crate::transceiver::{Direction, MediaKind};
+use crate::transceiver::{Direction, MediaKind, Transceiver};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -19,39 +21,21 @@ impl PeerConnection {
     /// UDP/DTLS/SCTP section (RFC 8841); rtcpc does no SCTP itself.
     pub fn request_data_channels(&mut self) -> Result<()> {
         self.check_open("requestDataChannels")?;
-        self.offer_space.data_channels = true;
+        self.data_channels = true;
         self.update_negotiation_needed();
         Ok(())
     }
 
-    /// createOffer (JSEP 5.2.1), in stable or have-local-offer: an
-    /// m-section per transceiver in creation order, and one for data
-    /// channels when requested. Kept for setLocalDescription.
+    /// createOffer (JSEP 5.2.1, 5.2.2), in stable or have-local-offer: the
+    /// m-lines of the local description in place, then one per new
+    /// transceiver in creation order, and one for data channels when
+    /// requested. Kept for setLocalDescription (W3C [[LastCreatedOffer]]).
     pub fn create_offer(&mut self, options: OfferOptions) -> Result<String> {
         self.check_can_offer()?;
         self.check_identity_ready()?;
-        self.keep_negotiated_payload_types();
         self.legacy_offer_to_receive(MediaKind::Audio, options.offer_to_receive_audio);
         self.legacy_offer_to_receive(MediaKind::Video, options.offer_to_receive_video);
-        let slots = self.offer_slots();
-        let current_mids: Vec<String> = self.current_layout().into_iter().map(|l| l.0).collect();
-        let ice = self.offer_credentials(&slots, options.ice_restart);
-        let ctx = OfferContext {
-            transceivers: &self.transceivers,
-            slots: &slots,
-            config: &self.config,
-            certificate: &self.certificate,
-            ice: &ice,
-            cname: &self.cname,
-            session_id: self.session_id,
-            session_version: self.session_version + 1,
-            options,
-            current_mids: &current_mids,
-            identity: self.identity_value.as_deref(),
-            dtls_role: self.dtls_role,
-        };
-        let space = &mut *self.offer_space;
-        let (offer, text) = offer::create(&ctx, &mut space.pts, &mut space.ids);
+        let (offer, text, slots) = self.make_offer(options);
         self.session_version += 1;
         let local = LocalOffer {
             desc: Description {
@@ -60,8 +44,64 @@ impl PeerConnection {
             },
             offer: Arc::new(offer),
         };
-        self.offer_space.created = Some((local, slots));
+        self.created_offer = Some(Box::new((local, slots)));
         Ok(text)
+    }
+
+    /// The offer's decisions, text and m-line slots, changing nothing.
+    fn make_offer(&self, options: OfferOptions) -> (Offer, String, Vec<Slot>) {
+        let lines = self.stated_lines(true);
+        let slots = self.offer_slots(&lines);
+        let pending = self.exchange.pending_local_offer().is_some();
+        let current = match pending {
+            true => self.stated_lines(false),
+            false => Vec::new(),
+        };
+        let current_mids: Vec<&str> = match pending {
+            true => current.iter().map(|l| l.mid).collect(),
+            false => lines.iter().map(|l| l.mid).collect(),
+        };
+        let ice = self.offer_credentials(&slots, options.ice_restart);
+        let mut pts = self.record.payload_types.clone();
+        self.number_capabilities(&slots, &mut pts);
+        let mut ids = self.record.extension_ids.clone();
+        let ctx = OfferContext {
+            transceivers: &self.transceivers,
+            slots: &slots,
+            lines: &lines,
+            config: &self.config,
+            certificate: &self.certificate,
+            ice: &ice,
+            cname: &self.cname,
+            session_id: self.session_id,
+            session_version: self.session_version + 1,
+            options,
+            current_mids: &current_mids,
+            current_bundle: self.current_bundle(),
+            identity: self.identity_value.as_deref(),
+            dtls_role: self.dtls_role,
+        };
+        let (offer, text) = offer::create(&ctx, &mut pts, &mut ids);
+        (offer, text, slots)
+    }
+
+    /// Gives every local codec of the kinds offered its payload type, in
+    /// capability order, before any m-line picks from them: a codec gets the
+    /// same number whatever an m-line's codec preferences leave out.
+    fn number_capabilities(&self, slots: &[Slot], pts: &mut crate::record::PayloadTypes) {
+        let mut kinds: Vec<MediaKind> = Vec::with_capacity(2);
+        for slot in slots {
+            if let Slot::Transceiver { index, .. } = slot {
+                let kind = self.transceivers[*index].kind;
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+        }
+        let caps = &self.config.capabilities;
+        for kind in kinds {
+            offer::codecs::offered_codecs(kind, &[], caps.codecs(kind), pts, true);
+        }
     }
 
     /// createOffer's state check: open, in stable or have-local-offer.
@@ -77,7 +117,8 @@ impl PeerConnection {
     }
 
     /// setLocalDescription(offer): the offer createOffer made last (empty
-    /// `text`, or the same text); its mids become the transceivers'.
+    /// `text`, or the same text; with none since the last applied answer,
+    /// empty `text` makes one); its mids become the transceivers'.
     pub(super) fn apply_local_offer(&mut self, text: &str) -> Result<()> {
         if !matches!(self.exchange, Exchange::Stable | Exchange::LocalOffer(_)) {
             return Err(Error::invalid_state(format!(
@@ -85,37 +126,39 @@ impl PeerConnection {
                 self.signaling_state()
             )));
         }
-        let Some((created, mids)) = &self.offer_space.created else {
-            return Err(Error::invalid_state(
-                "setLocalDescription(offer): createOffer was not called",
-            ));
-        };
+        if self.created_offer.is_none() {
+            if !text.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::InvalidModification,
+                    "setLocalDescription(offer): the description is not one createOffer made since the last applied answer (W3C [[LastCreatedOffer]])",
+                ));
+            }
+            self.create_offer(OfferOptions::default())?;
+        }
+        let (created, slots) = &**self.created_offer.as_ref().expect("made above");
         if !text.is_empty() {
             super::check_unmodified(text, &created.desc.sdp, "createOffer")?;
         }
-        let (created, slots) = (created.clone(), mids.clone());
+        let (created, slots) = (created.clone(), slots.clone());
         if let Exchange::LocalOffer(p) = &self.exchange {
             p.undo(&mut self.transceivers);
         }
-        let mut given_mids = Vec::new();
-        for mid in created.offer.sections.iter().map(|s| &s.mid) {
-            if !self.offer_space.used_mids.contains(mid) {
-                self.offer_space.used_mids.push(mid.clone());
-            }
+        for s in &created.offer.sections {
+            self.record.learn_mid(&s.mid);
+            let extensions = s.extensions.iter().map(|(id, uri)| (*id, &**uri));
+            self.record.learn_m_line(&s.codecs, extensions);
         }
+        let mut given_mids = Vec::new();
         for slot in &slots {
-            match slot {
-                Slot::Transceiver(i, mid) => {
-                    let Some(t) = self.transceivers.get_mut(*i) else {
-                        continue;
-                    };
-                    if t.mid.is_none() {
-                        t.mid = Some(mid.clone());
-                        given_mids.push(*i);
-                    }
-                }
-                Slot::Data(mid) => self.offer_space.data_mid = Some(mid.clone()),
-                Slot::Rejected { .. } => {}
+            let Slot::Transceiver { index, mid, .. } = slot else {
+                continue;
+            };
+            let Some(t) = self.transceivers.get_mut(*index) else {
+                continue;
+            };
+            if t.mid.is_none() {
+                t.mid = Some(mid.clone());
+                given_mids.push(*index);
             }
         }
         self.exchange = Exchange::LocalOffer(Box::new(PendingLocalOffer {
@@ -135,11 +178,14 @@ impl PeerConnection {
                 self.signaling_state()
             )));
         };
-        let read = RemoteOffer::from_sdp(&self.parse_checked(text)?)?;
-        let role = remote_answer::check(&pending.local.offer, &read)?;
-        if pending.local.offer.ice_restart {
-            self.check_restarted(&read)?;
-        }
+        let mut read = RemoteOffer::from_sdp(&self.parse_checked(text)?)?;
+        let offer = &pending.local.offer;
+        // RFC 3264 position matching for an answer without a=mid.
+        read.fill_in_mids(|i, taken| match offer.sections.get(i) {
+            Some(s) if !taken(&s.mid) => s.mid.clone(),
+            _ => self.record.fresh_mid(taken),
+        });
+        let answered = remote_answer::check(offer, &read, &self.established())?;
         let remote = Remote {
             desc: Description {
                 sdp_type,
@@ -151,34 +197,58 @@ impl PeerConnection {
             Exchange::LocalOffer(p) | Exchange::RemotePranswer(p, _) => p,
             _ => unreachable!("checked above"),
         };
+        self.answered_directions(&pending.local.offer, &answered, false);
         if sdp_type == SdpType::Pranswer {
             self.exchange = Exchange::RemotePranswer(pending, remote);
             return Ok(());
         }
-        self.apply_remote_answer_to(*pending, remote, role);
+        self.apply_remote_answer_to(*pending, remote, answered);
         Ok(())
     }
 
-    /// JSEP 5.4 (ICE restart): the answer to a restarting offer brings new
-    /// remote credentials.
-    fn check_restarted(&self, answer: &RemoteOffer) -> Result<()> {
-        let old: HashSet<&str> = self
+    /// What the current exchange established that an answer must keep: its
+    /// BUNDLE group and the peer's ICE credentials.
+    fn established(&self) -> Established<'_> {
+        let remote_ice = self
             .current_remote
             .iter()
             .flat_map(|r| r.offer.sections.iter())
-            .filter_map(|s| s.ice.ufrag.as_deref())
+            .filter_map(|s| {
+                Some((
+                    s.mid.as_deref()?,
+                    s.ice.ufrag.as_deref()?,
+                    s.ice.pwd.as_deref()?,
+                ))
+            })
             .collect();
-        match answer
+        Established {
+            bundle: self.current_bundle(),
+            remote_ice,
+        }
+    }
+
+    /// The BUNDLE group the current exchange agreed on (mids).
+    fn current_bundle(&self) -> &[String] {
+        let groups = match &self.current_local {
+            Some(Applied::Answer(l)) => &l.answer.bundle_groups,
+            Some(Applied::Offer(_, answered)) => &answered.bundle_groups,
+            None => return &[],
+        };
+        groups.first().map_or(&[], Vec::as_slice)
+    }
+
+    /// W3C "set the session description" for the peer's answer or
+    /// pranswer to our offer: see `set_current_directions`.
+    fn answered_directions(&mut self, offer: &Offer, answered: &Answered, last: bool) {
+        let outcome: Vec<(usize, Option<Direction>)> = offer
             .sections
             .iter()
-            .find(|s| !s.rejected && s.ice.ufrag.as_deref().is_some_and(|u| old.contains(u)))
-        {
-            Some(s) => Err(Error::invalid_access(format!(
-                "line {}: the answer to an ICE restart keeps the old a=ice-ufrag",
-                s.line
-            ))),
-            None => Ok(()),
-        }
+            .zip(&answered.sections)
+            .filter(|(o, _)| o.transport == Transport::Rtp)
+            .filter_map(|(o, a)| Some((o.transceiver?, a.accepted.then_some(a.direction))))
+            .filter(|(i, _)| *i < self.transceivers.len())
+            .collect();
+        self.set_current_directions(&outcome, last);
     }
 
     /// JSEP 5.8 for an answer to our offer: currentDirection from it,
@@ -187,60 +257,53 @@ impl PeerConnection {
         &mut self,
         pending: PendingLocalOffer,
         remote: Remote,
-        role: crate::dtls::DtlsRole,
+        answered: Answered,
     ) {
         let offer = pending.local.offer.clone();
-        for (o, a) in offer.sections.iter().zip(&remote.offer.sections) {
-            let Some(t) = o.transceiver.and_then(|i| self.transceivers.get_mut(i)) else {
-                continue;
-            };
-            if !a.rejected && !o.rejected {
-                t.current_direction = Some(a.direction.reversed());
-            } else if a.transport == Transport::Rtp {
-                t.stopped = true;
-                t.current_direction = None;
-            }
-        }
-        self.transceivers
-            .retain(|t| !(t.stopped && t.current_direction.is_none()));
+        self.answered_directions(&offer, &answered, true);
         // Our credentials from now on: the offer's (new ones after a restart).
-        if let Some(ice) = pending.local.offer.local.iter().find_map(|l| l.ice.clone()) {
+        if let Some(ice) = offer.local.iter().find_map(|l| l.ice.clone()) {
             if ice != self.ice {
                 self.ice = ice;
                 self.ice_by_mid.clear();
             }
         }
-        self.dtls_role = Some(role);
+        self.dtls_role = Some(answered.dtls_role);
         let ice_role = match remote.offer.ice_lite {
             true => crate::ice::IceRole::Controlling,
             false => offer.ice_role,
         };
-        self.fix_ice_role(ice_role, offer.ice_restart);
+        let restarted = answered
+            .sections
+            .iter()
+            .any(|s| s.local_ice_restarted || s.remote_ice_restarted);
+        self.fix_ice_role(ice_role, restarted);
         self.current_remote = Some(remote);
-        self.current_local = Some(Applied::Offer(pending.local));
+        self.current_local = Some(Applied::Offer(pending.local, Arc::new(answered)));
+        // W3C: an applied answer ends what the last created offer stood for.
+        self.created_offer = None;
         self.exchange_ended();
     }
 
-    /// W3C webrtc-pc 11.2, legacy offerToReceiveAudio/Video: true makes
-    /// the kind's transceivers receive (adding a recvonly one when there is
-    /// none); false stops them receiving.
+    /// W3C webrtc-pc legacy offerToReceiveAudio/Video: false stops the
+    /// kind's transceivers receiving; true adds a recvonly one when none of
+    /// the kind receives (without negotiationneeded: this offer has it).
     fn legacy_offer_to_receive(&mut self, kind: MediaKind, wanted: Option<bool>) {
         let Some(wanted) = wanted else { return };
-        let mut any = false;
-        for t in self
-            .transceivers
-            .iter_mut()
-            .filter(|t| t.kind == kind && !t.stopped)
-        {
-            any = true;
-            t.direction = Direction::from_flags(t.direction.sends(), wanted);
+        let of_kind = |t: &Transceiver| t.kind == kind && !t.stopped;
+        if !wanted {
+            for t in self.transceivers.iter_mut().filter(|t| of_kind(t)) {
+                t.direction = Direction::from_flags(t.direction.sends(), false);
+            }
+            return;
         }
-        if wanted && !any {
-            let init = super::TransceiverInit {
-                direction: Direction::RecvOnly,
-                ..Default::default()
-            };
-            let _ = self.add_transceiver(kind, init);
+        if !self
+            .transceivers
+            .iter()
+            .any(|t| of_kind(t) && t.direction.recvs())
+        {
+            let t = Transceiver::new(kind, Direction::RecvOnly, new_ssrcs());
+            self.transceivers.push(t);
         }
     }
 
@@ -251,72 +314,21 @@ impl PeerConnection {
             return IceCredentials::random();
         }
         let first = slots.iter().find_map(|s| match s {
-            Slot::Transceiver(_, mid) | Slot::Data(mid) => Some(mid),
-            Slot::Rejected { .. } => None,
+            Slot::Transceiver { mid, .. } | Slot::Data(mid, _) => Some(mid),
+            Slot::Rejected(_) => None,
         });
         first
             .and_then(|mid| self.ice_by_mid.iter().find(|(m, _)| m == mid))
             .map_or_else(|| self.ice.clone(), |(_, c)| c.clone())
     }
 
-    /// After answering a remote offer, its payload types and extension ids
-    /// stay with their codecs and URIs in our offers (RFC 3264 8.3.2, RFC
-    /// 8285 6): those it offered are reserved, the negotiated ones kept by
-    /// the capability our offers key them by. Our own offers' are kept already.
-    fn keep_negotiated_payload_types(&mut self) {
-        let Some(Applied::Answer(l)) = &self.current_local else {
-            return;
-        };
-        let caps = &self.config.capabilities;
-        let space = &mut *self.offer_space;
-        for (sec, a) in l.offer.sections.iter().zip(&l.answer.sections) {
-            let Some(kind) = sec.kind else { continue };
-            for c in &sec.rtp.codecs {
-                space
-                    .pts
-                    .keep(&c.name, c.clock_rate, c.channels, &c.fmtp, c.pt);
-            }
-            for e in &sec.rtp.extmaps {
-                space.ids.keep(&e.uri, e.id);
-            }
-            for c in &a.codecs.kept {
-                // Keyed as offers key them: the capability's name, rate,
-                // channels and fmtp; rtx by its apt and red by what it encodes.
-                let cap = capability_for(&c.to_codec(), caps.codecs(kind));
-                let fmtp = match (c.role(), cap) {
-                    (CodecRole::Rtx | CodecRole::Red, _) | (_, None) => c.fmtp.clone(),
-                    (_, Some(l)) => l.fmtp.clone(),
-                };
-                match cap {
-                    Some(l) => space
-                        .pts
-                        .keep(&l.name, l.clock_rate, l.channels, &fmtp, c.pt),
-                    None => space
-                        .pts
-                        .keep(&c.name, c.clock_rate, c.channels, &fmtp, c.pt),
-                }
-            }
-            for e in a.extensions.iter().filter(|e| e.verdict.is_accepted()) {
-                space.ids.keep(&e.uri, e.id);
-            }
-        }
-    }
-
-    /// The offer's m-lines (JSEP 5.2.2): those of the current local
-    /// description in place, a rejected one recycled for a new transceiver
-    /// of its media type, then the other new transceivers, then data
-    /// channels when requested and not there yet. New mids are the lowest
-    /// numbers not in use (JSEP 5.2.1): a recycled m-line gets a new one.
-    fn offer_slots(&self) -> Vec<Slot> {
-        let layout = self.current_layout();
-        let mut used: HashSet<String> = self
-            .transceivers
-            .iter()
-            .filter_map(|t| t.mid.clone())
-            .chain(layout.iter().map(|l| l.0.clone()))
-            .chain(self.offer_space.data_mid.clone())
-            .chain(self.offer_space.used_mids.iter().cloned())
-            .collect();
+    /// The offer's m-lines (JSEP 5.2.2): those of the local description in
+    /// place; a rejected one recycled for a new transceiver of its media
+    /// type, a rejected data one offered again when data channels are
+    /// wanted (as Chromium); then the other new transceivers (none for one
+    /// stopped before it had a mid), then data channels when requested and
+    /// not there yet. New mids are the lowest numbers no description used.
+    fn offer_slots(&self, lines: &[StatedLine]) -> Vec<Slot> {
         let by_mid: HashMap<&str, usize> = self
             .transceivers
             .iter()
@@ -324,85 +336,65 @@ impl PeerConnection {
             .filter_map(|(i, t)| t.mid.as_deref().map(|m| (m, i)))
             .collect();
         let mut placed = vec![false; self.transceivers.len()];
-        let mut slots = Vec::with_capacity(layout.len() + self.transceivers.len() + 1);
+        let mut slots = Vec::with_capacity(lines.len() + self.transceivers.len() + 1);
         let mut have_data = false;
-        for (mid, media, proto, live) in &layout {
-            match by_mid.get(mid.as_str()) {
+        for (at, line) in lines.iter().enumerate() {
+            let data = matches!(line.transport, Transport::Sctp | Transport::SctpLegacy)
+                && (line.live || self.data_channels);
+            match by_mid.get(line.mid) {
                 Some(&i) if !placed[i] => {
                     placed[i] = true;
-                    slots.push(Slot::Transceiver(i, mid.clone()));
+                    let mid = line.mid.to_string();
+                    slots.push(Slot::Transceiver {
+                        index: i,
+                        mid,
+                        line: Some(at),
+                    });
                 }
-                _ if *live && media == "application" && !have_data && proto.contains("SCTP") => {
+                _ if data && !have_data => {
                     have_data = true;
-                    slots.push(Slot::Data(mid.clone()));
+                    slots.push(Slot::Data(line.mid.to_string(), Some(at)));
                 }
-                _ => slots.push(Slot::Rejected {
-                    mid: mid.clone(),
-                    media: media.clone(),
-                    proto: proto.clone(),
-                }),
+                _ => slots.push(Slot::Rejected(at)),
             }
         }
-        let mut next = 0u32;
-        let mut fresh = |used: &mut HashSet<String>| loop {
-            let m = next.to_string();
-            next += 1;
-            if used.insert(m.clone()) {
-                return m;
-            }
+        let mut taken: HashSet<String> = lines
+            .iter()
+            .map(|l| l.mid.to_string())
+            .chain(self.transceivers.iter().filter_map(|t| t.mid.clone()))
+            .collect();
+        let fresh = |taken: &mut HashSet<String>| {
+            let mid = self.record.fresh_mid(|m| taken.contains(m));
+            taken.insert(mid.clone());
+            mid
         };
         for (i, t) in self.transceivers.iter().enumerate() {
-            if placed[i] {
+            if placed[i] || (t.stopped && t.mid.is_none()) {
                 continue;
             }
-            let mid = t.mid.clone().unwrap_or_else(|| fresh(&mut used));
+            let mid = t.mid.clone().unwrap_or_else(|| fresh(&mut taken));
             // JSEP 5.2.2: a new transceiver may take the place of a rejected
             // m-line of its media type, with a new mid; else it goes last.
             let kind = t.kind.to_string();
-            let free = slots.iter().position(|s| {
-                matches!(s, Slot::Rejected { media, .. } if *media == kind) && t.mid.is_none()
+            let free = slots.iter().position(|s| match s {
+                Slot::Rejected(at) => {
+                    t.mid.is_none() && !lines[*at].live && lines[*at].media == kind
+                }
+                _ => false,
             });
+            let slot = Slot::Transceiver {
+                index: i,
+                mid,
+                line: None,
+            };
             match free {
-                Some(at) => slots[at] = Slot::Transceiver(i, mid),
-                None => slots.push(Slot::Transceiver(i, mid)),
+                Some(at) => slots[at] = slot,
+                None => slots.push(slot),
             }
         }
-        if self.offer_space.data_channels && !have_data {
-            let data = self.offer_space.data_mid.clone();
-            slots.push(Slot::Data(data.unwrap_or_else(|| fresh(&mut used))));
+        if self.data_channels && !have_data {
+            slots.push(Slot::Data(fresh(&mut taken), None));
         }
         slots
-    }
-
-    /// The current local description's m-lines: (mid, media, protocol,
-    /// whether the exchange accepted it).
-    fn current_layout(&self) -> Vec<(String, String, String, bool)> {
-        match (&self.current_local, &self.current_remote) {
-            (Some(Applied::Answer(l)), _) => l
-                .offer
-                .sections
-                .iter()
-                .zip(&l.answer.sections)
-                .filter_map(|(s, a)| {
-                    Some((
-                        s.mid.clone()?,
-                        s.media.clone(),
-                        s.proto.clone(),
-                        a.accepted(),
-                    ))
-                })
-                .collect(),
-            (Some(Applied::Offer(o)), Some(answer)) => o
-                .offer
-                .sections
-                .iter()
-                .zip(&answer.offer.sections)
-                .map(|(s, a)| {
-                    let live = !s.rejected && !a.rejected;
-                    (s.mid.clone(), s.media.clone(), s.proto.clone(), live)
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
     }
 }

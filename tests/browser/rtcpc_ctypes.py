@@ -150,6 +150,11 @@ class rtc_negotiated_section(Structure):
         ('local_sctp_port', c_uint16),
         ('simulcast_fallback', c_bool),
         ('ice_restarted', c_bool),
+        # Appended for subsequent exchanges (issue 20).
+        ('local_ice_restarted', c_bool),
+        ('remote_ice_restarted', c_bool),
+        ('tolerated', POINTER(c_char_p)),
+        ('tolerated_count', c_size_t),
     ]
 
 
@@ -642,6 +647,9 @@ def _section(s):
         'local_sctp_port': s.local_sctp_port,
         'simulcast_fallback': bool(s.simulcast_fallback),
         'ice_restarted': bool(s.ice_restarted),
+        'local_ice_restarted': bool(s.local_ice_restarted),
+        'remote_ice_restarted': bool(s.remote_ice_restarted),
+        'tolerated': _strings(s.tolerated, s.tolerated_count),
     }
 
 

@@ -36,3 +36,23 @@ pub fn first_of_kind(pc: &PeerConnection, kind: MediaKind) -> usize {
         .position(|t| t.kind == kind)
         .unwrap_or_else(|| panic!("no {kind} transceiver"))
 }
+
+/// A applies `offer` (the one it created last), B answers it with no new
+/// tracks, A applies the answer: the answer.
+pub fn answered(a: &mut PeerConnection, b: &mut PeerConnection, offer: &str) -> String {
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    b.set_remote_description(SdpType::Offer, offer).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    answer
+}
+
+/// A offers, B answers, A applies the answer: the offer.
+pub fn exchange(a: &mut PeerConnection, b: &mut PeerConnection) -> String {
+    let offer = a
+        .create_offer(rtcpc::offer::OfferOptions::default())
+        .unwrap();
+    answered(a, b, &offer);
+    offer
+}
