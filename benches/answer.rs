@@ -8,6 +8,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::offerer;
+
 /// Counts live heap bytes, to measure what one negotiated connection holds.
 struct Counting;
 static LIVE: AtomicIsize = AtomicIsize::new(0);
@@ -78,23 +81,6 @@ const OFFER_SHAPES: &[(&str, usize, usize, bool)] = &[
     ("typical: audio, video, data", 1, 1, true),
     ("1 audio + 50 video", 1, 50, false),
 ];
-
-/// A connection with the shape's tracks (and data channels).
-fn offerer(cfg: &Configuration, audio: usize, video: usize, data: bool) -> PeerConnection {
-    let mut pc = PeerConnection::new(cfg.clone()).unwrap();
-    for i in 0..audio {
-        pc.add_track(MediaKind::Audio, &format!("a{i}"), "s")
-            .unwrap();
-    }
-    for i in 0..video {
-        pc.add_track(MediaKind::Video, &format!("v{i}"), "s")
-            .unwrap();
-    }
-    if data {
-        pc.request_data_channels().unwrap();
-    }
-    pc
-}
 
 /// The offer cycle: new, addTrack per track, createOffer, SLD, SRD(answer), free.
 fn offer_cycle(cfg: &Configuration, shape: (usize, usize, bool), answer: &str) {

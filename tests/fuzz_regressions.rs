@@ -62,6 +62,31 @@ fn offer_answer_takes_rtcpc_own_answer_in_every_mode() {
     drive_offer_answer(b"");
     drive_offer_answer(b"\x01v=0\r\n");
     drive_offer_answer(b"\x02garbage");
+    drive_offer_answer(b"\x03garbage");
+    for mode in [3u8, 4] {
+        let answer = reoffer_answer(mode);
+        drive_offer_answer(&[&[mode][..], answer.to_bytes()].concat());
+    }
+}
+
+/// rtcpc's answer to the driver's re-offer of `mode` (3: the audio
+/// stopped, 4: ICE restarted), checked to be taken.
+fn reoffer_answer(mode: u8) -> CString {
+    unsafe {
+        let (pc, offer) = offerer();
+        let (valid, _) = valid_answer_for(&offer);
+        let (rc, why) = srd(pc, rtc_sdp_type::RTC_SDP_TYPE_ANSWER, &valid, "SRD");
+        assert_eq!(rc, rtc_error_code::RTC_OK, "{why}");
+        if mode == 3 {
+            assert_eq!(rtc_pc_transceiver_stop(pc, 0), rtc_error_code::RTC_OK);
+        }
+        let next = offer_and_apply_with(pc, mode == 4);
+        let answer = answer_to(&next);
+        let (rc, why) = srd(pc, rtc_sdp_type::RTC_SDP_TYPE_ANSWER, &answer, "SRD");
+        assert_eq!(rc, rtc_error_code::RTC_OK, "mode {mode}: {why}\n{next}");
+        rtc_pc_free(pc);
+        answer
+    }
 }
 
 /// Writes the offer_answer seeds (rtcpc's answers to the driver's offer,
@@ -137,6 +162,15 @@ fn write_offer_answer_seeds() {
         [&[2u8][..], sendrecv.as_bytes()].concat(),
     )
     .unwrap();
+    // Answers to subsequent offers: the audio stopped, ICE restarted.
+    for (mode, name) in [
+        (3u8, "mode3-reoffer-audio-stopped"),
+        (4, "mode4-reoffer-ice-restart"),
+    ] {
+        let answer = reoffer_answer(mode);
+        let seed = [&[mode][..], answer.to_bytes()].concat();
+        std::fs::write(dir.join(format!("{name}.sdp")), seed).unwrap();
+    }
     // A subsequent offer after an answer that rejected the video m-line.
     std::fs::write(
         dir.join("mode2-rollback-rtcpc-video-stopped.sdp"),

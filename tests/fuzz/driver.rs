@@ -105,13 +105,21 @@ unsafe fn srd(pc: *mut rtc_pc, r#type: rtc_sdp_type, sdp: &CStr, what: &str) -> 
 
 /// createOffer + setLocalDescription(offer, ""): the offer.
 unsafe fn offer_and_apply(pc: *mut rtc_pc) -> String {
+    offer_and_apply_with(pc, false)
+}
+
+/// createOffer (restarting ICE with `ice_restart`) + setLocalDescription(offer, "").
+unsafe fn offer_and_apply_with(pc: *mut rtc_pc, ice_restart: bool) -> String {
     let mut offer = String::new();
     let mut message = String::new();
+    let mut options = std::mem::zeroed::<rtc_offer_options>();
+    rtc_offer_options_init(&mut options);
+    options.ice_restart = ice_restart;
     let rc = rtc_pc_create_offer(
         pc,
         Some(keep_answer),
         Some(keep_error),
-        null(),
+        &options,
         &mut offer as *mut String as *mut c_void,
     );
     assert_eq!(rc, rtc_error_code::RTC_OK, "createOffer failed");
@@ -156,7 +164,10 @@ fn answer_to(offer: &str) -> CString {
     let mut b = PeerConnection::new(config.clone()).unwrap();
     b.set_remote_description(SdpType::Offer, offer).expect("rtcpc refused its own offer");
     for (kind, name) in [(MediaKind::Audio, "opus"), (MediaKind::Video, "VP8")] {
-        let i = b.transceivers().iter().position(|t| t.kind == kind).unwrap();
+        // (A stopped m-line, offered with port 0, has no transceiver.)
+        let Some(i) = b.transceivers().iter().position(|t| t.kind == kind) else {
+            continue;
+        };
         let codec = config.capabilities.codecs(kind).iter().find(|c| c.name == name).unwrap().clone();
         b.set_codec_preferences(i, vec![codec]).unwrap();
     }
@@ -165,17 +176,19 @@ fn answer_to(offer: &str) -> CString {
     CString::new(answer).unwrap()
 }
 
-/// A valid answer to `offer`, made once per shape of offer (its mids):
-/// payload types and mids do not depend on the connection, so one answer
-/// fits every offer `offerer` makes, and another every re-offer after a
-/// rollback (rtcpc does not reuse the mids of a rolled-back offer). The
+/// A valid answer to `offer`, made once per shape of offer (its mids and
+/// which m-lines have port 0): payload types and mids do not depend on the
+/// connection, so one answer fits every offer `offerer` makes, another every
+/// re-offer after a rollback (rtcpc does not reuse the mids of a
+/// rolled-back offer), another every re-offer with the audio stopped. The
 /// flag says it was made just now (its report still to be checked, once).
 fn valid_answer_for(offer: &str) -> (CString, bool) {
     use std::collections::HashMap;
     use std::sync::Mutex;
     static ANSWERS: OnceLock<Mutex<HashMap<Vec<String>, CString>>> = OnceLock::new();
     let mut answers = ANSWERS.get_or_init(Default::default).lock().unwrap();
-    let key = mids(offer);
+    let ports = offer.lines().filter_map(|l| l.strip_prefix("m=")).map(|m| m.split(' ').nth(1).unwrap_or("").to_string());
+    let key: Vec<String> = mids(offer).into_iter().chain(ports).collect();
     if let Some(a) = answers.get(&key) {
         return (a.clone(), false);
     }
@@ -243,11 +256,29 @@ unsafe fn check_accepted(pc: *mut rtc_pc, offer: &str, answer: &[u8], report: bo
 }
 
 /// After a refused answer or pranswer: the state is `state` (the exchange
-/// goes on), nothing was negotiated, and rtcpc's valid answer still applies.
+/// goes on), what was negotiated is what it was (`before`: the sections of
+/// an earlier exchange, if any), and rtcpc's valid answer still applies.
 unsafe fn check_refused(pc: *mut rtc_pc, state: rtc_signaling_state, offer: &str, why: &str) {
+    check_refused_after(pc, state, offer, why, None)
+}
+
+unsafe fn check_refused_after(
+    pc: *mut rtc_pc,
+    state: rtc_signaling_state,
+    offer: &str,
+    why: &str,
+    before: Option<usize>,
+) {
     assert_eq!(rtc_pc_signaling_state(pc), state, "a refused answer ({why}) changed the state");
     let n = rtc_pc_negotiation(pc);
-    assert!(n.is_null(), "a refused answer ({why}) left a negotiation");
+    match before {
+        None => assert!(n.is_null(), "a refused answer ({why}) left a negotiation"),
+        Some(count) => {
+            assert!(!n.is_null(), "a refused answer ({why}) took the negotiation away");
+            assert_eq!(rtc_negotiation_section_count(n), count, "a refused answer ({why}) changed the negotiation");
+            rtc_negotiation_free(n);
+        }
+    }
     let (valid, new) = valid_answer_for(offer);
     let (rc, message) = srd(pc, rtc_sdp_type::RTC_SDP_TYPE_ANSWER, &valid, "SRD(valid answer)");
     assert_eq!(rc, rtc_error_code::RTC_OK, "the valid answer is refused after a refused one ({why}): {message}");
@@ -258,11 +289,13 @@ unsafe fn check_refused(pc: *mut rtc_pc, state: rtc_signaling_state, offer: &str
 /// The fuzz input is the remote answer to an rtcpc offer (audio, video,
 /// data). A first byte below 0x08 is not SDP but picks what is done with it:
 /// 1 = apply it as a pranswer first, 2 = roll back after it (or, when it
-/// was accepted, make a subsequent offer and roll that back); any other
+/// was accepted, make a subsequent offer and roll that back), 3 = apply it
+/// as the answer to a subsequent offer (after a first exchange, the audio
+/// transceiver stopped), 4 = the same to an ICE-restart offer; any other
 /// byte and 0 = apply it as the answer.
 pub fn drive_offer_answer(data: &[u8]) {
     let (mode, data) = match data.first() {
-        Some(&b) if b < 0x08 => (b % 3, &data[1..]),
+        Some(&b) if b < 0x08 => (b % 5, &data[1..]),
         _ => (0, data),
     };
     let end = data.iter().position(|b| *b == 0).unwrap_or(data.len());
@@ -313,6 +346,24 @@ pub fn drive_offer_answer(data: &[u8]) {
                     let rc = no_internal(rtc_pc_set_local_description(pc, &rollback, None, None, null_mut()), "SLD(rollback)");
                     assert_eq!(rc, rtc_error_code::RTC_OK, "rollback of a subsequent offer failed");
                     check_accepted(pc, &offer, bytes, true);
+                }
+            }
+            3 | 4 => {
+                // A first exchange, completed with rtcpc's own answer.
+                let (valid, _) = valid_answer_for(&offer);
+                let (rc, why) = srd(pc, RTC_SDP_TYPE_ANSWER, &valid, "SRD(first answer)");
+                assert_eq!(rc, rtc_error_code::RTC_OK, "rtcpc refused its own answer: {why}");
+                if mode == 3 {
+                    assert_eq!(rtc_pc_transceiver_stop(pc, 0), rtc_error_code::RTC_OK);
+                }
+                let next = offer_and_apply_with(pc, mode == 4);
+                let (rc, why) = srd(pc, RTC_SDP_TYPE_ANSWER, &sdp, "SRD(answer to a re-offer)");
+                if rc != rtc_error_code::RTC_OK {
+                    let why = describe(rc, &why);
+                    let before = Some(offered_payload_types(&offer).len());
+                    check_refused_after(pc, RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER, &next, &why, before);
+                } else {
+                    check_accepted(pc, &next, bytes, true);
                 }
             }
             _ => {
