@@ -177,6 +177,7 @@ def main():
     ap.add_argument('--node', default=shutil.which('node') or 'node',
                     help='the Node.js binary (default: node on PATH; Node 20 or later)')
     args = ap.parse_args()
+    faulthandler.enable()                                          # a crash in a C call
     faulthandler.dump_traceback_later(args.timeout, exit=True)   # a hang in a C call too
 
     if not shutil.which(args.node) and not os.path.exists(args.node):
