@@ -31,6 +31,16 @@ if ! $build_only; then
   need ip iproute2; need unshare util-linux
   # tests/native/aiortc_test.py: pip, for aiortc from PyPI.
   python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+  # tests/native/webrtcbin_test.py: GStreamer's webrtcbin (with libnice's
+  # elements) and PyGObject for Debian's python3.
+  have_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+  for pkg in gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
+             gstreamer1.0-nice gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0 \
+             python3-gi python3-gst-1.0; do
+    have_deb "$pkg" || missing+=("$pkg")
+  done
+  # tests/native/werift_test.py: Node.js and npm, for werift from npm.
+  need node nodejs; need npm npm
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
@@ -42,6 +52,11 @@ $build_only && exit 0
 # tests/native/aiortc_test.py: aiortc (pinned in tests/native/requirements.txt).
 python3 -c 'import aiortc, sys; sys.exit(aiortc.__version__ != "1.16.0")' 2>/dev/null ||
   PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q -r "$(dirname "$0")/native/requirements.txt"
+# tests/native/werift_test.py: werift (pinned in tests/native/node/package-lock.json).
+node_dir="$(dirname "$0")/native/node"
+(cd "$node_dir" && node -e 'process.exit(require("./node_modules/werift/package.json").version
+  === require("./package.json").dependencies.werift ? 0 : 1)') 2>/dev/null ||
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 # cargo-c: 0.10.25 and later need a newer Rust than 1.95 (about 8 minutes to build).
