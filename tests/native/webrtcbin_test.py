@@ -97,8 +97,12 @@ class WebrtcbinPeer:
     name = 'webrtcbin'
     # webrtcbin 1.22 can neither stop a transceiver nor restart ICE as the
     # offerer (create-offer has no such option: its offers keep their
-    # credentials); it answers ICE restarts.
-    capabilities = {'stop': False, 'ice_restart': False}
+    # credentials); it answers ICE restarts. After rtcpc stopped a
+    # transceiver it re-offers that m-line with its old mid (bundle-only,
+    # sendrecv; JSEP 5.2.2 wants a new mid) and then refuses any answer that
+    # changes the m-line's direction ("transceiver direction changes are not
+    # implemented"), whatever rtcpc answers: no peer re-offer after a stop.
+    capabilities = {'stop': False, 'ice_restart': False, 'reoffer_after_stop': False}
 
     def __init__(self, timeout):
         self.timeout = timeout
