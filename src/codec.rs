@@ -857,6 +857,68 @@ impl Format<'_> {
     }
 }
 
+/// A codec's identity, as [`Format::same_codec`] tells codecs apart (a
+/// hash of it): what the connection's record keeps for each payload type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CodecId(u64);
+
+impl Format<'_> {
+    /// The identity `same_codec` compares: name (any case), clock rate,
+    /// channels, and the parameters that tell variants apart, hashed once.
+    pub fn id(&self) -> CodecId {
+        let mut h = Fnv::default();
+        self.name
+            .bytes()
+            .for_each(|b| h.byte(b.to_ascii_lowercase()));
+        h.byte(0xff);
+        h.word(u64::from(self.clock_rate) << 8 | u64::from(self.channels.unwrap_or(1)));
+        let param =
+            |key: &str, default: &'static str| fmtp_param(self.fmtp, key).unwrap_or(default);
+        let is = |n: &str| self.name.eq_ignore_ascii_case(n);
+        if is("rtx") {
+            h.text(param("apt", ""));
+        } else if is("red") {
+            red_encodings(self.fmtp).for_each(|e| h.text(e));
+        } else if is("h264") {
+            match h264_profile_level(self.fmtp) {
+                Some(p) => h.word(p.profile as u64),
+                None => h.text(param("profile-level-id", "42000a")),
+            }
+            h.text(packetization_mode(self.fmtp));
+        } else if is("vp9") {
+            h.text(param("profile-id", "0"));
+        } else if is("av1") {
+            h.text(param("profile", "0"));
+        }
+        CodecId(h.0)
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash of a few short fields.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    const PRIME: u64 = 0x0100_0000_01b3;
+    fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(Self::PRIME);
+    }
+    /// A number, mixed in whole.
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0 ^ w).wrapping_mul(Self::PRIME).rotate_left(29);
+    }
+    /// A field: its bytes, then a separator no field has.
+    fn text(&mut self, t: &str) {
+        t.trim().bytes().for_each(|b| self.byte(b));
+        self.byte(0xff);
+    }
+}
+
 /// The payload types an RFC 2198 red fmtp ("111/111") names.
 fn red_encodings(fmtp: &str) -> impl Iterator<Item = &str> {
     fmtp.split('/').map(str::trim).filter(|p| !p.is_empty())

@@ -4,7 +4,7 @@
 //! codecs, numbered from the connection's record so that no payload type
 //! ever names two codecs (RFC 3264 8.3.2, RFC 8843 9.1).
 
-use crate::codec::{Codec, CodecRole, Format, RtpCodec};
+use crate::codec::{Codec, CodecId, CodecRole, Format, RtpCodec};
 use crate::record::PayloadTypes;
 use crate::transceiver::MediaKind;
 use std::sync::Arc;
@@ -27,12 +27,11 @@ pub fn offered_codecs(
         .cloned()
         .collect();
     let mut push = |c: &Codec, fmtp: String, out: &mut Vec<RtpCodec>| {
-        let used: Vec<u8> = out.iter().map(|c| c.pt).collect();
         let format = Format {
             fmtp: &fmtp,
             ..Format::from(c)
         };
-        let Some(pt) = pts.of(format, &used) else {
+        let Some(pt) = pts.of(format, |pt| out.iter().any(|c| c.pt == pt)) else {
             log::warn!("createOffer: no payload type left for {}", c.name);
             return None;
         };
@@ -51,11 +50,13 @@ pub fn offered_codecs(
         .iter()
         .find(|c| role_of(c) == CodecRole::Rtx)
         .filter(|_| kind == MediaKind::Video);
+    let negotiated: Vec<CodecId> = current
+        .iter()
+        .filter(|c| c.role() == CodecRole::Primary)
+        .map(|c| Format::from(c).id())
+        .collect();
     for c in local.iter().filter(|c| role_of(c) == CodecRole::Primary) {
-        let listed = out
-            .iter()
-            .any(|o| o.role() == CodecRole::Primary && Format::from(o).same_codec(&c.into()));
-        if listed {
+        if !negotiated.is_empty() && negotiated.contains(&Format::from(c).id()) {
             continue;
         }
         let Some(pt) = push(c, c.fmtp.clone(), &mut out) else {

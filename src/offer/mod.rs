@@ -162,13 +162,19 @@ pub fn create(
     pts: &mut PayloadTypes,
     ids: &mut ExtensionIds,
 ) -> (Offer, String) {
+    let mut numbering = Numbering {
+        pts,
+        ids,
+        fresh: [None, None],
+        seen: [false; 2],
+    };
     let mut sections: Vec<OfferSection> = ctx
         .slots
         .iter()
         .map(|slot| match slot {
             Slot::Transceiver { index, mid, line } => {
                 let line = line.map(|l| &ctx.lines[l]);
-                media_section(ctx, *index, mid, line, pts, ids)
+                media_section(ctx, *index, mid, line, &mut numbering)
             }
             Slot::Data(mid, line) => data_section(mid, line.map(|l| &ctx.lines[l])),
             Slot::Rejected(line) => rejected_line(&ctx.lines[*line]),
@@ -242,24 +248,58 @@ fn rejected_line(line: &StatedLine) -> OfferSection {
     }
 }
 
+/// The payload types and extension ids an offer numbers from, and the
+/// codecs and extensions of an m-line that negotiated nothing, made once
+/// per kind (an offer to an SFU has dozens of such m-lines).
+struct Numbering<'a> {
+    pts: &'a mut PayloadTypes,
+    ids: &'a mut ExtensionIds,
+    fresh: [Option<Lists>; 2],
+    seen: [bool; 2],
+}
+
+/// An m-line's codecs and header extensions (id, URI).
+type Lists = (Vec<RtpCodec>, Vec<(u16, Arc<str>)>);
+
+impl Numbering<'_> {
+    /// The codecs and extensions of an m-line of `tr` that negotiated
+    /// what `line` says (JSEP 5.2.2: those first), or nothing.
+    fn lists(&mut self, ctx: &OfferContext, tr: &Transceiver, line: Option<&StatedLine>) -> Lists {
+        let caps = &ctx.config.capabilities;
+        let vad = ctx.options.voice_activity_detection;
+        let uris = caps.extensions(tr.kind);
+        // setCodecPreferences replaces what was negotiated (as libwebrtc does).
+        let (local, current) = match (&tr.codec_preferences, line) {
+            (Some(prefs), _) => (prefs.as_slice(), &[][..]),
+            (None, Some(l)) => (caps.codecs(tr.kind), l.codecs),
+            (None, None) => (caps.codecs(tr.kind), &[][..]),
+        };
+        let current_extensions = line.map_or(&[][..], |l| &l.extensions);
+        let fresh =
+            tr.codec_preferences.is_none() && current.is_empty() && current_extensions.is_empty();
+        let slot = tr.kind as usize;
+        if let (true, Some(lists)) = (fresh, &self.fresh[slot]) {
+            return lists.clone();
+        }
+        let codecs = offered_codecs(tr.kind, current, local, self.pts, vad);
+        let extensions = offered_extensions(current_extensions, uris, self.ids);
+        // Kept from the second such m-line on: a typical offer has one per kind.
+        if fresh && std::mem::replace(&mut self.seen[slot], true) {
+            self.fresh[slot] = Some((codecs.clone(), extensions.clone()));
+        }
+        (codecs, extensions)
+    }
+}
+
 fn media_section(
     ctx: &OfferContext,
     index: usize,
     mid: &str,
     line: Option<&StatedLine>,
-    pts: &mut PayloadTypes,
-    ids: &mut ExtensionIds,
+    numbering: &mut Numbering,
 ) -> OfferSection {
     let tr = &ctx.transceivers[index];
-    let caps = &ctx.config.capabilities;
-    // setCodecPreferences replaces what was negotiated (as libwebrtc does).
-    let (local, current) = match (&tr.codec_preferences, line) {
-        (Some(prefs), _) => (prefs.as_slice(), &[][..]),
-        (None, Some(l)) => (caps.codecs(tr.kind), l.codecs),
-        (None, None) => (caps.codecs(tr.kind), &[][..]),
-    };
-    let vad = ctx.options.voice_activity_detection;
-    let current_extensions = line.map_or(&[][..], |l| &l.extensions);
+    let (codecs, extensions) = numbering.lists(ctx, tr, line);
     OfferSection {
         mid: mid.to_string(),
         media: tr.kind.to_string(),
@@ -273,8 +313,8 @@ fn media_section(
             true => Direction::Inactive,
             false => tr.direction,
         },
-        codecs: offered_codecs(tr.kind, current, local, pts, vad),
-        extensions: offered_extensions(current_extensions, caps.extensions(tr.kind), ids),
+        codecs,
+        extensions,
         rejected: tr.stopped,
         bundle_only: false,
         // RFC 8853 5.2: simulcast is offered where the transceiver sends.
@@ -297,8 +337,7 @@ fn offered_extensions(
         if out.iter().any(|(_, u)| **u == **uri) {
             continue;
         }
-        let used: Vec<u16> = out.iter().map(|(id, _)| *id).collect();
-        if let Some(e) = ids.of(uri, &used) {
+        if let Some(e) = ids.of(uri, |id| out.iter().any(|(i, _)| *i == id)) {
             out.push(e);
         }
     }

@@ -486,7 +486,8 @@ impl PeerConnection {
             self.check_peer_identity(&offer, remote, self.peer_identity.as_deref())?;
         let (created, associated) = associate(&mut transceivers, &offer);
         let ice_restarts = self.ice_restarts(&offer);
-        self.learn(&offer);
+        let offer = Arc::new(offer);
+        self.record.remote_applied(&offer);
         self.transceivers = transceivers;
         self.peer_identity = peer_identity;
         self.session_version = version_before;
@@ -496,7 +497,7 @@ impl PeerConnection {
                     sdp_type: SdpType::Offer,
                     sdp: text.to_string(),
                 },
-                offer: Arc::new(offer),
+                offer,
             },
             undo: OfferUndo {
                 created,
@@ -526,16 +527,6 @@ impl PeerConnection {
             .chain(theirs)
             .find(|m| !taken(m))
             .unwrap_or_else(|| self.record.fresh_mid(taken))
-    }
-
-    /// Adds what a remote description numbered to the record: its mids,
-    /// and the payload types and extension ids of its m-lines.
-    fn learn(&mut self, remote: &RemoteOffer) {
-        for s in &remote.sections {
-            self.record.learn_mid(&s.mid_key());
-            let extensions = s.rtp.extmaps.iter().map(|e| (e.id, &*e.uri));
-            self.record.learn_m_line(&s.rtp.codecs, extensions);
-        }
     }
 
     /// JSEP 5.6: changed remote credentials restart ICE on that transport;

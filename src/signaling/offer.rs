@@ -35,6 +35,7 @@ impl PeerConnection {
         self.check_identity_ready()?;
         self.legacy_offer_to_receive(MediaKind::Audio, options.offer_to_receive_audio);
         self.legacy_offer_to_receive(MediaKind::Video, options.offer_to_receive_video);
+        self.record.read();
         let (offer, text, slots) = self.make_offer(options);
         self.session_version += 1;
         let local = LocalOffer {
@@ -62,9 +63,9 @@ impl PeerConnection {
             false => lines.iter().map(|l| l.mid).collect(),
         };
         let ice = self.offer_credentials(&slots, options.ice_restart);
-        let mut pts = self.record.payload_types.clone();
+        let mut pts = self.record.payload_types().clone();
         self.number_capabilities(&slots, &mut pts);
-        let mut ids = self.record.extension_ids.clone();
+        let mut ids = self.record.extension_ids().clone();
         let ctx = OfferContext {
             transceivers: &self.transceivers,
             slots: &slots,
@@ -85,18 +86,23 @@ impl PeerConnection {
         (offer, text, slots)
     }
 
-    /// Gives every local codec of the kinds offered its payload type, in
-    /// capability order, before any m-line picks from them: a codec gets the
-    /// same number whatever an m-line's codec preferences leave out.
+    /// With codec preferences, gives every local codec of the kinds offered
+    /// its payload type, in capability order, before any m-line picks from
+    /// them: a codec gets the number it would have without them.
     fn number_capabilities(&self, slots: &[Slot], pts: &mut crate::record::PayloadTypes) {
         let mut kinds: Vec<MediaKind> = Vec::with_capacity(2);
+        let mut preferences = false;
         for slot in slots {
             if let Slot::Transceiver { index, .. } = slot {
-                let kind = self.transceivers[*index].kind;
-                if !kinds.contains(&kind) {
-                    kinds.push(kind);
+                let t = &self.transceivers[*index];
+                preferences |= t.codec_preferences.is_some();
+                if !kinds.contains(&t.kind) {
+                    kinds.push(t.kind);
                 }
             }
+        }
+        if !preferences {
+            return;
         }
         let caps = &self.config.capabilities;
         for kind in kinds {
@@ -143,11 +149,7 @@ impl PeerConnection {
         if let Exchange::LocalOffer(p) = &self.exchange {
             p.undo(&mut self.transceivers);
         }
-        for s in &created.offer.sections {
-            self.record.learn_mid(&s.mid);
-            let extensions = s.extensions.iter().map(|(id, uri)| (*id, &**uri));
-            self.record.learn_m_line(&s.codecs, extensions);
-        }
+        self.record.local_applied(&created.offer);
         let mut given_mids = Vec::new();
         for slot in &slots {
             let Slot::Transceiver { index, mid, .. } = slot else {
@@ -363,8 +365,9 @@ impl PeerConnection {
             .map(|l| l.mid.to_string())
             .chain(self.transceivers.iter().filter_map(|t| t.mid.clone()))
             .collect();
-        let fresh = |taken: &mut HashSet<String>| {
-            let mid = self.record.fresh_mid(|m| taken.contains(m));
+        let mut next = 0;
+        let mut fresh = |taken: &mut HashSet<String>| {
+            let mid = self.record.fresh_mid_from(&mut next, |m| taken.contains(m));
             taken.insert(mid.clone());
             mid
         };
