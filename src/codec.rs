@@ -980,6 +980,54 @@ mod tests {
 
     use super::*;
 
+    /// One codec identity: `id()` is equal exactly where `same_codec` says
+    /// two codecs are one, on every codec the shipped offers describe (an rtx
+    /// or red without parameters, a capability, matches any: left out).
+    #[test]
+    fn codec_id_is_same_codec() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/corpus/offers");
+        let mut codecs: Vec<(String, u32, Option<u32>, String)> = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            for map in text.lines().filter_map(|l| l.strip_prefix("a=rtpmap:")) {
+                let Some((pt, enc)) = map.split_once(' ') else {
+                    continue;
+                };
+                let mut parts = enc.trim().split('/');
+                let name = parts.next().unwrap_or("").to_string();
+                let Some(rate) = parts.next().and_then(|r| r.parse().ok()) else {
+                    continue;
+                };
+                let channels = parts.next().and_then(|c| c.parse().ok());
+                let fmtp = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix(&format!("a=fmtp:{pt} ")))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                codecs.push((name, rate, channels, fmtp));
+            }
+        }
+        codecs.sort();
+        codecs.dedup();
+        codecs.retain(|c| CodecRole::of(&c.0) == CodecRole::Primary || !c.3.is_empty());
+        assert!(codecs.len() > 80, "{} codecs", codecs.len());
+        fn f(c: &(String, u32, Option<u32>, String)) -> Format<'_> {
+            Format {
+                name: &c.0,
+                clock_rate: c.1,
+                channels: c.2,
+                fmtp: &c.3,
+            }
+        }
+        for a in &codecs {
+            for b in &codecs {
+                let (fa, fb) = (f(a), f(b));
+                assert_eq!(fa.same_codec(&fb), fa.id() == fb.id(), "{a:?} {b:?}");
+            }
+        }
+    }
+
     fn oc(pt: u8, name: &str, rate: u32, ch: Option<u32>, fmtp: &str) -> RtpCodec {
         RtpCodec {
             pt,
