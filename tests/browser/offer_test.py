@@ -57,7 +57,13 @@ controlled, the browser controlling where it reports RTCIceTransport.role,
 i.e. Firefox); simulcast_3_layers (a sendonly video transceiver with RIDs
 h, m, l: a=rid/a=simulcast:send and the RID extensions in the offer; the
 browsers answer without a=simulcast, and rtcpc must report
-simulcast_fallback, or, if an answer has a=simulcast:recv, those RIDs).
+simulcast_fallback, or, if an answer has a=simulcast:recv, those RIDs);
+subsequent exchanges (issue 20): perfect_negotiation_data (glare both ways
+with data channels: no mid given twice), reoffer_rejected_data (an answer
+rejecting the data m-line, re-offered in place), reoffer_after_sfu_offer and
+reoffer_after_safari_offer (rtcpc answers a corpus offer, then re-offers to
+the browser: every payload type keeps its codec, the codec in use leads, and
+the browser's getParameters agrees).
 The scenarios in SCENARIO_CONFIG run with that rtcpc configuration
 (ConfiguredWorker). The rtcpc problems this test found have regression
 tests without a browser in tests/offer.rs.
@@ -1729,6 +1735,191 @@ def sc_simulcast_3_layers(sc):
              p + 'rtcpc transceivers %s, want one sendonly with a track' % lt)
 
 
+# ---------------------------------------------------------------- subsequent exchanges (issue 20)
+
+def check_unique_mids(sc, st):
+    """RFC 8843 9.1: no mid twice in either description (Chromium refuses
+    "Duplicate a=mid value")."""
+    for what in ('offer', 'answer'):
+        mids = mids_of(st.get(what) or '')
+        sc.check(len(mids) == len(set(mids)), '%s: the %s has a mid twice: %s'
+                 % (st['step'], what, mids))
+
+
+def sc_perfect_negotiation_data(sc):
+    """Glare both ways with data channels (W3C perfect negotiation). First
+    rtcpc's offer (audio "0", data "1") is rolled back by the browser's
+    (audio "0", video "1"); rtcpc answers, then offers again with its data
+    channels: a new m-line with a new mid, not the "1" of its rolled-back
+    offer that the browser's video has now (Chromium refuses "Duplicate
+    a=mid value"). Then the browser's offer is rolled back by rtcpc's (the
+    browser's implicit rollback), the browser answers, and offers what it
+    had pending."""
+    st = {'step': 'rtcpc offer (rolled back)', 'offerer': 'rtcpc'}
+    sc.steps.append(st)
+    rep = sc.lib([{'fn': 'add_track', 'kind': 'audio'}, {'fn': 'request_data_channels'},
+                  {'fn': 'create_offer'}, {'fn': 'set_local_description', 'type': 'offer'}],
+                 'createOffer + SLD(offer)')
+    st['offer'] = rep['results'][-2]['sdp']
+    recv_video = {'kind': 'video', 'lib_direction': 'recvonly'}
+    s1 = browser_offers(sc, 'browser offer (glare: rtcpc rolls back)', BR_AV,
+                        expect=[AV[0], recv_video], want_ice='controlled')
+    s2 = rtcpc_offers(sc, 'rtcpc offer again', [{'fn': 'add_track', 'kind': 'video'}],
+                      expect=AV + DATA, want_dtls=None, want_ice=INITIAL_OFFERER_CONTROLS,
+                      prev=s1)
+    mids = mids_of(s2['offer'])
+    sc.check(mids[:2] == mids_of(s1['offer']) and mids[2] not in mids[:2] + mids_of(st['offer']),
+             "rtcpc offer again: want the browser's mids %s in place and a data m-line with a "
+             'mid no offer had, got %s' % (mids_of(s1['offer']), mids))
+    # The browser offers (a second audio track) and applies its offer; rtcpc's
+    # offer crosses it and the browser rolls its own back.
+    sc.br('add_track', pc='pc', kind='audio', stream='browser-2')
+    off = sc.br('create_offer', pc='pc')
+    sc.br('sld', pc='pc', type='offer', sdp=off['sdp'])
+    send_video = {'kind': 'video', 'lib_direction': 'sendonly'}
+    s3 = rtcpc_offers(sc, 'rtcpc offer (glare: the browser rolls back)',
+                      [{'fn': 'set_direction', 'index': 1, 'direction': 'sendonly'}],
+                      expect=[AV[0], send_video] + DATA, want_dtls=None,
+                      want_ice=INITIAL_OFFERER_CONTROLS, prev=s2)
+    s4 = browser_offers(sc, 'browser offer again', expect=[AV[0], send_video] + DATA + [
+        {'kind': 'audio', 'lib_direction': 'recvonly'}], want_ice='controlled', prev=s3)
+    for st in sc.steps:
+        check_unique_mids(sc, st)
+    mids = mids_of(s4['offer'])
+    sc.check(mids[:3] == mids_of(s2['offer']) and mids[3] not in mids[:3],
+             'browser offer again: mids %s, want %s and a new one' % (mids, mids_of(s2['offer'])))
+
+
+def reject_data(answer):
+    """`answer` with its data m-line rejected (port 0, out of BUNDLE), as a
+    peer without SCTP answers it."""
+    sess, media = split(answer)
+    out = []
+    mid = None
+    for m in media:
+        if m[0].startswith('m=application '):
+            parts = m[0].split()
+            parts[1] = '0'
+            m = [' '.join(parts)] + m[1:]
+            mid = first(m, 'a=mid:')
+        out.append(m)
+    sess = [l if not l.startswith('a=group:BUNDLE') else
+            ' '.join(x for x in l.split() if x != mid) for l in sess]
+    return join(sess, out)
+
+
+def sc_reoffer_rejected_data(sc):
+    """JSEP 5.2.2 as Chromium: an answer rejected rtcpc's data m-line; the
+    next offer offers data again in that m-line, with its mid (no second
+    data m-line, no mid twice), and the browser takes it."""
+    st = {'step': 'offer (the answer rejects data)', 'offerer': 'rtcpc'}
+    sc.steps.append(st)
+    rep = sc.lib(LIB_AV + [{'fn': 'request_data_channels'}, {'fn': 'create_offer'},
+                           {'fn': 'set_local_description', 'type': 'offer'}],
+                 'createOffer + SLD(offer)')
+    st['offer'] = rep['results'][-2]['sdp']
+    sc.br('srd', pc='pc', type='offer', sdp=st['offer'])
+    for a in BR_AV:
+        a = dict(a)
+        sc.br(a.pop('cmd'), pc='pc', **a)
+    ans = sc.br('create_answer', pc='pc')
+    sld = sc.br('sld', pc='pc', type='answer', sdp=ans['sdp'])
+    st['answer'] = reject_data(sld['sdp'])
+    apply_answer(sc, st, 'answer')
+    secs = st['lib']['negotiation']['sections']
+    sc.check(len(secs) == 3 and not secs[2]['accepted'],
+             'offer: rtcpc took the rejected data m-line as %s' % (secs[2:] or None))
+    sc.check(st['lib']['negotiation_needed'] is True,
+             'offer: data channels are wanted and not negotiated: negotiationneeded must be set')
+    s1 = rtcpc_offers(sc, 'offer again', expect=AV + DATA, want_dtls=None, prev=st)
+    m = media_lines(s1['offer'])
+    kinds = [x[0].split()[0] for x in m]
+    sc.check(kinds == ['m=audio', 'm=video', 'm=application'] and m[2][0].split()[1] != '0',
+             'offer again: want the data m-line offered again in place, got %s' % [x[0] for x in m])
+    sc.check(mids_of(s1['offer']) == mids_of(st['offer']),
+             'offer again: mids %s, want %s' % (mids_of(s1['offer']), mids_of(st['offer'])))
+    check_unique_mids(sc, s1)
+
+
+# Offers rtcpc answered before re-offering to the browser (tests/data/corpus).
+CORPUS = os.path.join(HERE, '..', 'data', 'corpus', 'offers')
+MEDIASOUP = 'gen-mediasoup-client-3.24.1__remote-reoffer-icelite-audio-video-probator-datachannel.sdp'
+SAFARI_H264_FIRST = 'kvs-webrtc-sdk-c__safari-mac-recvonly-video-h264-first-datachannel.sdp'
+
+
+def answered_elsewhere(sc, offer_file, lib_after):
+    """rtcpc answers an offer from another peer (an SFU, Safari): the step
+    record the browser's exchange then renegotiates from."""
+    with open(os.path.join(CORPUS, offer_file), newline='') as f:
+        offer = f.read()
+    reply = sc.lib([{'fn': 'set_remote_description', 'type': 'offer', 'sdp': offer}]
+                   + list(lib_after) + [{'fn': 'create_answer'},
+                                        {'fn': 'set_local_description', 'type': 'answer', 'sdp': ''}],
+                   'answering %s' % offer_file)
+    st = {'step': 'rtcpc answers %s' % offer_file, 'offerer': 'peer', 'offer': offer,
+          'answer': reply['results'][-2]['sdp'], 'lib': reply}
+    sc.steps.append(st)
+    return st
+
+
+def check_payload_types_keep_codecs(sc, st, earlier):
+    """RFC 3264 8.3.2: every payload type of rtcpc's re-offer names, in every
+    m-line, the codec it named in the descriptions `earlier` (any m-line)."""
+    meanings = collections.defaultdict(set)
+    for sdp in earlier:
+        for m in media_lines(sdp):
+            info = rtp_info(m)
+            for pt in info['pts']:
+                meanings[pt].add(codec_identity(info, pt))
+    for m in media_lines(st['offer']):
+        info = rtp_info(m)
+        for pt in info['pts']:
+            ident, before = codec_identity(info, pt), meanings.get(pt)
+            sc.check(before is None or ident in before,
+                     '%s: mid %s gives payload type %d to %s; it was %s'
+                     % (st['step'], first(m, 'a=mid:'), pt, ident, sorted(before or ())))
+
+
+def sc_reoffer_after_sfu_offer(sc):
+    """rtcpc answers an SFU offer that numbers each m-line on its own
+    (mediasoup: VP8 101 with rtx 102, a "probator" m-line with VP8 127), then
+    re-offers it to the browser: each payload type keeps its codec, and the
+    browser's getParameters shows that codec on that payload type."""
+    s0 = answered_elsewhere(sc, MEDIASOUP, [])
+    recv = lambda kind: {'kind': kind, 'lib_direction': 'recvonly'}  # noqa: E731
+    s1 = rtcpc_offers(sc, 're-offer to the browser', expect=[recv('audio'), recv('video'),
+                                                              recv('video')] + DATA,
+                      browser_after_srd=BR_AV + [{'cmd': 'add_track', 'kind': 'video'}],
+                      want_dtls='client', want_ice='controlling', prev=s0)
+    check_payload_types_keep_codecs(sc, s1, [s0['offer'], s0['answer']])
+    check_unique_mids(sc, s1)
+
+
+def sc_reoffer_after_safari_offer(sc):
+    """rtcpc answers Safari's H.264-first offer, then re-offers to the
+    browser: H.264, the codec in use, leads the video m-line with its
+    payload type; a browser with H.264 (Chromium) keeps it first."""
+    s0 = answered_elsewhere(sc, SAFARI_H264_FIRST, [{'fn': 'add_track', 'kind': 'video'}])
+    used = [x for x in media_lines(s0['answer']) if x[0].startswith('m=video')][0]
+    used_pt = int(used[0].split()[3])
+    s1 = rtcpc_offers(sc, 're-offer to the browser',
+                      expect=[{'kind': 'video', 'lib_direction': 'sendrecv'},
+                              {'kind': 'audio', 'lib_direction': 'recvonly'}] + DATA,
+                      browser_after_srd=BR_AV, want_dtls='client', want_ice='controlling',
+                      prev=s0)
+    video = [x for x in media_lines(s1['offer']) if x[0].startswith('m=video')][0]
+    sc.check(int(video[0].split()[3]) == used_pt and
+             codec_identity(rtp_info(video), used_pt).lower().startswith('h264/'),
+             're-offer: the video m-line starts with %s, want H264 on %d (the answer\'s first)'
+             % (video[0], used_pt))
+    check_payload_types_keep_codecs(sc, s1, [s0['offer'], s0['answer']])
+    if sc.browser == 'chromium':
+        vsec = s1['lib']['negotiation']['sections'][0]
+        sc.check(vsec['codecs'] and vsec['codecs'][0]['payload_type'] == used_pt,
+                 're-offer: Chromium has H.264; rtcpc negotiated %s first, want %d'
+                 % ([c['payload_type'] for c in vsec['codecs'][:1]], used_pt))
+
+
 SCENARIOS = collections.OrderedDict([
     ('audio_video', sc_audio_video),
     ('sendonly_to_recvonly_browser', sc_sendonly_to_recvonly_browser),
@@ -1751,6 +1942,10 @@ SCENARIOS = collections.OrderedDict([
     ('bundle_balanced', lambda sc: sc_bundle(sc, None)),
     ('ice_lite', sc_ice_lite),
     ('simulcast_3_layers', sc_simulcast_3_layers),
+    ('perfect_negotiation_data', sc_perfect_negotiation_data),
+    ('reoffer_rejected_data', sc_reoffer_rejected_data),
+    ('reoffer_after_sfu_offer', sc_reoffer_after_sfu_offer),
+    ('reoffer_after_safari_offer', sc_reoffer_after_safari_offer),
 ])
 
 

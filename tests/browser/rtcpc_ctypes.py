@@ -229,6 +229,7 @@ _PROTOTYPES = {
     'rtc_pc_create_offer': (c_int, [c_void_p, rtc_session_description_callback,
                                     rtc_error_callback, POINTER(rtc_offer_options), c_void_p]),
     'rtc_pc_request_data_channels': (c_int, [c_void_p]),
+    'rtc_pc_negotiation_needed': (c_bool, [c_void_p]),
     'rtc_pc_set_local_description': (c_int, [c_void_p, POINTER(rtc_session_description),
                                              rtc_void_callback, rtc_error_callback, c_void_p]),
     'rtc_pc_add_track': (c_int, [c_void_p, c_int, c_char_p, c_char_p]),
@@ -457,6 +458,9 @@ class PeerConnection:
 
     def request_data_channels(self):
         _check_rc(self.lib.rtc_pc_request_data_channels(self.pc), 'requestDataChannels')
+
+    def negotiation_needed(self):
+        return bool(self.lib.rtc_pc_negotiation_needed(self.pc))
 
     def create_answer(self, voice_activity_detection=True):
         call = _Call('createAnswer')
@@ -846,6 +850,7 @@ def _calls(pc, req, track_counter):
     return {'ok': error is None, 'error': error, 'results': results,
             'negotiation': pc.negotiation(), 'transceivers': pc.transceivers(),
             'signaling_state': pc.signaling_state(),
+            'negotiation_needed': pc.negotiation_needed(),
             'descriptions': {slot: pc.description(slot) for slot in DESCRIPTION_SLOTS}}
 
 
