@@ -1462,18 +1462,26 @@ def sc_tampered_answers(sc):
     check_offer_exchange(sc, st, AV + DATA, 'server', 'controlling')
 
 
-def sc_pranswer(sc):
-    """The browser's answer applied first as a pranswer, then as the answer."""
-    st = {'step': 'pranswer', 'offerer': 'rtcpc'}
-    sc.steps.append(st)
-    rep = sc.lib(LIB_AV + [{'fn': 'create_offer'}, {'fn': 'set_local_description', 'type': 'offer'}],
+def offer_to_browser(sc, st, lib_calls):
+    """rtcpc runs `lib_calls`, creates and applies its offer (kept in `st`);
+    the browser applies it, adds an audio and a video track and creates its
+    answer, which it has not applied: that answer."""
+    rep = sc.lib(list(lib_calls) + [{'fn': 'create_offer'},
+                                    {'fn': 'set_local_description', 'type': 'offer'}],
                  'createOffer + SLD(offer)')
     st['offer'] = rep['results'][-2]['sdp']
     sc.br('srd', pc='pc', type='offer', sdp=st['offer'])
     for a in BR_AV:
         a = dict(a)
         sc.br(a.pop('cmd'), pc='pc', **a)
-    ans = sc.br('create_answer', pc='pc')
+    return sc.br('create_answer', pc='pc')
+
+
+def sc_pranswer(sc):
+    """The browser's answer applied first as a pranswer, then as the answer."""
+    st = {'step': 'pranswer', 'offerer': 'rtcpc'}
+    sc.steps.append(st)
+    ans = offer_to_browser(sc, st, LIB_AV)
     r = sc.br('sld', expect_error=True, pc='pc', type='pranswer', sdp=ans['sdp'])
     s1 = {'step': 'answer', 'offerer': 'rtcpc', 'offer': st['offer']}
     if r.get('ok'):
@@ -1814,15 +1822,7 @@ def sc_reoffer_rejected_data(sc):
     data m-line, no mid twice), and the browser takes it."""
     st = {'step': 'offer (the answer rejects data)', 'offerer': 'rtcpc'}
     sc.steps.append(st)
-    rep = sc.lib(LIB_AV + [{'fn': 'request_data_channels'}, {'fn': 'create_offer'},
-                           {'fn': 'set_local_description', 'type': 'offer'}],
-                 'createOffer + SLD(offer)')
-    st['offer'] = rep['results'][-2]['sdp']
-    sc.br('srd', pc='pc', type='offer', sdp=st['offer'])
-    for a in BR_AV:
-        a = dict(a)
-        sc.br(a.pop('cmd'), pc='pc', **a)
-    ans = sc.br('create_answer', pc='pc')
+    ans = offer_to_browser(sc, st, LIB_AV + [{'fn': 'request_data_channels'}])
     sld = sc.br('sld', pc='pc', type='answer', sdp=ans['sdp'])
     st['answer'] = reject_data(sld['sdp'])
     apply_answer(sc, st, 'answer')
