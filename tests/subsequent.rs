@@ -432,8 +432,11 @@ fn jsep_5_8_new_credentials_in_an_answer_are_the_peer_restarting_ice() {
     assert!(report.contains("\"remote_ice_restarted\":true"), "{report}");
 }
 
-/// (17) RFC 8853 5.3 as Chromium: a=simulcast:recv without the
-/// rtp-stream-id extension negotiated cannot tell layers apart: one layer.
+/// (17) RFC 8853 5.3, RFC 8852: a=simulcast:recv without the rtp-stream-id
+/// extension negotiated cannot tell layers apart: one layer, tolerated.
+/// (Checked in the browsers: Chromium 156 refuses such an answer, "negotiates
+/// simulcast but does not negotiate the RID RTP header extension"; Firefox
+/// ESR takes it. One stream works, so rtcpc takes it and says so.)
 #[test]
 fn rfc8853_simulcast_without_the_rid_extension_falls_back_to_one_layer() {
     let (mut a, mut b) = (pc(), pc());
