@@ -56,7 +56,12 @@ static void print_negotiation(const rtc_negotiation *n) {
                    s->codecs[c].name, (unsigned)s->codecs[c].clock_rate);
         if (s->simulcast_fallback)
             printf(" (simulcast not taken: one layer)");
+        if (s->ice_restarted)
+            printf(" (ICE restarted:%s%s)", s->local_ice_restarted ? " ours" : "",
+                   s->remote_ice_restarted ? " theirs" : "");
         printf("\n");
+        for (size_t t = 0; t < s->tolerated_count; t++)
+            printf("  tolerated: %s\n", s->tolerated[t]);
     }
     printf("dtls role: %s\n", rtc_negotiation_dtls_role(n) == RTC_DTLS_ROLE_SERVER ? "server" : "client");
     printf("ice role: %s\n",
