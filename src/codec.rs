@@ -792,6 +792,31 @@ pub fn capability_for<'a>(c: &Codec, local: &'a [Codec]) -> Option<&'a Codec> {
     local.iter().find(|l| c.same_codec(&Format::from(*l)))
 }
 
+/// RFC 3551 6: the static payload types rtcpc knows (name, clock rate),
+/// which an offer may list without a=rtpmap and which offers use.
+const STATIC_PAYLOAD_TYPES: [(u8, &str, u32); 4] = [
+    (0, "PCMU", 8000),
+    (8, "PCMA", 8000),
+    (9, "G722", 8000),
+    (13, "CN", 8000),
+];
+
+/// The codec (name, clock rate) of a static payload type.
+pub fn static_codec(pt: u8) -> Option<(&'static str, u32)> {
+    STATIC_PAYLOAD_TYPES
+        .iter()
+        .find(|(p, _, _)| *p == pt)
+        .map(|(_, name, rate)| (*name, *rate))
+}
+
+/// The static payload type of a codec, if it has one.
+pub fn static_payload_type(f: &Format) -> Option<u8> {
+    STATIC_PAYLOAD_TYPES
+        .iter()
+        .find(|(_, name, rate)| *rate == f.clock_rate && f.name.eq_ignore_ascii_case(name))
+        .map(|(pt, _, _)| *pt)
+}
+
 /// A codec as SDP describes it, without payload type or feedback: what
 /// [`Format::same_codec`] compares.
 #[derive(Clone, Copy, Debug)]

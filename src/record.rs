@@ -2,8 +2,9 @@
 //! connection's whole life: every mid (RFC 8843 9.1: a mid never names
 //! another m-line), every payload type with its codec (RFC 3264 8.3.2, RFC
 //! 8843 9.1) and every header extension id with its URI (RFC 8285 6).
-//! Every applied description adds to it, local or remote, offer or answer;
-//! offers take their new numbers from it, so none is handed out twice.
+//! Every applied offer adds to it, ours or the peer's (an answer only
+//! repeats the numbers of its offer); offers take their new numbers from
+//! it, so none is handed out twice.
 
 use crate::codec::{CodecId, Format, RtpCodec};
 use crate::offer::Offer;
@@ -121,18 +122,6 @@ impl SessionRecord {
     }
 }
 
-/// RFC 3551's static payload types for the codecs that have one.
-fn static_pt(f: &Format) -> Option<u8> {
-    let is = |n: &str| f.name.eq_ignore_ascii_case(n);
-    match f.clock_rate {
-        8000 if is("PCMU") => Some(0),
-        8000 if is("PCMA") => Some(8),
-        8000 if is("G722") => Some(9),
-        8000 if is("CN") => Some(13),
-        _ => None,
-    }
-}
-
 /// Dynamic payload types (RFC 3551 6): 96-127 first, then 35-63 as
 /// browsers do; 64-95 stay free (RFC 5761 4: they clash with RTCP under rtcp-mux).
 fn dynamic_range() -> impl Iterator<Item = u8> {
@@ -172,7 +161,7 @@ impl PayloadTypes {
             return Some(*pt);
         }
         let free = |pt: &u8| !used_here(*pt) && !self.meanings.iter().any(|(p, _)| p == pt);
-        let pt = static_pt(&codec)
+        let pt = crate::codec::static_payload_type(&codec)
             .filter(|p| free(p))
             .or_else(|| dynamic_range().find(|p| free(p)))?;
         self.meanings.push((pt, id));

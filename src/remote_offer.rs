@@ -553,17 +553,6 @@ fn check_simulcast(sec: &RemoteSection, line: Option<usize>) -> Result<()> {
     }
 }
 
-/// RFC 3551 6: the static payload types an offer may list without rtpmap.
-fn static_codec(pt: u32) -> Option<(&'static str, u32, Option<u32>)> {
-    match pt {
-        0 => Some(("PCMU", 8000, None)),
-        8 => Some(("PCMA", 8000, None)),
-        9 => Some(("G722", 8000, None)),
-        13 => Some(("CN", 8000, None)),
-        _ => None,
-    }
-}
-
 /// The offered codecs of an RTP m-section, in m= line order (RFC 8866 5.14,
 /// RFC 4566 6): payload types in 0-127, rtpmap and fmtp only for listed
 /// ones, rtx naming a listed payload type (RFC 4588 8.6).
@@ -579,9 +568,9 @@ fn read_codecs(
             .ok()
             .filter(|p| *p <= 127)
             .ok_or_else(|| err_at(sec.line, format!("payload type {pt} is outside 0-127")))?;
-        let (name, rate, ch) = match (rtpmap(pt8), static_codec(pt)) {
+        let (name, rate, ch) = match (rtpmap(pt8), crate::codec::static_codec(pt8)) {
             (Some((r, _)), _) => (r.codec_name.clone(), r.frequency, r.channels),
-            (None, Some((n, r, c))) => (n.to_string(), r, c),
+            (None, Some((n, r))) => (n.to_string(), r, None),
             (None, None) => {
                 // A dynamic type without rtpmap: an unknown codec.
                 sec.rtp.unknown_pts.push(pt8);
