@@ -100,17 +100,19 @@ static void test_bad_sdp(const char *offer) {
     CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
 
     EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, "hello, world", &o), o, RTC_ERROR_SYNTAX,
-                   "SyntaxError");
+                   "OperationError");
     CHECK(strstr(o.message, "line") != NULL);
-    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, "", &o), o, RTC_ERROR_SYNTAX, "SyntaxError");
+    EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, "", &o), o, RTC_ERROR_SYNTAX, "OperationError");
 
     /* Line 3 ("s=-") broken: the message must name line 3. */
     char *bad_line = replaced(offer, "\r\ns=-\r\n", "\r\ns\r\n", 1);
     CHECK(bad_line != NULL);
     if (bad_line) {
         EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, bad_line, &o), o, RTC_ERROR_SYNTAX,
-                       "SyntaxError");
+                       "OperationError");
         CHECK(strstr(o.message, "line 3") != NULL);
+        /* W3C RTCError: errorDetail and sdpLineNumber. */
+        CHECK(strcmp(o.detail, "sdp-syntax-error") == 0 && o.sdp_line == 3);
     }
     free(bad_line);
     CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
@@ -125,6 +127,11 @@ static void test_bad_sdp(const char *offer) {
     if (no_fingerprint)
         EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, no_fingerprint, &o), o,
                        RTC_ERROR_INVALID_ACCESS, "InvalidAccessError");
+    CHECK(o.detail[0] == '\0' && o.sdp_line == 0);
+    /* rtc_error_name: the name a code's failures carry. */
+    CHECK(strcmp(rtc_error_name(RTC_ERROR_SYNTAX), "OperationError") == 0);
+    CHECK(strcmp(rtc_error_name(RTC_ERROR_INVALID_STATE), "InvalidStateError") == 0);
+    CHECK(strcmp(rtc_error_name(RTC_OK), "") == 0 && strcmp(rtc_error_name(99), "") == 0);
     free(no_fingerprint);
     CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_STABLE);
     CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, NULL, 0) == 0);
@@ -133,7 +140,7 @@ static void test_bad_sdp(const char *offer) {
     CHECK(srd(pc, RTC_SDP_TYPE_OFFER, offer, &o) == RTC_OK);
     size_t before = rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, NULL, 0);
     EXPECT_FAILURE(srd(pc, RTC_SDP_TYPE_OFFER, "hello, world", &o), o, RTC_ERROR_SYNTAX,
-                   "SyntaxError");
+                   "OperationError");
     CHECK(rtc_pc_signaling_state(pc) == RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
     CHECK(rtc_pc_description(pc, RTC_DESCRIPTION_REMOTE, NULL, NULL, 0) == before);
     CHECK(create_answer(pc, &o) == RTC_OK && o.successes == 1);

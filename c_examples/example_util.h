@@ -51,6 +51,8 @@ typedef struct {
     rtc_error_code code;
     char name[64];
     char message[1024];
+    char detail[64]; /* rtc_error.error_detail, "" when NULL */
+    int sdp_line;    /* rtc_error.sdp_line_number */
     char *sdp; /* copy of the created description, when kept */
 } outcome;
 
@@ -64,6 +66,8 @@ static inline void outcome_on_error(const rtc_error *e, void *user_data) {
     o->code = e->code;
     snprintf(o->name, sizeof o->name, "%s", e->name ? e->name : "(null)");
     snprintf(o->message, sizeof o->message, "%s", e->message ? e->message : "");
+    snprintf(o->detail, sizeof o->detail, "%s", e->error_detail ? e->error_detail : "");
+    o->sdp_line = e->sdp_line_number;
 }
 
 /* Checks a failed call: code returned and in one on_failure call, with its name and a message. */
@@ -172,20 +176,7 @@ static inline char *read_offer(const char *path) {
 }
 
 /* The DOMException name of a code, for calls that only return one. */
-static inline const char *code_name(rtc_error_code code) {
-    switch (code) {
-    case RTC_OK: return "OK";
-    case RTC_ERROR_INVALID_ARGUMENT: return "TypeError";
-    case RTC_ERROR_INVALID_STATE: return "InvalidStateError";
-    case RTC_ERROR_INVALID_ACCESS: return "InvalidAccessError";
-    case RTC_ERROR_INVALID_MODIFICATION: return "InvalidModificationError";
-    case RTC_ERROR_SYNTAX: return "SyntaxError";
-    case RTC_ERROR_OPERATION: return "OperationError";
-    case RTC_ERROR_NOT_READABLE: return "NotReadableError";
-    case RTC_ERROR_INTERNAL: return "InternalError";
-    }
-    return "UnknownError";
-}
+static inline const char *code_name(rtc_error_code code) { return rtc_error_name(code); }
 
 /* What a failure callback reported, copied: its strings die with the callback. */
 typedef struct {

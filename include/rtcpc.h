@@ -66,7 +66,9 @@ typedef enum rtc_error_code {
   // InvalidModificationError: a local description that is not the one
   // createAnswer made, or a codec preference that is not a capability.
   RTC_ERROR_INVALID_MODIFICATION = 4,
-  // SyntaxError: the SDP does not parse; the message names the line.
+  // The SDP does not parse: a W3C RTCError named "OperationError" with
+  // error_detail "sdp-syntax-error"; sdp_line_number and the message name
+  // the line.
   RTC_ERROR_SYNTAX = 5,
   // OperationError.
   RTC_ERROR_OPERATION = 6,
@@ -190,6 +192,9 @@ typedef enum rtc_bundle_policy {
   // "max-bundle": only the first m-section has a transport.
   RTC_BUNDLE_POLICY_MAX_BUNDLE = 2,
 } rtc_bundle_policy;
+
+// The kind of failure; each maps to one C error code and one DOMException name.
+typedef struct ErrorKind ErrorKind;
 
 // Opaque configuration builder.
 typedef struct rtc_configuration rtc_configuration;
@@ -460,10 +465,17 @@ typedef void (*rtc_void_callback)(void *user_data);
 typedef struct rtc_error {
   // The failure's code; never RTC_OK.
   enum rtc_error_code code;
-  // The DOMException name: "InvalidStateError", "SyntaxError", "TypeError", ...
+  // The DOMException name: "InvalidStateError", "OperationError", "TypeError", ...
   const char *name;
   // What was wrong and, for SDP, on which line.
   const char *message;
+  // W3C RTCError.errorDetail: "sdp-syntax-error" for SDP that does not
+  // parse (RTC_ERROR_SYNTAX, named "OperationError" as an RTCError is);
+  // NULL for the other errors.
+  const char *error_detail;
+  // W3C RTCError.sdpLineNumber: the 1-based line of an SDP syntax error;
+  // 0 when there is none (no line to blame, or another error).
+  int32_t sdp_line_number;
 } rtc_error;
 
 // Called with the failure; `error` is valid only during the callback.
@@ -534,9 +546,17 @@ typedef struct rtc_transceiver_info {
   bool has_track;
 } rtc_transceiver_info;
 
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// The name rtcpc gives failures of `code`, as rtc_error.name has it (the
+// W3C DOMException name: "InvalidStateError", "OperationError", ...; ""
+// for RTC_OK or an unknown code), for calls that report a code alone. The
+// string is static: never free it.
+const char *rtc_error_name(int code);
 
 // A configuration with defaults: fresh certificate and ICE credentials per
 // connection, no ICE lite, no local candidates. Free with rtc_configuration_free.

@@ -53,20 +53,7 @@ struct SessionDescription {
 namespace detail {
 // The DOMException name rtcpc gives each code (for failures reported by a
 // return code alone).
-inline const char *error_name(rtc_error_code code) noexcept {
-    switch (code) {
-    case RTC_OK: return "";
-    case RTC_ERROR_INVALID_ARGUMENT: return "TypeError";
-    case RTC_ERROR_INVALID_STATE: return "InvalidStateError";
-    case RTC_ERROR_INVALID_ACCESS: return "InvalidAccessError";
-    case RTC_ERROR_INVALID_MODIFICATION: return "InvalidModificationError";
-    case RTC_ERROR_SYNTAX: return "SyntaxError";
-    case RTC_ERROR_OPERATION: return "OperationError";
-    case RTC_ERROR_NOT_READABLE: return "NotReadableError";
-    case RTC_ERROR_INTERNAL: return "InternalError";
-    }
-    return "UnknownError";
-}
+inline const char *error_name(rtc_error_code code) noexcept { return rtc_error_name(code); }
 }  // namespace detail
 
 // A failed call: the rtc_error_code, the W3C DOMException name and the message.

@@ -14,7 +14,8 @@ pub enum ErrorKind {
     InvalidAccess,
     /// InvalidModificationError: a changed local answer, or unsupported codec preferences.
     InvalidModification,
-    /// SDP that does not parse.
+    /// SDP that does not parse: a W3C RTCError (its name "OperationError")
+    /// with errorDetail "sdp-syntax-error" and the line.
     Syntax,
     /// OperationError: oversized SDP, refused peer identity or candidate, certificate failure.
     Operation,
@@ -25,17 +26,42 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The name an error carries: the DOMException name, or TypeError / InternalError.
+    /// Every kind, in the order of the C error codes (1, 2, ...).
+    pub const ALL: [ErrorKind; 8] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::InvalidState,
+        ErrorKind::InvalidAccess,
+        ErrorKind::InvalidModification,
+        ErrorKind::Syntax,
+        ErrorKind::Operation,
+        ErrorKind::NotReadable,
+        ErrorKind::Internal,
+    ];
+
+    /// The name an error carries: the DOMException name, or TypeError /
+    /// InternalError; an SDP syntax error is an RTCError, "OperationError".
     pub fn dom_name(self) -> &'static str {
+        self.dom_name_c().to_str().expect("ASCII")
+    }
+
+    /// `dom_name` as a C string (the C API hands it out).
+    pub fn dom_name_c(self) -> &'static std::ffi::CStr {
         match self {
-            ErrorKind::InvalidArgument => "TypeError",
-            ErrorKind::InvalidState => "InvalidStateError",
-            ErrorKind::InvalidAccess => "InvalidAccessError",
-            ErrorKind::InvalidModification => "InvalidModificationError",
-            ErrorKind::Syntax => "SyntaxError",
-            ErrorKind::Operation => "OperationError",
-            ErrorKind::NotReadable => "NotReadableError",
-            ErrorKind::Internal => "InternalError",
+            ErrorKind::InvalidArgument => c"TypeError",
+            ErrorKind::InvalidState => c"InvalidStateError",
+            ErrorKind::InvalidAccess => c"InvalidAccessError",
+            ErrorKind::InvalidModification => c"InvalidModificationError",
+            ErrorKind::Syntax | ErrorKind::Operation => c"OperationError",
+            ErrorKind::NotReadable => c"NotReadableError",
+            ErrorKind::Internal => c"InternalError",
+        }
+    }
+
+    /// The W3C RTCError errorDetail of an error of this kind, if it is one.
+    pub fn error_detail(self) -> Option<&'static str> {
+        match self {
+            ErrorKind::Syntax => Some("sdp-syntax-error"),
+            _ => None,
         }
     }
 }
@@ -47,6 +73,8 @@ pub struct Error {
     pub kind: ErrorKind,
     /// What was wrong, for people.
     pub message: String,
+    /// RTCError.sdpLineNumber: the 1-based line of an SDP syntax error.
+    pub sdp_line: Option<usize>,
 }
 
 impl Error {
@@ -55,6 +83,7 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            sdp_line: None,
         }
     }
     /// A TypeError (`ErrorKind::InvalidArgument`).
@@ -69,9 +98,16 @@ impl Error {
     pub fn invalid_access(m: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidAccess, m)
     }
-    /// A SyntaxError; the message should name the line.
+    /// SDP that does not parse, with no line to blame (empty, no t= line).
     pub fn syntax(m: impl Into<String>) -> Self {
         Self::new(ErrorKind::Syntax, m)
+    }
+    /// SDP that does not parse at `line` (1-based), which the message names.
+    pub fn syntax_at(line: usize, m: impl Into<String>) -> Self {
+        Error {
+            sdp_line: Some(line),
+            ..Self::new(ErrorKind::Syntax, m)
+        }
     }
     /// An OperationError.
     pub fn operation(m: impl Into<String>) -> Self {

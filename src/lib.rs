@@ -24,7 +24,7 @@ pub mod transceiver;
 pub mod ffi;
 
 /// Parses SDP text as setRemoteDescription does, applying nothing: the
-/// number of m-sections, or the SyntaxError naming the first bad line.
+/// number of m-sections, or the SDP syntax error (an RTCError) naming the first bad line.
 pub fn parse_description(text: &str) -> Result<usize> {
     sdp::parse(text).map(|s| s.media.len())
 }

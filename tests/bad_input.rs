@@ -100,6 +100,19 @@ fn refused(sdp: &str, kind: ErrorKind, name: &str, needles: &[&str]) {
         let e = pc.set_remote_description(SdpType::Offer, sdp).unwrap_err();
         assert_eq!(e.kind, kind, "{e}");
         assert_eq!(e.kind.dom_name(), name);
+        // W3C RTCError: a syntax error's sdpLineNumber is the line its
+        // message names; no other error has one.
+        let named = e
+            .message
+            .strip_prefix("line ")
+            .and_then(|m| m.split(':').next()?.parse::<usize>().ok());
+        match kind {
+            Syntax => {
+                assert_eq!(e.sdp_line, named, "{e}");
+                assert_eq!(kind.error_detail(), Some("sdp-syntax-error"));
+            }
+            _ => assert_eq!((e.sdp_line, kind.error_detail()), (None, None), "{e}"),
+        }
         for n in needles {
             assert!(e.message.contains(n), "message {:?} lacks {n:?}", e.message);
         }
@@ -124,12 +137,12 @@ fn base_offer_is_valid() {
 
 #[test]
 fn empty_garbage_and_oversized() {
-    refused("", Syntax, "SyntaxError", &["empty SDP"]);
-    refused("  \r\n\r\n", Syntax, "SyntaxError", &["empty SDP"]);
+    refused("", Syntax, "OperationError", &["empty SDP"]);
+    refused("  \r\n\r\n", Syntax, "OperationError", &["empty SDP"]);
     let garbage: String = (0..1_000_000u32)
         .map(|i| char::from(b'!' + (i % 90) as u8))
         .collect();
-    refused(&garbage, Syntax, "SyntaxError", &["line 1:"]);
+    refused(&garbage, Syntax, "OperationError", &["line 1:"]);
     let big = format!("{}{}", base(), "a=x-padding:0123456789\r\n".repeat(450_000));
     assert!(big.len() > 10_000_000);
     refused(
@@ -141,21 +154,21 @@ fn empty_garbage_and_oversized() {
     refused(
         "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\0\r\nt=0 0\r\n",
         Syntax,
-        "SyntaxError",
+        "OperationError",
         &["line 3", "NUL"],
     );
 }
 
 #[test]
 fn missing_session_lines() {
-    refused(&edit(1, None), Syntax, "SyntaxError", &["line 1:", "v="]);
-    refused(&edit(2, None), Syntax, "SyntaxError", &["line 2:", "o="]);
-    refused(&edit(3, None), Syntax, "SyntaxError", &["line 3:", "s="]);
-    refused(&edit(4, None), Syntax, "SyntaxError", &["no t= line"]);
+    refused(&edit(1, None), Syntax, "OperationError", &["line 1:", "v="]);
+    refused(&edit(2, None), Syntax, "OperationError", &["line 2:", "o="]);
+    refused(&edit(3, None), Syntax, "OperationError", &["line 3:", "s="]);
+    refused(&edit(4, None), Syntax, "OperationError", &["no t= line"]);
     refused(
         &edit(2, Some("o=garbage")),
         Syntax,
-        "SyntaxError",
+        "OperationError",
         &["line 2:"],
     );
 }
@@ -232,13 +245,13 @@ fn dtls_fingerprint_and_setup() {
     refused(
         &edit(11, Some("a=fingerprint:sha-256 ZZ:11")),
         Syntax,
-        "SyntaxError",
+        "OperationError",
         &["line 11:"],
     );
     refused(
         &edit(11, Some("a=fingerprint:sha-256 AA:BB")),
         Syntax,
-        "SyntaxError",
+        "OperationError",
         &["line 11:", "32 bytes"],
     );
     refused(
@@ -256,7 +269,7 @@ fn dtls_fingerprint_and_setup() {
     refused(
         &edit(12, Some("a=setup:sideways")),
         Syntax,
-        "SyntaxError",
+        "OperationError",
         &["line 12:"],
     );
 }
@@ -266,7 +279,7 @@ fn codecs_and_payload_types() {
     refused(
         &edit(7, Some("m=audio 9 UDP/TLS/RTP/SAVPF")),
         Syntax,
-        "SyntaxError",
+        "OperationError",
         &["line 7:", "4 tokens"],
     );
     refused(
@@ -278,7 +291,7 @@ fn codecs_and_payload_types() {
     refused(
         &edit(16, Some("a=rtpmap:300 opus/48000/2")),
         Syntax,
-        "SyntaxError",
+        "OperationError",
         &["line 16:"],
     );
     refused(

@@ -124,7 +124,7 @@ int main(int argc, char **argv) {
     refuse(error);
     CHECK(r.count[RTC_LOG_LEVEL_WARN] == 1);
     CHECK(strcmp(r.last_warn, error) == 0);
-    CHECK(strncmp(error, "SyntaxError: ", 13) == 0);
+    CHECK(strncmp(error, "OperationError: ", 16) == 0);
     CHECK(strncmp(r.last_target, "rtcpc", 5) == 0);
     negotiate(offer_sdp);
     CHECK(r.count[RTC_LOG_LEVEL_DEBUG] == 0 && r.count[RTC_LOG_LEVEL_TRACE] == 0);

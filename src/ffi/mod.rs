@@ -41,6 +41,18 @@ pub(crate) fn code_of(kind: ErrorKind) -> rtc_error_code {
     }
 }
 
+/// The name rtcpc gives failures of `code`, as rtc_error.name has it (the
+/// W3C DOMException name: "InvalidStateError", "OperationError", ...; ""
+/// for RTC_OK or an unknown code), for calls that report a code alone. The
+/// string is static: never free it.
+#[no_mangle]
+pub extern "C" fn rtc_error_name(code: std::ffi::c_int) -> *const c_char {
+    ErrorKind::ALL
+        .iter()
+        .find(|k| code_of(**k) as std::ffi::c_int == code)
+        .map_or(c"".as_ptr(), |k| k.dom_name_c().as_ptr())
+}
+
 fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
     p.downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -127,12 +139,14 @@ pub(crate) fn fail(
     let code = code_of(e.kind);
     log::warn!("{e}");
     if let Some(cb) = on_failure {
-        let name = c_string(e.kind.dom_name());
         let message = c_string(&e.message);
+        let detail = e.kind.error_detail().map(c_string);
         let err = rtc_error {
             code,
-            name: name.as_ptr(),
+            name: e.kind.dom_name_c().as_ptr(),
             message: message.as_ptr(),
+            error_detail: detail.as_ref().map_or(std::ptr::null(), |d| d.as_ptr()),
+            sdp_line_number: e.sdp_line.map_or(0, |l| l.min(i32::MAX as usize) as i32),
         };
         // SAFETY: the caller gave this function pointer; the pointers in
         // `err` live until after it returns.

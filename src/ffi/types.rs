@@ -60,7 +60,9 @@ pub enum rtc_error_code {
     /// InvalidModificationError: a local description that is not the one
     /// createAnswer made, or a codec preference that is not a capability.
     RTC_ERROR_INVALID_MODIFICATION = 4,
-    /// SyntaxError: the SDP does not parse; the message names the line.
+    /// The SDP does not parse: a W3C RTCError named "OperationError" with
+    /// error_detail "sdp-syntax-error"; sdp_line_number and the message name
+    /// the line.
     RTC_ERROR_SYNTAX = 5,
     /// OperationError.
     RTC_ERROR_OPERATION = 6,
@@ -102,10 +104,17 @@ pub struct rtc_session_description {
 pub struct rtc_error {
     /// The failure's code; never RTC_OK.
     pub code: rtc_error_code,
-    /// The DOMException name: "InvalidStateError", "SyntaxError", "TypeError", ...
+    /// The DOMException name: "InvalidStateError", "OperationError", "TypeError", ...
     pub name: *const c_char,
     /// What was wrong and, for SDP, on which line.
     pub message: *const c_char,
+    /// W3C RTCError.errorDetail: "sdp-syntax-error" for SDP that does not
+    /// parse (RTC_ERROR_SYNTAX, named "OperationError" as an RTCError is);
+    /// NULL for the other errors.
+    pub error_detail: *const c_char,
+    /// W3C RTCError.sdpLineNumber: the 1-based line of an SDP syntax error;
+    /// 0 when there is none (no line to blame, or another error).
+    pub sdp_line_number: i32,
 }
 
 /// Options of createAnswer (RTCAnswerOptions, and the legacy RTCOfferOptions

@@ -74,7 +74,10 @@ impl MediaExtra {
 }
 
 fn line_error(line_no: usize, what: impl std::fmt::Display, text: &str) -> Error {
-    Error::syntax(format!("line {line_no}: {what}: \"{}\"", printable(text)))
+    Error::syntax_at(
+        line_no,
+        format!("line {line_no}: {what}: \"{}\"", printable(text)),
+    )
 }
 
 /// Cuts and cleans a line for an error message.
@@ -171,9 +174,10 @@ pub fn parse(text: &str) -> Result<Sdp> {
     }
     if let Some(pos) = text.find('\0') {
         let line = text[..pos].matches('\n').count() + 1;
-        return Err(Error::syntax(format!(
-            "line {line}: the SDP contains a NUL byte"
-        )));
+        return Err(Error::syntax_at(
+            line,
+            format!("line {line}: the SDP contains a NUL byte"),
+        ));
     }
     let mut session: Option<SdpSession> = None;
     let mut session_attr_lines = Vec::new();

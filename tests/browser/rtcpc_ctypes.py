@@ -36,12 +36,6 @@ ERROR_CODES = {
     5: 'RTC_ERROR_SYNTAX', 6: 'RTC_ERROR_OPERATION', 7: 'RTC_ERROR_NOT_READABLE',
     8: 'RTC_ERROR_INTERNAL',
 }
-# DOMException names for calls that only return a code (as rtcpc-answer.c does).
-CODE_NAMES = {
-    1: 'TypeError', 2: 'InvalidStateError', 3: 'InvalidAccessError',
-    4: 'InvalidModificationError', 5: 'SyntaxError', 6: 'OperationError',
-    7: 'NotReadableError', 8: 'InternalError',
-}
 RTC_OK = 0
 
 DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped', None]  # rtc_direction
@@ -163,7 +157,8 @@ class rtc_session_description(Structure):
 
 
 class rtc_error(Structure):
-    _fields_ = [('code', c_int), ('name', c_char_p), ('message', c_char_p)]
+    _fields_ = [('code', c_int), ('name', c_char_p), ('message', c_char_p),
+                ('error_detail', c_char_p), ('sdp_line_number', c_int)]
 
 
 class rtc_answer_options(Structure):
@@ -229,6 +224,7 @@ _PROTOTYPES = {
     'rtc_pc_create_offer': (c_int, [c_void_p, rtc_session_description_callback,
                                     rtc_error_callback, POINTER(rtc_offer_options), c_void_p]),
     'rtc_pc_request_data_channels': (c_int, [c_void_p]),
+    'rtc_error_name': (c_char_p, [c_int]),
     'rtc_pc_negotiation_needed': (c_bool, [c_void_p]),
     'rtc_pc_set_local_description': (c_int, [c_void_p, POINTER(rtc_session_description),
                                              rtc_void_callback, rtc_error_callback, c_void_p]),
@@ -252,6 +248,9 @@ _PROTOTYPES = {
 }
 
 
+_LIB = []   # the loaded library, for _error_name
+
+
 def load(path):
     """Loads librtcpc.so and declares the prototypes used here."""
     lib = ctypes.CDLL(path)
@@ -259,7 +258,13 @@ def load(path):
         fn = getattr(lib, name)
         fn.restype = restype
         fn.argtypes = argtypes
+    _LIB[:] = [lib]
     return lib
+
+
+def _error_name(rc):
+    """The name rtcpc gives a code (rtc_error_name), for calls that only return one."""
+    return _LIB[0].rtc_error_name(rc).decode() or 'UnknownError'
 
 
 # ------------------------------------------------------------------ errors
@@ -349,7 +354,7 @@ class _Call:
 
 def _check_rc(rc, what):
     if rc != RTC_OK:
-        raise RtcError(rc, CODE_NAMES.get(rc, 'UnknownError'), '%s returned %s'
+        raise RtcError(rc, _error_name(rc), '%s returned %s'
                        % (what, ERROR_CODES.get(rc, rc)), what)
 
 

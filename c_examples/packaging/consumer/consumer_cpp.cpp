@@ -107,7 +107,7 @@ int main(int argc, char **argv) {
             a.set_remote_description(rtcpc::SdpType::Offer, "v=0\r\nnot sdp\r\n");
             CHECK(false);
         } catch (const rtcpc::Error &e) {
-            CHECK(e.code() == RTC_ERROR_SYNTAX && e.name() == "SyntaxError");
+            CHECK(e.code() == RTC_ERROR_SYNTAX && e.name() == "OperationError");
         }
         try {
             a.add_track(rtcpc::MediaKind::Audio, nullptr);
