@@ -1829,6 +1829,37 @@ static void test_local_candidate_for_bundled_mid(const char *chrome) {
     rtc_pc_free(pc);
 }
 
+/* ------------------------- rtc_pc_set_local_description with no description */
+
+/* W3C setLocalDescription(): NULL creates and applies the offer (stable) or
+ * the answer (have-remote-offer); a NULL sdp is "". */
+static void test_parameterless_set_local_description(const char *chrome) {
+    rtc_pc *a = new_pc(NULL), *b = new_pc(NULL);
+    outcome o = {0};
+    CHECK(rtc_pc_add_track(a, RTC_MEDIA_KIND_AUDIO, "mic", "s") == RTC_OK);
+    CHECK(rtc_pc_set_local_description(a, NULL, outcome_on_void, outcome_on_error, &o) == RTC_OK);
+    CHECK(o.successes == 1 && rtc_pc_signaling_state(a) == RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER);
+    char *offer = description_text(a, RTC_DESCRIPTION_PENDING_LOCAL);
+    CHECK(offer && has_line(offer, "a=mid:0"));
+    CHECK(offer && srd(b, offer));
+    rtc_session_description no_sdp = {RTC_SDP_TYPE_ANSWER, NULL};
+    CHECK(rtc_pc_set_local_description(b, &no_sdp, NULL, NULL, NULL) == RTC_OK);
+    CHECK(rtc_pc_signaling_state(b) == RTC_SIGNALING_STATE_STABLE);
+    /* In stable an answer cannot be made: InvalidStateError. */
+    outcome e = {0};
+    EXPECT_FAILURE(rtc_pc_set_local_description(b, &no_sdp, outcome_on_void, outcome_on_error, &e),
+                   e, RTC_ERROR_INVALID_STATE, "InvalidStateError");
+    free(offer);
+    rtc_pc_free(a);
+    rtc_pc_free(b);
+    /* A Chromium offer answered with no description at all. */
+    rtc_pc *c = new_pc(NULL);
+    CHECK(srd(c, chrome));
+    CHECK(rtc_pc_set_local_description(c, NULL, NULL, NULL, NULL) == RTC_OK);
+    CHECK(rtc_pc_signaling_state(c) == RTC_SIGNALING_STATE_STABLE);
+    rtc_pc_free(c);
+}
+
 int main(void) {
     const char *chrome_path = RTCPC_DEFAULT_OFFER;
     char firefox_path[1024];
@@ -1865,6 +1896,7 @@ int main(void) {
     test_add_track_matches_sendonly_mline(chrome);
     test_codec_preferences_keep_feedback(chrome);
     test_local_candidate_for_bundled_mid(chrome);
+    test_parameterless_set_local_description(chrome);
     free(chrome);
     free(firefox);
     if (failures)

@@ -910,12 +910,18 @@ enum rtc_error_code rtc_pc_set_negotiation_needed_callback(struct rtc_pc *pc,
 // `pc` is NULL or a live handle.
 bool rtc_pc_negotiation_needed(const struct rtc_pc *pc);
 
-// setLocalDescription with an answer or pranswer, an offer, or rollback.
-// An empty `sdp` string uses the answer createAnswer (or the offer
-// createOffer) made last; any other text must be that description (line
-// endings aside), else RTC_ERROR_INVALID_MODIFICATION naming the first line
-// that differs (W3C), so what rtc_pc_negotiation reports is what the peer
-// was sent. An offer is taken in stable and have-local-offer.
+// setLocalDescription (W3C 4.4.3.2) with an answer or pranswer, an offer,
+// or rollback. An empty (or NULL) `sdp` uses the answer createAnswer (or
+// the offer createOffer) made last, and creates one when none was made
+// (since the last applied answer); any other text must be that description
+// (line endings aside), else RTC_ERROR_INVALID_MODIFICATION naming the
+// first line that differs, so what rtc_pc_negotiation reports is what the
+// peer was sent. `description` NULL is setLocalDescription() with no
+// argument: an offer in stable, have-local-offer and have-remote-pranswer,
+// else an answer. An offer is taken in stable and have-local-offer, an
+// answer in have-remote-offer and have-local-pranswer (else
+// RTC_ERROR_INVALID_STATE). A description created here asks a configured
+// identity provider first, with no lock held, as rtc_pc_create_offer does.
 //
 // # Safety
 // `pc` is NULL or a live handle; `description` is NULL or valid for the call.

@@ -97,6 +97,19 @@ unsafe fn description_arg<'a>(
     Ok((t, sdp))
 }
 
+/// A local description: as `description_arg`, but a NULL `sdp` is "" (W3C
+/// RTCLocalSessionDescriptionInit: sdp defaults to the empty string).
+unsafe fn local_description_arg<'a>(
+    d: *const rtc_session_description,
+) -> Result<(SdpType, &'a str), Error> {
+    let raw = std::ptr::addr_of!((*d).r#type).cast::<RawSdpType>().read();
+    let t = rtc_sdp_type::from_raw(raw)?;
+    match (*d).sdp.is_null() {
+        true => Ok((t, "")),
+        false => Ok((t, str_arg((*d).sdp, "description->sdp")?)),
+    }
+}
+
 pub(crate) fn finish_void(
     r: Result<(), Error>,
     on_success: rtc_void_callback,
@@ -436,12 +449,18 @@ pub unsafe extern "C" fn rtc_pc_negotiation_needed(pc: *const rtc_pc) -> bool {
         .is_some_and(|p| boundary(|| p.lock().negotiation_needed()))
 }
 
-/// setLocalDescription with an answer or pranswer, an offer, or rollback.
-/// An empty `sdp` string uses the answer createAnswer (or the offer
-/// createOffer) made last; any other text must be that description (line
-/// endings aside), else RTC_ERROR_INVALID_MODIFICATION naming the first line
-/// that differs (W3C), so what rtc_pc_negotiation reports is what the peer
-/// was sent. An offer is taken in stable and have-local-offer.
+/// setLocalDescription (W3C 4.4.3.2) with an answer or pranswer, an offer,
+/// or rollback. An empty (or NULL) `sdp` uses the answer createAnswer (or
+/// the offer createOffer) made last, and creates one when none was made
+/// (since the last applied answer); any other text must be that description
+/// (line endings aside), else RTC_ERROR_INVALID_MODIFICATION naming the
+/// first line that differs, so what rtc_pc_negotiation reports is what the
+/// peer was sent. `description` NULL is setLocalDescription() with no
+/// argument: an offer in stable, have-local-offer and have-remote-pranswer,
+/// else an answer. An offer is taken in stable and have-local-offer, an
+/// answer in have-remote-offer and have-local-pranswer (else
+/// RTC_ERROR_INVALID_STATE). A description created here asks a configured
+/// identity provider first, with no lock held, as rtc_pc_create_offer does.
 ///
 /// # Safety
 /// `pc` is NULL or a live handle; `description` is NULL or valid for the call.
@@ -454,8 +473,22 @@ pub unsafe extern "C" fn rtc_pc_set_local_description(
     user_data: *mut c_void,
 ) -> rtc_error_code {
     let r = guard(|| {
-        let (t, sdp) = description_arg(description)?;
-        let r = locked(pc)?.set_local_description(t, sdp);
+        let p = pc_ref(pc)?;
+        let local = match description.is_null() {
+            true => None,
+            false => Some(local_description_arg(description)?),
+        };
+        if local.is_none_or(|(t, sdp)| t != SdpType::Rollback && sdp.is_empty()) {
+            let contents = p.lock().pending_identity_contents();
+            if let (Some(contents), Some(idp)) = (contents, &p.idp) {
+                let assertion = idp.generate(&contents)?;
+                p.lock().set_identity_assertion(&assertion)?;
+            }
+        }
+        let r = match local {
+            Some((t, sdp)) => p.lock().set_local_description(t, sdp),
+            None => p.lock().set_local_description_implicit(),
+        };
         r
     });
     let rc = finish_void(r, on_success, on_failure, user_data);

@@ -73,6 +73,13 @@ impl PeerConnection {
         Ok(self.identity_contents())
     }
 
+    /// What the identity provider must sign before an offer or answer can
+    /// be made: Some while a provider is configured and has given no
+    /// assertion (setLocalDescription may create one implicitly).
+    pub fn pending_identity_contents(&self) -> Option<String> {
+        self.identity_contents()
+    }
+
     fn identity_contents(&self) -> Option<String> {
         if self.config.identity_provider.is_none() || self.identity_value.is_some() {
             return None;

@@ -226,6 +226,11 @@ pub struct PeerConnection {
     /// W3C [[LastCreatedOffer]], with what each of its m-lines is for;
     /// forgotten once an answer is applied.
     created_offer: Option<Box<(LocalOffer, Vec<Slot>)>>,
+    /// W3C [[LastCreatedAnswer]] once its offer was rolled back, with that
+    /// offer's text: the same offer applied again takes it (while an offer
+    /// is pending, its `PendingOffer::created` is the last created answer).
+    /// Forgotten once an answer is applied.
+    created_answer: Option<Box<(Local, String)>>,
     /// The ICE role the first exchange gave (RFC 8445 6.1.1: the initial
     /// offerer controls); kept until an ICE restart.
     ice_role: Option<IceRole>,
@@ -293,6 +298,7 @@ impl PeerConnection {
             record: SessionRecord::default(),
             data_channels: false,
             created_offer: None,
+            created_answer: None,
             ice_role: None,
             negotiation_needed: false,
             negotiation_needed_event: false,
@@ -446,6 +452,10 @@ impl PeerConnection {
         pending.undo.undo(&mut self.transceivers);
         self.peer_identity = pending.undo.peer_identity;
         self.session_version = pending.undo.session_version;
+        // W3C: rollback keeps [[LastCreatedAnswer]].
+        if let Some(created) = pending.created {
+            self.created_answer = Some(Box::new((created, pending.remote.desc.sdp)));
+        }
         self.exchange_ended();
         Ok(())
     }
@@ -618,10 +628,59 @@ impl PeerConnection {
         };
         let text = local.desc.sdp.clone();
         self.session_version += 1;
+        self.created_answer = None;
         if let Some(p) = self.exchange.pending_offer_mut() {
             p.created = Some(local);
         }
         Ok(text)
+    }
+
+    /// setLocalDescription() with no description (W3C): an offer in stable,
+    /// have-local-offer and have-remote-pranswer, else an answer; the last
+    /// one created if it still applies, else one created now.
+    pub fn set_local_description_implicit(&mut self) -> Result<()> {
+        let sdp_type = match self.signaling_state() {
+            SignalingState::Stable
+            | SignalingState::HaveLocalOffer
+            | SignalingState::HaveRemotePranswer => SdpType::Offer,
+            _ => SdpType::Answer,
+        };
+        self.set_local_description(sdp_type, "")
+    }
+
+    /// The answer to the pending offer setLocalDescription applies: the one
+    /// createAnswer made for it; else [[LastCreatedAnswer]] when it was made
+    /// for the same offer (applied again after a rollback); else, for an
+    /// empty `text`, one made now (W3C: implicitly created).
+    fn answer_to_apply(&mut self, text: &str) -> Result<Local> {
+        let pending = self
+            .exchange
+            .pending_offer()
+            .expect("checked by the caller");
+        if let Some(created) = &pending.created {
+            return Ok(created.clone());
+        }
+        let offer = &pending.remote;
+        let earlier = self
+            .created_answer
+            .as_deref()
+            .filter(|(_, text)| *text == offer.desc.sdp)
+            .map(|(l, _)| Local {
+                offer: offer.offer.clone(),
+                ..l.clone()
+            });
+        match earlier {
+            Some(l) => Ok(l),
+            None if text.is_empty() => {
+                self.create_answer(AnswerOptions::default())?;
+                let pending = self.exchange.pending_offer().expect("still pending");
+                Ok(pending.created.clone().expect("just created"))
+            }
+            None => Err(Error::new(
+                ErrorKind::InvalidModification,
+                "setLocalDescription: the description is not one createAnswer made for this offer (W3C [[LastCreatedAnswer]])",
+            )),
+        }
     }
 
     /// setLocalDescription with the answer or pranswer createAnswer made, or
@@ -635,18 +694,13 @@ impl PeerConnection {
             SdpType::Answer | SdpType::Pranswer => {}
         }
         let what = format!("setLocalDescription({})", sdp_type.as_str());
-        let pending = self.offer_to_answer(&what)?;
-        let Some(created) = &pending.created else {
-            return Err(Error::invalid_state(
-                "setLocalDescription: createAnswer was not called for this offer",
-            ));
-        };
+        self.offer_to_answer(&what)?;
+        let mut local = self.answer_to_apply(text)?;
         // W3C setLocalDescription: an answer other than the last created one
         // is refused, so what is applied is exactly what was decided.
         if !text.is_empty() {
-            check_unmodified(text, &created.desc.sdp, "createAnswer")?;
+            check_unmodified(text, &local.desc.sdp, "createAnswer")?;
         }
-        let mut local = created.clone();
         local.desc.sdp_type = sdp_type;
         let pending = match std::mem::replace(&mut self.exchange, Exchange::Stable) {
             Exchange::RemoteOffer(p) | Exchange::LocalPranswer(p, _) => p,
@@ -710,8 +764,9 @@ impl PeerConnection {
     /// restarts and the DTLS role take effect; the exchange is stable.
     fn apply_answer(&mut self, pending: PendingOffer, local: Local) {
         self.answer_directions(&pending.remote.offer, &local.answer, true);
-        // W3C: an applied answer ends what the last created offer stood for.
+        // W3C: an applied answer ends what the last created ones stood for.
         self.created_offer = None;
+        self.created_answer = None;
         let restarted = !pending.ice_restarts.is_empty();
         for (mid, creds) in pending.ice_restarts {
             self.ice_by_mid.retain(|(m, _)| *m != mid);

@@ -282,8 +282,9 @@ impl PeerConnection {
         self.fix_ice_role(ice_role, restarted);
         self.current_remote = Some(remote);
         self.current_local = Some(Applied::Offer(pending.local, Arc::new(answered)));
-        // W3C: an applied answer ends what the last created offer stood for.
+        // W3C: an applied answer ends what the last created ones stood for.
         self.created_offer = None;
+        self.created_answer = None;
         self.exchange_ended();
     }
 

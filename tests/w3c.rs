@@ -1,0 +1,142 @@
+//! RTCPeerConnection as the W3C specifies it (issue 21): setLocalDescription
+//! with no description, rollback, the last created offer and answer, errors
+//! where the spec puts them. One test per rule, named after it.
+
+use rtcpc::offer::OfferOptions;
+use rtcpc::{AnswerOptions, ErrorKind, MediaKind, PeerConnection, SdpType, SignalingState};
+
+mod common;
+use common::{attr, pc, CHROME};
+
+/// W3C 4.4.3.2 setLocalDescription: with no description, an offer in
+/// stable (made now), then the answer in have-remote-offer (made now).
+#[test]
+fn w3c_parameterless_set_local_description_creates_what_it_applies() {
+    let (mut a, mut b) = (pc(), pc());
+    a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    a.set_local_description_implicit().unwrap();
+    assert_eq!(a.signaling_state(), SignalingState::HaveLocalOffer);
+    let offer = a.pending_local_description().unwrap().sdp.clone();
+    assert_eq!(attr(&offer, "a=mid:"), ["0"]);
+    b.set_remote_description(SdpType::Offer, &offer).unwrap();
+    b.set_local_description_implicit().unwrap();
+    assert_eq!(b.signaling_state(), SignalingState::Stable);
+    let answer = b.current_local_description().unwrap().sdp.clone();
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    assert_eq!(a.signaling_state(), SignalingState::Stable);
+    // A type and no sdp: the same (W3C: sdp defaults to "").
+    let mut c = pc();
+    c.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    c.set_local_description(SdpType::Answer, "").unwrap();
+    assert_eq!(c.signaling_state(), SignalingState::Stable);
+    // An answer where there is no offer to answer.
+    let e = pc().set_local_description(SdpType::Answer, "").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidState, "{e}");
+}
+
+/// W3C: "" means [[LastCreatedOffer]] / [[LastCreatedAnswer]] while they
+/// are set: the offer or answer created before, not a new one.
+#[test]
+fn w3c_parameterless_set_local_description_uses_the_last_created_one() {
+    let mut a = pc();
+    a.add_track(MediaKind::Video, "cam", "s").unwrap();
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description_implicit().unwrap();
+    assert_eq!(a.pending_local_description().unwrap().sdp, offer);
+    let mut b = pc();
+    b.set_remote_description(SdpType::Offer, &offer).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description_implicit().unwrap();
+    assert_eq!(b.current_local_description().unwrap().sdp, answer);
+}
+
+/// W3C "set the session description": a rollback in have-local-offer or
+/// have-remote-offer, by either call (JSEP 5.7: the same effect); in stable
+/// and the pranswer states InvalidStateError. (Current spec and Chromium;
+/// an older WPT title wants SLD(rollback) refused in have-remote-offer, the
+/// spec text and WPT RTCRtpTransceiver-stopping do not.)
+#[test]
+fn w3c_rollback_is_taken_in_have_local_offer_and_have_remote_offer_only() {
+    for local in [true, false] {
+        let roll = |p: &mut PeerConnection| match local {
+            true => p.set_local_description(SdpType::Rollback, ""),
+            false => p.set_remote_description(SdpType::Rollback, ""),
+        };
+        let mut a = pc();
+        assert_eq!(roll(&mut a).unwrap_err().kind, ErrorKind::InvalidState);
+        a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+        a.set_local_description_implicit().unwrap();
+        roll(&mut a).unwrap();
+        assert_eq!(a.signaling_state(), SignalingState::Stable);
+        let mut b = pc();
+        b.set_remote_description(SdpType::Offer, CHROME).unwrap();
+        roll(&mut b).unwrap();
+        assert_eq!(b.signaling_state(), SignalingState::Stable);
+        assert!(b.transceivers().is_empty());
+        b.set_remote_description(SdpType::Offer, CHROME).unwrap();
+        b.set_local_description(SdpType::Pranswer, "").unwrap();
+        let e = roll(&mut b).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidState, "{e}");
+        assert_eq!(b.signaling_state(), SignalingState::HaveLocalPranswer);
+    }
+}
+
+/// W3C: a rollback does not clear [[LastCreatedAnswer]]: roll back, apply
+/// the same offer again, and the answer created before applies.
+#[test]
+fn w3c_last_created_answer_survives_a_rollback() {
+    let mut b = pc();
+    b.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Rollback, "").unwrap();
+    b.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+    assert_eq!(b.current_local_description().unwrap().sdp, answer);
+    // For another offer it is not the last created answer.
+    let mut c = pc();
+    c.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let answer = c.create_answer(AnswerOptions::default()).unwrap();
+    c.set_local_description(SdpType::Rollback, "").unwrap();
+    let other = CHROME.replace("a=group:BUNDLE 0 1 2", "a=group:BUNDLE 0 1 2\r\na=x-other");
+    c.set_remote_description(SdpType::Offer, &other).unwrap();
+    let e = c
+        .set_local_description(SdpType::Answer, &answer)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidModification, "{e}");
+}
+
+/// W3C setLocalDescription: a description this connection did not create
+/// is InvalidModificationError (offer and answer alike).
+#[test]
+fn w3c_a_description_not_created_here_is_invalid_modification() {
+    let mut a = pc();
+    let e = a.set_local_description(SdpType::Offer, CHROME).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidModification, "{e}");
+    let mut b = pc();
+    b.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let e = b
+        .set_local_description(SdpType::Answer, CHROME)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidModification, "{e}");
+    assert_eq!(b.signaling_state(), SignalingState::HaveRemoteOffer);
+}
+
+/// W3C RTCError: SDP that does not parse is an RTCError (its name
+/// "OperationError") with errorDetail "sdp-syntax-error" and the line;
+/// the state is checked first (WPT: invalid SDP in stable as an answer is
+/// InvalidStateError).
+#[test]
+fn w3c_rtc_error_sdp_syntax_error_with_its_line() {
+    let mut a = pc();
+    let broken = CHROME.replacen("\r\ns=-\r\n", "\r\ns\r\n", 1);
+    let e = a
+        .set_remote_description(SdpType::Offer, &broken)
+        .unwrap_err();
+    assert_eq!(e.kind.dom_name(), "OperationError");
+    assert_eq!(e.kind.error_detail(), Some("sdp-syntax-error"));
+    assert_eq!(e.sdp_line, Some(3), "{e}");
+    let e = a
+        .set_remote_description(SdpType::Answer, "invalid")
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidState, "{e}");
+}
