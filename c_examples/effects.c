@@ -808,6 +808,8 @@ static void test_stop(const char *chrome) {
     memset(&info, 0, sizeof info);
     CHECK(rtc_pc_transceiver_info(pc, ai, &info) == RTC_OK && info.stopped &&
           info.direction == RTC_DIRECTION_STOPPED);
+    /* W3C: stopping, not stopped yet: never negotiated, so no currentDirection. */
+    CHECK(info.current_direction == RTC_DIRECTION_NONE);
     /* A stopped transceiver takes no direction. */
     CHECK(rtc_pc_transceiver_set_direction(pc, ai, RTC_DIRECTION_SENDRECV) ==
           RTC_ERROR_INVALID_STATE);
@@ -831,6 +833,11 @@ static void test_stop(const char *chrome) {
     CHECK(rtc_pc_transceiver_count(pc) == 1);
     CHECK(index_of(pc, "1") == 0);
     CHECK(rtc_pc_transceiver_stop(pc, 5) == RTC_ERROR_INVALID_ARGUMENT);
+    /* close() stops every transceiver for good: currentDirection stopped. */
+    rtc_pc_close(pc);
+    memset(&info, 0, sizeof info);
+    CHECK(rtc_pc_transceiver_info(pc, 0, &info) == RTC_OK &&
+          info.current_direction == RTC_DIRECTION_STOPPED);
     free(a);
     rtc_pc_free(pc);
 }

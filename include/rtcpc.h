@@ -537,8 +537,11 @@ typedef struct rtc_transceiver_info {
   enum rtc_media_kind kind;
   // The direction (RTCRtpTransceiver.direction); RTC_DIRECTION_STOPPED once stopped.
   enum rtc_direction direction;
-  // The negotiated direction; RTC_DIRECTION_NONE before an answer was
-  // applied, RTC_DIRECTION_STOPPED once stopped with none negotiated.
+  // The negotiated direction (W3C currentDirection): RTC_DIRECTION_NONE
+  // before an answer was applied; RTC_DIRECTION_STOPPED once the stop took
+  // effect (rtc_pc_close, or an exchange rejected its m-section). A
+  // transceiver rtc_pc_transceiver_stop stopped keeps its last negotiated
+  // direction (NONE if it never had one) until then.
   enum rtc_direction current_direction;
   // Whether rtc_pc_transceiver_stop or rtc_pc_close stopped it.
   bool stopped;

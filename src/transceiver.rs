@@ -111,8 +111,12 @@ pub struct Transceiver {
     pub ssrc: u32,
     /// The SSRC of its rtx stream, paired with `ssrc` in a=ssrc-group:FID.
     pub rtx_ssrc: u32,
-    /// Stopped (stop() or close()): the next answer rejects its m-section.
+    /// Stopped (stop() or close()): the next answer rejects its m-section
+    /// (W3C [[Stopping]], or [[Stopped]]).
     pub stopped: bool,
+    /// The stop took effect (W3C [[Stopped]]: close(), or the m-section
+    /// rejected): currentDirection says "stopped".
+    pub stop_done: bool,
     /// Created by addTrack: may be associated with a new m-line of its kind.
     pub from_add_track: bool,
     /// Stream ids given to addTransceiver (the track's stream comes first).
@@ -137,6 +141,7 @@ impl Transceiver {
             ssrc: ssrcs.0,
             rtx_ssrc: ssrcs.1,
             stopped: false,
+            stop_done: false,
             from_add_track: false,
             stream_ids: Vec::new(),
             send_rids: Vec::new(),

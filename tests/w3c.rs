@@ -140,3 +140,29 @@ fn w3c_rtc_error_sdp_syntax_error_with_its_line() {
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidState, "{e}");
 }
+
+/// W3C "set the session description" (current spec, and Chromium): a
+/// remote answer rejecting an offered m-section stops its transceiver, which
+/// is then gone from getTransceivers(); a transceiver only stop()ped before
+/// it was ever negotiated is stopping, its currentDirection null.
+#[test]
+fn w3c_a_rejected_m_section_stops_its_transceiver_and_a_stopping_one_has_no_current_direction() {
+    let (mut a, mut b) = (pc(), pc());
+    a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    a.add_track(MediaKind::Video, "cam", "s").unwrap();
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    b.set_remote_description(SdpType::Offer, &offer).unwrap();
+    b.stop_transceiver(1).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    a.set_remote_description(SdpType::Answer, &answer).unwrap();
+    assert_eq!(a.transceivers().len(), 1, "the video transceiver is gone");
+    assert_eq!(a.transceivers()[0].kind, MediaKind::Audio);
+    let mut c = pc();
+    c.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    c.stop_transceiver(0).unwrap();
+    let t = &c.transceivers()[0];
+    assert!(t.stopped && !t.stop_done && t.current_direction.is_none());
+    c.close();
+    assert!(c.transceivers()[0].stop_done);
+}

@@ -151,9 +151,11 @@ pub unsafe extern "C" fn rtc_pc_transceiver_info(
             } else {
                 rtc_direction::from(t.direction)
             },
-            current_direction: match t.current_direction {
-                None if t.stopped => rtc_direction::RTC_DIRECTION_STOPPED,
-                d => d.into(),
+            // W3C: "stopped" once the stop took effect; before, the last
+            // negotiated direction (none if never negotiated).
+            current_direction: match t.stop_done {
+                true => rtc_direction::RTC_DIRECTION_STOPPED,
+                false => t.current_direction.into(),
             },
             stopped: t.stopped,
             has_track: t.track.is_some(),

@@ -246,8 +246,11 @@ pub struct rtc_transceiver_info {
     pub kind: rtc_media_kind,
     /// The direction (RTCRtpTransceiver.direction); RTC_DIRECTION_STOPPED once stopped.
     pub direction: rtc_direction,
-    /// The negotiated direction; RTC_DIRECTION_NONE before an answer was
-    /// applied, RTC_DIRECTION_STOPPED once stopped with none negotiated.
+    /// The negotiated direction (W3C currentDirection): RTC_DIRECTION_NONE
+    /// before an answer was applied; RTC_DIRECTION_STOPPED once the stop took
+    /// effect (rtc_pc_close, or an exchange rejected its m-section). A
+    /// transceiver rtc_pc_transceiver_stop stopped keeps its last negotiated
+    /// direction (NONE if it never had one) until then.
     pub current_direction: rtc_direction,
     /// Whether rtc_pc_transceiver_stop or rtc_pc_close stopped it.
     pub stopped: bool,

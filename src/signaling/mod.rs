@@ -404,6 +404,7 @@ impl PeerConnection {
         self.exchange = Exchange::Closed;
         for t in &mut self.transceivers {
             t.stopped = true;
+            t.stop_done = true;
         }
     }
 
@@ -749,6 +750,7 @@ impl PeerConnection {
                 Some(d) => t.set_current_direction(d),
                 None if last => {
                     t.stopped = true;
+                    t.stop_done = true;
                     t.current_direction = None;
                 }
                 None => {}
