@@ -568,6 +568,12 @@ fn read_codecs(
             .ok()
             .filter(|p| *p <= 127)
             .ok_or_else(|| err_at(sec.line, format!("payload type {pt} is outside 0-127")))?;
+        if sec.rtp.rtcp_mux && (64..=95).contains(&pt8) {
+            let why = format!(
+                "payload type {pt} is in 64-95, which RTCP packet types use once RTP and RTCP share a port (a=rtcp-mux; RFC 5761 4)"
+            );
+            return Err(err_at(sec.line, why));
+        }
         let (name, rate, ch) = match (rtpmap(pt8), crate::codec::static_codec(pt8)) {
             (Some((r, _)), _) => (r.codec_name.clone(), r.frequency, r.channels),
             (None, Some((n, r))) => (n.to_string(), r, None),

@@ -274,6 +274,25 @@ fn dtls_fingerprint_and_setup() {
     );
 }
 
+/// RFC 5761 4 (and WPT protocol/rtp-payloadtypes): under rtcp-mux, payload
+/// types 64-95 would be taken for RTCP: InvalidAccessError. Without
+/// rtcp-mux they are only dynamic payload types.
+#[test]
+fn rfc5761_4_payload_types_64_to_95_with_rtcp_mux() {
+    let pt72 = |b: String| {
+        b.replace("SAVPF 96 97\r\n", "SAVPF 72 97\r\n")
+            .replace("a=rtpmap:96 ", "a=rtpmap:72 ")
+            .replace("apt=96", "apt=72")
+    };
+    refused(
+        &pt72(base()),
+        InvalidAccess,
+        "InvalidAccessError",
+        &["line 17:", "payload type 72", "RFC 5761"],
+    );
+    accepted(&pt72(unbundled(edit(25, None))));
+}
+
 #[test]
 fn codecs_and_payload_types() {
     refused(
