@@ -680,8 +680,12 @@ static void test_add_transceiver(const char *chrome) {
           RTC_ERROR_INVALID_ARGUMENT);
     CHECK(rtc_pc_add_transceiver(pc, (rtc_media_kind)2, NULL, NULL) == RTC_ERROR_INVALID_ARGUMENT);
     CHECK(rtc_pc_transceiver_count(pc) == before);
-    /* Good RIDs are taken. */
-    const char *rids[] = {"hi", "mid-1", "lo_2"};
+    /* RIDs are 1-16 letters and digits (as Chromium takes them). */
+    const char *dashed[] = {"mid-1"};
+    rtc_transceiver_init dashes = {RTC_DIRECTION_SENDONLY, NULL, 0, dashed, 1};
+    CHECK(rtc_pc_add_transceiver(pc, RTC_MEDIA_KIND_VIDEO, &dashes, NULL) ==
+          RTC_ERROR_INVALID_ARGUMENT);
+    const char *rids[] = {"hi", "mid1", "lo2"};
     rtc_transceiver_init simulcast = {RTC_DIRECTION_SENDONLY, NULL, 0, rids, 3};
     CHECK(rtc_pc_add_transceiver(pc, RTC_MEDIA_KIND_VIDEO, &simulcast, NULL) == RTC_OK);
     CHECK(rtc_pc_transceiver_count(pc) == before + 1);
@@ -1867,6 +1871,59 @@ static void test_parameterless_set_local_description(const char *chrome) {
     rtc_pc_free(c);
 }
 
+/* ------- rtc_pc_add_track_with_streams, _remove_track, _replace_track, _sender_set_streams */
+
+/* a offers to b and applies b's answer. */
+static void exchange_with(rtc_pc *a, rtc_pc *b) {
+    char *offer = offer_of(a, NULL);
+    CHECK(offer && describe(a, 1, RTC_SDP_TYPE_OFFER, "") == RTC_OK);
+    char *answer = offer && srd(b, offer) ? answer_and_apply(b) : NULL;
+    CHECK(answer && describe(a, 0, RTC_SDP_TYPE_ANSWER, answer) == RTC_OK);
+    free(offer);
+    free(answer);
+}
+
+static void test_sender_calls(void) {
+    rtc_pc *a = new_pc(NULL), *b = new_pc(NULL);
+    const char *streams[] = {"s1", "s2"};
+    size_t i = 99;
+    CHECK(rtc_pc_add_track_with_streams(a, RTC_MEDIA_KIND_AUDIO, "mic", streams, 2, &i) == RTC_OK);
+    CHECK(i == 0);
+    const char *bad[] = {"not a token"};
+    CHECK(rtc_pc_add_track_with_streams(a, RTC_MEDIA_KIND_AUDIO, "mic2", bad, 1, NULL) ==
+          RTC_ERROR_INVALID_ARGUMENT);
+    char *offer = offer_of(a, NULL);
+    CHECK(offer && has_line(offer, "a=msid:s1 mic") && has_line(offer, "a=msid:s2 mic"));
+    free(offer);
+    exchange_with(a, b);
+    CHECK(!rtc_pc_negotiation_needed(a));
+    /* replaceTrack: no renegotiation; the other kind is a TypeError. */
+    CHECK(rtc_pc_replace_track(a, 0, RTC_MEDIA_KIND_AUDIO, "mic-b") == RTC_OK);
+    CHECK(!rtc_pc_negotiation_needed(a));
+    CHECK(rtc_pc_replace_track(a, 0, RTC_MEDIA_KIND_VIDEO, "cam") == RTC_ERROR_INVALID_ARGUMENT);
+    /* setStreams: one stream now; negotiation needed, the offer says so. */
+    const char *one[] = {"s3"};
+    CHECK(rtc_pc_sender_set_streams(a, 0, one, 1) == RTC_OK);
+    CHECK(rtc_pc_negotiation_needed(a));
+    offer = offer_of(a, NULL);
+    CHECK(offer && has_line(offer, "a=msid:s3 mic") && !has_line(offer, "a=msid:s1 mic"));
+    free(offer);
+    exchange_with(a, b);
+    /* removeTrack: recvonly, negotiation needed. */
+    CHECK(rtc_pc_remove_track(a, 0) == RTC_OK);
+    rtc_transceiver_info info;
+    memset(&info, 0, sizeof info);
+    CHECK(rtc_pc_transceiver_info(a, 0, &info) == RTC_OK && !info.has_track &&
+          info.direction == RTC_DIRECTION_RECVONLY);
+    CHECK(rtc_pc_negotiation_needed(a));
+    CHECK(rtc_pc_remove_track(a, 7) == RTC_ERROR_INVALID_ACCESS);
+    rtc_pc_close(a);
+    CHECK(rtc_pc_remove_track(a, 0) == RTC_ERROR_INVALID_STATE);
+    CHECK(rtc_pc_sender_set_streams(a, 0, NULL, 0) == RTC_ERROR_INVALID_STATE);
+    rtc_pc_free(a);
+    rtc_pc_free(b);
+}
+
 int main(void) {
     const char *chrome_path = RTCPC_DEFAULT_OFFER;
     char firefox_path[1024];
@@ -1904,6 +1961,7 @@ int main(void) {
     test_codec_preferences_keep_feedback(chrome);
     test_local_candidate_for_bundled_mid(chrome);
     test_parameterless_set_local_description(chrome);
+    test_sender_calls();
     free(chrome);
     free(firefox);
     if (failures)

@@ -1077,6 +1077,58 @@ enum rtc_error_code rtc_pc_add_local_candidate(struct rtc_pc *pc,
                                                const char *candidate,
                                                const char *mid);
 
+// addTrack with any number of streams (W3C addTrack(track, ...streams)):
+// as rtc_pc_add_track, each stream id an a=msid line; `stream_ids` may be
+// NULL when `stream_count` is 0. `index_out` (may be NULL) receives the
+// index of the transceiver that now sends the track. Ids are RFC 8830
+// msid-ids (1-64 token characters), else RTC_ERROR_INVALID_ARGUMENT.
+//
+// # Safety
+// `pc` is NULL or a live handle; `track_id` is NUL-terminated; `stream_ids`
+// holds `stream_count` NUL-terminated strings; `index_out` is NULL or writable.
+enum rtc_error_code rtc_pc_add_track_with_streams(struct rtc_pc *pc,
+                                                  rtc_media_kind kind,
+                                                  const char *track_id,
+                                                  const char *const *stream_ids,
+                                                  size_t stream_count,
+                                                  size_t *index_out);
+
+// W3C removeTrack for the sender of transceiver `index`: it sends no track
+// any more, its direction loses send (sendrecv becomes recvonly, sendonly
+// inactive) and negotiation is needed. Does nothing for a stopped
+// transceiver or one without a track. RTC_ERROR_INVALID_ACCESS when there
+// is no such sender, RTC_ERROR_INVALID_STATE after rtc_pc_close.
+//
+// # Safety
+// `pc` is NULL or a live handle.
+enum rtc_error_code rtc_pc_remove_track(struct rtc_pc *pc, size_t index);
+
+// W3C replaceTrack for the sender of transceiver `index`: `track_id`
+// (NULL: no track) is sent from now on, without renegotiation (a=msid
+// keeps the sender's id). RTC_ERROR_INVALID_ARGUMENT when `kind` is not the
+// transceiver's, RTC_ERROR_INVALID_STATE when it is stopped.
+//
+// # Safety
+// `pc` is NULL or a live handle; `track_id` is NULL or NUL-terminated.
+enum rtc_error_code rtc_pc_replace_track(struct rtc_pc *pc,
+                                         size_t index,
+                                         rtc_media_kind kind,
+                                         const char *track_id);
+
+// W3C RTCRtpSender.setStreams for the sender of transceiver `index`: its
+// a=msid lines name these streams (each once; none: "a=msid:- ...") from
+// the next exchange on, and negotiation is needed. `stream_ids` may be NULL
+// when `stream_count` is 0. RTC_ERROR_INVALID_STATE for a stopped
+// transceiver or after rtc_pc_close.
+//
+// # Safety
+// `pc` is NULL or a live handle; `stream_ids` holds `stream_count`
+// NUL-terminated strings.
+enum rtc_error_code rtc_pc_sender_set_streams(struct rtc_pc *pc,
+                                              size_t index,
+                                              const char *const *stream_ids,
+                                              size_t stream_count);
+
 // The version of the loaded library, "MAJOR.MINOR.PATCH" (the same numbers
 // as RTCPC_VERSION_MAJOR/MINOR/PATCH in the header it was built with). The
 // string is static: never free it.

@@ -25,6 +25,24 @@ pub fn random_u32_nonzero() -> u32 {
     }
 }
 
+/// A random id in the form of a UUID (version 4): what browsers use for
+/// track and stream ids, and RFC 8830 token characters only.
+pub fn random_id() -> String {
+    let mut b = random_bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let mut out = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        out.push(HEX[usize::from(byte >> 4)] as char);
+        out.push(HEX[usize::from(byte & 15)] as char);
+    }
+    out
+}
+
 fn random_ice_string<const N: usize>() -> String {
     random_bytes::<N>()
         .iter()

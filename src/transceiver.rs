@@ -80,15 +80,6 @@ impl fmt::Display for Direction {
     }
 }
 
-/// The track attached by addTrack.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Track {
-    /// The track id, for a=msid.
-    pub track_id: String,
-    /// The stream id, for a=msid; "-" when the track has no stream.
-    pub stream_id: String,
-}
-
 /// An RTCRtpTransceiver: what the answer to its m-section is made from.
 #[derive(Clone, Debug)]
 pub struct Transceiver {
@@ -103,9 +94,11 @@ pub struct Transceiver {
     /// Some applied answer let the sender send (W3C: "has ever been used
     /// to send"); stays true.
     pub sent: bool,
-    /// The track from addTrack; None when nothing is attached.
-    pub track: Option<Track>,
-    /// The sender's track id in a=msid when no track is attached.
+    /// The id of the track the sender sends (addTrack, replaceTrack); None
+    /// when nothing is attached.
+    pub track: Option<String>,
+    /// The sender's id, a=msid's second part: the track id of the first
+    /// addTrack, else a generated one (RFC 8830 token characters).
     pub sender_id: String,
     /// The SSRC it sends with (a=ssrc).
     pub ssrc: u32,
@@ -119,7 +112,8 @@ pub struct Transceiver {
     pub stop_done: bool,
     /// Created by addTrack: may be associated with a new m-line of its kind.
     pub from_add_track: bool,
-    /// Stream ids given to addTransceiver (the track's stream comes first).
+    /// The sender's streams (W3C [[AssociatedMediaStreamIds]]: addTrack's,
+    /// addTransceiver's, setStreams'): one a=msid line each, "-" for none.
     pub stream_ids: Vec<String>,
     /// RIDs of the send encodings given to addTransceiver.
     pub send_rids: Vec<String>,
@@ -137,7 +131,7 @@ impl Transceiver {
             current_direction: None,
             sent: false,
             track: None,
-            sender_id: crate::ice::IceCredentials::random().pwd,
+            sender_id: crate::ice::random_id(),
             ssrc: ssrcs.0,
             rtx_ssrc: ssrcs.1,
             stopped: false,
@@ -147,14 +141,6 @@ impl Transceiver {
             send_rids: Vec::new(),
             codec_preferences: None,
         }
-    }
-
-    /// The stream id a=msid carries: the track's, else the first given one.
-    pub fn stream_id(&self) -> Option<&str> {
-        self.track
-            .as_ref()
-            .map(|t| t.stream_id.as_str())
-            .or(self.stream_ids.first().map(String::as_str))
     }
 
     /// Whether the sender has ever negotiated sending (W3C addTrack step 7).

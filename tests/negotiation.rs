@@ -584,7 +584,10 @@ fn the_local_side_is_what_the_applied_answer_states() {
         let mut lines = Vec::new();
         for ssrc in &sender.ssrcs {
             lines.push(format!("{ssrc} cname:{}", sender.cname));
-            lines.push(format!("{ssrc} msid:{} {}", sender.msid.0, sender.msid.1));
+            lines.push(format!(
+                "{ssrc} msid:{} {}",
+                sender.streams[0], sender.track
+            ));
         }
         assert_eq!(attr(&m, "a=ssrc:"), lines);
         let groups: Vec<String> = sender
@@ -593,7 +596,9 @@ fn the_local_side_is_what_the_applied_answer_states() {
             .map(|(sem, s)| format!("{sem} {} {}", s[0], s[1]))
             .collect();
         assert_eq!(attr(&m, "a=ssrc-group:"), groups);
-        assert_eq!(sender.msid.0, "s");
+        assert_eq!(sender.streams, ["s"]);
+        let msids: Vec<String> = attr(&m, "a=msid:").iter().map(|l| l.to_string()).collect();
+        assert_eq!(msids, [format!("s {}", sender.track)]);
         // Video has rtx: primary and rtx SSRCs, paired in FID.
         assert_eq!(sender.ssrcs.len(), 1 + i);
     }

@@ -121,7 +121,7 @@ fn w3c_a_modified_offer_is_refused_and_rollback_takes_the_mids_back() {
 #[test]
 fn rfc3264_answers_that_do_not_fit_the_offer_are_refused_and_change_nothing() {
     let (mut a, mut b) = (offerer(), pc());
-    let (_, answer) = offered_and_answered(&mut a, &mut b);
+    let (offer, answer) = offered_and_answered(&mut a, &mut b);
     let sections: Vec<&str> = answer.split("m=").collect();
     let reordered = format!(
         "{}m={}m={}m={}",
@@ -132,24 +132,37 @@ fn rfc3264_answers_that_do_not_fit_the_offer_are_refused_and_change_nothing() {
         .next()
         .unwrap()
         .to_string();
+    // A payload type the offer does not have (and not in 64-95, refused
+    // under rtcp-mux before anything else).
+    let offered: Vec<&str> = attr(&offer, "a=rtpmap:")
+        .iter()
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    let free = (35..=63)
+        .map(|p: u8| p.to_string())
+        .find(|p| !offered.contains(&p.as_str()))
+        .unwrap();
     let bad = [
-        (reordered, "mid"),
+        (reordered, "mid".to_string()),
         (
             answer.replace("a=setup:active", "a=setup:actpass"),
-            "active or passive",
+            "active or passive".to_string(),
         ),
         (
-            renumbered(&answer, &pt, "77"),
-            "payload type 77 (opus) was not offered",
+            renumbered(&answer, &pt, &free),
+            format!("payload type {free} (opus) was not offered"),
         ),
-        (answer.replace("a=extmap:1 ", "a=extmap:14 "), "not offered"),
+        (
+            answer.replace("a=extmap:1 ", "a=extmap:14 "),
+            "not offered".to_string(),
+        ),
     ];
     for (text, why) in bad {
         let e = a
             .set_remote_description(SdpType::Answer, &text)
             .unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidAccess, "{}", e.message);
-        assert!(e.message.contains(why), "{why}: {}", e.message);
+        assert!(e.message.contains(&why), "{why}: {}", e.message);
         assert_eq!(a.signaling_state(), SignalingState::HaveLocalOffer);
     }
     let no_fp: String = answer

@@ -281,7 +281,7 @@ fn w3c_rollback_keeps_the_application_changes() {
     let kept = t[mine].codec_preferences.as_ref().unwrap();
     assert_eq!((kept.len(), kept[0].name.as_str()), (1, "VP8"));
     assert!(kept[0].rtcp_fb.iter().any(|f| f == "nack pli"));
-    assert_eq!(t[audio].track.as_ref().unwrap().track_id, "mic");
+    assert_eq!(t[audio].track.as_deref(), Some("mic"));
     assert!(t[extra].stopped);
     // The same offer again: both kept transceivers take their m-lines back,
     // and the session version continues from before the rolled-back answer.

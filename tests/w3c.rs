@@ -166,3 +166,126 @@ fn w3c_a_rejected_m_section_stops_its_transceiver_and_a_stopping_one_has_no_curr
     c.close();
     assert!(c.transceivers()[0].stop_done);
 }
+
+/// `sdp`'s m-section `i`, from its m= line.
+fn m_section(sdp: &str, i: usize) -> String {
+    sdp.split("\r\nm=").nth(i + 1).unwrap().to_string()
+}
+
+/// JSEP 5.2.1, RFC 8830 2 (WPT msid-generate): one a=msid per stream of the
+/// sender; a sending sender without a stream has "a=msid:- <id>"; generated
+/// ids are token characters (no '/').
+#[test]
+fn jsep_5_2_1_one_msid_per_stream_and_a_dash_without_one() {
+    let mut a = pc();
+    a.add_track_with_streams(MediaKind::Audio, "mic", &["s1", "s2", "s1"])
+        .unwrap();
+    a.add_track_with_streams(MediaKind::Video, "cam", &[])
+        .unwrap();
+    a.add_transceiver(MediaKind::Video, Default::default())
+        .unwrap();
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    assert_eq!(attr(&m_section(&offer, 0), "a=msid:"), ["s1 mic", "s2 mic"]);
+    assert_eq!(attr(&m_section(&offer, 1), "a=msid:"), ["- cam"]);
+    let third = m_section(&offer, 2);
+    let generated = attr(&third, "a=msid:");
+    assert_eq!(generated.len(), 1, "{offer}");
+    let id = generated[0].strip_prefix("- ").unwrap();
+    assert!(
+        id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'),
+        "{id}"
+    );
+    for bad in ["", "a b", "x/y", &"x".repeat(65)] {
+        let e = a
+            .add_track_with_streams(MediaKind::Audio, "t2", &[bad])
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad:?}: {e}");
+    }
+}
+
+/// W3C removeTrack: the sender has no track, its direction loses send,
+/// negotiation is needed; the re-offer is recvonly and keeps a=msid (the
+/// sender has sent: JSEP 5.2.2).
+#[test]
+fn w3c_remove_track_takes_send_away() {
+    let (mut a, mut b) = (pc(), pc());
+    let i = a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    common::exchange(&mut a, &mut b);
+    assert!(!a.negotiation_needed());
+    a.remove_track(i).unwrap();
+    let t = &a.transceivers()[i];
+    assert!(t.track.is_none() && t.direction == rtcpc::Direction::RecvOnly);
+    assert!(a.negotiation_needed());
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    assert_eq!(attr(&offer, "a=recvonly").len(), 1, "{offer}");
+    assert_eq!(attr(&offer, "a=msid:"), ["s mic"]);
+    a.remove_track(i).unwrap(); // no track: nothing to do
+    assert_eq!(
+        a.remove_track(9).unwrap_err().kind,
+        ErrorKind::InvalidAccess
+    );
+}
+
+/// W3C replaceTrack: another track without renegotiation (a=msid keeps the
+/// sender's id); a track of another kind is a TypeError; a stopped
+/// transceiver InvalidStateError.
+#[test]
+fn w3c_replace_track_needs_no_negotiation() {
+    let (mut a, mut b) = (pc(), pc());
+    let i = a.add_track(MediaKind::Video, "cam", "s").unwrap();
+    common::exchange(&mut a, &mut b);
+    a.replace_track(i, MediaKind::Video, Some("screen"))
+        .unwrap();
+    assert!(!a.negotiation_needed());
+    assert_eq!(a.transceivers()[i].track.as_deref(), Some("screen"));
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    assert_eq!(attr(&offer, "a=msid:"), ["s cam"]);
+    let e = a
+        .replace_track(i, MediaKind::Audio, Some("mic"))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+    a.replace_track(i, MediaKind::Video, None).unwrap();
+    a.stop_transceiver(i).unwrap();
+    let e = a
+        .replace_track(i, MediaKind::Video, Some("cam"))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidState, "{e}");
+}
+
+/// W3C RTCRtpSender.setStreams (4.7.3): other streams need negotiation;
+/// the next offer names them, one a=msid each.
+#[test]
+fn w3c_set_streams_changes_the_msid_lines() {
+    let (mut a, mut b) = (pc(), pc());
+    let i = a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    common::exchange(&mut a, &mut b);
+    a.set_streams(i, &["s"]).unwrap();
+    assert!(!a.negotiation_needed(), "the same streams");
+    a.set_streams(i, &["x", "y"]).unwrap();
+    assert!(a.negotiation_needed());
+    let offer = common::exchange(&mut a, &mut b);
+    assert_eq!(attr(&offer, "a=msid:"), ["x mic", "y mic"]);
+    assert!(!a.negotiation_needed());
+    let n = b.negotiated().unwrap();
+    assert_eq!(n.sections[0].remote_msids.len(), 2);
+}
+
+/// W3C addTransceiver sendEncodings: a RID is 1-16 letters and digits, as
+/// Chromium and the WPT take it (RFC 8851 allows more): else TypeError.
+#[test]
+fn w3c_rids_are_1_to_16_alphanumerics() {
+    let mut a = pc();
+    for bad in ["a-b", "a_b", "", "x234567890123456z"] {
+        let init = rtcpc::TransceiverInit {
+            send_rids: vec![bad.into()],
+            ..Default::default()
+        };
+        let e = a.add_transceiver(MediaKind::Video, init).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad:?}: {e}");
+    }
+    let init = rtcpc::TransceiverInit {
+        send_rids: vec!["x234567890123456".into()],
+        ..Default::default()
+    };
+    a.add_transceiver(MediaKind::Video, init).unwrap();
+}

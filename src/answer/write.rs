@@ -5,8 +5,8 @@ use super::local;
 use super::{AnswerContext, AnswerSection};
 use crate::dtls::DtlsRole;
 use crate::local::lines::{
-    codec_lines, format_list, sctp_formats, sctp_lines, session_attributes, setup_value,
-    ssrc_lines, transport_lines,
+    codec_lines, format_list, msid_lines, sctp_formats, sctp_lines, session_attributes,
+    setup_value, ssrc_lines, transport_lines,
 };
 use crate::local::LocalSection;
 use crate::remote_offer::{RemoteSection, Transport};
@@ -133,9 +133,7 @@ fn rtp(
         m.push("extmap", format!("{id}{dir} {uri}"));
     }
     m.flag(a.direction.as_str());
-    if let Some(s) = &l.sender {
-        m.push("msid", format!("{} {}", s.msid.0, s.msid.1));
-    }
+    msid_lines(m, l);
     simulcast(m, a);
     // RFC 8285 section 6: answered where it was offered.
     if sec.rtp.media_extmap_allow_mixed && !ctx.offer.extmap_allow_mixed {

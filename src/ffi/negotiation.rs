@@ -182,8 +182,9 @@ impl rtc_negotiation {
                         .filter(|s| !s.ssrcs.is_empty())
                         .map(|s| s.cname.as_str()),
                 ),
-                local_msid_stream: o.opt(sender.map(|s| s.msid.0.as_str())),
-                local_msid_track: o.opt(sender.map(|s| s.msid.1.as_str())),
+                local_msid_stream: o
+                    .opt(sender.and_then(|s| s.streams.first()).map(String::as_str)),
+                local_msid_track: o.opt(sender.map(|s| s.track.as_str())),
                 local_sctp_port: l.sctp_port.unwrap_or(0),
                 simulcast_fallback: s.simulcast_fallback,
                 ice_restarted: s.ice_restarted,

@@ -264,3 +264,97 @@ pub unsafe extern "C" fn rtc_pc_add_local_candidate(
         locked(pc)?.add_local_candidate(c, mid)
     }))
 }
+
+/// addTrack with any number of streams (W3C addTrack(track, ...streams)):
+/// as rtc_pc_add_track, each stream id an a=msid line; `stream_ids` may be
+/// NULL when `stream_count` is 0. `index_out` (may be NULL) receives the
+/// index of the transceiver that now sends the track. Ids are RFC 8830
+/// msid-ids (1-64 token characters), else RTC_ERROR_INVALID_ARGUMENT.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `track_id` is NUL-terminated; `stream_ids`
+/// holds `stream_count` NUL-terminated strings; `index_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_add_track_with_streams(
+    pc: *mut rtc_pc,
+    kind: RawMediaKind,
+    track_id: *const c_char,
+    stream_ids: *const *const c_char,
+    stream_count: usize,
+    index_out: *mut usize,
+) -> rtc_error_code {
+    let rc = code(guard(|| {
+        let kind = rtc_media_kind::from_raw(kind)?;
+        let track = str_arg(track_id, "track_id")?;
+        let streams = str_array(stream_ids, stream_count, "stream_ids")?;
+        let streams: Vec<&str> = streams.iter().map(String::as_str).collect();
+        let index = locked(pc)?.add_track_with_streams(kind, track, &streams)?;
+        if let Some(out) = index_out.as_mut() {
+            *out = index;
+        }
+        Ok(())
+    }));
+    after_change(pc);
+    rc
+}
+
+/// W3C removeTrack for the sender of transceiver `index`: it sends no track
+/// any more, its direction loses send (sendrecv becomes recvonly, sendonly
+/// inactive) and negotiation is needed. Does nothing for a stopped
+/// transceiver or one without a track. RTC_ERROR_INVALID_ACCESS when there
+/// is no such sender, RTC_ERROR_INVALID_STATE after rtc_pc_close.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_remove_track(pc: *mut rtc_pc, index: usize) -> rtc_error_code {
+    let rc = code(guard(|| locked(pc)?.remove_track(index)));
+    after_change(pc);
+    rc
+}
+
+/// W3C replaceTrack for the sender of transceiver `index`: `track_id`
+/// (NULL: no track) is sent from now on, without renegotiation (a=msid
+/// keeps the sender's id). RTC_ERROR_INVALID_ARGUMENT when `kind` is not the
+/// transceiver's, RTC_ERROR_INVALID_STATE when it is stopped.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `track_id` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_replace_track(
+    pc: *mut rtc_pc,
+    index: usize,
+    kind: RawMediaKind,
+    track_id: *const c_char,
+) -> rtc_error_code {
+    code(guard(|| {
+        let kind = rtc_media_kind::from_raw(kind)?;
+        let track = opt_str_arg(track_id, "track_id")?;
+        locked(pc)?.replace_track(index, kind, track)
+    }))
+}
+
+/// W3C RTCRtpSender.setStreams for the sender of transceiver `index`: its
+/// a=msid lines name these streams (each once; none: "a=msid:- ...") from
+/// the next exchange on, and negotiation is needed. `stream_ids` may be NULL
+/// when `stream_count` is 0. RTC_ERROR_INVALID_STATE for a stopped
+/// transceiver or after rtc_pc_close.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `stream_ids` holds `stream_count`
+/// NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_sender_set_streams(
+    pc: *mut rtc_pc,
+    index: usize,
+    stream_ids: *const *const c_char,
+    stream_count: usize,
+) -> rtc_error_code {
+    let rc = code(guard(|| {
+        let streams = str_array(stream_ids, stream_count, "stream_ids")?;
+        let streams: Vec<&str> = streams.iter().map(String::as_str).collect();
+        locked(pc)?.set_streams(index, &streams)
+    }));
+    after_change(pc);
+    rc
+}

@@ -105,7 +105,16 @@ pub(crate) fn sctp_formats(transport: Transport) -> String {
     }
 }
 
-/// RFC 5576: the sender's a=ssrc-group and a=ssrc (cname, msid) lines.
+/// RFC 8830 2: the sender's a=msid lines, one per stream.
+pub(crate) fn msid_lines(m: &mut MediaSection, l: &LocalSection) {
+    let Some(s) = &l.sender else { return };
+    for stream in &s.streams {
+        m.push("msid", format!("{stream} {}", s.track));
+    }
+}
+
+/// RFC 5576: the sender's a=ssrc-group and a=ssrc (cname, msid) lines; the
+/// msid one with the first stream, as browsers write it.
 pub(crate) fn ssrc_lines(m: &mut MediaSection, l: &LocalSection) {
     let Some(s) = &l.sender else { return };
     for (semantics, ssrcs) in &s.ssrc_groups {
@@ -114,7 +123,9 @@ pub(crate) fn ssrc_lines(m: &mut MediaSection, l: &LocalSection) {
     }
     for ssrc in &s.ssrcs {
         m.push("ssrc", format!("{ssrc} cname:{}", s.cname));
-        m.push("ssrc", format!("{ssrc} msid:{} {}", s.msid.0, s.msid.1));
+        if let Some(stream) = s.streams.first() {
+            m.push("ssrc", format!("{ssrc} msid:{stream} {}", s.track));
+        }
     }
 }
 

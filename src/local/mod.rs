@@ -25,8 +25,10 @@ pub struct LocalSender {
     pub ssrc_groups: Vec<(String, Vec<u32>)>,
     /// The a=ssrc cname: value.
     pub cname: String,
-    /// a=msid: stream id and track id.
-    pub msid: (String, String),
+    /// The a=msid stream ids, one line each ("-": no stream, RFC 8830 2).
+    pub streams: Vec<String>,
+    /// a=msid's track id: the sender's id.
+    pub track: String,
 }
 
 /// The local values of one m-section; all empty when rejected.
@@ -44,15 +46,19 @@ pub struct LocalSection {
     pub sctp_port: Option<u16>,
 }
 
-/// The sender an m-section announces: when it sends and has a stream
-/// (RFC 8830), its SSRC and, with rtx negotiated, the rtx SSRC paired in FID.
+/// The sender an m-section announces: when it sends, or once it has sent
+/// (JSEP 5.2.2 keeps a=msid across direction changes, as Chromium does):
+/// one a=msid per stream ("-" without one: RFC 8830, WPT msid-generate), its
+/// SSRC and, with rtx negotiated, the rtx SSRC paired in FID.
 pub(crate) fn sender(
     tr: &Transceiver,
     direction: Direction,
     has_rtx: bool,
     cname: &str,
 ) -> Option<LocalSender> {
-    let (stream, track) = msid(tr, direction)?;
+    if !direction.sends() && !tr.has_sent() {
+        return None;
+    }
     let (ssrcs, ssrc_groups) = match has_rtx {
         true => (
             vec![tr.ssrc, tr.rtx_ssrc],
@@ -60,24 +66,17 @@ pub(crate) fn sender(
         ),
         false => (vec![tr.ssrc], Vec::new()),
     };
+    let streams = match tr.stream_ids.is_empty() {
+        true => vec!["-".to_string()],
+        false => tr.stream_ids.clone(),
+    };
     Some(LocalSender {
         ssrcs,
         ssrc_groups,
         cname: cname.to_string(),
-        msid: (stream.to_string(), track.to_string()),
+        streams,
+        track: tr.sender_id.clone(),
     })
-}
-
-/// RFC 8830: a=msid names the stream and the sender's track, when sending
-/// or once the sender has sent (JSEP 5.2.2 keeps it across direction
-/// changes, as Chromium does).
-fn msid(tr: &Transceiver, direction: Direction) -> Option<(&str, &str)> {
-    match (&tr.track, tr.stream_id()) {
-        _ if !direction.sends() && !tr.has_sent() => None,
-        (Some(t), _) => Some((t.stream_id.as_str(), t.track_id.as_str())),
-        (None, Some(stream)) => Some((stream, tr.sender_id.as_str())),
-        (None, None) => None,
-    }
 }
 
 /// One m-line of a local description of ours (offer or answer), as it
@@ -109,6 +108,8 @@ pub struct StatedLine<'a> {
     pub codecs: &'a [RtpCodec],
     /// The header extensions it lists: (id, URI).
     pub extensions: Vec<(u16, Arc<str>)>,
+    /// The stream ids of its a=msid lines ("-" for none); empty without a=msid.
+    pub msid_streams: &'a [String],
 }
 
 /// Which side of the exchange a stated m-line is.
@@ -128,6 +129,16 @@ pub enum StatedBy {
 }
 
 impl StatedLine<'_> {
+    /// W3C 4.7.3: whether it has a=msid lines and they name exactly these
+    /// streams ("-" standing for none).
+    pub fn names_streams(&self, streams: &[String]) -> bool {
+        if self.msid_streams.is_empty() {
+            return false;
+        }
+        let stated = self.msid_streams.iter().filter(|s| *s != "-");
+        stated.clone().count() == streams.len() && stated.into_iter().all(|s| streams.contains(s))
+    }
+
     /// W3C 4.7.3: whether a transceiver wanting `wanted` needs no new
     /// negotiation here: an offer stating it or answered so, or an answer
     /// that would come out the same.

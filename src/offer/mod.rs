@@ -14,8 +14,8 @@ use crate::dtls::Certificate;
 use crate::ice::IceCredentials;
 use crate::ice::IceRole;
 use crate::local::lines::{
-    codec_lines, format_list, sctp_formats, sctp_lines, session_attributes, setup_value,
-    ssrc_lines, transport_lines,
+    codec_lines, format_list, msid_lines, sctp_formats, sctp_lines, session_attributes,
+    setup_value, ssrc_lines, transport_lines,
 };
 use crate::local::{sender, LocalSection, StatedLine, SCTP_PORT};
 use crate::record::{ExtensionIds, PayloadTypes};
@@ -500,9 +500,7 @@ fn section_text(s: &OfferSection, l: &LocalSection, setup: &'static str) -> Medi
         m.push("extmap", format!("{id} {uri}"));
     }
     m.flag(s.direction.as_str());
-    if let Some(sender) = &l.sender {
-        m.push("msid", format!("{} {}", sender.msid.0, sender.msid.1));
-    }
+    msid_lines(&mut m, l);
     m.flag("rtcp-mux");
     m.flag("rtcp-rsize");
     codec_lines(&mut m, &s.codecs, kind);

@@ -4,7 +4,7 @@
 
 use super::{Applied, PeerConnection};
 use crate::answer::Answer;
-use crate::local::{StatedBy, StatedLine};
+use crate::local::{LocalSection, StatedBy, StatedLine};
 use crate::offer::remote_answer::Answered;
 use crate::offer::Offer;
 use crate::remote_offer::RemoteOffer;
@@ -48,6 +48,7 @@ fn offer_lines<'a>(offer: &'a Offer, answered: Option<&'a Answered>) -> Vec<Stat
                 },
                 codecs: &s.codecs,
                 extensions: s.extensions.clone(),
+                msid_streams: streams(&offer.local[i]),
             }
         })
         .collect()
@@ -59,7 +60,8 @@ fn answer_lines<'a>(offer: &'a RemoteOffer, answer: &'a Answer) -> Vec<StatedLin
         .sections
         .iter()
         .zip(&answer.sections)
-        .map(|(s, a)| StatedLine {
+        .zip(&answer.local)
+        .map(|((s, a), l)| StatedLine {
             mid: s.mid.as_deref().unwrap_or_default(),
             media: &s.media,
             proto: &s.proto,
@@ -79,6 +81,12 @@ fn answer_lines<'a>(offer: &'a RemoteOffer, answer: &'a Answer) -> Vec<StatedLin
                 .accepted_extensions()
                 .map(|(id, uri)| (id, uri.clone()))
                 .collect(),
+            msid_streams: streams(l),
         })
         .collect()
+}
+
+/// The a=msid stream ids an m-section states of our sender.
+fn streams(l: &LocalSection) -> &[String] {
+    l.sender.as_ref().map_or(&[], |s| &s.streams)
 }

@@ -62,7 +62,11 @@ impl PeerConnection {
             match (live(mid), t.stopped) {
                 (None, stopped) => !stopped,
                 (Some(_), true) => true,
-                (Some(l), false) => !l.holds(t.direction),
+                // W3C 4.7.3: and a sender's a=msid lines name its streams.
+                (Some(l), false) => {
+                    !l.holds(t.direction)
+                        || (t.direction.sends() && !l.names_streams(&t.stream_ids))
+                }
             }
         })
     }

@@ -5,7 +5,7 @@
 use super::{new_ssrcs, PeerConnection, TransceiverInit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::remote_offer::{RemoteOffer, Transport};
-use crate::transceiver::{Direction, MediaKind, Track, Transceiver};
+use crate::transceiver::{Direction, MediaKind, Transceiver};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// What applying a remote offer changed, so that a rollback (or an offer
@@ -48,14 +48,11 @@ impl PeerConnection {
         self.check_open("addTransceiver")?;
         let mut seen = std::collections::HashSet::new();
         for rid in &init.send_rids {
-            if rid.is_empty()
-                || !rid
-                    .bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-                || rid.len() > 255
-            {
+            // As Chromium (and the WPT) take them: 1-16 alphanumerics.
+            if rid.is_empty() || rid.len() > 16 || !rid.bytes().all(|c| c.is_ascii_alphanumeric()) {
                 return Err(Error::invalid_argument(format!(
-                    "addTransceiver: rid '{rid}' is not a valid RID (RFC 8851)"
+                    "addTransceiver: rid '{}' is not 1-16 letters and digits",
+                    crate::sdp::printable(rid)
                 )));
             }
             if !seen.insert(rid) {
@@ -64,8 +61,9 @@ impl PeerConnection {
                 )));
             }
         }
+        let streams: Vec<&str> = init.stream_ids.iter().map(String::as_str).collect();
         let mut t = Transceiver::new(kind, init.direction, new_ssrcs());
-        t.stream_ids = init.stream_ids;
+        t.stream_ids = stream_ids("addTransceiver", &streams)?;
         t.send_rids = init.send_rids;
         self.transceivers.push(t);
         self.update_negotiation_needed();
@@ -149,30 +147,38 @@ impl PeerConnection {
         Ok(())
     }
 
+    /// W3C addTrack with one stream ("" for none): see `add_track_with_streams`.
+    pub fn add_track(&mut self, kind: MediaKind, track_id: &str, stream_id: &str) -> Result<usize> {
+        let streams: &[&str] = match stream_id.is_empty() {
+            true => &[],
+            false => &[stream_id],
+        };
+        self.add_track_with_streams(kind, track_id, streams)
+    }
+
     /// W3C addTrack: reuses a free transceiver of the kind (no track, never
     /// sent, not stopped; from an offer or addTransceiver), else adds one.
-    pub fn add_track(&mut self, kind: MediaKind, track_id: &str, stream_id: &str) -> Result<usize> {
+    /// The track id and stream ids are RFC 8830 msid-ids (1-64 token
+    /// characters), else TypeError; a track added already is
+    /// InvalidAccessError.
+    pub fn add_track_with_streams(
+        &mut self,
+        kind: MediaKind,
+        track_id: &str,
+        streams: &[&str],
+    ) -> Result<usize> {
         self.check_open("addTrack")?;
-        if track_id.is_empty() {
-            return Err(Error::invalid_argument("addTrack: the track id is empty"));
-        }
+        check_msid_id("addTrack", "track id", track_id)?;
+        let streams = stream_ids("addTrack", streams)?;
         if self
             .transceivers
             .iter()
-            .any(|t| t.track.as_ref().is_some_and(|tr| tr.track_id == track_id))
+            .any(|t| t.track.as_deref() == Some(track_id))
         {
             return Err(Error::invalid_access(format!(
                 "addTrack: track '{track_id}' is already added"
             )));
         }
-        let track = Track {
-            track_id: track_id.to_string(),
-            stream_id: if stream_id.is_empty() {
-                "-".into()
-            } else {
-                stream_id.to_string()
-            },
-        };
         let reuse = self
             .transceivers
             .iter()
@@ -181,20 +187,99 @@ impl PeerConnection {
             Some(i) => {
                 let t = &mut self.transceivers[i];
                 t.direction = Direction::from_flags(true, t.direction.recvs());
-                t.track = Some(track);
                 i
             }
             None => {
                 let mut t = Transceiver::new(kind, Direction::SendRecv, new_ssrcs());
-                t.track = Some(track);
                 t.from_add_track = true;
                 self.transceivers.push(t);
                 self.transceivers.len() - 1
             }
         };
+        let t = &mut self.transceivers[index];
+        t.track = Some(track_id.to_string());
+        t.sender_id = track_id.to_string();
+        t.stream_ids = streams;
         self.update_negotiation_needed();
         Ok(index)
     }
+
+    /// W3C removeTrack: the sender of transceiver `index` sends nothing any
+    /// more: no track, its direction without send (sendrecv becomes
+    /// recvonly, sendonly inactive), negotiationneeded. Nothing for a
+    /// stopped transceiver or one without a track.
+    pub fn remove_track(&mut self, index: usize) -> Result<()> {
+        self.check_open("removeTrack")?;
+        let t = self.transceivers.get_mut(index).ok_or_else(|| {
+            Error::invalid_access(format!("removeTrack: no sender {index} on this connection"))
+        })?;
+        if t.stopped || t.track.is_none() {
+            return Ok(());
+        }
+        t.track = None;
+        t.direction = Direction::from_flags(false, t.direction.recvs());
+        self.update_negotiation_needed();
+        Ok(())
+    }
+
+    /// W3C replaceTrack: another track (or none) for the sender of
+    /// transceiver `index`, without renegotiation: a=msid keeps the
+    /// sender's id. TypeError for a track of another kind, InvalidStateError
+    /// for a stopped transceiver.
+    pub fn replace_track(
+        &mut self,
+        index: usize,
+        kind: MediaKind,
+        track_id: Option<&str>,
+    ) -> Result<()> {
+        if let Some(id) = track_id {
+            check_msid_id("replaceTrack", "track id", id)?;
+        }
+        let t = self.transceiver_mut(index, "replaceTrack")?;
+        if t.kind != kind {
+            return Err(Error::invalid_argument(format!(
+                "replaceTrack: a {kind} track for a {} sender",
+                t.kind
+            )));
+        }
+        t.track = track_id.map(str::to_string);
+        Ok(())
+    }
+
+    /// W3C RTCRtpSender.setStreams: the streams the sender's a=msid lines
+    /// name from the next exchange on (negotiationneeded); duplicates count once.
+    pub fn set_streams(&mut self, index: usize, streams: &[&str]) -> Result<()> {
+        let streams = stream_ids("setStreams", streams)?;
+        let t = self.transceiver_mut(index, "setStreams")?;
+        t.stream_ids = streams;
+        self.update_negotiation_needed();
+        Ok(())
+    }
+}
+
+/// RFC 8830 2: an msid-id is 1-64 token characters (RFC 4566); anything
+/// else would make the description unreadable: TypeError.
+fn check_msid_id(call: &str, what: &str, id: &str) -> Result<()> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`{|}~".contains(&b);
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(token) {
+        return Err(Error::invalid_argument(format!(
+            "{call}: {what} '{}' is not 1-64 token characters (RFC 8830 2)",
+            crate::sdp::printable(id)
+        )));
+    }
+    Ok(())
+}
+
+/// The stream ids of a sender, checked, each once (W3C).
+fn stream_ids(call: &str, streams: &[&str]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(streams.len());
+    for s in streams {
+        check_msid_id(call, "stream id", s)?;
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    }
+    Ok(out)
 }
 
 /// W3C setRemoteDescription, "process the addition of a remote track":
