@@ -768,11 +768,34 @@ fn no_fingerprint(sec: &RemoteSection, sdp: &Sdp) -> Error {
     }
 }
 
+/// The protocols of WebRTC m-sections (JSEP 5.1.2, 5.1.3), whatever the media.
+const WEBRTC_PROTOCOLS: [&str; 9] = [
+    "UDP/TLS/RTP/SAVPF",
+    "TCP/DTLS/RTP/SAVPF",
+    "UDP/TLS/RTP/SAVP",
+    "TCP/DTLS/RTP/SAVP",
+    "RTP/SAVPF",
+    "RTP/SAVP",
+    "UDP/DTLS/SCTP",
+    "TCP/DTLS/SCTP",
+    "DTLS/SCTP",
+];
+
 /// JSEP 5.8: an offer in which no m-section is DTLS-SRTP or SCTP over DTLS
-/// is not a WebRTC offer at all.
+/// is not a WebRTC offer at all. One whose m-sections are of media types
+/// rtcpc does not know, over WebRTC protocols, is: each is answered with
+/// port 0 (JSEP 5.3.1; WPT protocol/unknown-mediatypes, as Chromium).
 fn check_webrtc(sections: &[RemoteSection]) -> Result<()> {
+    let webrtc = |s: &RemoteSection| {
+        s.transport != Transport::Unsupported
+            || (s.kind.is_none()
+                && s.media != "application"
+                && WEBRTC_PROTOCOLS
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(&s.proto)))
+    };
     match sections.first() {
-        Some(first) if sections.iter().all(|s| s.transport == Transport::Unsupported) => {
+        Some(first) if !sections.iter().any(webrtc) => {
             Err(Error::invalid_access(format!(
                 "not a WebRTC offer: no m-section uses DTLS-SRTP (UDP/TLS/RTP/SAVPF) or SCTP over DTLS (line {}: {} {})",
                 first.line, first.media, first.proto

@@ -289,3 +289,23 @@ fn w3c_rids_are_1_to_16_alphanumerics() {
     };
     a.add_transceiver(MediaKind::Video, init).unwrap();
 }
+
+/// JSEP 5.3.1 (WPT protocol/unknown-mediatypes, as Chromium): an offer
+/// whose only m-section has a media type rtcpc does not know is answered,
+/// that m-section with port 0, not refused.
+#[test]
+fn jsep_5_3_1_an_unknown_media_type_is_answered_with_port_0() {
+    let mut a = pc();
+    a.add_transceiver(MediaKind::Audio, Default::default())
+        .unwrap();
+    let offer = a
+        .create_offer(OfferOptions::default())
+        .unwrap()
+        .replace("m=audio ", "m=unicorns ");
+    let mut b = pc();
+    b.set_remote_description(SdpType::Offer, &offer).unwrap();
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    assert_eq!(answer.split("\r\nm=").count(), 2, "{answer}");
+    assert!(m_section(&answer, 0).starts_with("unicorns 0 "), "{answer}");
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+}
