@@ -1795,8 +1795,8 @@ static void test_add_track_matches_sendonly_mline(const char *chrome) {
  * the capabilities; the codec answered is the capability's. rtcpc answers
  * the rtc_codec given instead, so a preference without rtcp_feedback (the
  * W3C RTCRtpCodec has none) drops every a=rtcp-fb of that codec (nack, nack
- * pli, ccm fir, goog-remb, transport-cc), and opus without fmtp loses
- * minptime=10;useinbandfec=1 (fixed: the capability is answered). */
+ * pli, ccm fir, goog-remb, transport-cc) (fixed: the capability is
+ * answered, with its rtcp-fb and fmtp). */
 static void test_codec_preferences_keep_feedback(const char *chrome) {
     rtc_negotiation *n;
     rtc_codec vp8 = codec("VP8", 90000, 0, NULL);
@@ -1809,7 +1809,16 @@ static void test_codec_preferences_keep_feedback(const char *chrome) {
     CHECK(c && c->rtcp_feedback_count == 5);
     rtc_negotiation_free(n);
     free(a);
-    rtc_codec opus = codec("opus", 48000, 2, NULL);
+    /* W3C: the fmtp line must be the capability's (issue 21): without it,
+     * opus is no codec of the capabilities. */
+    rtc_pc *pc = new_pc(NULL);
+    CHECK(pc && srd(pc, chrome));
+    add_tracks(pc);
+    rtc_codec bare_opus = codec("opus", 48000, 2, NULL);
+    CHECK(rtc_pc_transceiver_set_codec_preferences(pc, index_of(pc, "0"), &bare_opus, 1) ==
+          RTC_ERROR_INVALID_MODIFICATION);
+    rtc_pc_free(pc);
+    rtc_codec opus = codec("opus", 48000, 2, OPUS_FMTP);
     a = answer_with_preferences(chrome, "0", &opus, 1, &n);
     EXPECT_LINE(a, 0, "a=fmtp:111 minptime=10;useinbandfec=1");
     EXPECT_LINE(a, 0, "a=rtcp-fb:111 transport-cc");

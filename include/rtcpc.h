@@ -1036,11 +1036,13 @@ enum rtc_error_code rtc_pc_transceiver_set_direction(struct rtc_pc *pc,
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_transceiver_stop(struct rtc_pc *pc, size_t index);
 
-// setCodecPreferences: the answer keeps only these codecs, in this order
-// (rtx follows its codec). Each must name a codec of the connection's
-// capabilities (name, clock rate, channels and the fmtp that defines it),
-// else RTC_ERROR_INVALID_MODIFICATION; the answer carries that capability's
-// fmtp and rtcp-fb. count 0 resets.
+// setCodecPreferences (W3C 5.4): offers and answers keep only these
+// codecs, in this order (rtx follows its codec). Each must be a codec of
+// the connection's capabilities: name (any case), clock rate, channels and
+// fmtp line (its parameters in any order; NULL is ""), else
+// RTC_ERROR_INVALID_MODIFICATION, as for a list of only rtx, red, fec, CN
+// and telephone-event; descriptions carry that capability's rtcp-fb.
+// count 0 resets.
 //
 // # Safety
 // `pc` is NULL or a live handle; `codecs` is valid for `count` entries.

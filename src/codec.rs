@@ -786,10 +786,30 @@ fn order_by_local(kept: Vec<RtpCodec>, local: &[Codec]) -> Vec<RtpCodec> {
 }
 
 /// The codec of `local` that `c` names (for setCodecPreferences, which
-/// chooses and orders capabilities: the capability's fmtp and rtcp-fb count).
+/// chooses and orders capabilities: the capability's fmtp and rtcp-fb
+/// count). W3C "codec dictionary match": name (any case), clock rate,
+/// channels and the fmtp line, whose parameters may come in any order.
 pub fn capability_for<'a>(c: &Codec, local: &'a [Codec]) -> Option<&'a Codec> {
-    let c = Format::from(c);
-    local.iter().find(|l| c.same_codec(&Format::from(*l)))
+    let params = |f: &str| {
+        let mut p: Vec<String> = f
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => format!("{}={}", k.trim().to_ascii_lowercase(), v.trim()),
+                None => p.to_ascii_lowercase(),
+            })
+            .collect();
+        p.sort();
+        p
+    };
+    let wanted = params(&c.fmtp);
+    local.iter().find(|l| {
+        l.name.eq_ignore_ascii_case(&c.name)
+            && l.clock_rate == c.clock_rate
+            && l.channels.unwrap_or(1) == c.channels.unwrap_or(1)
+            && params(&l.fmtp) == wanted
+    })
 }
 
 /// RFC 3551 6: the static payload types rtcpc knows (name, clock rate),

@@ -309,3 +309,22 @@ fn jsep_5_3_1_an_unknown_media_type_is_answered_with_port_0() {
     assert!(m_section(&answer, 0).starts_with("unicorns 0 "), "{answer}");
     b.set_local_description(SdpType::Answer, &answer).unwrap();
 }
+
+/// W3C setCodecPreferences: each codec must match a capability exactly
+/// (mimeType, clockRate, channels, sdpFmtpLine; the fmtp's parameters in any
+/// order), else InvalidModificationError.
+#[test]
+fn w3c_set_codec_preferences_compares_the_fmtp_line() {
+    let mut a = pc();
+    let i = a.add_track(MediaKind::Video, "cam", "s").unwrap();
+    let h264 = |fmtp: &str| rtcpc::codec::Codec::new("H264", 90000, None, fmtp, &[]);
+    let reordered = "profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1";
+    a.set_codec_preferences(i, vec![h264(reordered)]).unwrap();
+    let other_level = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e020";
+    let e = a
+        .set_codec_preferences(i, vec![h264(other_level)])
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidModification, "{e}");
+    let e = a.set_codec_preferences(i, vec![h264("")]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidModification, "{e}");
+}

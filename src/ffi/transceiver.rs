@@ -195,11 +195,13 @@ pub unsafe extern "C" fn rtc_pc_transceiver_stop(pc: *mut rtc_pc, index: usize) 
     rc
 }
 
-/// setCodecPreferences: the answer keeps only these codecs, in this order
-/// (rtx follows its codec). Each must name a codec of the connection's
-/// capabilities (name, clock rate, channels and the fmtp that defines it),
-/// else RTC_ERROR_INVALID_MODIFICATION; the answer carries that capability's
-/// fmtp and rtcp-fb. count 0 resets.
+/// setCodecPreferences (W3C 5.4): offers and answers keep only these
+/// codecs, in this order (rtx follows its codec). Each must be a codec of
+/// the connection's capabilities: name (any case), clock rate, channels and
+/// fmtp line (its parameters in any order; NULL is ""), else
+/// RTC_ERROR_INVALID_MODIFICATION, as for a list of only rtx, red, fec, CN
+/// and telephone-event; descriptions carry that capability's rtcp-fb.
+/// count 0 resets.
 ///
 /// # Safety
 /// `pc` is NULL or a live handle; `codecs` is valid for `count` entries.
