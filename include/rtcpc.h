@@ -448,6 +448,12 @@ typedef struct rtc_negotiated_section {
   const char *const *tolerated;
   // The number of entries in tolerated.
   size_t tolerated_count;
+  // The simulcast layers rtcpc sends, RID by RID: its offer's as the
+  // answer takes them, or its answer's to an offer that asks to receive
+  // simulcast (a=simulcast:recv; RFC 8853 5.3). Empty: one stream.
+  const struct rtc_simulcast_rid *send_simulcast_rids;
+  // The number of entries in send_simulcast_rids.
+  size_t send_simulcast_rid_count;
 } rtc_negotiated_section;
 
 // A session description. `sdp` is NUL-terminated UTF-8.

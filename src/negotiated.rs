@@ -46,8 +46,12 @@ pub struct NegotiatedSection {
     pub codecs: Vec<CodecParameters>,
     /// The accepted header extensions: (id, URI).
     pub extensions: Vec<(u16, String)>,
-    /// Simulcast layers received, each a list of alternative RIDs (rid, paused).
+    /// Simulcast layers received, each a list of alternative RIDs (rid,
+    /// paused); on rtcpc's offer, the layers the answer receives.
     pub simulcast_layers: Vec<Vec<(String, bool)>>,
+    /// Simulcast layers rtcpc sends (its offer's, as the answer takes them;
+    /// or its answer's to an offer with a=simulcast:recv).
+    pub send_simulcast_layers: Vec<Vec<(String, bool)>>,
     /// The RIDs the answer receives (accepted a=rid, RFC 8851).
     pub rids: Vec<String>,
     /// The offer's a=ssrc SSRCs.
@@ -162,6 +166,7 @@ impl Negotiated {
                         .map(|(id, uri)| (id, uri.to_string()))
                         .collect(),
                     simulcast_layers: a.simulcast_recv.clone(),
+                    send_simulcast_layers: a.simulcast_send.clone(),
                     rids: a
                         .rids
                         .iter()
@@ -251,6 +256,7 @@ impl Negotiated {
                         false => Vec::new(),
                     },
                     simulcast_layers: d.simulcast_layers.clone(),
+                    send_simulcast_layers: d.simulcast_layers.clone(),
                     rids: d
                         .simulcast_layers
                         .iter()

@@ -44,6 +44,8 @@ struct MLine<'a, D, C, R> {
     local_ice_restarted: bool,
     remote_ice_restarted: bool,
     tolerated: &'a [String],
+    /// The simulcast layers rtcpc sends, by RID.
+    send_rids: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -107,6 +109,11 @@ struct AnsweredRid<'a> {
 struct OfferedRid<'a> {
     rid: &'a str,
     accepted: bool,
+}
+
+/// The RIDs of simulcast layers, layer by layer.
+fn layer_rids(layers: &[Vec<(String, bool)>]) -> Vec<&str> {
+    layers.iter().flatten().map(|(r, _)| r.as_str()).collect()
 }
 
 fn json<T: Serialize>(report: &T) -> String {
@@ -228,6 +235,7 @@ fn answered_line<'a>(
         local_ice_restarted: ice_restarted,
         remote_ice_restarted: ice_restarted,
         tolerated: &[],
+        send_rids: layer_rids(&a.simulcast_send),
     }
 }
 
@@ -349,5 +357,6 @@ fn offered_line<'a>(
         local_ice_restarted: d.local_ice_restarted,
         remote_ice_restarted: d.remote_ice_restarted,
         tolerated: &d.tolerated,
+        send_rids: layer_rids(&d.simulcast_layers),
     }
 }

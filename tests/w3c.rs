@@ -328,3 +328,49 @@ fn w3c_set_codec_preferences_compares_the_fmtp_line() {
     let e = a.set_codec_preferences(i, vec![h264("")]).unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidModification, "{e}");
 }
+
+/// JSEP 5.3.1, RFC 8853 5.3 (WPT protocol/simulcast-answer): an offer that
+/// asks to receive simulcast (a=rid:... recv, a=simulcast:recv) answered by
+/// a sending transceiver gets a=rid:... send and a=simulcast:send, no SSRCs
+/// (layers go by RID), and the snapshot lists the layers to send.
+#[test]
+fn rfc8853_an_offer_receiving_simulcast_is_answered_sending_it() {
+    // An SFU's offer to a publisher: recvonly video, three layers.
+    let mut sfu = pc();
+    let init = rtcpc::TransceiverInit {
+        direction: rtcpc::Direction::SendOnly,
+        stream_ids: vec!["s".into()],
+        send_rids: vec!["h".into(), "m".into(), "l".into()],
+    };
+    sfu.add_transceiver(MediaKind::Video, init).unwrap();
+    let sending = sfu.create_offer(OfferOptions::default()).unwrap();
+    let offer = sending
+        .replace("a=sendonly", "a=recvonly")
+        .replace(" send\r\n", " recv\r\n")
+        .replace("a=simulcast:send ", "a=simulcast:recv ");
+    let mut publisher = pc();
+    publisher
+        .set_remote_description(SdpType::Offer, &offer)
+        .unwrap();
+    publisher.add_track(MediaKind::Video, "cam", "p").unwrap();
+    let answer = publisher.create_answer(AnswerOptions::default()).unwrap();
+    assert_eq!(
+        attr(&answer, "a=rid:"),
+        ["h send", "m send", "l send"],
+        "{answer}"
+    );
+    assert_eq!(attr(&answer, "a=simulcast:"), ["send h;m;l"]);
+    assert!(attr(&answer, "a=ssrc:").is_empty(), "{answer}");
+    publisher
+        .set_local_description(SdpType::Answer, &answer)
+        .unwrap();
+    let s = &publisher.negotiated().unwrap().sections[0];
+    let layers: Vec<&str> = s
+        .send_simulcast_layers
+        .iter()
+        .flatten()
+        .map(|(r, _)| r.as_str())
+        .collect();
+    assert_eq!(layers, ["h", "m", "l"]);
+    assert!(s.simulcast_layers.is_empty());
+}

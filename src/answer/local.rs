@@ -33,7 +33,13 @@ pub(super) fn sections(ctx: &AnswerContext, answer: &[AnswerSection]) -> Vec<Loc
                 fingerprints: vec![fingerprint.clone()],
                 sender: ctx.transceivers[i].and_then(|tr| {
                     let rtx = a.codecs.kept.iter().any(|c| c.role() == CodecRole::Rtx);
-                    sender(tr, a.direction, rtx, ctx.cname)
+                    let mut sender = sender(tr, a.direction, rtx, ctx.cname)?;
+                    // Simulcast layers go by RID (RFC 8852), not by SSRCs.
+                    if !a.simulcast_send.is_empty() {
+                        sender.ssrcs.clear();
+                        sender.ssrc_groups.clear();
+                    }
+                    Some(sender)
                 }),
                 sctp_port: match ctx.offer.sections[i].transport {
                     Transport::Sctp | Transport::SctpLegacy => Some(SCTP_PORT),

@@ -127,6 +127,9 @@ pub struct AnswerSection {
     pub rids: Vec<RidDecision>,
     /// The answer's a=simulcast:recv layers: alternatives of (rid, paused).
     pub simulcast_recv: Vec<Vec<(String, bool)>>,
+    /// The answer's a=simulcast:send layers (the offer asks to receive
+    /// simulcast and the answer sends): alternatives of (rid, paused).
+    pub simulcast_send: Vec<Vec<(String, bool)>>,
     /// The local transceiver's direction when the answer was made.
     pub local_direction: Option<Direction>,
     /// Index of the m-section whose transport this one uses (itself if not bundled).
@@ -211,6 +214,7 @@ fn reject(sec: &RemoteSection, reason: Refusal) -> AnswerSection {
         extensions: Vec::new(),
         rids: Vec::new(),
         simulcast_recv: Vec::new(),
+        simulcast_send: Vec::new(),
         local_direction: None,
         transport: sec.index,
         bundled: false,
@@ -346,7 +350,7 @@ fn decide_section(
                 a.local_direction = Some(tr.direction);
                 return a;
             }
-            let extensions = sec
+            let extensions: Vec<ExtensionDecision> = sec
                 .rtp.extmaps
                 .iter()
                 .map(|e| {
@@ -371,6 +375,7 @@ fn decide_section(
                 .collect();
             let direction = Direction::answer_to(sec.direction, tr.direction);
             let (rids, simulcast_recv) = decide_rids(sec, &codecs, direction);
+            let simulcast_send = simulcast_to_send(sec, &extensions, direction);
             AnswerSection {
                 mid: sec.mid.clone(),
                 verdict: Verdict::Accepted,
@@ -379,6 +384,7 @@ fn decide_section(
                 extensions,
                 rids,
                 simulcast_recv,
+                simulcast_send,
                 local_direction: Some(tr.direction),
                 transport: sec.index,
                 bundled: false,
@@ -421,6 +427,25 @@ fn decide_rids(
     let ok = |id: &str| rids.iter().any(|r| r.verdict.is_accepted() && r.id == id);
     let layers = simulcast_layers_among(&sec.rtp.simulcast_send, ok);
     (rids, layers)
+}
+
+/// RFC 8853 5.3 and W3C (the answerer's send encodings from the offer's
+/// RIDs): an offer with a=simulcast:recv, answered sending, is sent the
+/// layers it names with an a=rid:... recv, when the rtp-stream-id extension
+/// is taken (RFC 8852: else the layers cannot be told apart).
+fn simulcast_to_send(
+    sec: &RemoteSection,
+    extensions: &[ExtensionDecision],
+    direction: Direction,
+) -> Vec<Vec<(String, bool)>> {
+    let rid_extension = extensions
+        .iter()
+        .any(|e| e.verdict.is_accepted() && &*e.uri == crate::codec::ext::RID);
+    if !direction.sends() || !rid_extension {
+        return Vec::new();
+    }
+    let declared = |id: &str| sec.rtp.recv_rids.iter().any(|r| r == id);
+    simulcast_layers_among(&sec.rtp.simulcast_recv, declared)
 }
 
 /// RFC 8853 5.3: the a=simulcast layers (alternatives of (rid, paused))

@@ -150,7 +150,8 @@ fn rtp(
     ssrc_lines(m, l);
 }
 
-/// RFC 8851 4 and RFC 8853 5.3: the RIDs received, and a=simulcast:recv.
+/// RFC 8851 4 and RFC 8853 5.3: the RIDs received and sent, and one
+/// a=simulcast line for both directions.
 fn simulcast(m: &mut MediaSection, a: &AnswerSection) {
     for r in a.rids.iter().filter(|r| r.verdict.is_accepted()) {
         let value = match r.formats.is_empty() {
@@ -162,19 +163,32 @@ fn simulcast(m: &mut MediaSection, a: &AnswerSection) {
         };
         m.push("rid", value);
     }
-    if !a.simulcast_recv.is_empty() {
-        let layers: Vec<String> = a
-            .simulcast_recv
-            .iter()
-            .map(|alts| {
-                alts.iter()
-                    .map(|(id, paused)| format!("{}{id}", if *paused { "~" } else { "" }))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect();
-        m.push("simulcast", format!("recv {}", layers.join(";")));
+    for (rid, _) in a.simulcast_send.iter().flatten() {
+        m.push("rid", format!("{rid} send"));
     }
+    let mut value = Vec::with_capacity(2);
+    for (dir, layers) in [("send", &a.simulcast_send), ("recv", &a.simulcast_recv)] {
+        if !layers.is_empty() {
+            value.push(format!("{dir} {}", simulcast_layers(layers)));
+        }
+    }
+    if !value.is_empty() {
+        m.push("simulcast", value.join(" "));
+    }
+}
+
+/// RFC 8853 5.1: layers separated by ";", alternatives by ",", "~" for paused.
+fn simulcast_layers(layers: &[Vec<(String, bool)>]) -> String {
+    let layers: Vec<String> = layers
+        .iter()
+        .map(|alts| {
+            alts.iter()
+                .map(|(id, paused)| format!("{}{id}", if *paused { "~" } else { "" }))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    layers.join(";")
 }
 
 /// RFC 8839 5.1: c= and the port carry the first component-1 candidate

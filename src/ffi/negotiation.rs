@@ -38,6 +38,19 @@ impl rtc_negotiation {
         self.ptr_arrays.push(ptrs);
         (p, v.len())
     }
+    /// Simulcast layers as rtc_simulcast_rid entries, layer by layer.
+    fn simulcast_rids(&mut self, layers: &[Vec<(String, bool)>]) -> Box<[rtc_simulcast_rid]> {
+        layers
+            .iter()
+            .enumerate()
+            .flat_map(|(layer, alts)| alts.iter().map(move |(rid, paused)| (layer, rid, *paused)))
+            .map(|(layer, rid, paused)| rtc_simulcast_rid {
+                rid: self.s(rid),
+                layer,
+                paused,
+            })
+            .collect()
+    }
     fn u32s(&mut self, v: &[u32]) -> (*const u32, usize) {
         let b: Box<[u32]> = v.into();
         let p = b.as_ptr();
@@ -103,19 +116,8 @@ impl rtc_negotiation {
                     uri: o.s(uri),
                 })
                 .collect();
-            let rids: Box<[rtc_simulcast_rid]> = s
-                .simulcast_layers
-                .iter()
-                .enumerate()
-                .flat_map(|(layer, alts)| {
-                    alts.iter().map(move |(rid, paused)| (layer, rid, *paused))
-                })
-                .map(|(layer, rid, paused)| rtc_simulcast_rid {
-                    rid: o.s(rid),
-                    layer,
-                    paused,
-                })
-                .collect();
+            let rids = o.simulcast_rids(&s.simulcast_layers);
+            let send_rids = o.simulcast_rids(&s.send_simulcast_layers);
             let (groups, group_n) = o.groups(&s.remote_ssrc_groups);
             let (ssrcs, ssrc_n) = o.u32s(&s.remote_ssrcs);
             let l = &s.local;
@@ -192,10 +194,13 @@ impl rtc_negotiation {
                 remote_ice_restarted: s.remote_ice_restarted,
                 tolerated,
                 tolerated_count: tolerated_n,
+                send_simulcast_rids: send_rids.as_ptr(),
+                send_simulcast_rid_count: send_rids.len(),
             };
             o.codecs.push(codecs);
             o.extensions.push(exts);
             o.rids.push(rids);
+            o.rids.push(send_rids);
             o.sections.push(section);
         }
         o

@@ -462,6 +462,12 @@ pub struct rtc_negotiated_section {
     pub tolerated: *const *const c_char,
     /// The number of entries in tolerated.
     pub tolerated_count: usize,
+    /// The simulcast layers rtcpc sends, RID by RID: its offer's as the
+    /// answer takes them, or its answer's to an offer that asks to receive
+    /// simulcast (a=simulcast:recv; RFC 8853 5.3). Empty: one stream.
+    pub send_simulcast_rids: *const rtc_simulcast_rid,
+    /// The number of entries in send_simulcast_rids.
+    pub send_simulcast_rid_count: usize,
 }
 
 /// An rtc_direction argument, taken as a C int and checked.

@@ -149,6 +149,8 @@ class rtc_negotiated_section(Structure):
         ('remote_ice_restarted', c_bool),
         ('tolerated', POINTER(c_char_p)),
         ('tolerated_count', c_size_t),
+        ('send_simulcast_rids', POINTER(rtc_simulcast_rid)),
+        ('send_simulcast_rid_count', c_size_t),
     ]
 
 
@@ -659,6 +661,10 @@ def _section(s):
         'local_ice_restarted': bool(s.local_ice_restarted),
         'remote_ice_restarted': bool(s.remote_ice_restarted),
         'tolerated': _strings(s.tolerated, s.tolerated_count),
+        'send_simulcast_rids': [{'rid': _s(s.send_simulcast_rids[i].rid),
+                                 'layer': s.send_simulcast_rids[i].layer,
+                                 'paused': bool(s.send_simulcast_rids[i].paused)}
+                                for i in range(s.send_simulcast_rid_count)],
     }
 
 
