@@ -1933,6 +1933,48 @@ static void test_sender_calls(void) {
     rtc_pc_free(b);
 }
 
+/* -------------- rtc_pc_get_configuration, rtc_pc_set_configuration,
+ *                rtc_pc_add_ice_candidate_with_ufrag */
+
+static void test_configuration_and_ufrag(const char *chrome) {
+    rtc_pc *pc = new_pc(NULL);
+    CHECK(rtc_pc_add_track(pc, RTC_MEDIA_KIND_AUDIO, "mic", "s") == RTC_OK);
+    rtc_configuration *c = rtc_pc_get_configuration(pc);
+    CHECK(c != NULL);
+    CHECK(rtc_configuration_add_local_candidate(c, LOCAL_CAND, NULL) == RTC_OK);
+    CHECK(rtc_pc_set_configuration(pc, c) == RTC_OK);
+    char *offer = offer_of(pc, NULL);
+    CHECK(offer && has_line(offer, "a=" LOCAL_CAND));
+    free(offer);
+    /* The bundle policy is the connection's: InvalidModificationError. */
+    CHECK(rtc_configuration_set_bundle_policy(c, RTC_BUNDLE_POLICY_MAX_BUNDLE) == RTC_OK);
+    CHECK(rtc_pc_set_configuration(pc, c) == RTC_ERROR_INVALID_MODIFICATION);
+    CHECK(rtc_pc_set_configuration(pc, NULL) == RTC_ERROR_INVALID_ARGUMENT);
+    rtc_configuration_free(c);
+    CHECK(rtc_pc_get_configuration(NULL) == NULL);
+    rtc_pc_close(pc);
+    c = rtc_configuration_new();
+    CHECK(rtc_pc_set_configuration(pc, c) == RTC_ERROR_INVALID_STATE);
+    rtc_configuration_free(c);
+    rtc_pc_free(pc);
+
+    /* usernameFragment: the remote description's ice-ufrag, else OperationError. */
+    rtc_pc *b = new_pc(NULL);
+    CHECK(srd(b, chrome));
+    char ufrag[64] = "";
+    const char *u = strstr(chrome, "a=ice-ufrag:");
+    if (u)
+        sscanf(u + strlen("a=ice-ufrag:"), "%63s", ufrag);
+    outcome o = {0};
+    CHECK(rtc_pc_add_ice_candidate_with_ufrag(b, REMOTE_CAND, "0", -1, ufrag, outcome_on_void,
+                                              outcome_on_error, &o) == RTC_OK);
+    outcome e = {0};
+    EXPECT_FAILURE(rtc_pc_add_ice_candidate_with_ufrag(b, REMOTE_CAND, "0", -1, "nosuch",
+                                                       outcome_on_void, outcome_on_error, &e),
+                   e, RTC_ERROR_OPERATION, "OperationError");
+    rtc_pc_free(b);
+}
+
 int main(void) {
     const char *chrome_path = RTCPC_DEFAULT_OFFER;
     char firefox_path[1024];
@@ -1971,6 +2013,7 @@ int main(void) {
     test_local_candidate_for_bundled_mid(chrome);
     test_parameterless_set_local_description(chrome);
     test_sender_calls();
+    test_configuration_and_ufrag(chrome);
     free(chrome);
     free(firefox);
     if (failures)

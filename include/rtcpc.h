@@ -652,6 +652,30 @@ enum rtc_error_code rtc_configuration_set_header_extensions(struct rtc_configura
                                                             const char *const *uris,
                                                             size_t count);
 
+// RTCPeerConnection.getConfiguration: a copy of the connection's
+// configuration (after any rtc_pc_set_configuration), for the caller to
+// read or change and pass to rtc_pc_set_configuration or rtc_pc_new; free
+// it with rtc_configuration_free. NULL when pc is NULL.
+//
+// # Safety
+// `pc` is NULL or a live handle.
+struct rtc_configuration *rtc_pc_get_configuration(const struct rtc_pc *pc);
+
+// RTCPeerConnection.setConfiguration (W3C 4.4.1.6): the next offers and
+// answers use `config` (codecs, header extensions, local candidates, the
+// DTLS role answers take, the SDP size limit). What the connection was
+// made with stays and is RTC_ERROR_INVALID_MODIFICATION when changed: the
+// bundle policy, the certificate (none set keeps it), ICE lite, fixed ICE
+// credentials (none set keeps them), the peer identity, having an identity
+// provider or not (the provider's callbacks stay those rtc_pc_new took).
+// RTC_ERROR_INVALID_STATE after rtc_pc_close.
+//
+// # Safety
+// `pc` is NULL or a live handle; `config` is NULL or from rtc_configuration_new
+// or rtc_pc_get_configuration.
+enum rtc_error_code rtc_pc_set_configuration(struct rtc_pc *pc,
+                                             const struct rtc_configuration *config);
+
 // Sets the identity provider: every answer then carries an identity
 // assertion (a=identity), and remote assertions are validated with it.
 //
@@ -1074,6 +1098,23 @@ enum rtc_error_code rtc_pc_add_ice_candidate(struct rtc_pc *pc,
                                              rtc_void_callback on_success,
                                              rtc_error_callback on_failure,
                                              void *user_data);
+
+// addIceCandidate with RTCIceCandidateInit.usernameFragment: as
+// rtc_pc_add_ice_candidate; `username_fragment` (NULL: none) must be the
+// ice-ufrag of that m-section (any m-section without mid and index) in the
+// pending or the current remote description, else RTC_ERROR_OPERATION
+// (W3C: a candidate of an ICE generation neither description has).
+//
+// # Safety
+// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
+enum rtc_error_code rtc_pc_add_ice_candidate_with_ufrag(struct rtc_pc *pc,
+                                                        const char *candidate,
+                                                        const char *mid,
+                                                        int32_t mline_index,
+                                                        const char *username_fragment,
+                                                        rtc_void_callback on_success,
+                                                        rtc_error_callback on_failure,
+                                                        void *user_data);
 
 // A local candidate learnt after the connection was made; later answers
 // carry it. `mid` NULL: the first m-section of every transport; a mid

@@ -374,3 +374,72 @@ fn rfc8853_an_offer_receiving_simulcast_is_answered_sending_it() {
     assert_eq!(layers, ["h", "m", "l"]);
     assert!(s.simulcast_layers.is_empty());
 }
+
+/// W3C getConfiguration / setConfiguration (4.4.1.6): what may change takes
+/// effect in the next description; the bundle policy, the certificate, ICE
+/// lite and the peer identity are InvalidModificationError; closed is
+/// InvalidStateError.
+#[test]
+fn w3c_set_configuration_changes_what_may_change() {
+    let mut a = pc();
+    a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    let mut c = a.configuration().clone();
+    c.local_candidates.push(
+        rtcpc::config::LocalCandidate::parse(
+            "candidate:1 1 udp 2122260223 198.51.100.10 50000 typ host",
+            None,
+        )
+        .unwrap(),
+    );
+    a.set_configuration(c).unwrap();
+    let offer = a.create_offer(OfferOptions::default()).unwrap();
+    assert_eq!(attr(&offer, "a=candidate:").len(), 1, "{offer}");
+    for change in [
+        |c: &mut rtcpc::Configuration| c.bundle_policy = rtcpc::config::BundlePolicy::MaxBundle,
+        |c: &mut rtcpc::Configuration| c.ice_lite = true,
+        |c: &mut rtcpc::Configuration| c.peer_identity = Some("x@example.org".into()),
+        |c: &mut rtcpc::Configuration| {
+            c.certificate = Some(rtcpc::dtls::Certificate::generate().unwrap())
+        },
+    ] {
+        let mut c = a.configuration().clone();
+        change(&mut c);
+        let e = a.set_configuration(c).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidModification, "{e}");
+    }
+    // Its own certificate again, or none: unchanged.
+    let mut same = a.configuration().clone();
+    same.certificate = Some(a.certificate().clone());
+    a.set_configuration(same).unwrap();
+    a.close();
+    let e = a
+        .set_configuration(rtcpc::Configuration::default())
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidState);
+}
+
+/// W3C addIceCandidate: a usernameFragment must be the m-section's ice-ufrag
+/// in the pending or current remote description, else OperationError.
+#[test]
+fn w3c_add_ice_candidate_checks_the_username_fragment() {
+    let mut b = pc();
+    b.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let ufrag = attr(CHROME, "a=ice-ufrag:")[0];
+    let cand = "candidate:1 1 udp 2122260223 198.51.100.20 50000 typ host";
+    b.add_ice_candidate_with_ufrag(cand, Some("0"), None, Some(ufrag))
+        .unwrap();
+    let e = b
+        .add_ice_candidate_with_ufrag(cand, Some("0"), None, Some("nosuch"))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Operation, "{e}");
+    // The current one, while a restarting offer is pending, still counts.
+    let answer = b.create_answer(AnswerOptions::default()).unwrap();
+    b.set_local_description(SdpType::Answer, &answer).unwrap();
+    let restarted = CHROME.replace(ufrag, "newUfrag");
+    b.set_remote_description(SdpType::Offer, &restarted)
+        .unwrap();
+    b.add_ice_candidate_with_ufrag(cand, Some("0"), None, Some(ufrag))
+        .unwrap();
+    b.add_ice_candidate_with_ufrag(cand, Some("0"), None, Some("newUfrag"))
+        .unwrap();
+}

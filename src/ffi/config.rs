@@ -235,3 +235,48 @@ pub unsafe extern "C" fn rtc_configuration_set_header_extensions(
         Ok(())
     })
 }
+
+/// RTCPeerConnection.getConfiguration: a copy of the connection's
+/// configuration (after any rtc_pc_set_configuration), for the caller to
+/// read or change and pass to rtc_pc_set_configuration or rtc_pc_new; free
+/// it with rtc_configuration_free. NULL when pc is NULL.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_get_configuration(pc: *const rtc_pc) -> *mut rtc_configuration {
+    let Some(p) = pc.as_ref() else {
+        return std::ptr::null_mut();
+    };
+    boundary(|| {
+        Box::into_raw(Box::new(rtc_configuration {
+            inner: p.lock().configuration().clone(),
+            idp: p.idp.clone(),
+        }))
+    })
+}
+
+/// RTCPeerConnection.setConfiguration (W3C 4.4.1.6): the next offers and
+/// answers use `config` (codecs, header extensions, local candidates, the
+/// DTLS role answers take, the SDP size limit). What the connection was
+/// made with stays and is RTC_ERROR_INVALID_MODIFICATION when changed: the
+/// bundle policy, the certificate (none set keeps it), ICE lite, fixed ICE
+/// credentials (none set keeps them), the peer identity, having an identity
+/// provider or not (the provider's callbacks stay those rtc_pc_new took).
+/// RTC_ERROR_INVALID_STATE after rtc_pc_close.
+///
+/// # Safety
+/// `pc` is NULL or a live handle; `config` is NULL or from rtc_configuration_new
+/// or rtc_pc_get_configuration.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_set_configuration(
+    pc: *mut rtc_pc,
+    config: *const rtc_configuration,
+) -> rtc_error_code {
+    code(guard(|| {
+        let config = config
+            .as_ref()
+            .ok_or_else(|| Error::invalid_argument("configuration is NULL"))?;
+        locked(pc)?.set_configuration(config.inner.clone())
+    }))
+}

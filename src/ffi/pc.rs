@@ -11,7 +11,7 @@ use std::ffi::{c_void, CString};
 pub struct rtc_pc {
     inner: Mutex<PeerConnection>,
     /// The identity provider's callbacks: called with no lock held.
-    idp: Option<super::identity::IdpCallbacks>,
+    pub(crate) idp: Option<super::identity::IdpCallbacks>,
     /// Every string rtc_pc_peer_identity returned: each stays valid until
     /// rtc_pc_free (a rollback can take an identity back, another can follow).
     pub(crate) peer_identities: Mutex<Vec<CString>>,

@@ -248,6 +248,36 @@ pub unsafe extern "C" fn rtc_pc_add_ice_candidate(
     finish_void(r, on_success, on_failure, user_data)
 }
 
+/// addIceCandidate with RTCIceCandidateInit.usernameFragment: as
+/// rtc_pc_add_ice_candidate; `username_fragment` (NULL: none) must be the
+/// ice-ufrag of that m-section (any m-section without mid and index) in the
+/// pending or the current remote description, else RTC_ERROR_OPERATION
+/// (W3C: a candidate of an ICE generation neither description has).
+///
+/// # Safety
+/// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_add_ice_candidate_with_ufrag(
+    pc: *mut rtc_pc,
+    candidate: *const c_char,
+    mid: *const c_char,
+    mline_index: i32,
+    username_fragment: *const c_char,
+    on_success: rtc_void_callback,
+    on_failure: rtc_error_callback,
+    user_data: *mut c_void,
+) -> rtc_error_code {
+    let r = guard(|| {
+        let c = str_arg(candidate, "candidate")?;
+        let mid = opt_str_arg(mid, "mid")?;
+        let ufrag = opt_str_arg(username_fragment, "username_fragment")?;
+        let index = usize::try_from(mline_index).ok();
+        let r = locked(pc)?.add_ice_candidate_with_ufrag(c, mid, index, ufrag);
+        r
+    });
+    finish_void(r, on_success, on_failure, user_data)
+}
+
 /// A local candidate learnt after the connection was made; later answers
 /// carry it. `mid` NULL: the first m-section of every transport; a mid
 /// bundled on another m-section's transport: that m-section (RFC 8843).

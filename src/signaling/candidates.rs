@@ -16,7 +16,23 @@ impl PeerConnection {
         mid: Option<&str>,
         index: Option<usize>,
     ) -> Result<()> {
+        self.add_ice_candidate_with_ufrag(candidate, mid, index, None)
+    }
+
+    /// addIceCandidate with RTCIceCandidateInit.usernameFragment: it must be
+    /// the ice-ufrag of the m-section in the pending or the current remote
+    /// description (W3C: else OperationError).
+    pub fn add_ice_candidate_with_ufrag(
+        &mut self,
+        candidate: &str,
+        mid: Option<&str>,
+        index: Option<usize>,
+        ufrag: Option<&str>,
+    ) -> Result<()> {
         self.check_open("addIceCandidate")?;
+        if let Some(u) = ufrag {
+            self.check_remote_ufrag(u, mid, index)?;
+        }
         let body = candidate.trim();
         let body = body.strip_prefix("a=").unwrap_or(body);
         if mid.is_none() && index.is_none() && !body.is_empty() {
@@ -84,6 +100,37 @@ impl PeerConnection {
         }
         remote.desc.sdp = insert_in_section(&remote.desc.sdp, i, &line);
         Ok(())
+    }
+
+    /// W3C addIceCandidate: `ufrag` names the credentials of the m-section
+    /// (by mid, else index; any m-section with neither) in the pending or
+    /// the current remote description.
+    fn check_remote_ufrag(
+        &self,
+        ufrag: &str,
+        mid: Option<&str>,
+        index: Option<usize>,
+    ) -> Result<()> {
+        let descriptions = [self.pending_remote(), self.current_remote.as_ref()];
+        let known = descriptions.into_iter().flatten().any(|r| {
+            let at = match mid {
+                Some(m) => r.offer.index_of_mid(m),
+                None => index,
+            };
+            r.offer
+                .sections
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| at.is_none_or(|a| a == *i))
+                .any(|(_, s)| s.ice.ufrag.as_deref() == Some(ufrag))
+        });
+        match known {
+            true => Ok(()),
+            false => Err(Error::operation(format!(
+                "addIceCandidate: usernameFragment '{}' is in neither remote description",
+                sdp::printable(ufrag)
+            ))),
+        }
     }
 
     /// A local candidate learnt after creation: later answers carry it.

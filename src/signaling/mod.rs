@@ -349,10 +349,7 @@ impl PeerConnection {
     }
     /// pendingRemoteDescription: the offer being answered, or the remote pranswer.
     pub fn pending_remote_description(&self) -> Option<&Description> {
-        match &self.exchange {
-            Exchange::RemotePranswer(_, r) => Some(&r.desc),
-            e => e.pending_offer().map(|p| &p.remote.desc),
-        }
+        self.pending_remote().map(|r| &r.desc)
     }
     /// currentRemoteDescription: the offer the last applied answer answered.
     pub fn current_remote_description(&self) -> Option<&Description> {
@@ -367,6 +364,15 @@ impl PeerConnection {
     pub fn remote_description(&self) -> Option<&Description> {
         self.pending_remote_description()
             .or(self.current_remote_description())
+    }
+
+    /// The pending remote description: the offer being answered, or the
+    /// remote pranswer.
+    fn pending_remote(&self) -> Option<&Remote> {
+        match &self.exchange {
+            Exchange::RemotePranswer(_, r) => Some(r),
+            e => e.pending_offer().map(|p| &p.remote),
+        }
     }
 
     /// The remote description trickled candidates go to: pending, else current.
@@ -396,6 +402,53 @@ impl PeerConnection {
             )));
         }
         sdp::parse(text)
+    }
+
+    /// RTCPeerConnection.getConfiguration.
+    pub fn configuration(&self) -> &Configuration {
+        &self.config
+    }
+
+    /// setConfiguration (W3C 4.4.1.6): later descriptions use `config`.
+    /// What the connection was made with and cannot change is
+    /// InvalidModificationError: the bundle policy, the certificate (None
+    /// keeps it), ICE lite, fixed ICE credentials (None keeps them), the
+    /// peer identity, having an identity provider or not.
+    pub fn set_configuration(&mut self, config: Configuration) -> Result<()> {
+        self.check_open("setConfiguration")?;
+        let old = &self.config;
+        let fixed = |what: &str| {
+            Err(Error::new(
+                ErrorKind::InvalidModification,
+                format!("setConfiguration: the {what} cannot change (W3C 4.4.1.6)"),
+            ))
+        };
+        let certificate = config.certificate.as_ref().map(|c| c.fingerprint_hex());
+        if certificate.is_some_and(|c| c != self.certificate.fingerprint_hex()) {
+            return fixed("certificate");
+        }
+        if config.bundle_policy != old.bundle_policy {
+            return fixed("bundle policy");
+        }
+        if config.ice_lite != old.ice_lite {
+            return fixed("ICE lite setting");
+        }
+        if config.ice_credentials.is_some() && config.ice_credentials != old.ice_credentials {
+            return fixed("fixed ICE credentials");
+        }
+        if config.peer_identity != old.peer_identity {
+            return fixed("peer identity");
+        }
+        if config.identity_provider.is_some() != old.identity_provider.is_some() {
+            return fixed("identity provider");
+        }
+        self.config = Configuration {
+            certificate: old.certificate.clone(),
+            ice_credentials: old.ice_credentials.clone(),
+            identity_provider: old.identity_provider.clone(),
+            ..config
+        };
+        Ok(())
     }
 
     /// close(): the state becomes closed and every transceiver stops; later signaling and
