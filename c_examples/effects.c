@@ -1975,6 +1975,68 @@ static void test_configuration_and_ufrag(const char *chrome) {
     rtc_pc_free(b);
 }
 
+/* ------------------ rtc_pc_set_signaling_state_callback, rtc_pc_set_track_callback */
+
+typedef struct {
+    rtc_pc *pc;
+    int states[8], state_count;
+    int added, removed;
+    char first_stream[64];
+    size_t last_index;
+    int reentered; /* callbacks that could call into the handle */
+} events_seen;
+
+static void on_state(rtc_signaling_state state, void *user_data) {
+    events_seen *s = user_data;
+    if (s->state_count < 8)
+        s->states[s->state_count++] = (int)state;
+    /* No lock is held: the handle can be used from here (events are
+     * delivered after the call, so it is already in its final state). */
+    s->reentered += rtc_pc_signaling_state(s->pc) != RTC_SIGNALING_STATE_CLOSED;
+}
+
+static void on_track(const rtc_track_event *e, void *user_data) {
+    events_seen *s = user_data;
+    if (e->removed) {
+        s->removed++;
+        return;
+    }
+    s->added++;
+    s->last_index = e->transceiver_index;
+    if (e->stream_id_count > 0 && !s->first_stream[0])
+        snprintf(s->first_stream, sizeof s->first_stream, "%s", e->stream_ids[0]);
+}
+
+static void test_event_callbacks(const char *chrome) {
+    rtc_pc *pc = new_pc(NULL);
+    events_seen s;
+    memset(&s, 0, sizeof s);
+    s.pc = pc;
+    CHECK(rtc_pc_set_signaling_state_callback(pc, on_state, &s) == RTC_OK);
+    CHECK(rtc_pc_set_track_callback(pc, on_track, &s) == RTC_OK);
+    CHECK(rtc_pc_set_track_callback(NULL, on_track, &s) == RTC_ERROR_INVALID_ARGUMENT);
+    /* A local offer, then the browser's offer: glare, two transitions. */
+    CHECK(rtc_pc_add_track(pc, RTC_MEDIA_KIND_AUDIO, "mic", "s") == RTC_OK);
+    CHECK(rtc_pc_set_local_description(pc, NULL, NULL, NULL, NULL) == RTC_OK);
+    CHECK(srd(pc, chrome));
+    CHECK(s.state_count == 3 && s.states[0] == RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER &&
+          s.states[1] == RTC_SIGNALING_STATE_STABLE &&
+          s.states[2] == RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
+    CHECK(s.reentered == 3);
+    /* The offer sends audio and video: two tracks, with Chromium's stream. */
+    const char *msid = strstr(chrome, "a=msid:");
+    CHECK(s.added == 2 && s.removed == 0 && msid &&
+          strncmp(msid + 7, s.first_stream, strlen(s.first_stream)) == 0 && s.first_stream[0]);
+    CHECK(rtc_pc_set_local_description(pc, NULL, NULL, NULL, NULL) == RTC_OK);
+    CHECK(s.state_count == 4 && s.states[3] == RTC_SIGNALING_STATE_STABLE);
+    /* Removed callbacks stay quiet. */
+    CHECK(rtc_pc_set_signaling_state_callback(pc, NULL, NULL) == RTC_OK);
+    CHECK(srd(pc, chrome));
+    CHECK(s.state_count == 4);
+    CHECK(describe(pc, 1, RTC_SDP_TYPE_ROLLBACK, "") == RTC_OK);
+    rtc_pc_free(pc);
+}
+
 int main(void) {
     const char *chrome_path = RTCPC_DEFAULT_OFFER;
     char firefox_path[1024];
@@ -2014,6 +2076,7 @@ int main(void) {
     test_parameterless_set_local_description(chrome);
     test_sender_calls();
     test_configuration_and_ufrag(chrome);
+    test_event_callbacks(chrome);
     free(chrome);
     free(firefox);
     if (failures)

@@ -523,6 +523,30 @@ typedef struct rtc_offer_options {
   int32_t offer_to_receive_video;
 } rtc_offer_options;
 
+// Called with the new signaling state (W3C signalingstatechange).
+typedef void (*rtc_signaling_state_callback)(enum rtc_signaling_state state, void *user_data);
+
+// A remote track added to a transceiver's receiver, or taken away (W3C
+// track event; "process the removal of a remote track"). Valid only during
+// the callback.
+typedef struct rtc_track_event {
+  // Whether the track went away (else it was added).
+  bool removed;
+  // The transceiver's index when the event was made.
+  size_t transceiver_index;
+  // Its mid.
+  const char *mid;
+  // The remote stream ids (the peer's a=msid), each once; none when removed.
+  const char *const *stream_ids;
+  // The number of entries in stream_ids.
+  size_t stream_id_count;
+  // The remote track id (a=msid's second part); NULL when none or removed.
+  const char *track_id;
+} rtc_track_event;
+
+// Called with a remote track added or removed.
+typedef void (*rtc_track_callback)(const struct rtc_track_event *event, void *user_data);
+
 // addTransceiver's init. Arrays may be NULL when their count is 0.
 typedef struct rtc_transceiver_init {
   // The direction, RTC_DIRECTION_SENDRECV to RTC_DIRECTION_INACTIVE.
@@ -919,6 +943,34 @@ enum rtc_error_code rtc_pc_create_offer(struct rtc_pc *pc,
 // # Safety
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_request_data_channels(struct rtc_pc *pc);
+
+// Registers the signalingstatechange callback (W3C onsignalingstatechange),
+// replacing an earlier one; NULL removes it. It runs once per change made
+// by rtc_pc_set_local_description and rtc_pc_set_remote_description, on
+// that call's thread, after its own callbacks, with no lock held; a remote
+// offer in have-local-offer gives two (stable, then have-remote-offer: the
+// implicit rollback). rtc_pc_close gives none (W3C). Errors:
+// RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
+//
+// # Safety
+// `pc` is NULL or a live handle.
+enum rtc_error_code rtc_pc_set_signaling_state_callback(struct rtc_pc *pc,
+                                                        rtc_signaling_state_callback callback,
+                                                        void *user_data);
+
+// Registers the track callback (W3C ontrack, and the removal of a remote
+// track), replacing an earlier one; NULL removes it. A description that
+// lets a transceiver's receiver receive (a remote offer sending, the
+// peer's answer) gives an event with the peer's stream and track ids; one
+// that stops it (the peer no longer sends, the m-section rejected, a local
+// answer not receiving, the offer that brought it rolled back) gives one
+// with `removed`. It runs like the signaling state callback, after it.
+//
+// # Safety
+// `pc` is NULL or a live handle.
+enum rtc_error_code rtc_pc_set_track_callback(struct rtc_pc *pc,
+                                              rtc_track_callback callback,
+                                              void *user_data);
 
 // Registers the negotiationneeded callback (W3C onnegotiationneeded),
 // replacing an earlier one; NULL removes it. It runs on the thread of the

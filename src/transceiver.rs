@@ -91,6 +91,8 @@ pub struct Transceiver {
     pub direction: Direction,
     /// The direction negotiated by the last applied answer.
     pub current_direction: Option<Direction>,
+    /// W3C [[FiredDirection]]: the direction track events last reflected.
+    pub fired_direction: Option<Direction>,
     /// Some applied answer let the sender send (W3C: "has ever been used
     /// to send"); stays true.
     pub sent: bool,
@@ -129,6 +131,7 @@ impl Transceiver {
             kind,
             direction,
             current_direction: None,
+            fired_direction: None,
             sent: false,
             track: None,
             sender_id: crate::ice::random_id(),

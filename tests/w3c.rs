@@ -443,3 +443,97 @@ fn w3c_add_ice_candidate_checks_the_username_fragment() {
     b.add_ice_candidate_with_ufrag(cand, Some("0"), None, Some("newUfrag"))
         .unwrap();
 }
+
+use rtcpc::signaling::Event;
+
+/// W3C "set the session description": signalingstatechange for each
+/// change; a remote offer in have-local-offer fires it twice (the implicit
+/// rollback to stable, then have-remote-offer).
+#[test]
+fn w3c_signalingstatechange_fires_for_both_transitions_of_an_implicit_rollback() {
+    let mut a = pc();
+    a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    a.set_local_description_implicit().unwrap();
+    let states = |e: Vec<Event>| -> Vec<SignalingState> {
+        e.into_iter()
+            .filter_map(|e| match e {
+                Event::SignalingStateChange(s) => Some(s),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(states(a.take_events()), [SignalingState::HaveLocalOffer]);
+    a.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    assert_eq!(
+        states(a.take_events()),
+        [SignalingState::Stable, SignalingState::HaveRemoteOffer]
+    );
+    a.set_local_description_implicit().unwrap();
+    assert_eq!(states(a.take_events()), [SignalingState::Stable]);
+    // A failed call fires nothing.
+    assert!(a.set_remote_description(SdpType::Answer, CHROME).is_err());
+    assert!(a.take_events().is_empty());
+}
+
+/// W3C "process the addition / removal of a remote track": a track event
+/// when a remote description starts the receiver receiving, with the
+/// peer's a=msid streams; its removal when the peer stops sending, and
+/// when the offer that brought it is rolled back.
+#[test]
+fn w3c_remote_tracks_are_added_and_removed() {
+    let mut b = pc();
+    b.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let tracks: Vec<Event> = b
+        .take_events()
+        .into_iter()
+        .filter(|e| matches!(e, Event::Track { .. }))
+        .collect();
+    assert_eq!(tracks.len(), 2, "{tracks:?}");
+    let stream = attr(CHROME, "a=msid:")[0].split(' ').next().unwrap();
+    match &tracks[1] {
+        Event::Track {
+            transceiver,
+            mid,
+            stream_ids,
+            track_id,
+        } => {
+            assert_eq!((*transceiver, mid.as_str()), (1, "1"));
+            assert_eq!(stream_ids, &[stream.to_string()]);
+            assert!(track_id.is_some());
+        }
+        e => panic!("{e:?}"),
+    }
+    b.set_local_description(SdpType::Answer, "").unwrap();
+    // The peer stops sending video: its track goes.
+    let quiet = {
+        let (head, video) = CHROME.split_at(CHROME.find("m=video").unwrap());
+        let (video, rest) = video.split_at(video.find("m=application").unwrap());
+        format!("{head}{}{rest}", video.replace("a=sendrecv", "a=recvonly"))
+    };
+    b.take_events();
+    b.set_remote_description(SdpType::Offer, &quiet).unwrap();
+    let removed: Vec<Event> = b
+        .take_events()
+        .into_iter()
+        .filter(|e| !matches!(e, Event::SignalingStateChange(_)))
+        .collect();
+    assert_eq!(
+        removed,
+        [Event::TrackRemoved {
+            transceiver: 1,
+            mid: "1".into()
+        }]
+    );
+    // A track a rolled-back offer brought goes with it.
+    b.set_remote_description(SdpType::Rollback, "").unwrap();
+    let mut c = pc();
+    c.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    c.take_events();
+    c.set_remote_description(SdpType::Rollback, "").unwrap();
+    let gone = c
+        .take_events()
+        .into_iter()
+        .filter(|e| matches!(e, Event::TrackRemoved { .. }))
+        .count();
+    assert_eq!(gone, 2);
+}

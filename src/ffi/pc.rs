@@ -3,7 +3,7 @@
 use super::*;
 use crate::answer::AnswerOptions;
 use crate::offer::OfferOptions;
-use crate::signaling::{PeerConnection, SdpType};
+use crate::signaling::{Event, PeerConnection, SdpType};
 use parking_lot::Mutex;
 use std::ffi::{c_void, CString};
 
@@ -17,7 +17,14 @@ pub struct rtc_pc {
     pub(crate) peer_identities: Mutex<Vec<CString>>,
     /// rtc_pc_set_negotiation_needed_callback's callback and user_data.
     negotiation_needed: Mutex<Option<(unsafe extern "C" fn(*mut c_void), usize)>>,
+    /// rtc_pc_set_signaling_state_callback's callback and user_data.
+    signaling_state: Mutex<Option<(SignalingStateFn, usize)>>,
+    /// rtc_pc_set_track_callback's callback and user_data.
+    track: Mutex<Option<(TrackFn, usize)>>,
 }
+
+type SignalingStateFn = unsafe extern "C" fn(rtc_signaling_state, *mut c_void);
+type TrackFn = unsafe extern "C" fn(*const rtc_track_event, *mut c_void);
 
 /// A handle's core, locked. Log records made meanwhile are delivered when
 /// it is dropped, after the lock is released (`_logs` drops after `core`).
@@ -40,6 +47,58 @@ impl std::ops::DerefMut for Locked<'_> {
 }
 
 impl rtc_pc {
+    /// Delivers the events the call made (W3C order: signalingstatechange,
+    /// track), then a due negotiationneeded: after the call's own callbacks,
+    /// with no lock held (each callback may call back into this handle).
+    pub(crate) fn deliver_events(&self) {
+        let events = self.lock().take_events();
+        for e in events {
+            match e {
+                Event::SignalingStateChange(s) => {
+                    // Copied out: the callback may register another.
+                    let callback = *self.signaling_state.lock();
+                    if let Some((cb, user)) = callback {
+                        // SAFETY: a callback the application registered.
+                        unsafe { cb(s.into(), user as *mut c_void) };
+                    }
+                }
+                track => self.track_event(track),
+            }
+        }
+        self.negotiation_needed_event();
+    }
+
+    fn track_event(&self, e: Event) {
+        let Some((cb, user)) = *self.track.lock() else {
+            return;
+        };
+        let (removed, index, mid, streams, track) = match e {
+            Event::Track {
+                transceiver,
+                mid,
+                stream_ids,
+                track_id,
+            } => (false, transceiver, mid, stream_ids, track_id),
+            Event::TrackRemoved { transceiver, mid } => (true, transceiver, mid, Vec::new(), None),
+            Event::SignalingStateChange(_) => return,
+        };
+        let mid = c_string(&mid);
+        let streams: Vec<CString> = streams.iter().map(|s| c_string(s)).collect();
+        let pointers: Vec<*const c_char> = streams.iter().map(|s| s.as_ptr()).collect();
+        let track = track.map(|t| c_string(&t));
+        let event = rtc_track_event {
+            removed,
+            transceiver_index: index,
+            mid: mid.as_ptr(),
+            stream_ids: pointers.as_ptr(),
+            stream_id_count: pointers.len(),
+            track_id: track.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()),
+        };
+        // SAFETY: a callback the application registered; `event` and what
+        // it points to live until it returns.
+        unsafe { cb(&event, user as *mut c_void) };
+    }
+
     /// Fires a due negotiationneeded event: after the call's own callbacks,
     /// with no lock held (the callback may call back into this handle).
     pub(crate) fn negotiation_needed_event(&self) {
@@ -143,6 +202,8 @@ pub unsafe extern "C" fn rtc_pc_new(config: *const rtc_configuration) -> *mut rt
             idp: config.as_ref().and_then(|c| c.idp.clone()),
             peer_identities: Mutex::new(Vec::new()),
             negotiation_needed: Mutex::new(None),
+            signaling_state: Mutex::new(None),
+            track: Mutex::new(None),
         })))
     });
     r.unwrap_or_else(|e| {
@@ -409,8 +470,54 @@ pub unsafe extern "C" fn rtc_pc_request_data_channels(pc: *mut rtc_pc) -> rtc_er
 /// `pc` is NULL or a live handle.
 pub(crate) unsafe fn after_change(pc: *const rtc_pc) {
     if let Some(p) = pc.as_ref() {
-        boundary(|| p.negotiation_needed_event());
+        boundary(|| p.deliver_events());
     }
+}
+
+/// Registers the signalingstatechange callback (W3C onsignalingstatechange),
+/// replacing an earlier one; NULL removes it. It runs once per change made
+/// by rtc_pc_set_local_description and rtc_pc_set_remote_description, on
+/// that call's thread, after its own callbacks, with no lock held; a remote
+/// offer in have-local-offer gives two (stable, then have-remote-offer: the
+/// implicit rollback). rtc_pc_close gives none (W3C). Errors:
+/// RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_set_signaling_state_callback(
+    pc: *mut rtc_pc,
+    callback: rtc_signaling_state_callback,
+    user_data: *mut c_void,
+) -> rtc_error_code {
+    code(guard(|| {
+        let p = pc_ref(pc)?;
+        *p.signaling_state.lock() = callback.map(|cb| (cb, user_data as usize));
+        Ok(())
+    }))
+}
+
+/// Registers the track callback (W3C ontrack, and the removal of a remote
+/// track), replacing an earlier one; NULL removes it. A description that
+/// lets a transceiver's receiver receive (a remote offer sending, the
+/// peer's answer) gives an event with the peer's stream and track ids; one
+/// that stops it (the peer no longer sends, the m-section rejected, a local
+/// answer not receiving, the offer that brought it rolled back) gives one
+/// with `removed`. It runs like the signaling state callback, after it.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_set_track_callback(
+    pc: *mut rtc_pc,
+    callback: rtc_track_callback,
+    user_data: *mut c_void,
+) -> rtc_error_code {
+    code(guard(|| {
+        let p = pc_ref(pc)?;
+        *p.track.lock() = callback.map(|cb| (cb, user_data as usize));
+        Ok(())
+    }))
 }
 
 /// Registers the negotiationneeded callback (W3C onnegotiationneeded),

@@ -161,6 +161,32 @@ pub type rtc_void_callback = Option<unsafe extern "C" fn(user_data: *mut c_void)
 pub type rtc_error_callback =
     Option<unsafe extern "C" fn(error: *const rtc_error, user_data: *mut c_void)>;
 
+/// A remote track added to a transceiver's receiver, or taken away (W3C
+/// track event; "process the removal of a remote track"). Valid only during
+/// the callback.
+#[repr(C)]
+pub struct rtc_track_event {
+    /// Whether the track went away (else it was added).
+    pub removed: bool,
+    /// The transceiver's index when the event was made.
+    pub transceiver_index: usize,
+    /// Its mid.
+    pub mid: *const c_char,
+    /// The remote stream ids (the peer's a=msid), each once; none when removed.
+    pub stream_ids: *const *const c_char,
+    /// The number of entries in stream_ids.
+    pub stream_id_count: usize,
+    /// The remote track id (a=msid's second part); NULL when none or removed.
+    pub track_id: *const c_char,
+}
+
+/// Called with the new signaling state (W3C signalingstatechange).
+pub type rtc_signaling_state_callback =
+    Option<unsafe extern "C" fn(state: rtc_signaling_state, user_data: *mut c_void)>;
+/// Called with a remote track added or removed.
+pub type rtc_track_callback =
+    Option<unsafe extern "C" fn(event: *const rtc_track_event, user_data: *mut c_void)>;
+
 /// Enum arguments arrive as C ints: reading an out-of-range value into a Rust
 /// enum would be undefined behaviour, so they are taken raw and checked.
 pub type RawMediaKind = c_int;

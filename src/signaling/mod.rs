@@ -8,6 +8,7 @@
 //! `identity`.
 
 mod candidates;
+mod events;
 mod identity;
 mod layout;
 mod negotiation_needed;
@@ -26,6 +27,7 @@ use crate::record::SessionRecord;
 use crate::remote_offer::{RemoteOffer, Transport};
 use crate::sdp::{self, Sdp};
 use crate::transceiver::{Direction, Transceiver};
+pub use events::Event;
 use std::collections::HashMap;
 use std::sync::Arc;
 use transceivers::{associate, OfferUndo};
@@ -234,6 +236,8 @@ pub struct PeerConnection {
     /// The ICE role the first exchange gave (RFC 8445 6.1.1: the initial
     /// offerer controls); kept until an ICE restart.
     ice_role: Option<IceRole>,
+    /// Events for the application, oldest first (`take_events`).
+    events: Vec<Event>,
     /// W3C [[NegotiationNeeded]].
     negotiation_needed: bool,
     /// A negotiationneeded event to hand out (take_negotiation_needed_event).
@@ -300,6 +304,7 @@ impl PeerConnection {
             created_offer: None,
             created_answer: None,
             ice_role: None,
+            events: Vec::new(),
             negotiation_needed: false,
             negotiation_needed_event: false,
         })
@@ -480,11 +485,15 @@ impl PeerConnection {
         remote: RemoteIdentity,
     ) -> Result<()> {
         self.check_open("setRemoteDescription")?;
+        let before = self.signaling_state();
         match sdp_type {
             SdpType::Offer => self.set_remote_offer(text, remote),
             SdpType::Rollback => self.rollback(),
             SdpType::Answer | SdpType::Pranswer => self.apply_remote_answer(sdp_type, text),
-        }
+        }?;
+        let glare = sdp_type == SdpType::Offer && before == SignalingState::HaveLocalOffer;
+        self.note_state_change(before, glare);
+        Ok(())
     }
 
     fn rollback(&mut self) -> Result<()> {
@@ -503,6 +512,19 @@ impl PeerConnection {
                 )));
             }
         };
+        // W3C rollback: a remote track the offer brought goes away.
+        for &(i, before) in &pending.undo.fired {
+            let t = &self.transceivers[i];
+            if t.fired_direction.is_some_and(Direction::recvs)
+                && !before.is_some_and(Direction::recvs)
+            {
+                let mid = t.mid.clone().unwrap_or_default();
+                self.events.push(Event::TrackRemoved {
+                    transceiver: i,
+                    mid,
+                });
+            }
+        }
         pending.undo.undo(&mut self.transceivers);
         self.peer_identity = pending.undo.peer_identity;
         self.session_version = pending.undo.session_version;
@@ -555,6 +577,7 @@ impl PeerConnection {
         self.transceivers = transceivers;
         self.peer_identity = peer_identity;
         self.session_version = version_before;
+        let fired = self.remote_offer_tracks(&offer);
         self.exchange = Exchange::RemoteOffer(Box::new(PendingOffer {
             remote: Remote {
                 desc: Description {
@@ -568,11 +591,44 @@ impl PeerConnection {
                 associated,
                 peer_identity: identity_before,
                 session_version: version_before,
+                fired,
             },
             ice_restarts,
             created: None,
         }));
         Ok(())
+    }
+
+    /// W3C "process remote tracks" for a remote offer: each RTP m-section's
+    /// transceiver receives what the offer sends (nothing once rejected).
+    /// Gives back the fired directions it replaced, for a rollback.
+    fn remote_offer_tracks(&mut self, offer: &RemoteOffer) -> Vec<(usize, Option<Direction>)> {
+        let by_mid = self.index_by_mid();
+        let mut fired = Vec::new();
+        for sec in offer
+            .sections
+            .iter()
+            .filter(|s| s.transport == Transport::Rtp)
+        {
+            let Some(&i) = by_mid.get(sec.mid_key().as_str()) else {
+                continue;
+            };
+            let direction = match sec.rejected {
+                true => Direction::Inactive,
+                false => sec.direction.reversed(),
+            };
+            fired.push((i, self.process_remote_track(i, sec, direction)));
+        }
+        fired
+    }
+
+    /// The transceivers with a mid, by mid.
+    fn index_by_mid(&self) -> HashMap<String, usize> {
+        self.transceivers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.mid.clone().map(|m| (m, i)))
+            .collect()
     }
 
     /// The mid an m-line without a=mid at `index` gets (Chromium's
@@ -742,11 +798,18 @@ impl PeerConnection {
     /// text is InvalidModificationError), or a rollback.
     pub fn set_local_description(&mut self, sdp_type: SdpType, text: &str) -> Result<()> {
         self.check_open("setLocalDescription")?;
+        let before = self.signaling_state();
         match sdp_type {
-            SdpType::Rollback => return self.rollback(),
-            SdpType::Offer => return self.apply_local_offer(text),
-            SdpType::Answer | SdpType::Pranswer => {}
-        }
+            SdpType::Rollback => self.rollback(),
+            SdpType::Offer => self.apply_local_offer(text),
+            SdpType::Answer | SdpType::Pranswer => self.apply_local_answer(sdp_type, text),
+        }?;
+        self.note_state_change(before, false);
+        Ok(())
+    }
+
+    /// setLocalDescription(answer or pranswer) for the pending remote offer.
+    fn apply_local_answer(&mut self, sdp_type: SdpType, text: &str) -> Result<()> {
         let what = format!("setLocalDescription({})", sdp_type.as_str());
         self.offer_to_answer(&what)?;
         let mut local = self.answer_to_apply(text)?;
@@ -773,12 +836,7 @@ impl PeerConnection {
     /// accepted m-section's transceiver gets its currentDirection; a final
     /// answer stops those it rejects.
     fn answer_directions(&mut self, offer: &RemoteOffer, answer: &Answer, last: bool) {
-        let by_mid: HashMap<&str, usize> = self
-            .transceivers
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| t.mid.as_deref().map(|m| (m, i)))
-            .collect();
+        let by_mid = self.index_by_mid();
         let outcome: Vec<(usize, Option<Direction>)> = offer
             .sections
             .iter()
@@ -789,6 +847,20 @@ impl PeerConnection {
                 Some((i, a.accepted().then_some(a.direction)))
             })
             .collect();
+        // W3C, a local answer: a receiver it does not let receive loses its
+        // remote track.
+        for &(i, d) in &outcome {
+            let t = &mut self.transceivers[i];
+            let now = d.unwrap_or(Direction::Inactive);
+            if !now.recvs() && t.fired_direction.is_some_and(Direction::recvs) {
+                t.fired_direction = Some(now);
+                let mid = t.mid.clone().unwrap_or_default();
+                self.events.push(Event::TrackRemoved {
+                    transceiver: i,
+                    mid,
+                });
+            }
+        }
         self.set_current_directions(&outcome, last);
     }
 

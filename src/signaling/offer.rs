@@ -188,6 +188,20 @@ impl PeerConnection {
             _ => self.record.fresh_mid(taken),
         });
         let answered = remote_answer::check(offer, &read, &self.established())?;
+        // W3C "process remote tracks", before rejected ones are stopped.
+        let offer = offer.clone();
+        for ((o, d), sec) in offer
+            .sections
+            .iter()
+            .zip(&answered.sections)
+            .zip(&read.sections)
+        {
+            if let (Some(i), Transport::Rtp) = (o.transceiver, o.transport) {
+                if i < self.transceivers.len() {
+                    self.process_remote_track(i, sec, d.direction);
+                }
+            }
+        }
         let remote = Remote {
             desc: Description {
                 sdp_type,

@@ -19,6 +19,8 @@ pub(super) struct OfferUndo {
     pub(super) associated: Vec<usize>,
     pub(super) peer_identity: Option<String>,
     pub(super) session_version: u64,
+    /// The [[FiredDirection]] each transceiver had before the offer (by index).
+    pub(super) fired: Vec<(usize, Option<Direction>)>,
 }
 
 impl OfferUndo {
@@ -26,6 +28,9 @@ impl OfferUndo {
     /// unless a track was attached since: that one stays, free for a later
     /// offer like one from addTrack.
     pub(super) fn undo(&self, transceivers: &mut Vec<Transceiver>) {
+        for &(i, fired) in &self.fired {
+            transceivers[i].fired_direction = fired;
+        }
         for &i in &self.associated {
             transceivers[i].mid = None;
         }
