@@ -958,13 +958,15 @@ enum rtc_error_code rtc_pc_set_signaling_state_callback(struct rtc_pc *pc,
                                                         rtc_signaling_state_callback callback,
                                                         void *user_data);
 
-// Registers the track callback (W3C ontrack, and the removal of a remote
-// track), replacing an earlier one; NULL removes it. A description that
-// lets a transceiver's receiver receive (a remote offer sending, the
-// peer's answer) gives an event with the peer's stream and track ids; one
-// that stops it (the peer no longer sends, the m-section rejected, a local
-// answer not receiving, the offer that brought it rolled back) gives one
-// with `removed`. It runs like the signaling state callback, after it.
+// Registers the track callback (W3C 4.4.1.6 ontrack, and "process the
+// removal of a remote track"), replacing an earlier one; NULL removes it.
+// A description that lets a transceiver's receiver receive (a remote
+// offer sending, the peer's answer), or puts its track in a stream it was
+// not in (the peer's setStreams), gives an event with the peer's stream
+// and track ids; one that stops it (the peer no longer sends, the
+// m-section rejected, a local answer not receiving, the offer that
+// brought it rolled back) gives one with `removed`. It runs like the
+// signaling state callback, after it.
 //
 // # Safety
 // `pc` is NULL or a live handle.

@@ -80,6 +80,23 @@ impl fmt::Display for Direction {
     }
 }
 
+/// What track events last told the application about a receiver: W3C
+/// [[FiredDirection]] and [[AssociatedRemoteMediaStreams]] (their ids).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FiredTrack {
+    /// The direction the last track event (or its removal) reflected.
+    pub direction: Option<Direction>,
+    /// The remote streams the receiver's track belongs to.
+    pub stream_ids: Vec<String>,
+}
+
+impl FiredTrack {
+    /// Whether the application was told of a remote track being received.
+    pub fn receiving(&self) -> bool {
+        self.direction.is_some_and(Direction::recvs)
+    }
+}
+
 /// An RTCRtpTransceiver: what the answer to its m-section is made from.
 #[derive(Clone, Debug)]
 pub struct Transceiver {
@@ -91,8 +108,8 @@ pub struct Transceiver {
     pub direction: Direction,
     /// The direction negotiated by the last applied answer.
     pub current_direction: Option<Direction>,
-    /// W3C [[FiredDirection]]: the direction track events last reflected.
-    pub fired_direction: Option<Direction>,
+    /// What the track events last told the application about the receiver.
+    pub fired: FiredTrack,
     /// Some applied answer let the sender send (W3C: "has ever been used
     /// to send"); stays true.
     pub sent: bool,
@@ -131,7 +148,7 @@ impl Transceiver {
             kind,
             direction,
             current_direction: None,
-            fired_direction: None,
+            fired: FiredTrack::default(),
             sent: false,
             track: None,
             sender_id: crate::ice::random_id(),

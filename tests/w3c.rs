@@ -483,8 +483,13 @@ fn w3c_signalingstatechange_fires_for_both_transitions_of_an_implicit_rollback()
 fn w3c_remote_tracks_are_added_and_removed() {
     let mut b = pc();
     b.set_remote_description(SdpType::Offer, CHROME).unwrap();
-    let tracks: Vec<Event> = b
-        .take_events()
+    let events = b.take_events();
+    // W3C setRemoteDescription: signalingstatechange, then the track events.
+    assert_eq!(
+        events[0],
+        Event::SignalingStateChange(SignalingState::HaveRemoteOffer)
+    );
+    let tracks: Vec<Event> = events
         .into_iter()
         .filter(|e| matches!(e, Event::Track { .. }))
         .collect();
@@ -512,17 +517,15 @@ fn w3c_remote_tracks_are_added_and_removed() {
     };
     b.take_events();
     b.set_remote_description(SdpType::Offer, &quiet).unwrap();
-    let removed: Vec<Event> = b
-        .take_events()
-        .into_iter()
-        .filter(|e| !matches!(e, Event::SignalingStateChange(_)))
-        .collect();
     assert_eq!(
-        removed,
-        [Event::TrackRemoved {
-            transceiver: 1,
-            mid: "1".into()
-        }]
+        b.take_events(),
+        [
+            Event::SignalingStateChange(SignalingState::HaveRemoteOffer),
+            Event::TrackRemoved {
+                transceiver: 1,
+                mid: "1".into()
+            }
+        ]
     );
     // A track a rolled-back offer brought goes with it.
     b.set_remote_description(SdpType::Rollback, "").unwrap();
@@ -536,4 +539,44 @@ fn w3c_remote_tracks_are_added_and_removed() {
         .filter(|e| matches!(e, Event::TrackRemoved { .. }))
         .count();
     assert_eq!(gone, 2);
+}
+
+/// W3C "set the associated remote streams": a re-offer whose a=msid puts
+/// the track in a stream it was not in fires track again with the new
+/// streams (Chromium and Firefox do, after the peer's setStreams); leaving
+/// a stream alone fires nothing.
+#[test]
+fn w3c_track_joining_a_stream_fires_track_again() {
+    let mut b = pc();
+    b.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    b.set_local_description(SdpType::Answer, "").unwrap();
+    b.take_events();
+    let stream = attr(CHROME, "a=msid:")[0]
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let moved = CHROME.replacen(&format!("a=msid:{stream} "), "a=msid:other ", 1);
+    b.set_remote_description(SdpType::Offer, &moved).unwrap();
+    let tracks: Vec<Event> = b
+        .take_events()
+        .into_iter()
+        .filter(|e| !matches!(e, Event::SignalingStateChange(_)))
+        .collect();
+    match &tracks[..] {
+        [Event::Track {
+            mid, stream_ids, ..
+        }] => assert_eq!(
+            (mid.as_str(), &stream_ids[..]),
+            ("0", &["other".to_string()][..])
+        ),
+        e => panic!("{e:?}"),
+    }
+    b.set_local_description(SdpType::Answer, "").unwrap();
+    // The same streams again: nothing to tell.
+    b.set_remote_description(SdpType::Offer, &moved).unwrap();
+    assert!(b
+        .take_events()
+        .iter()
+        .all(|e| matches!(e, Event::SignalingStateChange(_))));
 }

@@ -6,7 +6,7 @@
 
 use super::{PeerConnection, SignalingState};
 use crate::remote_offer::RemoteSection;
-use crate::transceiver::Direction;
+use crate::transceiver::{Direction, FiredTrack};
 
 /// An event for the application.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,45 +43,60 @@ impl PeerConnection {
 
     /// After a description was applied: a signalingstatechange for the new
     /// state, preceded by one for stable when a remote offer rolled our
-    /// pending offer back (W3C: both transitions fire).
-    pub(super) fn note_state_change(&mut self, before: SignalingState, implicit_rollback: bool) {
+    /// pending offer back (W3C: both transitions fire), placed before the
+    /// track events the call queued from `mark` on (W3C fires
+    /// signalingstatechange first).
+    pub(super) fn note_state_change(
+        &mut self,
+        mark: usize,
+        before: SignalingState,
+        implicit_rollback: bool,
+    ) {
         let now = self.signaling_state();
+        let mut states = Vec::with_capacity(2);
         if implicit_rollback {
-            self.events
-                .push(Event::SignalingStateChange(SignalingState::Stable));
+            states.push(Event::SignalingStateChange(SignalingState::Stable));
         }
         if now != before || implicit_rollback {
-            self.events.push(Event::SignalingStateChange(now));
+            states.push(Event::SignalingStateChange(now));
         }
+        self.events.splice(mark..mark, states);
     }
 
     /// W3C "process remote tracks" for one applied remote m-section whose
-    /// transceiver is `index`: `receiving` says whether the exchange lets
-    /// it receive; a change from [[FiredDirection]] fires track or its
-    /// removal. Gives back the fired direction it replaced.
+    /// transceiver is `index`, which the exchange makes receive in
+    /// `direction`: a track event when it starts receiving or its track
+    /// joins a stream it was not in (W3C "set the associated remote
+    /// streams" grew addList), its removal when it stops. Gives back what
+    /// the events had said before.
     pub(super) fn process_remote_track(
         &mut self,
         index: usize,
         sec: &RemoteSection,
         direction: Direction,
-    ) -> Option<Direction> {
+    ) -> FiredTrack {
         let t = &mut self.transceivers[index];
-        let before = t.fired_direction.replace(direction);
-        let was = before.is_some_and(Direction::recvs);
+        let mut now = FiredTrack {
+            direction: Some(direction),
+            stream_ids: t.fired.stream_ids.clone(),
+        };
+        if direction.recvs() {
+            now.stream_ids = remote_stream_ids(sec);
+        }
+        let before = std::mem::replace(&mut t.fired, now);
+        let joined = t
+            .fired
+            .stream_ids
+            .iter()
+            .any(|s| !before.stream_ids.contains(s));
         let mid = sec.mid_key();
-        match (was, direction.recvs()) {
-            (false, true) => {
-                let mut stream_ids: Vec<String> = Vec::new();
-                for (stream, _) in &sec.rtp.msids {
-                    if stream != "-" && !stream_ids.contains(stream) {
-                        stream_ids.push(stream.clone());
-                    }
-                }
+        match (before.receiving(), direction.recvs()) {
+            (was, true) if !was || joined => {
                 let track_id = sec.rtp.msids.first().and_then(|(_, t)| t.clone());
                 self.events.push(Event::Track {
                     transceiver: index,
                     mid,
-                    stream_ids,
+                    stream_ids: t.fired.stream_ids.clone(),
                     track_id,
                 });
             }
@@ -93,4 +108,15 @@ impl PeerConnection {
         }
         before
     }
+}
+
+/// The streams a remote m-section's a=msid lines name, each once ("-" is none).
+fn remote_stream_ids(sec: &RemoteSection) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for (stream, _) in &sec.rtp.msids {
+        if stream != "-" && !ids.contains(stream) {
+            ids.push(stream.clone());
+        }
+    }
+    ids
 }

@@ -26,7 +26,7 @@ use crate::offer::Slot;
 use crate::record::SessionRecord;
 use crate::remote_offer::{RemoteOffer, Transport};
 use crate::sdp::{self, Sdp};
-use crate::transceiver::{Direction, Transceiver};
+use crate::transceiver::{Direction, FiredTrack, Transceiver};
 pub use events::Event;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -485,14 +485,14 @@ impl PeerConnection {
         remote: RemoteIdentity,
     ) -> Result<()> {
         self.check_open("setRemoteDescription")?;
-        let before = self.signaling_state();
+        let (before, mark) = (self.signaling_state(), self.events.len());
         match sdp_type {
             SdpType::Offer => self.set_remote_offer(text, remote),
             SdpType::Rollback => self.rollback(),
             SdpType::Answer | SdpType::Pranswer => self.apply_remote_answer(sdp_type, text),
         }?;
         let glare = sdp_type == SdpType::Offer && before == SignalingState::HaveLocalOffer;
-        self.note_state_change(before, glare);
+        self.note_state_change(mark, before, glare);
         Ok(())
     }
 
@@ -513,14 +513,12 @@ impl PeerConnection {
             }
         };
         // W3C rollback: a remote track the offer brought goes away.
-        for &(i, before) in &pending.undo.fired {
-            let t = &self.transceivers[i];
-            if t.fired_direction.is_some_and(Direction::recvs)
-                && !before.is_some_and(Direction::recvs)
-            {
+        for (i, before) in &pending.undo.fired {
+            let t = &self.transceivers[*i];
+            if t.fired.receiving() && !before.receiving() {
                 let mid = t.mid.clone().unwrap_or_default();
                 self.events.push(Event::TrackRemoved {
-                    transceiver: i,
+                    transceiver: *i,
                     mid,
                 });
             }
@@ -601,8 +599,8 @@ impl PeerConnection {
 
     /// W3C "process remote tracks" for a remote offer: each RTP m-section's
     /// transceiver receives what the offer sends (nothing once rejected).
-    /// Gives back the fired directions it replaced, for a rollback.
-    fn remote_offer_tracks(&mut self, offer: &RemoteOffer) -> Vec<(usize, Option<Direction>)> {
+    /// Gives back what track events had said before, for a rollback.
+    fn remote_offer_tracks(&mut self, offer: &RemoteOffer) -> Vec<(usize, FiredTrack)> {
         let by_mid = self.index_by_mid();
         let mut fired = Vec::new();
         for sec in offer
@@ -798,13 +796,13 @@ impl PeerConnection {
     /// text is InvalidModificationError), or a rollback.
     pub fn set_local_description(&mut self, sdp_type: SdpType, text: &str) -> Result<()> {
         self.check_open("setLocalDescription")?;
-        let before = self.signaling_state();
+        let (before, mark) = (self.signaling_state(), self.events.len());
         match sdp_type {
             SdpType::Rollback => self.rollback(),
             SdpType::Offer => self.apply_local_offer(text),
             SdpType::Answer | SdpType::Pranswer => self.apply_local_answer(sdp_type, text),
         }?;
-        self.note_state_change(before, false);
+        self.note_state_change(mark, before, false);
         Ok(())
     }
 
@@ -852,8 +850,8 @@ impl PeerConnection {
         for &(i, d) in &outcome {
             let t = &mut self.transceivers[i];
             let now = d.unwrap_or(Direction::Inactive);
-            if !now.recvs() && t.fired_direction.is_some_and(Direction::recvs) {
-                t.fired_direction = Some(now);
+            if !now.recvs() && t.fired.receiving() {
+                t.fired.direction = Some(now);
                 let mid = t.mid.clone().unwrap_or_default();
                 self.events.push(Event::TrackRemoved {
                     transceiver: i,

@@ -5,7 +5,7 @@
 use super::{new_ssrcs, PeerConnection, TransceiverInit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::remote_offer::{RemoteOffer, Transport};
-use crate::transceiver::{Direction, MediaKind, Transceiver};
+use crate::transceiver::{Direction, FiredTrack, MediaKind, Transceiver};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// What applying a remote offer changed, so that a rollback (or an offer
@@ -19,8 +19,8 @@ pub(super) struct OfferUndo {
     pub(super) associated: Vec<usize>,
     pub(super) peer_identity: Option<String>,
     pub(super) session_version: u64,
-    /// The [[FiredDirection]] each transceiver had before the offer (by index).
-    pub(super) fired: Vec<(usize, Option<Direction>)>,
+    /// What each transceiver's track events said before the offer (by index).
+    pub(super) fired: Vec<(usize, FiredTrack)>,
 }
 
 impl OfferUndo {
@@ -28,8 +28,8 @@ impl OfferUndo {
     /// unless a track was attached since: that one stays, free for a later
     /// offer like one from addTrack.
     pub(super) fn undo(&self, transceivers: &mut Vec<Transceiver>) {
-        for &(i, fired) in &self.fired {
-            transceivers[i].fired_direction = fired;
+        for (i, fired) in &self.fired {
+            transceivers[*i].fired = fired.clone();
         }
         for &i in &self.associated {
             transceivers[i].mid = None;

@@ -17,6 +17,10 @@ let seenTransceivers = new Map();
 // number per object, so that offer_test.py can tell whether two transceivers
 // share one transport (BUNDLE).
 let transportIds = new Map();
+// What the 'pc' connection's track events said, in order (take_track_events),
+// and the remote streams they named, by id (their tracks: describe).
+let trackEvents = [];
+let remoteStreams = {};
 
 function objectId(o) {
   if (!o) return null;
@@ -110,6 +114,7 @@ function describeTransceiver(tr, live) {
     stopped: typeof tr.stopped === 'boolean' ? tr.stopped : null,
     inGetTransceivers: live,
     hasTrack: !!tr.sender.track,
+    senderTrackId: tr.sender.track ? tr.sender.track.id : null,
     sender: sp,
     receiver: rp,
     // The shape browser_test.py's check_against_library reads.
@@ -139,6 +144,9 @@ function describe(name) {
     } : null,
     // tid: the transceiver's place in `seen`, stable for the connection.
     transceivers: seen.map((t, i) => Object.assign({tid: i}, describeTransceiver(t, live.includes(t)))),
+    // The remote streams track events named: id -> the ids of their tracks now.
+    remoteStreams: Object.fromEntries(Object.entries(remoteStreams).map(
+      ([id, st]) => [id, st.getTracks().map(t => t.id)])),
     localDescription: descInfo(pc.localDescription),
     remoteDescription: descInfo(pc.remoteDescription),
     currentLocalDescription: descInfo(pc.currentLocalDescription),
@@ -161,12 +169,42 @@ const COMMANDS = {
     streams = {};
     seenTransceivers = new Map();
     transportIds = new Map();
+    trackEvents = [];
+    remoteStreams = {};
     return {};
   },
   pc_new(a) {
     if (pcs[a.pc]) pcs[a.pc].close();
-    pcs[a.pc] = new RTCPeerConnection(a.config || {});
+    const pc = new RTCPeerConnection(a.config || {});
+    pcs[a.pc] = pc;
+    pc.ontrack = e => {
+      for (const st of e.streams) remoteStreams[st.id] = st;
+      trackEvents.push({mid: e.transceiver.mid, kind: e.track.kind, trackId: e.track.id,
+                        streams: e.streams.map(st => st.id)});
+    };
     return {};
+  },
+  take_track_events() {
+    const events = trackEvents;
+    trackEvents = [];
+    return {events};
+  },
+  remove_track(a) {
+    const pc = getPc(a.pc);
+    const tr = findTransceiver(pc, a);
+    pc.removeTrack(tr.sender);
+    return {mid: tr.mid, direction: tr.direction};
+  },
+  set_streams(a) {
+    const tr = findTransceiver(getPc(a.pc), a);
+    const named = a.streams.map(streamNamed);
+    tr.sender.setStreams(...named);
+    return {mid: tr.mid, streamIds: named.map(st => st.id)};
+  },
+  stop_transceiver(a) {
+    const tr = findTransceiver(getPc(a.pc), a);
+    tr.stop();
+    return {mid: tr.mid};
   },
   pc_close(a) {
     getPc(a.pc).close();
@@ -175,9 +213,11 @@ const COMMANDS = {
   },
   async add_track(a) {
     const pc = getPc(a.pc);
-    const sender = pc.addTrack(await getTrack(a.kind), streamNamed(a.stream || 'browser-stream'));
+    const stream = streamNamed(a.stream || 'browser-stream');
+    const sender = pc.addTrack(await getTrack(a.kind), stream);
     const tr = pc.getTransceivers().find(t => t.sender === sender);
-    return {mid: tr ? tr.mid : null, direction: tr ? tr.direction : null};
+    return {mid: tr ? tr.mid : null, direction: tr ? tr.direction : null,
+            streamId: stream.id, trackId: sender.track.id};
   },
   async add_transceiver(a) {
     const pc = getPc(a.pc);

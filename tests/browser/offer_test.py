@@ -63,7 +63,14 @@ with data channels: no mid given twice), reoffer_rejected_data (an answer
 rejecting the data m-line, re-offered in place), reoffer_after_sfu_offer and
 reoffer_after_safari_offer (rtcpc answers a corpus offer, then re-offers to
 the browser: every payload type keeps its codec, the codec in use leads, and
-the browser's getParameters agrees).
+the browser's getParameters agrees); the W3C object model (issue 21):
+track_lifecycle (the browser sends a track, moves it to another stream,
+removes it, stops the transceiver; rtcpc then sends with two streams in
+the recycled m-line, setStreams, replaceTrack, removeTrack: rtcpc's
+signalingstatechange/track/negotiationneeded events in the W3C order and
+with the browser's stream and track ids, the browser's ontrack and remote
+streams, and both sides' transceivers, agree); glare also checks the two
+signalingstatechange events of rtcpc's implicit rollback.
 The scenarios in SCENARIO_CONFIG run with that rtcpc configuration
 (ConfiguredWorker). The rtcpc problems this test found have regression
 tests without a browser in tests/offer.rs.
@@ -863,7 +870,10 @@ def check_answer_exchange(sc, st, expect, want_ice):
              % (len(om), len(am), len(secs)))
     setups = set(v for x in am for v in attr_values(x, 'a=setup:') if x[0].split()[1] != '0')
     want_role = {'active': 'client', 'passive': 'server'}.get(next(iter(setups), None))
-    sc.check(len(setups) == 1 and neg['dtls_role'] == want_role,
+    # An answer rejecting every m-line has no a=setup; rtcpc keeps the role
+    # of the association (the next offer's a=setup says it).
+    sc.check(not setups and all(x[0].split()[1] == '0' for x in am) or
+             len(setups) == 1 and neg['dtls_role'] == want_role,
              p + "rtcpc dtls_role %r, its answer says a=setup:%s" % (neg['dtls_role'],
                                                                      '/'.join(sorted(setups))))
     st['setup'] = {'offer': sorted(set(v for x in om for v in attr_values(x, 'a=setup:'))),
@@ -1388,6 +1398,13 @@ def sc_glare(sc, reoffer=False):
     sc.check(r0.get('ok') and r0.get('signaling_state') == 'have-remote-offer',
              "glare: rtcpc's SRD(offer) in have-local-offer gave %s, state %r; want success, "
              'have-remote-offer' % (r0.get('error') or 'success', r0.get('signaling_state')))
+    # W3C: both transitions of the implicit rollback fire signalingstatechange,
+    # then the browser's two tracks fire track.
+    names = event_names(r0.get('events') or [])
+    sc.check(names == ['signalingstatechange:stable', 'signalingstatechange:have-remote-offer',
+                       'track', 'track'],
+             "glare: rtcpc's events on SRD(offer): %s, want stable, have-remote-offer, track, "
+             'track' % names)
     lt = s1['lib']['transceivers']
     sc.check(len(lt) == 2 and all(t['has_track'] for t in lt),
              'glare: want the two addTrack transceivers (rolled back) associated with the offer, '
@@ -1920,6 +1937,163 @@ def sc_reoffer_after_safari_offer(sc):
                  % ([c['payload_type'] for c in vsec['codecs'][:1]], used_pt))
 
 
+# ---------------------------------------------------------------- the W3C object model (issue 21)
+
+def lib_events(reply, upto=None):
+    """rtcpc's events (signalingstatechange, track, track-removed,
+    negotiationneeded) during a worker request's calls, in order."""
+    return [e for r in (reply.get('results') or [])[:upto] for e in r.get('events') or []]
+
+
+def event_names(events):
+    return [e['event'] + (':' + e['state'] if e['event'] == 'signalingstatechange' else '')
+            for e in events]
+
+
+def browser_transceiver(st, mid):
+    return next((t for t in st['browser']['transceivers'] if t['mid'] == mid), None)
+
+
+def lib_transceiver(st, mid):
+    return next((t for t in st['lib']['transceivers'] if t['mid'] == mid), None)
+
+
+def sc_track_lifecycle(sc):
+    """W3C track events and the sender calls, both ways, against what the
+    browser's own objects say. The browser sends a track (rtcpc's track
+    event names the browser's MediaStream and track ids, and the browser's
+    mid), moves it to another stream (setStreams: track again, with that
+    stream), removes it (rtcpc's track goes away), stops the transceiver
+    (rtcpc's is stopped and gone after the answer); rtcpc then sends with
+    two streams (the m-line recycled: a new mid in its place; the browser's
+    ontrack names both streams), moves the sender to another stream
+    (setStreams: negotiationneeded; the browser's old streams lose the
+    track), replaces the track (no negotiation) and removes it (the
+    browser's transceiver goes inactive)."""
+    p = 'browser sends: '
+    sent = sc.br('add_track', pc='pc', kind='audio', stream='browser-stream')
+    s0 = browser_offers(sc, 'browser sends', expect=[{'kind': 'audio', 'lib_direction': 'recvonly'}])
+    mid = mids_of(s0['offer'])[0]
+    srd, sld = lib_events(s0['lib'], 1), lib_events(s0['lib'])[len(lib_events(s0['lib'], 1)):]
+    sc.check(event_names(srd) == ['signalingstatechange:have-remote-offer', 'track'],
+             p + "rtcpc's events on SRD(offer): %s, want have-remote-offer then track"
+             % event_names(srd))
+    track = next((e for e in srd if e['event'] == 'track'), {})
+    # JSEP 5.2.1: a=msid's second part identifies the sender; Chromium
+    # writes its track's id there, Firefox an id of its own.
+    msid = attr_values(media_lines(s0['offer'])[0], 'a=msid:')
+    sender_id = msid[0].split()[1] if msid and len(msid[0].split()) > 1 else None
+    if sc.browser == 'chromium':
+        sc.check(sender_id == sent['trackId'], p + "Chromium's a=msid %s does not name its "
+                 'track %s' % (msid, sent['trackId']))
+    sc.check(track.get('mid') == mid and track.get('stream_ids') == [sent['streamId']] and
+             track.get('track_id') == sender_id,
+             p + "rtcpc's track event %s; the browser sends from stream %s (a=msid %s) on mid %s"
+             % (track, sent['streamId'], msid, mid))
+    sc.check(event_names(sld) == ['signalingstatechange:stable'],
+             p + "rtcpc's events on SLD(answer): %s, want stable" % event_names(sld))
+
+    p = 'browser moves its sender to another stream: '
+    moved = sc.br('set_streams', pc='pc', mid=mid, streams=['browser-stream-2'])
+    s0 = browser_offers(sc, 'browser moves its sender to another stream',
+                        expect=[{'kind': 'audio', 'lib_direction': 'recvonly'}], prev=s0)
+    events = lib_events(s0['lib'])
+    sc.check(event_names(events) == ['signalingstatechange:have-remote-offer', 'track',
+                                     'signalingstatechange:stable'] and
+             events[1]['stream_ids'] == moved['streamIds'],
+             p + "rtcpc's events %s, want have-remote-offer, track (streams %s), stable (W3C: "
+             'the associated remote streams grew)' % (events, moved['streamIds']))
+
+    p = 'browser removes the track: '
+    s1 = browser_offers(sc, 'browser removes the track',
+                        [{'cmd': 'remove_track', 'mid': mid}],
+                        expect=[{'kind': 'audio', 'lib_direction': 'inactive'}], prev=s0)
+    names = event_names(lib_events(s1['lib']))
+    sc.check(names == ['signalingstatechange:have-remote-offer', 'track-removed',
+                       'signalingstatechange:stable'],
+             p + "rtcpc's events: %s, want have-remote-offer, track-removed, stable" % names)
+    sc.check((browser_transceiver(s1, mid) or {}).get('currentDirection') == 'inactive',
+             p + "the browser's transceiver: %s" % browser_transceiver(s1, mid))
+
+    p = 'browser stops the transceiver: '
+    s2 = browser_offers(sc, 'browser stops the transceiver',
+                        [{'cmd': 'stop_transceiver', 'mid': mid}],
+                        expect=[{'kind': 'audio', 'accepted': False}], prev=s1)
+    names = event_names(lib_events(s2['lib']))
+    sc.check(names == ['signalingstatechange:have-remote-offer', 'signalingstatechange:stable'],
+             p + "rtcpc's events: %s, want have-remote-offer, stable (the track was gone)" % names)
+    # W3C: a stopped transceiver whose m-section is rejected leaves the set
+    # of transceivers when the answer is applied (Chromium's getTransceivers too).
+    sc.check(lib_transceiver(s2, mid) is None,
+             p + 'rtcpc still lists the stopped transceiver: %s' % s2['lib']['transceivers'])
+    sc.check(not (browser_transceiver(s2, mid) or {}).get('inGetTransceivers'),
+             p + "the browser still lists the stopped transceiver: %s"
+             % browser_transceiver(s2, mid))
+
+    p = 'rtcpc sends with two streams: '
+    sc.br('take_track_events', pc='pc')
+    s3 = rtcpc_offers(sc, 'rtcpc sends with two streams',
+                      [{'fn': 'add_track', 'kind': 'audio', 'track_id': 'lib-audio',
+                        'stream_ids': ['lib-a', 'lib-b']}],
+                      expect=[{'kind': 'audio', 'lib_direction': 'sendonly'}], want_dtls=None,
+                      want_ice=INITIAL_OFFERER_CONTROLS, prev=s2)
+    mid2 = mids_of(s3['offer'])[0]
+    sc.check(mid2 != mid and len(mids_of(s3['offer'])) == 1,
+             p + 'mids %s: want the rejected m-line %s recycled with a new mid'
+             % (mids_of(s3['offer']), mid))
+    bev = sc.br('take_track_events', pc='pc')['events']
+    sc.check(len(bev) == 1 and bev[0]['mid'] == mid2 and
+             sorted(bev[0]['streams']) == ['lib-a', 'lib-b'],
+             p + "the browser's track events %s, want one on mid %s with streams lib-a, lib-b"
+             % (bev, mid2))
+    streams = s3['browser'].get('remoteStreams') or {}
+    sc.check(all(len(streams.get(x) or []) == 1 for x in ('lib-a', 'lib-b')),
+             p + "the browser's remote streams %s, want lib-a and lib-b with the track" % streams)
+
+    p = 'rtcpc moves the sender to another stream: '
+    rep = sc.lib([{'fn': 'set_streams', 'mid': mid2, 'stream_ids': ['lib-c']}], 'setStreams')
+    sc.check(event_names(lib_events(rep)) == ['negotiationneeded'],
+             p + "rtcpc's events %s, want negotiationneeded" % event_names(lib_events(rep)))
+    s4 = rtcpc_offers(sc, 'rtcpc moves the sender to another stream',
+                      expect=[{'kind': 'audio', 'lib_direction': 'sendonly'}], want_dtls=None,
+                      want_ice=INITIAL_OFFERER_CONTROLS, prev=s3)
+    msids = attr_values(media_lines(s4['offer'])[0], 'a=msid:')
+    sc.check(msids == ['lib-c lib-audio'] or (len(msids) == 1 and msids[0].startswith('lib-c ')),
+             p + "rtcpc's offer has a=msid %s, want the one stream lib-c" % msids)
+    streams = s4['browser'].get('remoteStreams') or {}
+    sc.check(not streams.get('lib-a') and not streams.get('lib-b'),
+             p + "the browser's streams lib-a and lib-b still hold the track: %s" % streams)
+    bev = sc.br('take_track_events', pc='pc')['events']
+    sc.check(len(bev) == 1 and bev[0]['mid'] == mid2 and bev[0]['streams'] == ['lib-c'],
+             p + "the browser's track events %s, want one on mid %s with the stream lib-c (W3C: "
+             'the associated remote streams grew)' % (bev, mid2))
+
+    p = 'rtcpc replaces the track: '
+    rep = sc.lib([{'fn': 'replace_track', 'mid': mid2, 'kind': 'audio', 'track_id': 'lib-audio-2'},
+                  {'fn': 'replace_track', 'mid': mid2, 'kind': 'video', 'track_id': 'v',
+                   'expect_error': True}], 'replaceTrack')
+    sc.check(not lib_events(rep) and rep['negotiation_needed'] is False,
+             p + 'replaceTrack needs no negotiation; rtcpc: events %s, negotiation_needed %s'
+             % (lib_events(rep), rep['negotiation_needed']))
+    err = (rep['results'][1].get('error') or {})
+    sc.check(err.get('code') == 'RTC_ERROR_INVALID_ARGUMENT',
+             p + 'replaceTrack with a video track on an audio sender gave %s, want '
+             'RTC_ERROR_INVALID_ARGUMENT (W3C TypeError)' % (err or 'success'))
+
+    p = 'rtcpc removes the track: '
+    rep = sc.lib([{'fn': 'remove_track', 'mid': mid2}], 'removeTrack')
+    sc.check(event_names(lib_events(rep)) == ['negotiationneeded'],
+             p + "rtcpc's events %s, want negotiationneeded" % event_names(lib_events(rep)))
+    s5 = rtcpc_offers(sc, 'rtcpc removes the track',
+                      expect=[{'kind': 'audio', 'lib_direction': 'inactive'}], want_dtls=None,
+                      want_ice=INITIAL_OFFERER_CONTROLS, prev=s4)
+    sc.check((browser_transceiver(s5, mid2) or {}).get('currentDirection') == 'inactive',
+             p + "the browser's transceiver: %s" % browser_transceiver(s5, mid2))
+    streams = s5['browser'].get('remoteStreams') or {}
+    sc.check(not any(streams.values()),
+             p + "the browser's remote streams still hold the track: %s" % streams)
+
+
 SCENARIOS = collections.OrderedDict([
     ('audio_video', sc_audio_video),
     ('sendonly_to_recvonly_browser', sc_sendonly_to_recvonly_browser),
@@ -1946,6 +2120,7 @@ SCENARIOS = collections.OrderedDict([
     ('reoffer_rejected_data', sc_reoffer_rejected_data),
     ('reoffer_after_sfu_offer', sc_reoffer_after_sfu_offer),
     ('reoffer_after_safari_offer', sc_reoffer_after_safari_offer),
+    ('track_lifecycle', sc_track_lifecycle),
 ])
 
 

@@ -198,6 +198,16 @@ rtc_error_callback = ctypes.CFUNCTYPE(None, POINTER(rtc_error), c_void_p)
 rtc_session_description_callback = ctypes.CFUNCTYPE(
     None, POINTER(rtc_session_description), c_void_p)
 
+
+class rtc_track_event(Structure):
+    _fields_ = [('removed', c_bool), ('transceiver_index', c_size_t), ('mid', c_char_p),
+                ('stream_ids', POINTER(c_char_p)), ('stream_id_count', c_size_t),
+                ('track_id', c_char_p)]
+
+
+rtc_signaling_state_callback = ctypes.CFUNCTYPE(None, c_int, c_void_p)
+rtc_track_callback = ctypes.CFUNCTYPE(None, POINTER(rtc_track_event), c_void_p)
+
 # name: (restype, argtypes)
 _PROTOTYPES = {
     'rtc_configuration_new': (c_void_p, []),
@@ -247,6 +257,15 @@ _PROTOTYPES = {
     'rtc_pc_add_ice_candidate': (c_int, [c_void_p, c_char_p, c_char_p, c_int32,
                                          rtc_void_callback, rtc_error_callback, c_void_p]),
     'rtc_pc_add_local_candidate': (c_int, [c_void_p, c_char_p, c_char_p]),
+    'rtc_pc_add_track_with_streams': (c_int, [c_void_p, c_int, c_char_p, POINTER(c_char_p),
+                                              c_size_t, POINTER(c_size_t)]),
+    'rtc_pc_remove_track': (c_int, [c_void_p, c_size_t]),
+    'rtc_pc_replace_track': (c_int, [c_void_p, c_size_t, c_int, c_char_p]),
+    'rtc_pc_sender_set_streams': (c_int, [c_void_p, c_size_t, POINTER(c_char_p), c_size_t]),
+    'rtc_pc_set_signaling_state_callback': (c_int, [c_void_p, rtc_signaling_state_callback,
+                                                    c_void_p]),
+    'rtc_pc_set_track_callback': (c_int, [c_void_p, rtc_track_callback, c_void_p]),
+    'rtc_pc_set_negotiation_needed_callback': (c_int, [c_void_p, rtc_void_callback, c_void_p]),
 }
 
 
@@ -392,6 +411,39 @@ class PeerConnection:
             lib.rtc_configuration_free(cfg)
         if not self.pc:
             raise RuntimeError('rtc_pc_new returned NULL')
+        self._listen()
+
+    # -- events (W3C signalingstatechange, track, negotiationneeded), in order
+    def _listen(self):
+        self.events = []
+
+        def on_state(state, _user):
+            self.events.append({'event': 'signalingstatechange',
+                                'state': SIGNALING_STATES[state]})
+
+        def on_track(ev, _user):
+            e = ev.contents
+            self.events.append({'event': 'track-removed' if e.removed else 'track',
+                                'index': e.transceiver_index, 'mid': _s(e.mid),
+                                'stream_ids': _strings(e.stream_ids, e.stream_id_count),
+                                'track_id': _s(e.track_id)})
+
+        def on_needed(_user):
+            self.events.append({'event': 'negotiationneeded'})
+        # The CFUNCTYPE objects live as long as the connection.
+        self._callbacks = (rtc_signaling_state_callback(on_state), rtc_track_callback(on_track),
+                           rtc_void_callback(on_needed))
+        _check_rc(self.lib.rtc_pc_set_signaling_state_callback(self.pc, self._callbacks[0], None),
+                  'set_signaling_state_callback')
+        _check_rc(self.lib.rtc_pc_set_track_callback(self.pc, self._callbacks[1], None),
+                  'set_track_callback')
+        _check_rc(self.lib.rtc_pc_set_negotiation_needed_callback(self.pc, self._callbacks[2],
+                                                                  None),
+                  'set_negotiation_needed_callback')
+
+    def take_events(self):
+        events, self.events = self.events, []
+        return events
 
     # -- lifetime
     def close(self):
@@ -499,6 +551,31 @@ class PeerConnection:
     def add_track(self, kind, track_id, stream_id=None):
         _check_rc(self.lib.rtc_pc_add_track(self.pc, _kind(kind), _enc(track_id),
                                             _enc(stream_id)), 'addTrack(%s)' % kind)
+
+    def add_track_with_streams(self, kind, track_id, stream_ids):
+        sp, sn, keep = _str_array(stream_ids)
+        index = c_size_t(0)
+        _check_rc(self.lib.rtc_pc_add_track_with_streams(self.pc, _kind(kind), _enc(track_id),
+                                                         sp, sn, ctypes.byref(index)),
+                  'addTrack(%s, %s)' % (kind, list(stream_ids)))
+        del keep
+        return index.value
+
+    def remove_track(self, index_or_mid):
+        i = self._index(index_or_mid)
+        _check_rc(self.lib.rtc_pc_remove_track(self.pc, i), 'removeTrack(%s)' % index_or_mid)
+
+    def replace_track(self, index_or_mid, kind, track_id):
+        i = self._index(index_or_mid)
+        _check_rc(self.lib.rtc_pc_replace_track(self.pc, i, _kind(kind), _enc(track_id)),
+                  'replaceTrack(%s, %s)' % (index_or_mid, track_id))
+
+    def set_streams(self, index_or_mid, stream_ids):
+        i = self._index(index_or_mid)
+        sp, sn, keep = _str_array(stream_ids)
+        _check_rc(self.lib.rtc_pc_sender_set_streams(self.pc, i, sp, sn),
+                  'setStreams(%s, %s)' % (index_or_mid, list(stream_ids)))
+        del keep
 
     def add_transceiver(self, kind, direction='sendrecv', stream_ids=(), rids=()):
         sp, sn, keep1 = _str_array(stream_ids)
@@ -802,7 +879,10 @@ def _one_call(pc, c, r, track_counter):
     if fn == 'add_track':
         track_id = c.get('track_id') or 'lib-track-%d' % track_counter[0]
         track_counter[0] += 1
-        pc.add_track(c['kind'], track_id, c.get('stream_id', 'lib-stream'))
+        if 'stream_ids' in c:
+            r['index'] = pc.add_track_with_streams(c['kind'], track_id, c['stream_ids'])
+        else:
+            pc.add_track(c['kind'], track_id, c.get('stream_id', 'lib-stream'))
         r['track_id'] = track_id
     elif fn == 'add_transceiver':
         r['index'] = pc.add_transceiver(c['kind'], c.get('direction', 'sendrecv'),
@@ -825,11 +905,18 @@ def _one_call(pc, c, r, track_counter):
                 track_counter[0] += 1
                 pc.add_track(t['kind'], track_id, 'lib-stream')
                 r['added'].append({'kind': t['kind'], 'track_id': track_id})
-    elif fn in ('stop', 'set_direction', 'set_codec_preferences'):
+    elif fn in ('stop', 'set_direction', 'set_codec_preferences', 'remove_track',
+                'replace_track', 'set_streams'):
         i = _select(pc, c)
         r['index'], r['mid'] = i, pc.transceiver_mid(i)
         if fn == 'stop':
             pc.stop(i)
+        elif fn == 'remove_track':
+            pc.remove_track(i)
+        elif fn == 'replace_track':
+            pc.replace_track(i, c['kind'], c.get('track_id'))
+        elif fn == 'set_streams':
+            pc.set_streams(i, c['stream_ids'])
         elif fn == 'set_direction':
             pc.set_direction(i, c['direction'])
         else:
@@ -853,6 +940,7 @@ def _calls(pc, req, track_counter):
                                       'code': None, 'call': c.get('fn')})
         r['signaling_state'] = pc.signaling_state()
         r['remote_description'] = pc.description('remote') is not None
+        r['events'] = pc.take_events()
         results.append(r)
         if not r['ok'] and not c.get('expect_error'):
             error = dict(r['error'], stderr='%s: %s: %s' % (r['fn'], r['error']['name'],
