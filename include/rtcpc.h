@@ -685,7 +685,7 @@ enum rtc_error_code rtc_configuration_set_header_extensions(struct rtc_configura
 // `pc` is NULL or a live handle.
 struct rtc_configuration *rtc_pc_get_configuration(const struct rtc_pc *pc);
 
-// RTCPeerConnection.setConfiguration (W3C 4.4.1.6): the next offers and
+// RTCPeerConnection.setConfiguration (W3C "set the configuration"): the next offers and
 // answers use `config` (codecs, header extensions, local candidates, the
 // DTLS role answers take, the SDP size limit). What the connection was
 // made with stays and is RTC_ERROR_INVALID_MODIFICATION when changed: the
@@ -958,7 +958,7 @@ enum rtc_error_code rtc_pc_set_signaling_state_callback(struct rtc_pc *pc,
                                                         rtc_signaling_state_callback callback,
                                                         void *user_data);
 
-// Registers the track callback (W3C 4.4.1.6 ontrack, and "process the
+// Registers the track callback (W3C RTCPeerConnection.ontrack, and "process the
 // removal of a remote track"), replacing an earlier one; NULL removes it.
 // A description that lets a transceiver's receiver receive (a remote
 // offer sending, the peer's answer), or puts its track in a stream it was
@@ -997,7 +997,7 @@ enum rtc_error_code rtc_pc_set_negotiation_needed_callback(struct rtc_pc *pc,
 // `pc` is NULL or a live handle.
 bool rtc_pc_negotiation_needed(const struct rtc_pc *pc);
 
-// setLocalDescription (W3C 4.4.3.2) with an answer or pranswer, an offer,
+// RTCPeerConnection.setLocalDescription (W3C) with an answer or pranswer, an offer,
 // or rollback. An empty (or NULL) `sdp` uses the answer createAnswer (or
 // the offer createOffer) made last, and creates one when none was made
 // (since the last applied answer); any other text must be that description

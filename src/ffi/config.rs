@@ -256,7 +256,7 @@ pub unsafe extern "C" fn rtc_pc_get_configuration(pc: *const rtc_pc) -> *mut rtc
     })
 }
 
-/// RTCPeerConnection.setConfiguration (W3C 4.4.1.6): the next offers and
+/// RTCPeerConnection.setConfiguration (W3C "set the configuration"): the next offers and
 /// answers use `config` (codecs, header extensions, local candidates, the
 /// DTLS role answers take, the SDP size limit). What the connection was
 /// made with stays and is RTC_ERROR_INVALID_MODIFICATION when changed: the

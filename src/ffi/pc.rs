@@ -497,7 +497,7 @@ pub unsafe extern "C" fn rtc_pc_set_signaling_state_callback(
     }))
 }
 
-/// Registers the track callback (W3C 4.4.1.6 ontrack, and "process the
+/// Registers the track callback (W3C RTCPeerConnection.ontrack, and "process the
 /// removal of a remote track"), replacing an earlier one; NULL removes it.
 /// A description that lets a transceiver's receiver receive (a remote
 /// offer sending, the peer's answer), or puts its track in a stream it was
@@ -558,7 +558,7 @@ pub unsafe extern "C" fn rtc_pc_negotiation_needed(pc: *const rtc_pc) -> bool {
         .is_some_and(|p| boundary(|| p.lock().negotiation_needed()))
 }
 
-/// setLocalDescription (W3C 4.4.3.2) with an answer or pranswer, an offer,
+/// RTCPeerConnection.setLocalDescription (W3C) with an answer or pranswer, an offer,
 /// or rollback. An empty (or NULL) `sdp` uses the answer createAnswer (or
 /// the offer createOffer) made last, and creates one when none was made
 /// (since the last applied answer); any other text must be that description

@@ -7,7 +7,7 @@ use crate::sdp;
 use std::sync::Arc;
 
 impl PeerConnection {
-    /// addIceCandidate (W3C 4.4.1.x): a remote candidate for the m-section
+    /// RTCPeerConnection.addIceCandidate (W3C): a remote candidate for the m-section
     /// named by mid (or, without mid, by index); an empty candidate means
     /// end-of-candidates. Kept in the remote description.
     pub fn add_ice_candidate(

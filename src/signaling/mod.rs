@@ -414,7 +414,7 @@ impl PeerConnection {
         &self.config
     }
 
-    /// setConfiguration (W3C 4.4.1.6): later descriptions use `config`.
+    /// setConfiguration (W3C "set the configuration"): later descriptions use `config`.
     /// What the connection was made with and cannot change is
     /// InvalidModificationError: the bundle policy, the certificate (None
     /// keeps it), ICE lite, fixed ICE credentials (None keeps them), the
@@ -425,7 +425,9 @@ impl PeerConnection {
         let fixed = |what: &str| {
             Err(Error::new(
                 ErrorKind::InvalidModification,
-                format!("setConfiguration: the {what} cannot change (W3C 4.4.1.6)"),
+                format!(
+                    "setConfiguration: the {what} cannot change (W3C \"set the configuration\")"
+                ),
             ))
         };
         let certificate = config.certificate.as_ref().map(|c| c.fingerprint_hex());

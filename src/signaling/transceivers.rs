@@ -9,7 +9,7 @@ use crate::transceiver::{Direction, FiredTrack, MediaKind, Transceiver};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// What applying a remote offer changed, so that a rollback (or an offer
-/// replacing it) undoes just that (W3C 4.4.1.5 "rollback"): the application's
+/// replacing it) undoes just that (W3C "set the session description", rollback): the application's
 /// later changes to transceivers stay.
 #[derive(Clone, Debug, Default)]
 pub(super) struct OfferUndo {
