@@ -2037,6 +2037,42 @@ static void test_event_callbacks(const char *chrome) {
     rtc_pc_free(pc);
 }
 
+/* ------------------------------------------------------- rtc_pc_restart_ice */
+
+/* The first a=ice-ufrag value of `sdp`, copied into `out`. */
+static void first_ufrag(const char *sdp, char *out, size_t size) {
+    const char *u = sdp ? strstr(sdp, "a=ice-ufrag:") : NULL;
+    size_t n = u ? strcspn(u + 12, "\r\n") : 0;
+    snprintf(out, size, "%.*s", (int)n, u ? u + 12 : "");
+}
+
+static void test_restart_ice(void) {
+    CHECK(rtc_pc_restart_ice(NULL) == RTC_ERROR_INVALID_ARGUMENT);
+    rtc_pc *a = new_pc(NULL), *b = new_pc(NULL);
+    nn_state s = {a, 0, 0};
+    CHECK(rtc_pc_set_negotiation_needed_callback(a, on_negotiation_needed, &s) == RTC_OK);
+    CHECK(rtc_pc_restart_ice(a) == RTC_OK && !rtc_pc_negotiation_needed(a)); /* nothing yet */
+    CHECK(rtc_pc_add_track(a, RTC_MEDIA_KIND_AUDIO, "mic", "s") == RTC_OK);
+    char before[64], after[64];
+    char *offer = offer_of(a, NULL);
+    first_ufrag(offer, before, sizeof before);
+    free(offer);
+    exchange_with(a, b);
+    int events = s.events;
+    CHECK(rtc_pc_restart_ice(a) == RTC_OK);
+    CHECK(s.events == events + 1 && rtc_pc_negotiation_needed(a));
+    offer = offer_of(a, NULL);
+    first_ufrag(offer, after, sizeof after);
+    CHECK(before[0] && after[0] && strcmp(before, after) != 0);
+    free(offer);
+    exchange_with(a, b);
+    CHECK(!rtc_pc_negotiation_needed(a));
+    rtc_pc_close(a);
+    CHECK(rtc_pc_restart_ice(a) == RTC_OK && !rtc_pc_negotiation_needed(a));
+    rtc_pc_free(a);
+    rtc_pc_free(b);
+}
+
 int main(void) {
     const char *chrome_path = RTCPC_DEFAULT_OFFER;
     char firefox_path[1024];
@@ -2077,6 +2113,7 @@ int main(void) {
     test_sender_calls();
     test_configuration_and_ufrag(chrome);
     test_event_callbacks(chrome);
+    test_restart_ice();
     free(chrome);
     free(firefox);
     if (failures)

@@ -944,6 +944,18 @@ enum rtc_error_code rtc_pc_create_offer(struct rtc_pc *pc,
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_request_data_channels(struct rtc_pc *pc);
 
+// RTCPeerConnection.restartIce (W3C): the next offer (rtc_pc_create_offer,
+// or the implicit one of rtc_pc_set_local_description) restarts ICE on
+// every transport, as rtc_offer_options.ice_restart does, and
+// negotiation is needed (the negotiationneeded callback runs, in stable)
+// until an answer is applied whose local description has new
+// credentials everywhere. Does nothing before any local description or
+// after rtc_pc_close. Errors: RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
+//
+// # Safety
+// `pc` is NULL or a live handle.
+enum rtc_error_code rtc_pc_restart_ice(struct rtc_pc *pc);
+
 // Registers the signalingstatechange callback (W3C onsignalingstatechange),
 // replacing an earlier one; NULL removes it. It runs once per change made
 // by rtc_pc_set_local_description and rtc_pc_set_remote_description, on

@@ -6,7 +6,7 @@ use rtcpc::offer::OfferOptions;
 use rtcpc::{AnswerOptions, ErrorKind, MediaKind, PeerConnection, SdpType, SignalingState};
 
 mod common;
-use common::{attr, pc, CHROME};
+use common::{attr, exchange, pc, CHROME};
 
 /// W3C 4.4.3.2 setLocalDescription: with no description, an offer in
 /// stable (made now), then the answer in have-remote-offer (made now).
@@ -579,4 +579,37 @@ fn w3c_track_joining_a_stream_fires_track_again() {
         .take_events()
         .iter()
         .all(|e| matches!(e, Event::SignalingStateChange(_))));
+}
+
+/// W3C restartIce: nothing before a local description; then the next
+/// offer restarts ICE, and negotiation stays needed until an applied
+/// answer leaves the credentials of the time ([[LocalIceCredentialsToReplace]]):
+/// the peer's offer that does not restart does not end it.
+#[test]
+fn w3c_restart_ice_makes_the_next_offer_restart() {
+    let (mut a, mut b) = (pc(), pc());
+    a.restart_ice();
+    assert!(!a.negotiation_needed());
+    a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    let first = exchange(&mut a, &mut b);
+    a.take_negotiation_needed_event();
+    a.restart_ice();
+    assert!(a.negotiation_needed() && a.take_negotiation_needed_event());
+    // The peer offers first, without a restart: a's answer keeps its ufrag.
+    let theirs = exchange(&mut b, &mut a);
+    assert!(!theirs.is_empty());
+    assert!(
+        a.negotiation_needed(),
+        "the old credentials are still in use"
+    );
+    assert!(a.take_negotiation_needed_event());
+    let again = a.create_offer(OfferOptions::default()).unwrap();
+    assert_ne!(attr(&again, "a=ice-ufrag:"), attr(&first, "a=ice-ufrag:"));
+    common::answered(&mut a, &mut b, &again);
+    assert!(!a.negotiation_needed());
+    let n = a.negotiated().unwrap();
+    assert!(n.sections[0].local_ice_restarted);
+    // Later offers keep the new credentials.
+    let later = a.create_offer(OfferOptions::default()).unwrap();
+    assert_eq!(attr(&later, "a=ice-ufrag:"), attr(&again, "a=ice-ufrag:"));
 }

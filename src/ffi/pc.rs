@@ -463,6 +463,26 @@ pub unsafe extern "C" fn rtc_pc_request_data_channels(pc: *mut rtc_pc) -> rtc_er
     rc
 }
 
+/// RTCPeerConnection.restartIce (W3C): the next offer (rtc_pc_create_offer,
+/// or the implicit one of rtc_pc_set_local_description) restarts ICE on
+/// every transport, as rtc_offer_options.ice_restart does, and
+/// negotiation is needed (the negotiationneeded callback runs, in stable)
+/// until an answer is applied whose local description has new
+/// credentials everywhere. Does nothing before any local description or
+/// after rtc_pc_close. Errors: RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
+///
+/// # Safety
+/// `pc` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_restart_ice(pc: *mut rtc_pc) -> rtc_error_code {
+    let rc = code(guard(|| {
+        locked(pc)?.restart_ice();
+        Ok(())
+    }));
+    after_change(pc);
+    rc
+}
+
 /// A call that may have changed what needs negotiating: fires a due
 /// negotiationneeded event (none for a NULL handle).
 ///

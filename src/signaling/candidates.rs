@@ -1,5 +1,5 @@
 //! ICE candidates: remote ones trickled in (W3C addIceCandidate, RFC 8839
-//! 4.2) and local ones learnt after creation.
+//! 4.2) and local ones learnt after creation; restartIce.
 
 use super::PeerConnection;
 use crate::error::{Error, Result};
@@ -7,6 +7,48 @@ use crate::sdp;
 use std::sync::Arc;
 
 impl PeerConnection {
+    /// RTCPeerConnection.restartIce (W3C): the next offer (createOffer or
+    /// the implicit one) restarts ICE on every transport, and negotiation
+    /// is needed until an answer is applied whose local description has
+    /// none of the credentials the local descriptions have now. Nothing
+    /// before any local description, or once closed.
+    pub fn restart_ice(&mut self) {
+        if self.check_open("restartIce").is_err() {
+            return;
+        }
+        self.ice_to_replace = self.local_ufrags();
+        self.update_negotiation_needed();
+    }
+
+    /// The ice-ufrag values of the current and pending local descriptions.
+    fn local_ufrags(&self) -> Vec<String> {
+        let pending = self.exchange.pending_local_offer();
+        let current = self.current_local.as_ref().map(|a| a.local_sections());
+        let sections = current
+            .into_iter()
+            .flatten()
+            .chain(pending.into_iter().flat_map(|p| &p.local.offer.local));
+        let mut ufrags: Vec<String> = Vec::new();
+        for ice in sections.filter_map(|s| s.ice.as_ref()) {
+            if !ufrags.contains(&ice.ufrag) {
+                ufrags.push(ice.ufrag.clone());
+            }
+        }
+        ufrags
+    }
+
+    /// After an answer is applied: credentials restartIce asked to
+    /// replace that the local description no longer has are replaced.
+    pub(super) fn forget_replaced_ice(&mut self) {
+        if self.ice_to_replace.is_empty() {
+            return;
+        }
+        let now = self.local_ufrags();
+        if !now.iter().any(|u| self.ice_to_replace.contains(u)) {
+            self.ice_to_replace.clear();
+        }
+    }
+
     /// RTCPeerConnection.addIceCandidate (W3C): a remote candidate for the m-section
     /// named by mid (or, without mid, by index); an empty candidate means
     /// end-of-candidates. Kept in the remote description.

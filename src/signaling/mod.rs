@@ -121,6 +121,14 @@ impl Applied {
             Applied::Offer(o, _) => &o.desc,
         }
     }
+
+    /// What the description states of the local side, per m-section.
+    fn local_sections(&self) -> &[crate::local::LocalSection] {
+        match self {
+            Applied::Answer(l) => &l.answer.local,
+            Applied::Offer(o, _) => &o.offer.local,
+        }
+    }
 }
 
 /// A local offer applied (setLocalDescription) and awaiting the answer.
@@ -242,6 +250,10 @@ pub struct PeerConnection {
     negotiation_needed: bool,
     /// A negotiationneeded event to hand out (take_negotiation_needed_event).
     negotiation_needed_event: bool,
+    /// W3C [[LocalIceCredentialsToReplace]] (their ufrags): restartIce()
+    /// asked for new ones, and offers restart ICE until an answer is
+    /// applied whose local description has none of them.
+    ice_to_replace: Vec<String>,
 }
 
 /// addTransceiver's init (W3C RTCRtpTransceiverInit).
@@ -307,6 +319,7 @@ impl PeerConnection {
             events: Vec::new(),
             negotiation_needed: false,
             negotiation_needed_event: false,
+            ice_to_replace: Vec::new(),
         })
     }
 
@@ -904,6 +917,7 @@ impl PeerConnection {
         self.current_remote = Some(pending.remote);
         self.current_local = Some(Applied::Answer(local));
         self.exchange = Exchange::Stable;
+        self.forget_replaced_ice();
         self.exchange_ended();
     }
 

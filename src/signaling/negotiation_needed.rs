@@ -55,6 +55,9 @@ impl PeerConnection {
         if self.data_channels && !lines.iter().any(|l| data(&l)) {
             return true;
         }
+        if !self.ice_to_replace.is_empty() {
+            return true;
+        }
         self.transceivers.iter().any(|t| {
             let Some(mid) = &t.mid else {
                 return !t.stopped;

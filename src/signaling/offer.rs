@@ -36,7 +36,11 @@ impl PeerConnection {
         self.legacy_offer_to_receive(MediaKind::Audio, options.offer_to_receive_audio);
         self.legacy_offer_to_receive(MediaKind::Video, options.offer_to_receive_video);
         self.record.read();
-        let (offer, text, slots) = self.make_offer(options);
+        let restart = options.ice_restart || !self.ice_to_replace.is_empty();
+        let (offer, text, slots) = self.make_offer(OfferOptions {
+            ice_restart: restart,
+            ..options
+        });
         self.session_version += 1;
         let local = LocalOffer {
             desc: Description {
@@ -299,6 +303,7 @@ impl PeerConnection {
         // W3C: an applied answer ends what the last created ones stood for.
         self.created_offer = None;
         self.created_answer = None;
+        self.forget_replaced_ice();
         self.exchange_ended();
     }
 

@@ -41,7 +41,8 @@ reason for every known difference. That comparison is informational.
 
 Scenarios (SCENARIOS): audio_video, sendonly_to_recvonly_browser, recvonly,
 data_only, audio_video_data, vp9_only, h264_only, reoffer_add_track,
-reoffer_stop, ice_restart, glare (rtcpc's SRD(offer) in have-local-offer),
+reoffer_stop, ice_restart, restart_ice_call (the same by W3C
+restartIce), glare (rtcpc's SRD(offer) in have-local-offer),
 glare_then_reoffer (glare, then rtcpc offers again on that connection),
 mixed_sequence (browser offers, rtcpc offers, browser offers),
 tampered_answers (TAMPERS: each must be refused with
@@ -1356,9 +1357,20 @@ def sc_reoffer_stop(sc):
              % (mids, mids_of(s0['offer'])))
 
 
-def sc_ice_restart(sc):
+def sc_ice_restart(sc, call=False):
+    """An ICE restart by rtc_offer_options.ice_restart, or with `call`
+    (restart_ice_call) by W3C restartIce: negotiationneeded, the next
+    default offer restarts, and the need ends with the answer."""
     s0 = rtcpc_offers(sc, 'offer 1', LIB_AV, browser_after_srd=BR_AV, expect=AV, twin=TWIN_AV)
-    s1 = rtcpc_offers(sc, 'offer 2 (ice_restart)', options={'ice_restart': True}, expect=AV, prev=s0)
+    if call:
+        rep = sc.lib([{'fn': 'restart_ice'}], 'restartIce')
+        sc.check(event_names(lib_events(rep)) == ['negotiationneeded'] and
+                 rep['negotiation_needed'], 'restartIce: rtcpc events %s, negotiation_needed %s; '
+                 'want negotiationneeded' % (lib_events(rep), rep['negotiation_needed']))
+    s1 = rtcpc_offers(sc, 'offer 2 (%s)' % ('restartIce' if call else 'ice_restart'),
+                      options=None if call else {'ice_restart': True}, expect=AV, prev=s0)
+    sc.check(not s1['lib']['negotiation_needed'], 'offer 2: the answer replaced the credentials '
+             'but rtcpc still needs negotiation')
     for attr in ('a=ice-ufrag:', 'a=ice-pwd:'):
         for what in ('offer', 'answer'):
             before = set(v for m in media_lines(s0[what]) for v in attr_values(m, attr))
@@ -2105,6 +2117,7 @@ SCENARIOS = collections.OrderedDict([
     ('reoffer_add_track', sc_reoffer_add_track),
     ('reoffer_stop', sc_reoffer_stop),
     ('ice_restart', sc_ice_restart),
+    ('restart_ice_call', lambda sc: sc_ice_restart(sc, call=True)),
     ('glare', sc_glare),
     ('glare_then_reoffer', lambda sc: sc_glare(sc, reoffer=True)),
     ('mixed_sequence', sc_mixed_sequence),

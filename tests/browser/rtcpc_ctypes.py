@@ -260,6 +260,7 @@ _PROTOTYPES = {
     'rtc_pc_add_track_with_streams': (c_int, [c_void_p, c_int, c_char_p, POINTER(c_char_p),
                                               c_size_t, POINTER(c_size_t)]),
     'rtc_pc_remove_track': (c_int, [c_void_p, c_size_t]),
+    'rtc_pc_restart_ice': (c_int, [c_void_p]),
     'rtc_pc_replace_track': (c_int, [c_void_p, c_size_t, c_int, c_char_p]),
     'rtc_pc_sender_set_streams': (c_int, [c_void_p, c_size_t, POINTER(c_char_p), c_size_t]),
     'rtc_pc_set_signaling_state_callback': (c_int, [c_void_p, rtc_signaling_state_callback,
@@ -560,6 +561,9 @@ class PeerConnection:
                   'addTrack(%s, %s)' % (kind, list(stream_ids)))
         del keep
         return index.value
+
+    def restart_ice(self):
+        _check_rc(self.lib.rtc_pc_restart_ice(self.pc), 'restartIce')
 
     def remove_track(self, index_or_mid):
         i = self._index(index_or_mid)
@@ -889,6 +893,8 @@ def _one_call(pc, c, r, track_counter):
                                         c.get('stream_ids', ()), c.get('rids', ()))
     elif fn == 'request_data_channels':
         pc.request_data_channels()
+    elif fn == 'restart_ice':
+        pc.restart_ice()
     elif fn == 'create_offer':
         r['sdp'] = pc.create_offer(**(c.get('options') or {}))
     elif fn == 'create_answer':
