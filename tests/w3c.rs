@@ -613,3 +613,33 @@ fn w3c_restart_ice_makes_the_next_offer_restart() {
     let later = a.create_offer(OfferOptions::default()).unwrap();
     assert_eq!(attr(&later, "a=ice-ufrag:"), attr(&again, "a=ice-ufrag:"));
 }
+
+/// W3C setLocalDescription: "" (or no description) names the last created
+/// offer or answer only while it still represents the connection; after
+/// a change (here addTrack) one is created now. The old text itself is
+/// still taken (it equals [[LastCreatedOffer]]).
+#[test]
+fn w3c_the_last_created_description_is_used_while_it_represents_the_connection() {
+    let mut a = pc();
+    a.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    let old = a.create_offer(OfferOptions::default()).unwrap();
+    a.add_track(MediaKind::Video, "cam", "s").unwrap();
+    a.set_local_description(SdpType::Offer, "").unwrap();
+    let applied = a.local_description().unwrap().sdp.clone();
+    assert_eq!(attr(&applied, "m=").len(), 2, "{applied}");
+    let mut c = pc();
+    c.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    let stale = c.create_offer(OfferOptions::default()).unwrap();
+    c.add_track(MediaKind::Video, "cam", "s").unwrap();
+    c.set_local_description(SdpType::Offer, &stale).unwrap();
+    assert_eq!(attr(&old, "m=").len(), 1);
+    // The answerer: a track attached after createAnswer is in the answer applied.
+    let mut b = pc();
+    b.set_remote_description(SdpType::Offer, CHROME).unwrap();
+    let silent = b.create_answer(AnswerOptions::default()).unwrap();
+    assert!(attr(&silent, "a=msid:").is_empty());
+    b.add_track(MediaKind::Audio, "mic", "s").unwrap();
+    b.set_local_description_implicit().unwrap();
+    let applied = b.local_description().unwrap().sdp.clone();
+    assert_eq!(attr(&applied, "a=msid:").len(), 1, "{applied}");
+}

@@ -581,10 +581,12 @@ pub unsafe extern "C" fn rtc_pc_negotiation_needed(pc: *const rtc_pc) -> bool {
 /// RTCPeerConnection.setLocalDescription (W3C) with an answer or pranswer, an offer,
 /// or rollback. An empty (or NULL) `sdp` uses the answer createAnswer (or
 /// the offer createOffer) made last, and creates one when none was made
-/// (since the last applied answer); any other text must be that description
-/// (line endings aside), else RTC_ERROR_INVALID_MODIFICATION naming the
-/// first line that differs, so what rtc_pc_negotiation reports is what the
-/// peer was sent. `description` NULL is setLocalDescription() with no
+/// since the last applied answer, or when a call since (a track,
+/// transceiver, direction, stream, codec preference, data channel or ICE
+/// restart change) means it no longer represents the connection; any other
+/// text must be that description (line endings aside), else
+/// RTC_ERROR_INVALID_MODIFICATION naming the first line that differs, so
+/// what rtc_pc_negotiation reports is what the peer was sent. `description` NULL is setLocalDescription() with no
 /// argument: an offer in stable, have-local-offer and have-remote-pranswer,
 /// else an answer. An offer is taken in stable and have-local-offer, an
 /// answer in have-remote-offer and have-local-pranswer (else

@@ -17,7 +17,7 @@ impl PeerConnection {
             return;
         }
         self.ice_to_replace = self.local_ufrags();
-        self.update_negotiation_needed();
+        self.changed();
     }
 
     /// The ice-ufrag values of the current and pending local descriptions.

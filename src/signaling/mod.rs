@@ -131,6 +131,14 @@ impl Applied {
     }
 }
 
+/// W3C [[LastCreatedOffer]]: the offer, what each m-line is for, and the
+/// `changes` count it was made at.
+struct CreatedOffer {
+    local: LocalOffer,
+    slots: Vec<Slot>,
+    changes: u64,
+}
+
 /// A local offer applied (setLocalDescription) and awaiting the answer.
 struct PendingLocalOffer {
     local: LocalOffer,
@@ -145,8 +153,9 @@ struct PendingOffer {
     undo: OfferUndo,
     /// Fresh credentials for the transports this offer restarts, by mid.
     ice_restarts: Vec<(String, IceCredentials)>,
-    /// The last answer createAnswer made for it.
-    created: Option<Local>,
+    /// The last answer createAnswer made for it, with the `changes` count
+    /// it was made at.
+    created: Option<(Local, u64)>,
 }
 
 /// Where the offer/answer exchange stands, with what that state holds.
@@ -235,7 +244,11 @@ pub struct PeerConnection {
     data_channels: bool,
     /// W3C [[LastCreatedOffer]], with what each of its m-lines is for;
     /// forgotten once an answer is applied.
-    created_offer: Option<Box<(LocalOffer, Vec<Slot>)>>,
+    created_offer: Option<Box<CreatedOffer>>,
+    /// How many changes the application made to what descriptions state
+    /// (`changed`): a created offer or answer made at another count no
+    /// longer represents the connection.
+    changes: u64,
     /// W3C [[LastCreatedAnswer]] once its offer was rolled back, with that
     /// offer's text: the same offer applied again takes it (while an offer
     /// is pending, its `PendingOffer::created` is the last created answer).
@@ -314,6 +327,7 @@ impl PeerConnection {
             record: SessionRecord::default(),
             data_channels: false,
             created_offer: None,
+            changes: 0,
             created_answer: None,
             ice_role: None,
             events: Vec::new(),
@@ -346,7 +360,7 @@ impl PeerConnection {
     }
     fn last_local(&self) -> Option<&Local> {
         match (self.exchange.pending_offer(), &self.current_local) {
-            (Some(p), _) => p.created.as_ref(),
+            (Some(p), _) => p.created.as_ref().map(|(l, _)| l),
             (None, Some(Applied::Answer(l))) => Some(l),
             (None, _) => None,
         }
@@ -542,7 +556,7 @@ impl PeerConnection {
         self.peer_identity = pending.undo.peer_identity;
         self.session_version = pending.undo.session_version;
         // W3C: rollback keeps [[LastCreatedAnswer]].
-        if let Some(created) = pending.created {
+        if let Some((created, _)) = pending.created {
             self.created_answer = Some(Box::new((created, pending.remote.desc.sdp)));
         }
         self.exchange_ended();
@@ -752,8 +766,9 @@ impl PeerConnection {
         let text = local.desc.sdp.clone();
         self.session_version += 1;
         self.created_answer = None;
+        let changes = self.changes;
         if let Some(p) = self.exchange.pending_offer_mut() {
-            p.created = Some(local);
+            p.created = Some((local, changes));
         }
         Ok(text)
     }
@@ -780,8 +795,12 @@ impl PeerConnection {
             .exchange
             .pending_offer()
             .expect("checked by the caller");
-        if let Some(created) = &pending.created {
-            return Ok(created.clone());
+        // W3C: "" names the last created answer while it still represents
+        // the connection (no change since); else one is created now.
+        if let Some((created, at)) = &pending.created {
+            if !text.is_empty() || *at == self.changes {
+                return Ok(created.clone());
+            }
         }
         let offer = &pending.remote;
         let earlier = self
@@ -797,7 +816,7 @@ impl PeerConnection {
             None if text.is_empty() => {
                 self.create_answer(AnswerOptions::default())?;
                 let pending = self.exchange.pending_offer().expect("still pending");
-                Ok(pending.created.clone().expect("just created"))
+                Ok(pending.created.clone().expect("just created").0)
             }
             None => Err(Error::new(
                 ErrorKind::InvalidModification,

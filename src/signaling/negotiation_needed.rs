@@ -17,6 +17,16 @@ impl PeerConnection {
         std::mem::take(&mut self.negotiation_needed_event)
     }
 
+    /// After the application changed what descriptions state (tracks,
+    /// transceivers, data channels, codec preferences, restartIce): the
+    /// offer or answer created before no longer represents the connection
+    /// (W3C setLocalDescription creates another), and negotiation may be
+    /// needed.
+    pub(super) fn changed(&mut self) {
+        self.changes += 1;
+        self.update_negotiation_needed();
+    }
+
     /// When an exchange ends in stable (W3C "set the session description"):
     /// a need the exchange left unmet makes another event.
     pub(super) fn exchange_ended(&mut self) {

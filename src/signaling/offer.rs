@@ -3,8 +3,8 @@
 //! answer or pranswer, and the mids an offer gives.
 
 use super::{
-    new_ssrcs, Applied, Description, Exchange, LocalOffer, PeerConnection, PendingLocalOffer,
-    Remote, SdpType,
+    new_ssrcs, Applied, CreatedOffer, Description, Exchange, LocalOffer, PeerConnection,
+    PendingLocalOffer, Remote, SdpType,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::ice::IceCredentials;
@@ -22,7 +22,7 @@ impl PeerConnection {
     pub fn request_data_channels(&mut self) -> Result<()> {
         self.check_open("requestDataChannels")?;
         self.data_channels = true;
-        self.update_negotiation_needed();
+        self.changed();
         Ok(())
     }
 
@@ -49,7 +49,11 @@ impl PeerConnection {
             },
             offer: Arc::new(offer),
         };
-        self.created_offer = Some(Box::new((local, slots)));
+        self.created_offer = Some(Box::new(CreatedOffer {
+            local,
+            slots,
+            changes: self.changes,
+        }));
         Ok(text)
     }
 
@@ -136,20 +140,25 @@ impl PeerConnection {
                 self.signaling_state()
             )));
         }
-        if self.created_offer.is_none() {
-            if !text.is_empty() {
-                return Err(Error::new(
-                    ErrorKind::InvalidModification,
-                    "setLocalDescription(offer): the description is not one createOffer made since the last applied answer (W3C [[LastCreatedOffer]])",
-                ));
-            }
+        // W3C: "" names the last created offer while it still represents
+        // the connection (no change since); else one is created now.
+        let current = self
+            .created_offer
+            .as_ref()
+            .map(|c| c.changes == self.changes);
+        if text.is_empty() && current != Some(true) {
             self.create_offer(OfferOptions::default())?;
+        } else if current.is_none() {
+            return Err(Error::new(
+                ErrorKind::InvalidModification,
+                "setLocalDescription(offer): the description is not one createOffer made since the last applied answer (W3C [[LastCreatedOffer]])",
+            ));
         }
-        let (created, slots) = &**self.created_offer.as_ref().expect("made above");
+        let created = self.created_offer.as_ref().expect("made above");
         if !text.is_empty() {
-            super::check_unmodified(text, &created.desc.sdp, "createOffer")?;
+            super::check_unmodified(text, &created.local.desc.sdp, "createOffer")?;
         }
-        let (created, slots) = (created.clone(), slots.clone());
+        let (created, slots) = (created.local.clone(), created.slots.clone());
         if let Exchange::LocalOffer(p) = &self.exchange {
             p.undo(&mut self.transceivers);
         }

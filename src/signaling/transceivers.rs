@@ -71,7 +71,7 @@ impl PeerConnection {
         t.stream_ids = stream_ids("addTransceiver", &streams)?;
         t.send_rids = init.send_rids;
         self.transceivers.push(t);
-        self.update_negotiation_needed();
+        self.changed();
         Ok(self.transceivers.len() - 1)
     }
 
@@ -92,7 +92,7 @@ impl PeerConnection {
     /// RTCRtpTransceiver.direction: used by the next answer.
     pub fn set_direction(&mut self, index: usize, direction: Direction) -> Result<()> {
         self.transceiver_mut(index, "setDirection")?.direction = direction;
-        self.update_negotiation_needed();
+        self.changed();
         Ok(())
     }
 
@@ -104,7 +104,7 @@ impl PeerConnection {
             .get_mut(index)
             .ok_or_else(|| Error::invalid_argument(format!("stop: no transceiver {index}")))?;
         t.stopped = true;
-        self.update_negotiation_needed();
+        self.changed();
         Ok(())
     }
 
@@ -148,7 +148,7 @@ impl PeerConnection {
         }
         let t = self.transceiver_mut(index, "setCodecPreferences")?;
         t.codec_preferences = (!chosen.is_empty()).then_some(chosen);
-        self.update_negotiation_needed();
+        self.changed();
         Ok(())
     }
 
@@ -205,7 +205,7 @@ impl PeerConnection {
         t.track = Some(track_id.to_string());
         t.sender_id = track_id.to_string();
         t.stream_ids = streams;
-        self.update_negotiation_needed();
+        self.changed();
         Ok(index)
     }
 
@@ -223,7 +223,7 @@ impl PeerConnection {
         }
         t.track = None;
         t.direction = Direction::from_flags(false, t.direction.recvs());
-        self.update_negotiation_needed();
+        self.changed();
         Ok(())
     }
 
@@ -257,7 +257,7 @@ impl PeerConnection {
         let streams = stream_ids("setStreams", streams)?;
         let t = self.transceiver_mut(index, "setStreams")?;
         t.stream_ids = streams;
-        self.update_negotiation_needed();
+        self.changed();
         Ok(())
     }
 }
