@@ -482,6 +482,8 @@ impl PeerConnection {
             identity_provider: old.identity_provider.clone(),
             ..config
         };
+        // Codecs, extensions, candidates: the created descriptions are stale.
+        self.changes += 1;
         Ok(())
     }
 
