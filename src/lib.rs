@@ -15,7 +15,7 @@ pub mod local;
 pub mod negotiated;
 pub mod offer;
 pub mod record;
-pub mod remote_offer;
+pub mod remote;
 pub mod report;
 mod sdp;
 pub mod signaling;

@@ -8,8 +8,8 @@ use crate::ice::IceRole;
 use crate::local::LocalSection;
 use crate::offer::remote_answer::Answered;
 use crate::offer::{Offer, OfferSection};
-use crate::remote_offer::RemoteSection;
-use crate::remote_offer::{RemoteOffer, Transport};
+use crate::remote::RemoteSection;
+use crate::remote::{RemoteDescription, Transport};
 use crate::transceiver::Direction;
 
 /// A negotiated codec: the answer's (payload type, name, the local side's
@@ -120,7 +120,7 @@ pub struct Negotiated {
 
 impl Negotiated {
     /// Puts the offer side by side with the decisions of its answer.
-    pub fn new(offer: &RemoteOffer, answer: &Answer) -> Negotiated {
+    pub fn new(offer: &RemoteDescription, answer: &Answer) -> Negotiated {
         let sections = offer
             .sections
             .iter()
@@ -216,7 +216,11 @@ impl Negotiated {
     /// answer's codecs and extensions (RFC 3264 6.1: its payload types are
     /// the offered ones), our fmtp beside the answer's, our direction and
     /// what else `answered` decided, its transports and SSRCs.
-    pub fn from_offer(offer: &Offer, answer: &RemoteOffer, answered: &Answered) -> Negotiated {
+    pub fn from_offer(
+        offer: &Offer,
+        answer: &RemoteDescription,
+        answered: &Answered,
+    ) -> Negotiated {
         let bundle = answered.bundle_groups.first();
         let tagged = bundle
             .and_then(|g| g.first())

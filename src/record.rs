@@ -8,7 +8,7 @@
 
 use crate::codec::{CodecId, Format, RtpCodec};
 use crate::offer::Offer;
-use crate::remote_offer::RemoteOffer;
+use crate::remote::RemoteDescription;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ pub struct SessionRecord {
 /// An applied description, kept until the record reads it.
 #[derive(Clone, Debug)]
 enum Described {
-    Remote(Arc<RemoteOffer>),
+    Remote(Arc<RemoteDescription>),
     Local(Arc<Offer>),
 }
 
@@ -35,7 +35,7 @@ const UNREAD: usize = 4;
 
 impl SessionRecord {
     /// Notes a remote description that was applied.
-    pub fn remote_applied(&mut self, d: &Arc<RemoteOffer>) {
+    pub fn remote_applied(&mut self, d: &Arc<RemoteDescription>) {
         self.note(Described::Remote(d.clone()));
     }
 

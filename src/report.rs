@@ -10,7 +10,7 @@ use crate::answer::{Answer, AnswerSection, ExtensionDecision as Extension, Refus
 use crate::codec::RtpCodec;
 use crate::offer::remote_answer::{Answered, AnsweredSection};
 use crate::offer::{Offer, OfferSection};
-use crate::remote_offer::{RemoteOffer, RemoteSection, Transport};
+use crate::remote::{RemoteDescription, RemoteSection, Transport};
 use crate::transceiver::Direction;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -125,7 +125,7 @@ fn rtcp_fb(codec: Option<&RtpCodec>) -> Vec<&str> {
 }
 
 /// The negotiation report of `answer` to `offer`, as JSON (see rtc_pc_negotiation_report).
-pub fn build(offer: &RemoteOffer, answer: &Answer) -> String {
+pub fn build(offer: &RemoteDescription, answer: &Answer) -> String {
     json(&Report {
         side: "answer",
         dtls_role: answer.dtls_role.as_str(),
@@ -266,7 +266,7 @@ fn answered_codec<'a>(
 /// The report of a remote answer to our offer, in the same shape: per
 /// offered m-line, what the answer took of each codec and extension we
 /// offered ("side": "offer"; the answering side's reports say "answer").
-pub fn build_for_offer(offer: &Offer, answer: &RemoteOffer, answered: &Answered) -> String {
+pub fn build_for_offer(offer: &Offer, answer: &RemoteDescription, answered: &Answered) -> String {
     json(&Report {
         side: "offer",
         dtls_role: answered.dtls_role.as_str(),

@@ -156,6 +156,12 @@ fn rfc3264_answers_that_do_not_fit_the_offer_are_refused_and_change_nothing() {
             answer.replace("a=extmap:1 ", "a=extmap:14 "),
             "not offered".to_string(),
         ),
+        // RFC 3264 6: the offered transport; not "not a WebRTC offer" (an
+        // offer-only rule).
+        (
+            answer.replace("UDP/TLS/RTP/SAVPF", "RTP/AVP"),
+            "is answered over RTP/AVP but was offered over UDP/TLS/RTP/SAVPF".to_string(),
+        ),
     ];
     for (text, why) in bad {
         let e = a

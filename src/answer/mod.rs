@@ -7,12 +7,12 @@ use crate::config::Configuration;
 use crate::dtls::{Certificate, DtlsRole, Setup};
 use crate::ice::{IceCredentials, IceRole};
 use crate::local::LocalSection;
-use crate::remote_offer::{RemoteOffer, RemoteSection, Transport};
+use crate::remote::{RemoteDescription, RemoteSection, Transport};
 use crate::transceiver::{Direction, MediaKind, Transceiver};
 
 use std::collections::HashMap;
 
-pub(crate) mod local;
+pub(crate) mod stated;
 pub(crate) mod write;
 
 /// Options of createAnswer (RTCAnswerOptions).
@@ -159,7 +159,7 @@ pub struct Answer {
 /// Everything createAnswer reads.
 pub struct AnswerContext<'a> {
     /// The offer being answered.
-    pub offer: &'a RemoteOffer,
+    pub offer: &'a RemoteDescription,
     /// The transceiver associated with each offered m-section, if any.
     pub transceivers: Vec<Option<&'a Transceiver>>,
     /// The connection's configuration: capabilities, ICE lite, local candidates.
@@ -276,7 +276,7 @@ pub fn create(ctx: &AnswerContext) -> (Answer, String) {
             .map(|s| (&s.mid, s.reason().unwrap_or_else(|| "accepted".into())))
             .collect::<Vec<_>>()
     );
-    let local = local::sections(ctx, &sections);
+    let local = stated::sections(ctx, &sections);
     let text = write::answer(ctx, &sections, &local, &bundle_groups, dtls_role).to_text();
     let answer = Answer {
         sections,

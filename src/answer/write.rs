@@ -1,7 +1,7 @@
 //! The answer as a description value (`sdp::model`), written from the
 //! decisions: JSEP 5.3.1 for what each m-section carries, and in what order.
 
-use super::local;
+use super::stated;
 use super::{AnswerContext, AnswerSection};
 use crate::dtls::DtlsRole;
 use crate::local::lines::{
@@ -9,7 +9,7 @@ use crate::local::lines::{
     setup_value, ssrc_lines, transport_lines,
 };
 use crate::local::LocalSection;
-use crate::remote_offer::{RemoteSection, Transport};
+use crate::remote::{RemoteSection, Transport};
 use crate::sdp::model::{MediaSection, SessionDescription};
 use crate::transceiver::Direction;
 use std::collections::HashMap;
@@ -198,7 +198,7 @@ fn default_address(
     owner_of: &HashMap<&str, usize>,
     owner: usize,
 ) -> Option<(String, u32)> {
-    local::candidates(ctx, owner_of, owner)
+    stated::candidates(ctx, owner_of, owner)
         .find(|c| c.candidate.component == 1)
         .and_then(|c| match &c.candidate.address {
             Address::Ip(ip) => Some((

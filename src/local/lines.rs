@@ -4,7 +4,7 @@
 use super::{LocalSection, MAX_MESSAGE_SIZE, SCTP_PORT};
 use crate::codec::RtpCodec;
 use crate::dtls::DtlsRole;
-use crate::remote_offer::Transport;
+use crate::remote::Transport;
 use crate::sdp::model::{Attribute, MediaSection};
 use crate::transceiver::MediaKind;
 

@@ -5,9 +5,9 @@
 
 pub(crate) mod lines;
 
-use crate::codec::RtpCodec;
+use crate::codec::{CodecRole, RtpCodec};
 use crate::ice::IceCredentials;
-use crate::remote_offer::Transport;
+use crate::remote::Transport;
 use crate::transceiver::{Direction, MediaKind, Transceiver};
 use std::sync::Arc;
 
@@ -49,17 +49,21 @@ pub struct LocalSection {
 /// The sender an m-section announces: when it sends, or once it has sent
 /// (JSEP 5.2.2 keeps a=msid across direction changes, as Chromium does):
 /// one a=msid per stream ("-" without one: RFC 8830, WPT msid-generate), its
-/// SSRC and, with rtx negotiated, the rtx SSRC paired in FID.
+/// SSRC and, with rtx among `codecs`, the rtx SSRC paired in FID; none for
+/// `simulcast` layers, told apart by RID (RFC 8852).
 pub(crate) fn sender(
     tr: &Transceiver,
     direction: Direction,
-    has_rtx: bool,
+    codecs: &[RtpCodec],
+    simulcast: bool,
     cname: &str,
 ) -> Option<LocalSender> {
     if !direction.sends() && !tr.has_sent() {
         return None;
     }
+    let has_rtx = codecs.iter().any(|c| c.role() == CodecRole::Rtx);
     let (ssrcs, ssrc_groups) = match has_rtx {
+        _ if simulcast => (Vec::new(), Vec::new()),
         true => (
             vec![tr.ssrc, tr.rtx_ssrc],
             vec![("FID".to_string(), vec![tr.ssrc, tr.rtx_ssrc])],

@@ -8,7 +8,7 @@
 pub mod codecs;
 pub mod remote_answer;
 
-use crate::codec::{CodecRole, RtpCodec};
+use crate::codec::RtpCodec;
 use crate::config::Configuration;
 use crate::dtls::Certificate;
 use crate::ice::IceCredentials;
@@ -19,7 +19,7 @@ use crate::local::lines::{
 };
 use crate::local::{sender, LocalSection, StatedLine, SCTP_PORT};
 use crate::record::{ExtensionIds, PayloadTypes};
-use crate::remote_offer::Transport;
+use crate::remote::Transport;
 use crate::sdp::model::{MediaSection, SessionDescription};
 use crate::transceiver::{Direction, MediaKind, Transceiver};
 use codecs::offered_codecs;
@@ -382,15 +382,9 @@ fn local_sections(ctx: &OfferContext, sections: &[OfferSection]) -> Vec<LocalSec
             },
             fingerprints: vec![fingerprint.clone()],
             sender: s.transceiver.filter(|_| !s.rejected).and_then(|t| {
-                let rtx = s.codecs.iter().any(|c| c.role() == CodecRole::Rtx);
-                let mut sender = sender(&ctx.transceivers[t], s.direction, rtx, ctx.cname)?;
-                // Simulcast layers are told apart by RID (RFC 8852), not
-                // by SSRCs announced here.
-                if !s.send_rids.is_empty() {
-                    sender.ssrcs.clear();
-                    sender.ssrc_groups.clear();
-                }
-                Some(sender)
+                let tr = &ctx.transceivers[t];
+                let simulcast = !s.send_rids.is_empty();
+                sender(tr, s.direction, &s.codecs, simulcast, ctx.cname)
             }),
             sctp_port: matches!(s.transport, Transport::Sctp | Transport::SctpLegacy)
                 .then_some(SCTP_PORT),

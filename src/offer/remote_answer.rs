@@ -12,7 +12,7 @@ use super::{Offer, OfferSection};
 use crate::codec::ext;
 use crate::dtls::{DtlsRole, Setup};
 use crate::error::{Error, Result};
-use crate::remote_offer::{RemoteOffer, RemoteSection, Transport};
+use crate::remote::{RemoteDescription, RemoteSection, Transport};
 use crate::transceiver::Direction;
 
 fn refuse(sec: &RemoteSection, why: impl std::fmt::Display) -> Error {
@@ -77,7 +77,11 @@ impl AnsweredSection {
 
 /// Checks `answer` (read like any remote description) against `offer` and
 /// what the session `established`; what it comes to.
-pub fn check(offer: &Offer, answer: &RemoteOffer, established: &Established) -> Result<Answered> {
+pub fn check(
+    offer: &Offer,
+    answer: &RemoteDescription,
+    established: &Established,
+) -> Result<Answered> {
     if answer.sections.len() != offer.sections.len() {
         return Err(Error::invalid_access(format!(
             "the answer has {} m-sections where the offer has {} (RFC 3264 6)",
@@ -112,7 +116,11 @@ pub fn check(offer: &Offer, answer: &RemoteOffer, established: &Established) -> 
 /// RFC 8842 5.3 and 5.5: the role is the transport's, the BUNDLE group's
 /// tagged m-section's (Firefox writes another a=setup on an m-section it
 /// bundles), else the first accepted one's; a re-offer's stated role stays.
-fn dtls_role(offer: &Offer, answer: &RemoteOffer, taken: &[AnsweredSection]) -> Result<DtlsRole> {
+fn dtls_role(
+    offer: &Offer,
+    answer: &RemoteDescription,
+    taken: &[AnsweredSection],
+) -> Result<DtlsRole> {
     let mut roles = Vec::with_capacity(answer.sections.len());
     for (a, t) in answer.sections.iter().zip(taken) {
         roles.push(match (t.accepted, a.dtls.setup) {
@@ -191,6 +199,15 @@ fn check_section(o: &OfferSection, a: &RemoteSection) -> Result<AnsweredSection>
     }
     if a.rejected || o.rejected {
         return Ok(rejected);
+    }
+    // RFC 3264 6: the answer keeps the offered transport (SCTP in either form).
+    let sctp = |t| matches!(t, Transport::Sctp | Transport::SctpLegacy);
+    if a.transport != o.transport && !(sctp(a.transport) && sctp(o.transport)) {
+        let why = format!(
+            "m-section '{}' is answered over {} but was offered over {}",
+            o.mid, a.proto, o.proto
+        );
+        return Err(refuse(a, why));
     }
     let accepted = AnsweredSection {
         accepted: true,
@@ -286,7 +303,7 @@ fn simulcast(o: &OfferSection, a: &RemoteSection, s: &mut AnsweredSection) {
 /// tolerated: aiortc, webrtcbin, werift, Pion and libdatachannel keep it.
 fn check_bundle(
     offer: &Offer,
-    answer: &RemoteOffer,
+    answer: &RemoteDescription,
     established: &Established,
     sections: &mut [AnsweredSection],
 ) -> Result<Vec<Vec<String>>> {

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::answer::AnswerOptions;
-use crate::remote_offer::RemoteOffer;
+use crate::remote::RemoteDescription;
 use crate::signaling::{PeerConnection, SdpType};
 
 fn offerer() -> PeerConnection {
@@ -20,7 +20,7 @@ fn lines<'a>(sdp: &'a str, prefix: &str) -> Vec<&'a str> {
 #[test]
 fn jsep_5_2_1_an_initial_offer_reads_back_as_a_webrtc_offer() {
     let offer = offerer().create_offer(OfferOptions::default()).unwrap();
-    let read = RemoteOffer::from_sdp(&crate::sdp::parse(&offer).unwrap()).unwrap();
+    let read = RemoteDescription::read_offer(&crate::sdp::parse(&offer).unwrap()).unwrap();
     let mids: Vec<_> = read
         .sections
         .iter()

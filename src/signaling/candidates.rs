@@ -90,13 +90,13 @@ impl PeerConnection {
         // W3C addIceCandidate: an empty candidate with neither mid nor index
         // ends the candidates of every m-section.
         if mid.is_none() && index.is_none() {
-            let offer = Arc::make_mut(&mut remote.offer);
-            let ended: Vec<bool> = offer
+            let parsed = Arc::make_mut(&mut remote.parsed);
+            let ended: Vec<bool> = parsed
                 .sections
                 .iter()
                 .map(|s| s.ice.end_of_candidates)
                 .collect();
-            offer
+            parsed
                 .sections
                 .iter_mut()
                 .for_each(|s| s.ice.end_of_candidates = true);
@@ -104,9 +104,9 @@ impl PeerConnection {
                 append_to_sections(&remote.desc.sdp, "a=end-of-candidates", |i| !ended[i]);
             return Ok(());
         }
-        let sections = &remote.offer.sections;
+        let sections = &remote.parsed.sections;
         let i = match mid {
-            Some(m) => remote.offer.index_of_mid(m),
+            Some(m) => remote.parsed.index_of_mid(m),
             None => index.filter(|i| *i < sections.len()),
         }
         .ok_or_else(|| {
@@ -133,8 +133,8 @@ impl PeerConnection {
             }
             format!("a={}", parsed.text)
         };
-        let offer = Arc::make_mut(&mut remote.offer);
-        let sec = &mut offer.sections[i];
+        let parsed = Arc::make_mut(&mut remote.parsed);
+        let sec = &mut parsed.sections[i];
         if body.is_empty() {
             sec.ice.end_of_candidates = true;
         } else {
@@ -156,10 +156,10 @@ impl PeerConnection {
         let descriptions = [self.pending_remote(), self.current_remote.as_ref()];
         let known = descriptions.into_iter().flatten().any(|r| {
             let at = match mid {
-                Some(m) => r.offer.index_of_mid(m),
+                Some(m) => r.parsed.index_of_mid(m),
                 None => index,
             };
-            r.offer
+            r.parsed
                 .sections
                 .iter()
                 .enumerate()

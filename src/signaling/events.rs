@@ -5,7 +5,7 @@
 //! its removal ("process the removal of a remote track").
 
 use super::{PeerConnection, SignalingState};
-use crate::remote_offer::RemoteSection;
+use crate::remote::RemoteSection;
 use crate::transceiver::{Direction, FiredTrack};
 
 /// An event for the application.

@@ -4,14 +4,14 @@
 use super::PeerConnection;
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::RemoteIdentity;
-use crate::remote_offer::RemoteOffer;
+use crate::remote::RemoteDescription;
 
 impl PeerConnection {
     /// RFC 8827 7.4 and the W3C peerIdentity rules: what the peer identity
     /// becomes with this offer, or why the offer is refused.
     pub(super) fn check_peer_identity(
         &self,
-        offer: &RemoteOffer,
+        offer: &RemoteDescription,
         remote: RemoteIdentity,
         previous: Option<&str>,
     ) -> Result<Option<String>> {

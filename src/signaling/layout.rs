@@ -7,7 +7,7 @@ use crate::answer::Answer;
 use crate::local::{LocalSection, StatedBy, StatedLine};
 use crate::offer::remote_answer::Answered;
 use crate::offer::Offer;
-use crate::remote_offer::RemoteOffer;
+use crate::remote::RemoteDescription;
 use crate::transceiver::Direction;
 
 impl PeerConnection {
@@ -55,7 +55,7 @@ fn offer_lines<'a>(offer: &'a Offer, answered: Option<&'a Answered>) -> Vec<Stat
 }
 
 /// Our answer's m-lines: what it took of the offer.
-fn answer_lines<'a>(offer: &'a RemoteOffer, answer: &'a Answer) -> Vec<StatedLine<'a>> {
+fn answer_lines<'a>(offer: &'a RemoteDescription, answer: &'a Answer) -> Vec<StatedLine<'a>> {
     offer
         .sections
         .iter()

@@ -24,7 +24,7 @@ use crate::identity::RemoteIdentity;
 use crate::offer::remote_answer::Answered;
 use crate::offer::Slot;
 use crate::record::SessionRecord;
-use crate::remote_offer::{RemoteOffer, Transport};
+use crate::remote::{RemoteDescription, Transport};
 use crate::sdp::{self, Sdp};
 use crate::transceiver::{Direction, FiredTrack, Transceiver};
 pub use events::Event;
@@ -86,7 +86,8 @@ pub struct Description {
 #[derive(Clone)]
 struct Remote {
     desc: Description,
-    offer: Arc<RemoteOffer>,
+    /// The description as read (an offer, or the answer to ours).
+    parsed: Arc<RemoteDescription>,
 }
 
 #[derive(Clone)]
@@ -94,7 +95,7 @@ struct Local {
     desc: Description,
     answer: Arc<Answer>,
     /// The offer it answers, for the negotiation report.
-    offer: Arc<RemoteOffer>,
+    offer: Arc<RemoteDescription>,
 }
 
 /// An offer createOffer made, as text and decisions.
@@ -147,7 +148,7 @@ struct PendingLocalOffer {
 }
 
 /// A remote offer being answered, and what belongs to it alone.
-struct PendingOffer {
+struct PendingRemoteOffer {
     remote: Remote,
     /// What a rollback (or a replacing offer) undoes.
     undo: OfferUndo,
@@ -158,15 +159,14 @@ struct PendingOffer {
     created: Option<(Local, u64)>,
 }
 
-/// Where the offer/answer exchange stands, with what that state holds.
-/// The offering side will add its own variants (a local offer pending, a
-/// remote pranswer).
+/// Where the offer/answer exchange stands, with what that state holds:
+/// one variant per W3C signaling state.
 enum Exchange {
     Stable,
     /// have-remote-offer.
-    RemoteOffer(Box<PendingOffer>),
+    RemoteOffer(Box<PendingRemoteOffer>),
     /// have-local-pranswer: the offer and the pranswer applied to it.
-    LocalPranswer(Box<PendingOffer>, Local),
+    LocalPranswer(Box<PendingRemoteOffer>, Local),
     /// have-local-offer.
     LocalOffer(Box<PendingLocalOffer>),
     /// have-remote-pranswer: the local offer and the remote pranswer to it.
@@ -197,14 +197,14 @@ impl Exchange {
         }
     }
 
-    fn pending_offer(&self) -> Option<&PendingOffer> {
+    fn pending_remote_offer(&self) -> Option<&PendingRemoteOffer> {
         match self {
             Exchange::RemoteOffer(p) | Exchange::LocalPranswer(p, _) => Some(p),
             _ => None,
         }
     }
 
-    fn pending_offer_mut(&mut self) -> Option<&mut PendingOffer> {
+    fn pending_remote_offer_mut(&mut self) -> Option<&mut PendingRemoteOffer> {
         match self {
             Exchange::RemoteOffer(p) | Exchange::LocalPranswer(p, _) => Some(p),
             _ => None,
@@ -251,7 +251,7 @@ pub struct PeerConnection {
     changes: u64,
     /// W3C [[LastCreatedAnswer]] once its offer was rolled back, with that
     /// offer's text: the same offer applied again takes it (while an offer
-    /// is pending, its `PendingOffer::created` is the last created answer).
+    /// is pending, its `PendingRemoteOffer::created` is the last created answer).
     /// Forgotten once an answer is applied.
     created_answer: Option<Box<(Local, String)>>,
     /// The ICE role the first exchange gave (RFC 8445 6.1.1: the initial
@@ -359,7 +359,7 @@ impl PeerConnection {
         self.last_local().map(|l| &*l.answer)
     }
     fn last_local(&self) -> Option<&Local> {
-        match (self.exchange.pending_offer(), &self.current_local) {
+        match (self.exchange.pending_remote_offer(), &self.current_local) {
             (Some(p), _) => p.created.as_ref().map(|(l, _)| l),
             (None, Some(Applied::Answer(l))) => Some(l),
             (None, _) => None,
@@ -403,7 +403,7 @@ impl PeerConnection {
     fn pending_remote(&self) -> Option<&Remote> {
         match &self.exchange {
             Exchange::RemotePranswer(_, r) => Some(r),
-            e => e.pending_offer().map(|p| &p.remote),
+            e => e.pending_remote_offer().map(|p| &p.remote),
         }
     }
 
@@ -581,7 +581,7 @@ impl PeerConnection {
             }
         };
         let parsed = self.parse_checked(text)?;
-        let mut offer = RemoteOffer::from_sdp(&parsed)?;
+        let mut offer = RemoteDescription::read_offer(&parsed)?;
         offer.fill_in_mids(|i, taken| self.mid_for_position(i, taken));
         // A replaced pending offer is undone first.
         let mut transceivers = self.transceivers.clone();
@@ -607,13 +607,13 @@ impl PeerConnection {
         self.peer_identity = peer_identity;
         self.session_version = version_before;
         let fired = self.remote_offer_tracks(&offer);
-        self.exchange = Exchange::RemoteOffer(Box::new(PendingOffer {
+        self.exchange = Exchange::RemoteOffer(Box::new(PendingRemoteOffer {
             remote: Remote {
                 desc: Description {
                     sdp_type: SdpType::Offer,
                     sdp: text.to_string(),
                 },
-                offer,
+                parsed: offer,
             },
             undo: OfferUndo {
                 created,
@@ -631,7 +631,7 @@ impl PeerConnection {
     /// W3C "process remote tracks" for a remote offer: each RTP m-section's
     /// transceiver receives what the offer sends (nothing once rejected).
     /// Gives back what track events had said before, for a rollback.
-    fn remote_offer_tracks(&mut self, offer: &RemoteOffer) -> Vec<(usize, FiredTrack)> {
+    fn remote_offer_tracks(&mut self, offer: &RemoteDescription) -> Vec<(usize, FiredTrack)> {
         let by_mid = self.index_by_mid();
         let mut fired = Vec::new();
         for sec in offer
@@ -671,7 +671,7 @@ impl PeerConnection {
         let theirs = self
             .current_remote
             .as_ref()
-            .and_then(|r| r.offer.sections.get(index).and_then(|s| s.mid.clone()));
+            .and_then(|r| r.parsed.sections.get(index).and_then(|s| s.mid.clone()));
         ours.into_iter()
             .chain(theirs)
             .find(|m| !taken(m))
@@ -680,7 +680,7 @@ impl PeerConnection {
 
     /// JSEP 5.6: changed remote credentials restart ICE on that transport;
     /// the answer gets fresh local ones for it, and only for it.
-    fn ice_restarts(&self, offer: &RemoteOffer) -> Vec<(String, IceCredentials)> {
+    fn ice_restarts(&self, offer: &RemoteDescription) -> Vec<(String, IceCredentials)> {
         let Some(cur) = &self.current_remote else {
             return Vec::new();
         };
@@ -688,7 +688,7 @@ impl PeerConnection {
             .sections
             .iter()
             .filter(|s| {
-                cur.offer.section(&s.mid_key()).is_some_and(|c| {
+                cur.parsed.section(&s.mid_key()).is_some_and(|c| {
                     c.ice.ufrag.is_some()
                         && s.ice.ufrag.is_some()
                         && (c.ice.ufrag != s.ice.ufrag || c.ice.pwd != s.ice.pwd)
@@ -699,9 +699,9 @@ impl PeerConnection {
     }
 
     /// The pending offer createAnswer and setLocalDescription work on.
-    fn offer_to_answer(&self, what: &str) -> Result<&PendingOffer> {
+    fn offer_to_answer(&self, what: &str) -> Result<&PendingRemoteOffer> {
         self.check_open(what)?;
-        self.exchange.pending_offer().ok_or_else(|| {
+        self.exchange.pending_remote_offer().ok_or_else(|| {
             Error::invalid_state(format!(
                 "{what} in state {:?}: there is no remote offer",
                 self.signaling_state()
@@ -719,7 +719,7 @@ impl PeerConnection {
         if pending.remote.desc.sdp.contains("\ns=rtcpc-test-panic") {
             panic!("forced by the panic-test-hook feature");
         }
-        let offer = &pending.remote.offer;
+        let offer = &pending.remote.parsed;
         let by_mid: HashMap<&str, &Transceiver> = self
             .transceivers
             .iter()
@@ -769,7 +769,7 @@ impl PeerConnection {
         self.session_version += 1;
         self.created_answer = None;
         let changes = self.changes;
-        if let Some(p) = self.exchange.pending_offer_mut() {
+        if let Some(p) = self.exchange.pending_remote_offer_mut() {
             p.created = Some((local, changes));
         }
         Ok(text)
@@ -795,7 +795,7 @@ impl PeerConnection {
     fn answer_to_apply(&mut self, text: &str) -> Result<Local> {
         let pending = self
             .exchange
-            .pending_offer()
+            .pending_remote_offer()
             .expect("checked by the caller");
         // W3C: "" names the last created answer while it still represents
         // the connection (no change since); else one is created now.
@@ -810,14 +810,14 @@ impl PeerConnection {
             .as_deref()
             .filter(|(_, text)| *text == offer.desc.sdp)
             .map(|(l, _)| Local {
-                offer: offer.offer.clone(),
+                offer: offer.parsed.clone(),
                 ..l.clone()
             });
         match earlier {
             Some(l) => Ok(l),
             None if text.is_empty() => {
                 self.create_answer(AnswerOptions::default())?;
-                let pending = self.exchange.pending_offer().expect("still pending");
+                let pending = self.exchange.pending_remote_offer().expect("still pending");
                 Ok(pending.created.clone().expect("just created").0)
             }
             None => Err(Error::new(
@@ -858,7 +858,7 @@ impl PeerConnection {
             _ => unreachable!("checked by offer_to_answer"),
         };
         if sdp_type == SdpType::Pranswer {
-            self.answer_directions(&pending.remote.offer, &local.answer, false);
+            self.answer_directions(&pending.remote.parsed, &local.answer, false);
             self.exchange = Exchange::LocalPranswer(pending, local);
             return Ok(());
         }
@@ -869,7 +869,7 @@ impl PeerConnection {
     /// W3C "set the session description" for our answer or pranswer: each
     /// accepted m-section's transceiver gets its currentDirection; a final
     /// answer stops those it rejects.
-    fn answer_directions(&mut self, offer: &RemoteOffer, answer: &Answer, last: bool) {
+    fn answer_directions(&mut self, offer: &RemoteDescription, answer: &Answer, last: bool) {
         let by_mid = self.index_by_mid();
         let outcome: Vec<(usize, Option<Direction>)> = offer
             .sections
@@ -923,8 +923,8 @@ impl PeerConnection {
 
     /// JSEP 5.5 applied to an answer: directions, stopped transceivers, ICE
     /// restarts and the DTLS role take effect; the exchange is stable.
-    fn apply_answer(&mut self, pending: PendingOffer, local: Local) {
-        self.answer_directions(&pending.remote.offer, &local.answer, true);
+    fn apply_answer(&mut self, pending: PendingRemoteOffer, local: Local) {
+        self.answer_directions(&pending.remote.parsed, &local.answer, true);
         // W3C: an applied answer ends what the last created ones stood for.
         self.created_offer = None;
         self.created_answer = None;
@@ -958,9 +958,11 @@ impl PeerConnection {
         }
         match (&self.current_local, &self.current_remote) {
             (Some(Applied::Offer(o, answered)), Some(r))
-                if self.exchange.pending_offer().is_none() =>
+                if self.exchange.pending_remote_offer().is_none() =>
             {
-                Some(crate::report::build_for_offer(&o.offer, &r.offer, answered))
+                Some(crate::report::build_for_offer(
+                    &o.offer, &r.parsed, answered,
+                ))
             }
             _ => None,
         }
@@ -971,9 +973,9 @@ impl PeerConnection {
         use crate::negotiated::Negotiated;
         let (remote, local) = (self.current_remote.as_ref()?, self.current_local.as_ref()?);
         let mut n = match local {
-            Applied::Answer(l) => Negotiated::new(&remote.offer, &l.answer),
+            Applied::Answer(l) => Negotiated::new(&remote.parsed, &l.answer),
             Applied::Offer(o, answered) => {
-                Negotiated::from_offer(&o.offer, &remote.offer, answered)
+                Negotiated::from_offer(&o.offer, &remote.parsed, answered)
             }
         };
         n.ice_role = self.ice_role.unwrap_or(n.ice_role);

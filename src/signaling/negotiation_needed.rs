@@ -4,7 +4,7 @@
 //! fires it with no lock held).
 
 use super::{Exchange, PeerConnection};
-use crate::remote_offer::Transport;
+use crate::remote::Transport;
 
 impl PeerConnection {
     /// RTCPeerConnection's [[NegotiationNeeded]] flag.

@@ -11,7 +11,7 @@ use crate::ice::IceCredentials;
 use crate::local::StatedLine;
 use crate::offer::remote_answer::{self, Answered, Established};
 use crate::offer::{self, Offer, OfferContext, OfferOptions, Slot};
-use crate::remote_offer::{RemoteOffer, Transport};
+use crate::remote::{RemoteDescription, Transport};
 use crate::transceiver::{Direction, MediaKind, Transceiver};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -193,7 +193,7 @@ impl PeerConnection {
                 self.signaling_state()
             )));
         };
-        let mut read = RemoteOffer::from_sdp(&self.parse_checked(text)?)?;
+        let mut read = RemoteDescription::read_answer(&self.parse_checked(text)?)?;
         let offer = &pending.local.offer;
         // RFC 3264 position matching for an answer without a=mid.
         read.fill_in_mids(|i, taken| match offer.sections.get(i) {
@@ -220,7 +220,7 @@ impl PeerConnection {
                 sdp_type,
                 sdp: text.to_string(),
             },
-            offer: Arc::new(read),
+            parsed: Arc::new(read),
         };
         let pending = match std::mem::replace(&mut self.exchange, Exchange::Stable) {
             Exchange::LocalOffer(p) | Exchange::RemotePranswer(p, _) => p,
@@ -241,7 +241,7 @@ impl PeerConnection {
         let remote_ice = self
             .current_remote
             .iter()
-            .flat_map(|r| r.offer.sections.iter())
+            .flat_map(|r| r.parsed.sections.iter())
             .filter_map(|s| {
                 Some((
                     s.mid.as_deref()?,
@@ -298,7 +298,7 @@ impl PeerConnection {
             }
         }
         self.dtls_role = Some(answered.dtls_role);
-        let ice_role = match remote.offer.ice_lite {
+        let ice_role = match remote.parsed.ice_lite {
             true => crate::ice::IceRole::Controlling,
             false => offer.ice_role,
         };

@@ -4,7 +4,7 @@
 
 use super::{new_ssrcs, PeerConnection, TransceiverInit};
 use crate::error::{Error, ErrorKind, Result};
-use crate::remote_offer::{RemoteOffer, Transport};
+use crate::remote::{RemoteDescription, Transport};
 use crate::transceiver::{Direction, FiredTrack, MediaKind, Transceiver};
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -293,7 +293,7 @@ fn stream_ids(call: &str, streams: &[&str]) -> Result<Vec<String>> {
 /// Returns the indices of the transceivers created and of those associated.
 pub(super) fn associate(
     transceivers: &mut Vec<Transceiver>,
-    offer: &RemoteOffer,
+    offer: &RemoteDescription,
 ) -> (Vec<usize>, Vec<usize>) {
     let (mut created, mut associated) = (Vec::new(), Vec::new());
     let mut with_mid: HashSet<String> = transceivers.iter().filter_map(|t| t.mid.clone()).collect();

@@ -1,13 +1,12 @@
-//! The local side of an answer: the values the answer states for the host's
+//! What an answer states of the local side: the values for the host's
 //! own ICE, DTLS, RTP and SCTP stacks. The writer prints these, so what the
 //! negotiation reports is what the description says.
 
 use super::{AnswerContext, AnswerSection};
-use crate::codec::CodecRole;
 use crate::config::LocalCandidate;
 use crate::ice::IceCredentials;
 use crate::local::{sender, LocalSection, SCTP_PORT};
-use crate::remote_offer::Transport;
+use crate::remote::Transport;
 use std::collections::HashMap;
 
 /// The local values of every answered m-section, in offer order.
@@ -32,14 +31,8 @@ pub(super) fn sections(ctx: &AnswerContext, answer: &[AnswerSection]) -> Vec<Loc
                 },
                 fingerprints: vec![fingerprint.clone()],
                 sender: ctx.transceivers[i].and_then(|tr| {
-                    let rtx = a.codecs.kept.iter().any(|c| c.role() == CodecRole::Rtx);
-                    let mut sender = sender(tr, a.direction, rtx, ctx.cname)?;
-                    // Simulcast layers go by RID (RFC 8852), not by SSRCs.
-                    if !a.simulcast_send.is_empty() {
-                        sender.ssrcs.clear();
-                        sender.ssrc_groups.clear();
-                    }
-                    Some(sender)
+                    let simulcast = !a.simulcast_send.is_empty();
+                    sender(tr, a.direction, &a.codecs.kept, simulcast, ctx.cname)
                 }),
                 sctp_port: match ctx.offer.sections[i].transport {
                     Transport::Sctp | Transport::SctpLegacy => Some(SCTP_PORT),

@@ -1,6 +1,9 @@
-//! The remote offer: what it says, m-section by m-section, checked for what
-//! a WebRTC answerer needs (JSEP 5.6 and 5.8, RFC 8839, RFC 8842, RFC 8843).
-//! [`RemoteOffer::from_sdp`] reads it in named steps, one rule each.
+//! The remote description, offer or answer: what it says, m-section by
+//! m-section, checked for what a WebRTC peer needs (JSEP 5.6 and 5.8, RFC
+//! 8839, RFC 8842, RFC 8843). [`RemoteDescription::read_offer`] and
+//! [`RemoteDescription::read_answer`] read it in named steps, one rule
+//! each; what only an offer must satisfy is checked only in offers (an
+//! answer is checked against our offer in `offer::remote_answer`).
 
 use crate::codec::RtpCodec;
 use crate::dtls::Setup;
@@ -126,7 +129,7 @@ pub struct RemoteSection {
     /// Rejected by the offerer: port 0 without bundle-only.
     pub rejected: bool,
     /// a=mid; None when the description gives none, until
-    /// [`RemoteOffer::fill_in_mids`] gives it one.
+    /// [`RemoteDescription::fill_in_mids`] gives it one.
     pub mid: Option<String>,
     /// The description has no a=mid here: `mid` is the one rtcpc gave it.
     pub mid_assigned: bool,
@@ -158,7 +161,7 @@ impl RemoteSection {
     }
 
     /// The key transceivers are associated by: the mid (written, or given
-    /// by [`RemoteOffer::fill_in_mids`]), else the index.
+    /// by [`RemoteDescription::fill_in_mids`]), else the index.
     pub fn mid_key(&self) -> String {
         self.mid
             .clone()
@@ -166,12 +169,13 @@ impl RemoteSection {
     }
 }
 
-/// A remote offer, read and checked: its m-sections and session-level facts.
+/// A remote offer or answer, read and checked: its m-sections and
+/// session-level facts.
 #[derive(Clone, Debug)]
-pub struct RemoteOffer {
-    /// The m-sections, in offer order.
+pub struct RemoteDescription {
+    /// The m-sections, in order.
     pub sections: Vec<RemoteSection>,
-    /// BUNDLE groups as offered, by mid.
+    /// BUNDLE groups as written, by mid.
     pub bundle_groups: Vec<Vec<String>>,
     /// Session-level a=extmap-allow-mixed (RFC 8285 section 6).
     pub extmap_allow_mixed: bool,
@@ -181,7 +185,7 @@ pub struct RemoteOffer {
     by_mid: HashMap<String, usize>,
 }
 
-impl RemoteOffer {
+impl RemoteDescription {
     /// The m-section whose `mid_key` is `key`.
     pub fn section(&self, key: &str) -> Option<&RemoteSection> {
         self.index_of(key).map(|i| &self.sections[i])
@@ -222,8 +226,21 @@ impl RemoteOffer {
             .collect();
     }
 
-    /// Reads and checks an offer. Errors name the line.
-    pub(crate) fn from_sdp(sdp: &Sdp) -> Result<RemoteOffer> {
+    /// Reads and checks an offer: also that it is a WebRTC offer (JSEP
+    /// 5.8). Errors name the line.
+    pub(crate) fn read_offer(sdp: &Sdp) -> Result<RemoteDescription> {
+        let read = Self::read(sdp)?;
+        check_webrtc(&read.sections)?;
+        Ok(read)
+    }
+
+    /// Reads and checks an answer, before it is checked against the offer.
+    pub(crate) fn read_answer(sdp: &Sdp) -> Result<RemoteDescription> {
+        Self::read(sdp)
+    }
+
+    /// What offers and answers alike must satisfy. Errors name the line.
+    fn read(sdp: &Sdp) -> Result<RemoteDescription> {
         let session = Session::read(sdp);
         let mut mids = HashSet::new();
         let mut sections = Vec::with_capacity(sdp.media.len());
@@ -243,13 +260,12 @@ impl RemoteOffer {
         }
         check_bundle(&session, &mids, &sections)?;
         check_transports(&mut sections, &transport_attrs, &session.bundle_groups, sdp)?;
-        check_webrtc(&sections)?;
         let by_mid = sections
             .iter()
             .enumerate()
             .map(|(i, s)| (s.mid_key(), i))
             .collect();
-        Ok(RemoteOffer {
+        Ok(RemoteDescription {
             by_mid,
             sections,
             bundle_groups: session.bundle_groups,
@@ -735,7 +751,7 @@ fn check_transports(
         if let Some((Setup::Holdconn, line)) = setup {
             return Err(err_at(
                 line,
-                "a=setup:holdconn is not allowed in an offer (RFC 8842 section 5.1)",
+                "a=setup:holdconn is not allowed (RFC 8842 section 5.1)",
             ));
         }
         let sec = &mut sections[i];
@@ -813,8 +829,8 @@ mod tests {
     const ICE: &str = "a=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdefghijkl\r\n";
     const FP: &str = "a=fingerprint:sha-256 3F:A5:58:39:47:D7:0B:FF:65:D1:9D:9E:D9:03:BA:AA:CD:1B:03:F0:51:0D:97:51:CE:ED:9F:0B:80:71:13:3C\r\n";
 
-    fn offer(body: &str) -> Result<RemoteOffer> {
-        RemoteOffer::from_sdp(&crate::sdp::parse(&format!("{HEAD}{body}")).unwrap())
+    fn offer(body: &str) -> Result<RemoteDescription> {
+        RemoteDescription::read_offer(&crate::sdp::parse(&format!("{HEAD}{body}")).unwrap())
     }
 
     #[test]
