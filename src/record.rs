@@ -210,12 +210,7 @@ mod tests {
     use super::*;
 
     fn f<'a>(name: &'a str, fmtp: &'a str) -> Format<'a> {
-        Format {
-            name,
-            clock_rate: 90000,
-            channels: None,
-            fmtp,
-        }
+        Format::new(name, 90000, None, fmtp)
     }
 
     #[test]
@@ -234,12 +229,7 @@ mod tests {
             Some(98),
             "the same codec"
         );
-        let pcmu = Format {
-            name: "PCMU",
-            clock_rate: 8000,
-            channels: None,
-            fmtp: "",
-        };
+        let pcmu = Format::new("PCMU", 8000, None, "");
         assert_eq!(pts.of(pcmu, |_| false), Some(0));
     }
 

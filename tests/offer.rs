@@ -156,6 +156,14 @@ fn rfc3264_answers_that_do_not_fit_the_offer_are_refused_and_change_nothing() {
             answer.replace("a=extmap:1 ", "a=extmap:14 "),
             "not offered".to_string(),
         ),
+        // RFC 3264 8.3.2: an offered payload type naming another codec.
+        (
+            answer.replace(
+                &format!("a=rtpmap:{pt} opus/48000/2"),
+                &format!("a=rtpmap:{pt} G722/8000"),
+            ),
+            format!("payload type {pt} is G722/8000 in the answer but opus/48000"),
+        ),
         // RFC 3264 6: the offered transport; not "not a WebRTC offer" (an
         // offer-only rule).
         (

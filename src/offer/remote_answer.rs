@@ -9,7 +9,7 @@
 //! in `AnsweredSection::tolerated`).
 
 use super::{Offer, OfferSection};
-use crate::codec::ext;
+use crate::codec::{ext, Format, RtpCodec};
 use crate::dtls::{DtlsRole, Setup};
 use crate::error::{Error, Result};
 use crate::remote::{RemoteDescription, RemoteSection, Transport};
@@ -243,16 +243,23 @@ fn check_section(o: &OfferSection, a: &RemoteSection) -> Result<AnsweredSection>
 /// extension ids only, at least one codec, and rtcp-mux (rtcpMuxPolicy
 /// "require", the only policy: our offers have no RTCP port of their own).
 fn check_rtp(o: &OfferSection, a: &RemoteSection) -> Result<()> {
-    if let Some(c) = a
-        .rtp
-        .codecs
-        .iter()
-        .find(|c| !o.codecs.iter().any(|oc| oc.pt == c.pt))
-    {
-        return Err(refuse(
-            a,
-            format!("payload type {} ({}) was not offered", c.pt, c.name),
-        ));
+    for c in &a.rtp.codecs {
+        let Some(oc) = o.codecs.iter().find(|oc| oc.pt == c.pt) else {
+            return Err(refuse(
+                a,
+                format!("payload type {} ({}) was not offered", c.pt, c.name),
+            ));
+        };
+        // RFC 3264 8.3.2: a payload type keeps naming the codec offered.
+        if !Format::from(oc).same_codec(&Format::from(c)) {
+            let why = format!(
+                "payload type {} is {} in the answer but {} in the offer",
+                c.pt,
+                shown(c),
+                shown(oc)
+            );
+            return Err(refuse(a, why));
+        }
     }
     if a.rtp.codecs.is_empty() {
         return Err(refuse(
@@ -277,6 +284,16 @@ fn check_rtp(o: &OfferSection, a: &RemoteSection) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A codec for messages: encoding and, where it has them, the parameters
+/// that make its variant.
+fn shown(c: &RtpCodec) -> String {
+    let f = Format::from(c);
+    match f.family.has_variants() {
+        true => format!("{}/{} ({})", c.name, c.clock_rate, f.describe()),
+        false => format!("{}/{}", c.name, c.clock_rate),
+    }
 }
 
 /// RFC 8853 5.3: the layers the answer receives among the RIDs we offered;

@@ -24,6 +24,14 @@ pub fn negotiate(pc: &mut PeerConnection, offer: &str) -> String {
     a
 }
 
+/// Attaches a track to every transceiver (those a remote offer made).
+pub fn send_on_every_transceiver(pc: &mut PeerConnection) {
+    let kinds: Vec<MediaKind> = pc.transceivers().iter().map(|t| t.kind).collect();
+    for (i, k) in kinds.into_iter().enumerate() {
+        pc.add_track(k, &format!("t{i}"), "s").unwrap();
+    }
+}
+
 /// m-section `index` of `sdp`, from its m= line (without "m=").
 pub fn section(sdp: &str, index: usize) -> String {
     sdp.split("\r\nm=").nth(index + 1).unwrap().to_string()
