@@ -9,7 +9,7 @@ use crate::codec::RtpCodec;
 use crate::dtls::Setup;
 use crate::error::{Error, Result};
 use crate::ice;
-use crate::sdp::{printable, MediaExtra, Sdp};
+use crate::sdp::{fast, printable, MediaExtra, Sdp};
 use crate::transceiver::{Direction, MediaKind};
 use std::collections::{HashMap, HashSet};
 use webrtc_sdp::attribute_type::{
@@ -303,7 +303,7 @@ impl Session {
         };
         for (a, line) in sdp.session.attribute.iter().zip(&sdp.session_attr_lines) {
             match a {
-                SdpAttribute::Fingerprint(f) => s.fingerprints.push(f.to_string()),
+                SdpAttribute::Fingerprint(f) => s.fingerprints.push(fast::fingerprint_text(f)),
                 SdpAttribute::Group(g)
                     if matches!(g.semantics, SdpAttributeGroupSemantic::Bundle) =>
                 {
@@ -466,7 +466,7 @@ fn read_attributes<'a>(
             SdpAttribute::Sendonly => sec.direction = Direction::SendOnly,
             SdpAttribute::Recvonly => sec.direction = Direction::RecvOnly,
             SdpAttribute::Inactive => sec.direction = Direction::Inactive,
-            SdpAttribute::Fingerprint(f) => sec.dtls.fingerprints.push(f.to_string()),
+            SdpAttribute::Fingerprint(f) => sec.dtls.fingerprints.push(fast::fingerprint_text(f)),
             SdpAttribute::RtcpMux => rtp.rtcp_mux = true,
             SdpAttribute::RtcpRsize => rtp.rtcp_rsize = true,
             SdpAttribute::ExtmapAllowMixed => {

@@ -71,7 +71,11 @@ pub struct H264ProfileLevel {
 
 /// Parses profile-level-id (6 hex digits). Unknown combinations give None.
 pub fn h264_profile_level(fmtp: &str) -> Option<H264ProfileLevel> {
-    let plid = fmtp_param(fmtp, "profile-level-id").unwrap_or("42000a");
+    h264_plid(fmtp_param(fmtp, "profile-level-id").unwrap_or("42000a"))
+}
+
+/// Parses a profile-level-id value.
+fn h264_plid(plid: &str) -> Option<H264ProfileLevel> {
     if plid.len() != 6 {
         return None;
     }
@@ -121,10 +125,6 @@ pub fn h264_profile_level(fmtp: &str) -> Option<H264ProfileLevel> {
     Some(H264ProfileLevel { profile, level })
 }
 
-pub(super) fn packetization_mode(fmtp: &str) -> &str {
-    fmtp_param(fmtp, "packetization-mode").unwrap_or("0")
-}
-
 /// A codec's family, from its encoding name (any case): what decides how
 /// its format parameters are compared and answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,25 +152,24 @@ pub enum Family {
 }
 
 impl Family {
-    /// The family of an encoding name.
+    /// The family of an encoding name (it runs for every codec compared:
+    /// names are told apart by length first).
     pub fn of(name: &str) -> Family {
-        const NAMES: [(&str, Family); 11] = [
-            ("opus", Family::Other),
-            ("VP8", Family::Other),
-            ("H264", Family::H264),
-            ("rtx", Family::Rtx),
-            ("VP9", Family::Vp9),
-            ("red", Family::Red),
-            ("AV1", Family::Av1),
-            ("H265", Family::H265),
-            ("ulpfec", Family::Fec),
-            ("flexfec-03", Family::Fec),
-            ("telephone-event", Family::TelephoneEvent),
-        ];
-        if name.eq_ignore_ascii_case("CN") {
-            return Family::ComfortNoise;
-        }
-        NAMES
+        let candidates: &[(&str, Family)] = match name.len() {
+            2 => &[("CN", Family::ComfortNoise)],
+            3 => &[
+                ("rtx", Family::Rtx),
+                ("red", Family::Red),
+                ("VP9", Family::Vp9),
+                ("AV1", Family::Av1),
+            ],
+            4 => &[("H264", Family::H264), ("H265", Family::H265)],
+            6 => &[("ulpfec", Family::Fec)],
+            10 => &[("flexfec-03", Family::Fec)],
+            15 => &[("telephone-event", Family::TelephoneEvent)],
+            _ => &[],
+        };
+        candidates
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map_or(Family::Other, |(_, f)| *f)
@@ -212,6 +211,20 @@ pub struct Format<'a> {
     pub fmtp: &'a str,
     /// The family the name gives.
     pub family: Family,
+    /// The parameters that tell its variants apart, read once.
+    variant: Variant<'a>,
+}
+
+/// The parameters that make a codec's variant, with their defaults applied.
+#[derive(Clone, Copy, Debug)]
+enum Variant<'a> {
+    /// No parameter tells variants apart.
+    None,
+    /// H.264: the profile (None: not a known one), profile-level-id as
+    /// written and packetization-mode.
+    H264(Option<H264Profile>, &'a str, &'a str),
+    /// The values of the family's `variant_keys`, in order.
+    Params([&'a str; 4]),
 }
 
 impl<'a> From<&'a Codec> for Format<'a> {
@@ -259,20 +272,38 @@ impl std::fmt::Display for Diff<'_> {
 }
 
 impl<'a> Format<'a> {
-    /// A codec's format, its family read from the name.
+    /// A codec's format, its family read from the name and its variant
+    /// from the fmtp.
     pub fn new(name: &'a str, clock_rate: u32, channels: Option<u32>, fmtp: &'a str) -> Self {
+        let family = Family::of(name);
+        let param = |key: &str, default: &'static str| fmtp_param(fmtp, key).unwrap_or(default);
+        let variant = match family {
+            Family::H264 => {
+                let plid = param("profile-level-id", "42000a");
+                let profile = h264_plid(plid).map(|p| p.profile);
+                Variant::H264(profile, plid, param("packetization-mode", "0"))
+            }
+            _ => {
+                let keys = variant_keys(family);
+                if keys.is_empty() {
+                    Variant::None
+                } else {
+                    let mut values = [""; 4];
+                    for (v, (key, default)) in values.iter_mut().zip(keys) {
+                        *v = param(key, default);
+                    }
+                    Variant::Params(values)
+                }
+            }
+        };
         Format {
             name,
             clock_rate,
             channels,
             fmtp,
-            family: Family::of(name),
+            family,
+            variant,
         }
-    }
-
-    /// The value of a format parameter, or its default.
-    fn param(&self, key: &str, default: &'static str) -> &'a str {
-        fmtp_param(self.fmtp, key).unwrap_or(default)
     }
 
     /// Same encoding: name (any case), clock rate and channels (none is one).
@@ -287,30 +318,30 @@ impl<'a> Format<'a> {
     /// profile and packetization-mode, RFC 7798 profile, tier and tx-mode,
     /// VP9 profile-id, AV1 profile).
     pub fn variant_diff(&self, other: &Format<'a>) -> Option<Diff<'a>> {
-        let equal = |codec, key, default| {
-            let (o, l) = (self.param(key, default), other.param(key, default));
-            (!o.eq_ignore_ascii_case(l)).then_some(Diff::Param(codec, key, o, l))
-        };
-        match self.family {
-            Family::H264 => {
-                let plid = self.param("profile-level-id", "42000a");
-                let o = h264_profile_level(self.fmtp);
+        match (self.variant, other.variant) {
+            (Variant::H264(o, plid, om), Variant::H264(l, _, lm)) => {
                 let Some(o) = o else {
                     return Some(Diff::UnknownH264Profile(plid));
                 };
-                let Some(l) = h264_profile_level(other.fmtp) else {
+                let Some(l) = l else {
                     return Some(Diff::LocalH264Invalid);
                 };
-                if o.profile != l.profile {
-                    return Some(Diff::H264Profile(o.profile, plid, l.profile));
+                if o != l {
+                    return Some(Diff::H264Profile(o, plid, l));
                 }
-                equal("H264", "packetization-mode", "0")
+                (om != lm).then_some(Diff::Param("H264", "packetization-mode", om, lm))
             }
-            Family::H265 => H265_IDENTITY
-                .iter()
-                .find_map(|(key, default)| equal("H265", key, default)),
-            Family::Vp9 => equal("VP9", "profile-id", "0"),
-            Family::Av1 => equal("AV1", "profile", "0"),
+            (Variant::Params(o), Variant::Params(l)) => {
+                let codec = match self.family {
+                    Family::H265 => "H265",
+                    Family::Vp9 => "VP9",
+                    _ => "AV1",
+                };
+                let keys = variant_keys(self.family).iter();
+                keys.zip(o.iter().zip(&l))
+                    .find(|(_, (o, l))| !o.eq_ignore_ascii_case(l))
+                    .map(|((key, _), (o, l))| Diff::Param(codec, key, o, l))
+            }
             _ => None,
         }
     }
@@ -331,7 +362,7 @@ impl<'a> Format<'a> {
             return true;
         }
         match self.family {
-            Family::Rtx => self.param("apt", "") == other.param("apt", ""),
+            Family::Rtx => fmtp_param(self.fmtp, "apt") == fmtp_param(other.fmtp, "apt"),
             Family::Red => red_encodings(self.fmtp).eq(red_encodings(other.fmtp)),
             _ if role == CodecRole::Primary => self.variant_diff(other).is_none(),
             _ => true,
@@ -359,25 +390,19 @@ impl<'a> Format<'a> {
 
     /// The parameters that tell this variant from others, for messages.
     pub fn describe(&self) -> String {
-        match self.family {
-            Family::H264 => {
-                let profile = h264_profile_level(self.fmtp).map_or_else(
-                    || "unknown profile".to_string(),
-                    |p| format!("{:?}", p.profile),
-                );
-                format!(
-                    "{profile} packetization-mode {}",
-                    packetization_mode(self.fmtp)
-                )
+        match self.variant {
+            Variant::H264(profile, _, mode) => {
+                let profile =
+                    profile.map_or_else(|| "unknown profile".into(), |p| format!("{p:?}"));
+                format!("{profile} packetization-mode {mode}")
             }
-            Family::H265 => H265_IDENTITY
+            Variant::Params(values) => variant_keys(self.family)
                 .iter()
-                .map(|(key, default)| format!("{key} {}", self.param(key, default)))
+                .zip(values)
+                .map(|((key, _), v)| format!("{key} {v}"))
                 .collect::<Vec<_>>()
                 .join(" "),
-            Family::Vp9 => format!("profile-id {}", self.param("profile-id", "0")),
-            Family::Av1 => format!("profile {}", self.param("profile", "0")),
-            _ => self.fmtp.to_string(),
+            Variant::None => self.fmtp.to_string(),
         }
     }
 
@@ -390,24 +415,36 @@ impl<'a> Format<'a> {
             .for_each(|b| h.byte(b.to_ascii_lowercase()));
         h.byte(0xff);
         h.word(u64::from(self.clock_rate) << 8 | u64::from(self.channels.unwrap_or(1)));
-        match self.family {
-            Family::Rtx => h.text(self.param("apt", "")),
-            Family::Red => red_encodings(self.fmtp).for_each(|e| h.text(e)),
-            Family::H264 => {
-                match h264_profile_level(self.fmtp) {
-                    Some(p) => h.word(p.profile as u64),
-                    None => h.text(self.param("profile-level-id", "42000a")),
+        match (self.family, self.variant) {
+            (Family::Rtx, _) => h.text(fmtp_param(self.fmtp, "apt").unwrap_or("")),
+            (Family::Red, _) => red_encodings(self.fmtp).for_each(|e| h.text(e)),
+            (_, Variant::H264(profile, plid, mode)) => {
+                match profile {
+                    Some(p) => h.word(p as u64),
+                    None => h.text(plid),
                 }
-                h.text(packetization_mode(self.fmtp));
+                h.text(mode);
             }
-            Family::H265 => H265_IDENTITY
-                .iter()
-                .for_each(|(key, default)| h.text(&self.param(key, default).to_ascii_uppercase())),
-            Family::Vp9 => h.text(self.param("profile-id", "0")),
-            Family::Av1 => h.text(self.param("profile", "0")),
+            (_, Variant::Params(values)) => {
+                let n = variant_keys(self.family).len();
+                values[..n]
+                    .iter()
+                    .for_each(|v| h.text(&v.to_ascii_uppercase()));
+            }
             _ => {}
         }
         CodecId(h.0)
+    }
+}
+
+/// The format parameters (key, default) that tell a family's variants
+/// apart, H.264 aside.
+fn variant_keys(family: Family) -> &'static [(&'static str, &'static str)] {
+    match family {
+        Family::H265 => &H265_IDENTITY,
+        Family::Vp9 => &[("profile-id", "0")],
+        Family::Av1 => &[("profile", "0")],
+        _ => &[],
     }
 }
 

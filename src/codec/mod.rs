@@ -190,6 +190,15 @@ impl RtpCodec {
     pub fn role(&self) -> CodecRole {
         CodecRole::of(&self.name)
     }
+    /// Whether both are one codec ([`Format::same_codec`]); written alike,
+    /// they are without reading the parameters.
+    pub fn same_codec(&self, other: &RtpCodec) -> bool {
+        let alike = self.fmtp == other.fmtp
+            && self.clock_rate == other.clock_rate
+            && self.channels.unwrap_or(1) == other.channels.unwrap_or(1)
+            && self.name.eq_ignore_ascii_case(&other.name);
+        alike || Format::from(self).same_codec(&Format::from(other))
+    }
     /// The codec without its payload type.
     pub fn to_codec(&self) -> Codec {
         Codec {

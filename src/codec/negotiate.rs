@@ -314,11 +314,12 @@ impl<'a> Decisions<'a> {
 /// Primary codecs in the order of `local`, each followed by its rtx; then
 /// the other secondary codecs in offer order.
 fn order_by_local(kept: Vec<RtpCodec>, local: &[Codec]) -> Vec<RtpCodec> {
+    let local: Vec<Format> = local.iter().map(Format::from).collect();
     let rank = |k: &RtpCodec| {
         let k = Format::from(k);
         local
             .iter()
-            .position(|l| k.same_codec(&Format::from(l)))
+            .position(|l| k.same_codec(l))
             .unwrap_or(usize::MAX)
     };
     let mut primaries: Vec<&RtpCodec> = kept.iter().filter(|k| !k.role().is_secondary()).collect();

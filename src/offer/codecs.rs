@@ -27,10 +27,7 @@ pub fn offered_codecs(
         .cloned()
         .collect();
     let mut push = |c: &Codec, fmtp: String, out: &mut Vec<RtpCodec>| {
-        let format = Format {
-            fmtp: &fmtp,
-            ..Format::from(c)
-        };
+        let format = Format::new(&c.name, c.clock_rate, c.channels, &fmtp);
         let Some(pt) = pts.of(format, |pt| out.iter().any(|c| c.pt == pt)) else {
             log::warn!("createOffer: no payload type left for {}", c.name);
             return None;

@@ -251,7 +251,7 @@ fn check_rtp(o: &OfferSection, a: &RemoteSection) -> Result<()> {
             ));
         };
         // RFC 3264 8.3.2: a payload type keeps naming the codec offered.
-        if !Format::from(oc).same_codec(&Format::from(c)) {
+        if !oc.same_codec(c) {
             let why = format!(
                 "payload type {} is {} in the answer but {} in the offer",
                 c.pt,

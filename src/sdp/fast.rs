@@ -1,11 +1,15 @@
-//! a=rtpmap and a=rtcp-fb in the form every browser writes them, read
-//! without webrtc-sdp: the two are half the lines of a typical offer, and
-//! webrtc-sdp's line parser costs ~3,400 instructions a line. Anything not in
-//! that exact form returns None and goes to webrtc-sdp, so what is accepted,
-//! refused or ignored stays webrtc-sdp's decision; the test below holds the
+//! a=rtpmap, a=rtcp-fb and a=fingerprint in the form every browser writes
+//! them, read without webrtc-sdp: the first two are half the lines of a
+//! typical offer, and webrtc-sdp's line parser costs ~3,400 instructions a
+//! line (a fingerprint ~20,000, printed back as much). Anything not in that
+//! exact form returns None and goes to webrtc-sdp, so what is accepted,
+//! refused or ignored stays webrtc-sdp's decision; the tests below hold the
 //! two to the same result.
 
-use webrtc_sdp::attribute_type::{SdpAttributePayloadType, SdpAttributeRtpmap};
+use webrtc_sdp::attribute_type::{
+    SdpAttributeFingerprint, SdpAttributeFingerprintHashType, SdpAttributePayloadType,
+    SdpAttributeRtpmap,
+};
 
 /// ASCII digits only (no sign, no spaces), as a number that fits.
 fn number<T: std::str::FromStr>(s: &str) -> Option<T> {
@@ -54,6 +58,40 @@ pub fn rtcp_fb(value: &str) -> Option<(SdpAttributePayloadType, &str)> {
     FEEDBACK.contains(&feedback).then_some((pt, feedback))
 }
 
+/// `sha-256 AB:CD:...` (32 octets) after "a=fingerprint:".
+pub fn fingerprint(value: &str) -> Option<SdpAttributeFingerprint> {
+    let octets = value.strip_prefix("sha-256 ")?.as_bytes();
+    if octets.len() != 32 * 3 - 1 {
+        return None;
+    }
+    let hex = |c: u8| (c as char).to_digit(16);
+    let mut fingerprint = Vec::with_capacity(32);
+    for octet in octets.chunks(3) {
+        if octet.len() == 3 && octet[2] != b':' {
+            return None;
+        }
+        fingerprint.push((hex(octet[0])? << 4 | hex(octet[1])?) as u8);
+    }
+    Some(SdpAttributeFingerprint {
+        hash_algorithm: SdpAttributeFingerprintHashType::Sha256,
+        fingerprint,
+    })
+}
+
+/// A fingerprint as webrtc-sdp prints it ("sha-256 AB:CD:..."), without
+/// its formatter (a format! per octet).
+pub fn fingerprint_text(f: &SdpAttributeFingerprint) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = f.hash_algorithm.to_string();
+    s.reserve(1 + f.fingerprint.len() * 3);
+    for (i, b) in f.fingerprint.iter().enumerate() {
+        s.push(if i == 0 { ' ' } else { ':' });
+        s.push(HEX[usize::from(b >> 4)].into());
+        s.push(HEX[usize::from(b & 15)].into());
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,8 +125,31 @@ mod tests {
         }
     }
 
+    fn slow_fingerprint(line: &str) -> Option<String> {
+        match webrtc_sdp::parse_sdp_line(line, 1).ok()?.sdp_type {
+            webrtc_sdp::SdpType::Attribute(SdpAttribute::Fingerprint(f)) => Some(f.to_string()),
+            _ => None,
+        }
+    }
+
     /// Every line the fast path reads, webrtc-sdp reads the same.
     fn agrees(line: &str) {
+        if let Some(v) = line.strip_prefix("a=fingerprint:") {
+            if let Some(f) = fingerprint(v) {
+                assert_eq!(
+                    Some(fingerprint_text(&f)),
+                    slow_fingerprint(line),
+                    "{line:?}"
+                );
+            }
+            if let Some(slow) = slow_fingerprint(line) {
+                let parsed = webrtc_sdp::parse_sdp_line(line, 1).unwrap().sdp_type;
+                let webrtc_sdp::SdpType::Attribute(SdpAttribute::Fingerprint(f)) = parsed else {
+                    unreachable!()
+                };
+                assert_eq!(fingerprint_text(&f), slow, "{line:?}");
+            }
+        }
         if let Some(v) = line.strip_prefix("a=rtpmap:") {
             if let Some(r) = rtpmap(v) {
                 assert_eq!(Some(show(&r)), slow_rtpmap(line), "{line:?}");
@@ -108,7 +169,11 @@ mod tests {
             let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
             lines.extend(
                 text.lines()
-                    .filter(|l| l.starts_with("a=rtpmap:") || l.starts_with("a=rtcp-fb:"))
+                    .filter(|l| {
+                        ["a=rtpmap:", "a=rtcp-fb:", "a=fingerprint:"]
+                            .iter()
+                            .any(|p| l.starts_with(p))
+                    })
                     .map(str::to_string),
             );
         }
@@ -123,7 +188,10 @@ mod tests {
             .filter(|l| {
                 agrees(l);
                 let (rtpmap_v, fb_v) = (l.strip_prefix("a=rtpmap:"), l.strip_prefix("a=rtcp-fb:"));
-                rtpmap_v.and_then(rtpmap).is_some() || fb_v.and_then(rtcp_fb).is_some()
+                let fp_v = l.strip_prefix("a=fingerprint:");
+                rtpmap_v.and_then(rtpmap).is_some()
+                    || fb_v.and_then(rtcp_fb).is_some()
+                    || fp_v.and_then(fingerprint).is_some()
             })
             .count();
         // Nearly all take the fast path (the rest: goog-lntf, ccm tmmbr, ...).
@@ -151,6 +219,12 @@ mod tests {
             "a=rtcp-fb:96 goog-remb 1",
             "a=rtcp-fb:96 NACK",
             "a=rtcp-fb:-1 nack",
+            "a=fingerprint:sha-256 ab:CD:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD",
+            "a=fingerprint:SHA-256 AB:CD:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD",
+            "a=fingerprint:sha-256  AB:CD:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD",
+            "a=fingerprint:sha-256 AB:CD:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC",
+            "a=fingerprint:sha-256 AB:CD:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:D",
+            "a=fingerprint:sha-256 +B:CD:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD",
         ];
         for l in edge {
             agrees(l);

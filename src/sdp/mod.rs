@@ -7,7 +7,7 @@
 //! media sections ourselves, in one pass, keeping 1-based line numbers.
 //! `model` is the other direction: a description as a value that prints itself.
 
-mod fast;
+pub(crate) mod fast;
 pub mod model;
 
 use crate::error::{Error, Result};
@@ -223,8 +223,14 @@ pub fn parse(text: &str) -> Result<Sdp> {
                 continue;
             }
         }
-        let parsed = match parse_sdp_line(line, line_no) {
-            Ok(l) => l.sdp_type,
+        let fast = line
+            .strip_prefix("a=fingerprint:")
+            .and_then(fast::fingerprint);
+        let parsed = match fast.map_or_else(
+            || parse_sdp_line(line, line_no).map(|l| l.sdp_type),
+            |f| Ok(SdpType::Attribute(SdpAttribute::Fingerprint(f))),
+        ) {
+            Ok(t) => t,
             Err(SdpParserError::Unsupported { .. }) if !line.starts_with("m=") => {
                 // An attribute webrtc-sdp does not know: ignored, as browsers do.
                 log::trace!("line {line_no}: ignored unsupported line");
