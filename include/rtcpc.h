@@ -597,11 +597,12 @@ struct rtc_configuration *rtc_configuration_new(void);
 
 // Frees a configuration. NULL is ignored. Connections made from it keep their own copy.
 //
-// # Safety
 // `config` is NULL or from rtc_configuration_new, and not used afterwards.
 void rtc_configuration_free(struct rtc_configuration *config);
 
 // Answer as an ICE lite agent (adds a=ice-lite).
+//
+// `config` is NULL or from rtc_configuration_new.
 enum rtc_error_code rtc_configuration_set_ice_lite(struct rtc_configuration *config, bool ice_lite);
 
 // The DTLS role answers take when the offer says a=setup:actpass (RFC 8842
@@ -609,6 +610,8 @@ enum rtc_error_code rtc_configuration_set_ice_lite(struct rtc_configuration *con
 // a=setup:active) or RTC_DTLS_ROLE_SERVER (a=setup:passive: the host's DTLS
 // stack waits for the ClientHello). An offer saying active or passive
 // fixes the role, as does an earlier answer on the connection.
+//
+// `config` is NULL or from rtc_configuration_new.
 enum rtc_error_code rtc_configuration_set_dtls_role(struct rtc_configuration *config,
                                                     rtc_dtls_role role);
 
@@ -616,6 +619,8 @@ enum rtc_error_code rtc_configuration_set_dtls_role(struct rtc_configuration *co
 // (the default), _MAX_COMPAT or _MAX_BUNDLE (see rtc_bundle_policy). Every
 // m-section is offered in one BUNDLE group either way; m-lines already
 // negotiated keep their transport.
+//
+// `config` is NULL or from rtc_configuration_new.
 enum rtc_error_code rtc_configuration_set_bundle_policy(struct rtc_configuration *config,
                                                         rtc_bundle_policy policy);
 
@@ -624,7 +629,6 @@ enum rtc_error_code rtc_configuration_set_bundle_policy(struct rtc_configuration
 // Errors: RTC_ERROR_INVALID_ARGUMENT when either does not parse, or the key
 // is not the certificate's (its public key is not in the certificate).
 //
-// # Safety
 // The strings are NUL-terminated.
 enum rtc_error_code rtc_configuration_set_certificate_pem(struct rtc_configuration *config,
                                                           const char *certificate_pem,
@@ -632,12 +636,13 @@ enum rtc_error_code rtc_configuration_set_certificate_pem(struct rtc_configurati
 
 // Generates one certificate now and uses it for every connection made from
 // this configuration, as servers do.
+//
+// `config` is NULL or from rtc_configuration_new.
 enum rtc_error_code rtc_configuration_generate_shared_certificate(struct rtc_configuration *config);
 
 // Fixed local ICE credentials (for reproducible tests). ufrag: 4-256 and
 // pwd: 22-256 characters of ALPHA / DIGIT / "+" / "/".
 //
-// # Safety
 // The strings are NUL-terminated.
 enum rtc_error_code rtc_configuration_set_ice_credentials(struct rtc_configuration *config,
                                                           const char *ufrag,
@@ -646,7 +651,6 @@ enum rtc_error_code rtc_configuration_set_ice_credentials(struct rtc_configurati
 // A local ICE candidate to include in answers, as "candidate:..." (with or
 // without "a="). `mid` NULL: the first m-section of every transport.
 //
-// # Safety
 // `candidate` is NUL-terminated; `mid` is NULL or NUL-terminated.
 enum rtc_error_code rtc_configuration_add_local_candidate(struct rtc_configuration *config,
                                                           const char *candidate,
@@ -654,13 +658,14 @@ enum rtc_error_code rtc_configuration_add_local_candidate(struct rtc_configurati
 
 // The largest SDP (in bytes) a connection accepts; larger ones fail with
 // RTC_ERROR_OPERATION before parsing. Default 2 MiB.
+//
+// `config` is NULL or from rtc_configuration_new.
 enum rtc_error_code rtc_configuration_set_max_sdp_size(struct rtc_configuration *config,
                                                        size_t max_bytes);
 
 // Replaces the codecs the connection supports for `kind`, in preference
 // order (rtx, red, ulpfec, CN and telephone-event included as wanted).
 //
-// # Safety
 // `codecs` is valid for `count` entries.
 enum rtc_error_code rtc_configuration_set_codecs(struct rtc_configuration *config,
                                                  rtc_media_kind kind,
@@ -669,7 +674,6 @@ enum rtc_error_code rtc_configuration_set_codecs(struct rtc_configuration *confi
 
 // Replaces the RTP header extension URIs the connection supports for `kind`.
 //
-// # Safety
 // `uris` is valid for `count` NUL-terminated strings.
 enum rtc_error_code rtc_configuration_set_header_extensions(struct rtc_configuration *config,
                                                             rtc_media_kind kind,
@@ -681,7 +685,6 @@ enum rtc_error_code rtc_configuration_set_header_extensions(struct rtc_configura
 // read or change and pass to rtc_pc_set_configuration or rtc_pc_new; free
 // it with rtc_configuration_free. NULL when pc is NULL.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 struct rtc_configuration *rtc_pc_get_configuration(const struct rtc_pc *pc);
 
@@ -694,7 +697,6 @@ struct rtc_configuration *rtc_pc_get_configuration(const struct rtc_pc *pc);
 // provider or not (the provider's callbacks stay those rtc_pc_new took).
 // RTC_ERROR_INVALID_STATE after rtc_pc_close.
 //
-// # Safety
 // `pc` is NULL or a live handle; `config` is NULL or from rtc_configuration_new
 // or rtc_pc_get_configuration.
 enum rtc_error_code rtc_pc_set_configuration(struct rtc_pc *pc,
@@ -703,7 +705,6 @@ enum rtc_error_code rtc_pc_set_configuration(struct rtc_pc *pc,
 // Sets the identity provider: every answer then carries an identity
 // assertion (a=identity), and remote assertions are validated with it.
 //
-// # Safety
 // `provider` is NULL or valid for the call.
 enum rtc_error_code rtc_configuration_set_identity_provider(struct rtc_configuration *config,
                                                             const struct rtc_identity_provider *provider);
@@ -711,14 +712,12 @@ enum rtc_error_code rtc_configuration_set_identity_provider(struct rtc_configura
 // RTCConfiguration.peerIdentity: setRemoteDescription refuses an offer
 // whose validated identity is not this one (or that has none).
 //
-// # Safety
 // `identity` is NUL-terminated.
 enum rtc_error_code rtc_configuration_set_peer_identity(struct rtc_configuration *config,
                                                         const char *identity);
 
 // From a generate callback: the assertion (copied).
 //
-// # Safety
 // `result` is the pointer given to the running callback; `assertion` is NUL-terminated.
 enum rtc_error_code rtc_identity_result_set_assertion(struct rtc_identity_result *result,
                                                       const char *assertion);
@@ -726,7 +725,6 @@ enum rtc_error_code rtc_identity_result_set_assertion(struct rtc_identity_result
 // From a validate callback: the identity ("name@domain") the assertion
 // proves and the contents it covers (the JSON the peer's IdP signed).
 //
-// # Safety
 // `result` is the pointer given to the running callback; strings are NUL-terminated.
 enum rtc_error_code rtc_identity_result_set_identity(struct rtc_identity_result *result,
                                                      const char *identity,
@@ -736,7 +734,6 @@ enum rtc_error_code rtc_identity_result_set_identity(struct rtc_identity_result 
 // RTCErrorDetailType value ("idp-need-login", "idp-execution-failure",
 // "idp-timeout", "idp-token-invalid", ...); both strings may be NULL.
 //
-// # Safety
 // `result` is the pointer given to the running callback; strings are NULL or NUL-terminated.
 enum rtc_error_code rtc_identity_result_fail(struct rtc_identity_result *result,
                                              const char *error_detail,
@@ -747,7 +744,6 @@ enum rtc_error_code rtc_identity_result_fail(struct rtc_identity_result *result,
 // identity is refused; only a rollback of the offer that brought it takes
 // it back (then NULL again).
 //
-// # Safety
 // `pc` is NULL or a live handle.
 const char *rtc_pc_peer_identity(const struct rtc_pc *pc);
 
@@ -778,38 +774,32 @@ enum rtc_error_code rtc_set_log_callback(rtc_log_level max_level,
 // descriptions), or NULL before any answer was applied or when pc is NULL.
 // Free it with rtc_negotiation_free; it does not change with the connection.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 struct rtc_negotiation *rtc_pc_negotiation(const struct rtc_pc *pc);
 
 // Frees a snapshot. NULL is ignored.
 //
-// # Safety
 // `n` is NULL or from rtc_pc_negotiation, not used afterwards.
 void rtc_negotiation_free(struct rtc_negotiation *n);
 
 // How many m-sections the offer had (one entry per offered m-section).
 //
-// # Safety
 // `n` is NULL or a live snapshot.
 size_t rtc_negotiation_section_count(const struct rtc_negotiation *n);
 
 // The m-section at `index`, or NULL when out of range.
 //
-// # Safety
 // `n` is NULL or a live snapshot.
 const struct rtc_negotiated_section *rtc_negotiation_section(const struct rtc_negotiation *n,
                                                              size_t index);
 
 // The local DTLS role.
 //
-// # Safety
 // `n` is a live snapshot (NULL gives CLIENT).
 enum rtc_dtls_role rtc_negotiation_dtls_role(const struct rtc_negotiation *n);
 
 // The local ICE agent's role: how to set up the host's ICE agent.
 //
-// # Safety
 // `n` is a live snapshot (NULL gives CONTROLLED).
 enum rtc_ice_role rtc_negotiation_ice_role(const struct rtc_negotiation *n);
 
@@ -830,7 +820,6 @@ enum rtc_ice_role rtc_negotiation_ice_role(const struct rtc_negotiation *n);
 // every codec and extension we offered, with what the answer took
 // ("answered_fmtp"), and "direction": {"offered", "answered", "current"}.
 //
-// # Safety
 // `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
 size_t rtc_pc_negotiation_report(const struct rtc_pc *pc, char *buffer, size_t capacity);
 
@@ -838,27 +827,23 @@ size_t rtc_pc_negotiation_report(const struct rtc_pc *pc, char *buffer, size_t c
 // is copied, so it may be freed right after. Returns NULL only on failure
 // (the certificate could not be made).
 //
-// # Safety
 // `config` is NULL or from rtc_configuration_new.
 struct rtc_pc *rtc_pc_new(const struct rtc_configuration *config);
 
 // Closes the connection (W3C close()): every later call fails with
 // RTC_ERROR_INVALID_STATE. NULL is ignored. The handle still needs rtc_pc_free.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 void rtc_pc_close(struct rtc_pc *pc);
 
 // Frees the handle. NULL is ignored. No other thread may be using it, and it
 // must not be called from inside a callback of the same handle.
 //
-// # Safety
 // `pc` is NULL or a live handle not used afterwards.
 void rtc_pc_free(struct rtc_pc *pc);
 
 // The signaling state; CLOSED for a NULL handle.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 enum rtc_signaling_state rtc_pc_signaling_state(const struct rtc_pc *pc);
 
@@ -872,7 +857,6 @@ enum rtc_signaling_state rtc_pc_signaling_state(const struct rtc_pc *pc);
 // offer's, a payload type or extension not offered, a=setup not active or
 // passive), RTC_ERROR_INVALID_STATE, RTC_ERROR_OPERATION (over the size limit).
 //
-// # Safety
 // `pc` is NULL or a live handle; `description` is NULL or valid for the call.
 enum rtc_error_code rtc_pc_set_remote_description(struct rtc_pc *pc,
                                                   const struct rtc_session_description *description,
@@ -882,7 +866,6 @@ enum rtc_error_code rtc_pc_set_remote_description(struct rtc_pc *pc,
 
 // Fills `options` with the defaults (voice_activity_detection = true).
 //
-// # Safety
 // `options` is NULL or writable.
 void rtc_answer_options_init(struct rtc_answer_options *options);
 
@@ -899,7 +882,6 @@ void rtc_answer_options_init(struct rtc_answer_options *options);
 // MDN's createAnswer page; the current W3C tests expect OperationError there.
 // The provider is asked once per connection; later answers reuse the assertion.
 //
-// # Safety
 // `pc` is NULL or a live handle; `options` is NULL or valid for the call.
 enum rtc_error_code rtc_pc_create_answer(struct rtc_pc *pc,
                                          rtc_session_description_callback on_success,
@@ -910,7 +892,6 @@ enum rtc_error_code rtc_pc_create_answer(struct rtc_pc *pc,
 // Fills `options` with the defaults (voice_activity_detection = true,
 // offer_to_receive_audio/video = -1: not given).
 //
-// # Safety
 // `options` is NULL or writable.
 void rtc_offer_options_init(struct rtc_offer_options *options);
 
@@ -927,7 +908,6 @@ void rtc_offer_options_init(struct rtc_offer_options *options);
 // cannot provide an assertion (as for rtc_pc_create_answer; with one, the
 // offer carries a=identity).
 //
-// # Safety
 // `pc` is NULL or a live handle; `options` is NULL or valid for the call.
 enum rtc_error_code rtc_pc_create_offer(struct rtc_pc *pc,
                                         rtc_session_description_callback on_success,
@@ -940,7 +920,6 @@ enum rtc_error_code rtc_pc_create_offer(struct rtc_pc *pc,
 // with a=sctp-port and a=max-message-size (RFC 8841).
 // Errors: RTC_ERROR_INVALID_STATE after close.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_request_data_channels(struct rtc_pc *pc);
 
@@ -952,7 +931,6 @@ enum rtc_error_code rtc_pc_request_data_channels(struct rtc_pc *pc);
 // credentials everywhere. Does nothing before any local description or
 // after rtc_pc_close. Errors: RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_restart_ice(struct rtc_pc *pc);
 
@@ -964,7 +942,6 @@ enum rtc_error_code rtc_pc_restart_ice(struct rtc_pc *pc);
 // implicit rollback). rtc_pc_close gives none (W3C). Errors:
 // RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_set_signaling_state_callback(struct rtc_pc *pc,
                                                         rtc_signaling_state_callback callback,
@@ -980,7 +957,6 @@ enum rtc_error_code rtc_pc_set_signaling_state_callback(struct rtc_pc *pc,
 // brought it rolled back) gives one with `removed`. It runs like the
 // signaling state callback, after it.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_set_track_callback(struct rtc_pc *pc,
                                               rtc_track_callback callback,
@@ -996,7 +972,6 @@ enum rtc_error_code rtc_pc_set_track_callback(struct rtc_pc *pc,
 // needs no negotiation). Call rtc_pc_create_offer from it, or later.
 // Errors: RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_set_negotiation_needed_callback(struct rtc_pc *pc,
                                                            rtc_void_callback callback,
@@ -1005,7 +980,6 @@ enum rtc_error_code rtc_pc_set_negotiation_needed_callback(struct rtc_pc *pc,
 // RTCPeerConnection's [[NegotiationNeeded]] flag: whether changes wait for
 // an offer/answer exchange. false for a NULL handle.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 bool rtc_pc_negotiation_needed(const struct rtc_pc *pc);
 
@@ -1024,7 +998,6 @@ bool rtc_pc_negotiation_needed(const struct rtc_pc *pc);
 // RTC_ERROR_INVALID_STATE). A description created here asks a configured
 // identity provider first, with no lock held, as rtc_pc_create_offer does.
 //
-// # Safety
 // `pc` is NULL or a live handle; `description` is NULL or valid for the call.
 enum rtc_error_code rtc_pc_set_local_description(struct rtc_pc *pc,
                                                  const struct rtc_session_description *description,
@@ -1036,7 +1009,6 @@ enum rtc_error_code rtc_pc_set_local_description(struct rtc_pc *pc,
 // that the offer created and that has no track (recvonly becomes sendrecv);
 // otherwise it adds a transceiver. `stream_id` may be NULL (no stream).
 //
-// # Safety
 // `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
 enum rtc_error_code rtc_pc_add_track(struct rtc_pc *pc,
                                      rtc_media_kind kind,
@@ -1051,7 +1023,6 @@ enum rtc_error_code rtc_pc_add_track(struct rtc_pc *pc,
 // the full length (0 when pc is NULL); `buffer` may be NULL when capacity is
 // 0. The key is secret: the buffer is the caller's to keep safe and wipe.
 //
-// # Safety
 // `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
 size_t rtc_pc_certificate_pem(const struct rtc_pc *pc, char *buffer, size_t capacity);
 
@@ -1061,7 +1032,6 @@ size_t rtc_pc_certificate_pem(const struct rtc_pc *pc, char *buffer, size_t capa
 // NULL. `type_out` (may be NULL) receives its type. `buffer` may be NULL
 // when `capacity` is 0.
 //
-// # Safety
 // `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
 size_t rtc_pc_description(const struct rtc_pc *pc,
                           rtc_description_slot slot,
@@ -1071,13 +1041,11 @@ size_t rtc_pc_description(const struct rtc_pc *pc,
 
 // How many transceivers the connection has (from addTrack and from offers).
 //
-// # Safety
 // `pc` is NULL or a live handle.
 size_t rtc_pc_transceiver_count(const struct rtc_pc *pc);
 
 // The media kind of transceiver `index`.
 //
-// # Safety
 // `pc` is NULL or a live handle; `kind_out` is NULL or writable.
 enum rtc_error_code rtc_pc_transceiver_kind(const struct rtc_pc *pc,
                                             size_t index,
@@ -1086,7 +1054,6 @@ enum rtc_error_code rtc_pc_transceiver_kind(const struct rtc_pc *pc,
 // Copies the mid of transceiver `index` like snprintf and returns its length;
 // 0 when it has no mid yet, index is out of range or pc is NULL.
 //
-// # Safety
 // `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
 size_t rtc_pc_transceiver_mid(const struct rtc_pc *pc, size_t index, char *buffer, size_t capacity);
 
@@ -1095,7 +1062,6 @@ size_t rtc_pc_transceiver_mid(const struct rtc_pc *pc, size_t index, char *buffe
 // answering side only transceivers from rtc_pc_add_track are matched to new
 // offered m-sections (JSEP 5.10).
 //
-// # Safety
 // `pc` is NULL or a live handle; `init` is NULL or valid; `index_out` is NULL or writable.
 enum rtc_error_code rtc_pc_add_transceiver(struct rtc_pc *pc,
                                            rtc_media_kind kind,
@@ -1104,7 +1070,6 @@ enum rtc_error_code rtc_pc_add_transceiver(struct rtc_pc *pc,
 
 // The index of the transceiver with this mid.
 //
-// # Safety
 // `pc` is NULL or a live handle; `mid` is NUL-terminated; `index_out` writable.
 enum rtc_error_code rtc_pc_transceiver_index(const struct rtc_pc *pc,
                                              const char *mid,
@@ -1112,7 +1077,6 @@ enum rtc_error_code rtc_pc_transceiver_index(const struct rtc_pc *pc,
 
 // Fills `info` for transceiver `index`.
 //
-// # Safety
 // `pc` is NULL or a live handle; `info` is NULL or writable.
 enum rtc_error_code rtc_pc_transceiver_info(const struct rtc_pc *pc,
                                             size_t index,
@@ -1121,7 +1085,6 @@ enum rtc_error_code rtc_pc_transceiver_info(const struct rtc_pc *pc,
 // RTCRtpTransceiver.direction = direction (SENDRECV..INACTIVE); the next
 // answer uses it. RTC_ERROR_INVALID_STATE for a stopped transceiver.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_transceiver_set_direction(struct rtc_pc *pc,
                                                      size_t index,
@@ -1130,7 +1093,6 @@ enum rtc_error_code rtc_pc_transceiver_set_direction(struct rtc_pc *pc,
 // RTCRtpTransceiver.stop(): the next answer rejects its m-section; once that
 // answer is applied the transceiver is removed (later indexes shift down).
 //
-// # Safety
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_transceiver_stop(struct rtc_pc *pc, size_t index);
 
@@ -1142,7 +1104,6 @@ enum rtc_error_code rtc_pc_transceiver_stop(struct rtc_pc *pc, size_t index);
 // and telephone-event; descriptions carry that capability's rtcp-fb.
 // count 0 resets.
 //
-// # Safety
 // `pc` is NULL or a live handle; `codecs` is valid for `count` entries.
 enum rtc_error_code rtc_pc_transceiver_set_codec_preferences(struct rtc_pc *pc,
                                                              size_t index,
@@ -1157,7 +1118,6 @@ enum rtc_error_code rtc_pc_transceiver_set_codec_preferences(struct rtc_pc *pc,
 // index, RTC_ERROR_INVALID_STATE without a remote description,
 // RTC_ERROR_OPERATION for an unknown m-section or a bad candidate.
 //
-// # Safety
 // `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
 enum rtc_error_code rtc_pc_add_ice_candidate(struct rtc_pc *pc,
                                              const char *candidate,
@@ -1173,7 +1133,6 @@ enum rtc_error_code rtc_pc_add_ice_candidate(struct rtc_pc *pc,
 // pending or the current remote description, else RTC_ERROR_OPERATION
 // (W3C: a candidate of an ICE generation neither description has).
 //
-// # Safety
 // `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
 enum rtc_error_code rtc_pc_add_ice_candidate_with_ufrag(struct rtc_pc *pc,
                                                         const char *candidate,
@@ -1188,7 +1147,6 @@ enum rtc_error_code rtc_pc_add_ice_candidate_with_ufrag(struct rtc_pc *pc,
 // carry it. `mid` NULL: the first m-section of every transport; a mid
 // bundled on another m-section's transport: that m-section (RFC 8843).
 //
-// # Safety
 // `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
 enum rtc_error_code rtc_pc_add_local_candidate(struct rtc_pc *pc,
                                                const char *candidate,
@@ -1200,7 +1158,6 @@ enum rtc_error_code rtc_pc_add_local_candidate(struct rtc_pc *pc,
 // index of the transceiver that now sends the track. Ids are RFC 8830
 // msid-ids (1-64 token characters), else RTC_ERROR_INVALID_ARGUMENT.
 //
-// # Safety
 // `pc` is NULL or a live handle; `track_id` is NUL-terminated; `stream_ids`
 // holds `stream_count` NUL-terminated strings; `index_out` is NULL or writable.
 enum rtc_error_code rtc_pc_add_track_with_streams(struct rtc_pc *pc,
@@ -1216,7 +1173,6 @@ enum rtc_error_code rtc_pc_add_track_with_streams(struct rtc_pc *pc,
 // transceiver or one without a track. RTC_ERROR_INVALID_ACCESS when there
 // is no such sender, RTC_ERROR_INVALID_STATE after rtc_pc_close.
 //
-// # Safety
 // `pc` is NULL or a live handle.
 enum rtc_error_code rtc_pc_remove_track(struct rtc_pc *pc, size_t index);
 
@@ -1225,7 +1181,6 @@ enum rtc_error_code rtc_pc_remove_track(struct rtc_pc *pc, size_t index);
 // keeps the sender's id). RTC_ERROR_INVALID_ARGUMENT when `kind` is not the
 // transceiver's, RTC_ERROR_INVALID_STATE when it is stopped.
 //
-// # Safety
 // `pc` is NULL or a live handle; `track_id` is NULL or NUL-terminated.
 enum rtc_error_code rtc_pc_replace_track(struct rtc_pc *pc,
                                          size_t index,
@@ -1238,7 +1193,6 @@ enum rtc_error_code rtc_pc_replace_track(struct rtc_pc *pc,
 // when `stream_count` is 0. RTC_ERROR_INVALID_STATE for a stopped
 // transceiver or after rtc_pc_close.
 //
-// # Safety
 // `pc` is NULL or a live handle; `stream_ids` holds `stream_count`
 // NUL-terminated strings.
 enum rtc_error_code rtc_pc_sender_set_streams(struct rtc_pc *pc,

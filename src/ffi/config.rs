@@ -11,16 +11,24 @@ pub struct rtc_configuration {
     pub(crate) idp: Option<super::identity::IdpCallbacks>,
 }
 
-fn with_config(
+/// Runs `f` on the builder `config` (NULL: TypeError) and returns its code.
+///
+/// `config` is NULL or from rtc_configuration_new.
+pub(crate) unsafe fn with_builder(
+    config: *mut rtc_configuration,
+    f: impl FnOnce(&mut rtc_configuration) -> Result<(), Error>,
+) -> rtc_error_code {
+    code(boundary(|| f(mut_arg(config, "configuration")?)))
+}
+
+/// `with_builder` for what the configuration holds.
+///
+/// `config` is NULL or from rtc_configuration_new.
+unsafe fn with_config(
     config: *mut rtc_configuration,
     f: impl FnOnce(&mut Configuration) -> Result<(), Error>,
 ) -> rtc_error_code {
-    code(guard(|| {
-        // SAFETY: NULL or a pointer from rtc_configuration_new.
-        let c = unsafe { config.as_mut() }
-            .ok_or_else(|| Error::invalid_argument("configuration is NULL"))?;
-        f(&mut c.inner)
-    }))
+    with_builder(config, |c| f(&mut c.inner))
 }
 
 /// A configuration with defaults: fresh certificate and ICE credentials per
@@ -37,7 +45,6 @@ pub extern "C" fn rtc_configuration_new() -> *mut rtc_configuration {
 
 /// Frees a configuration. NULL is ignored. Connections made from it keep their own copy.
 ///
-/// # Safety
 /// `config` is NULL or from rtc_configuration_new, and not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_configuration_free(config: *mut rtc_configuration) {
@@ -47,8 +54,10 @@ pub unsafe extern "C" fn rtc_configuration_free(config: *mut rtc_configuration) 
 }
 
 /// Answer as an ICE lite agent (adds a=ice-lite).
+///
+/// `config` is NULL or from rtc_configuration_new.
 #[no_mangle]
-pub extern "C" fn rtc_configuration_set_ice_lite(
+pub unsafe extern "C" fn rtc_configuration_set_ice_lite(
     config: *mut rtc_configuration,
     ice_lite: bool,
 ) -> rtc_error_code {
@@ -63,8 +72,10 @@ pub extern "C" fn rtc_configuration_set_ice_lite(
 /// a=setup:active) or RTC_DTLS_ROLE_SERVER (a=setup:passive: the host's DTLS
 /// stack waits for the ClientHello). An offer saying active or passive
 /// fixes the role, as does an earlier answer on the connection.
+///
+/// `config` is NULL or from rtc_configuration_new.
 #[no_mangle]
-pub extern "C" fn rtc_configuration_set_dtls_role(
+pub unsafe extern "C" fn rtc_configuration_set_dtls_role(
     config: *mut rtc_configuration,
     role: RawDtlsRole,
 ) -> rtc_error_code {
@@ -78,8 +89,10 @@ pub extern "C" fn rtc_configuration_set_dtls_role(
 /// (the default), _MAX_COMPAT or _MAX_BUNDLE (see rtc_bundle_policy). Every
 /// m-section is offered in one BUNDLE group either way; m-lines already
 /// negotiated keep their transport.
+///
+/// `config` is NULL or from rtc_configuration_new.
 #[no_mangle]
-pub extern "C" fn rtc_configuration_set_bundle_policy(
+pub unsafe extern "C" fn rtc_configuration_set_bundle_policy(
     config: *mut rtc_configuration,
     policy: RawBundlePolicy,
 ) -> rtc_error_code {
@@ -94,7 +107,6 @@ pub extern "C" fn rtc_configuration_set_bundle_policy(
 /// Errors: RTC_ERROR_INVALID_ARGUMENT when either does not parse, or the key
 /// is not the certificate's (its public key is not in the certificate).
 ///
-/// # Safety
 /// The strings are NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_configuration_set_certificate_pem(
@@ -112,8 +124,10 @@ pub unsafe extern "C" fn rtc_configuration_set_certificate_pem(
 
 /// Generates one certificate now and uses it for every connection made from
 /// this configuration, as servers do.
+///
+/// `config` is NULL or from rtc_configuration_new.
 #[no_mangle]
-pub extern "C" fn rtc_configuration_generate_shared_certificate(
+pub unsafe extern "C" fn rtc_configuration_generate_shared_certificate(
     config: *mut rtc_configuration,
 ) -> rtc_error_code {
     with_config(config, |c| {
@@ -125,7 +139,6 @@ pub extern "C" fn rtc_configuration_generate_shared_certificate(
 /// Fixed local ICE credentials (for reproducible tests). ufrag: 4-256 and
 /// pwd: 22-256 characters of ALPHA / DIGIT / "+" / "/".
 ///
-/// # Safety
 /// The strings are NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_configuration_set_ice_credentials(
@@ -144,7 +157,6 @@ pub unsafe extern "C" fn rtc_configuration_set_ice_credentials(
 /// A local ICE candidate to include in answers, as "candidate:..." (with or
 /// without "a="). `mid` NULL: the first m-section of every transport.
 ///
-/// # Safety
 /// `candidate` is NUL-terminated; `mid` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_configuration_add_local_candidate(
@@ -162,8 +174,10 @@ pub unsafe extern "C" fn rtc_configuration_add_local_candidate(
 
 /// The largest SDP (in bytes) a connection accepts; larger ones fail with
 /// RTC_ERROR_OPERATION before parsing. Default 2 MiB.
+///
+/// `config` is NULL or from rtc_configuration_new.
 #[no_mangle]
-pub extern "C" fn rtc_configuration_set_max_sdp_size(
+pub unsafe extern "C" fn rtc_configuration_set_max_sdp_size(
     config: *mut rtc_configuration,
     max_bytes: usize,
 ) -> rtc_error_code {
@@ -179,7 +193,6 @@ pub extern "C" fn rtc_configuration_set_max_sdp_size(
 /// Replaces the codecs the connection supports for `kind`, in preference
 /// order (rtx, red, ulpfec, CN and telephone-event included as wanted).
 ///
-/// # Safety
 /// `codecs` is valid for `count` entries.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_configuration_set_codecs(
@@ -205,7 +218,6 @@ pub unsafe extern "C" fn rtc_configuration_set_codecs(
 
 /// Replaces the RTP header extension URIs the connection supports for `kind`.
 ///
-/// # Safety
 /// `uris` is valid for `count` NUL-terminated strings.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_configuration_set_header_extensions(
@@ -216,14 +228,7 @@ pub unsafe extern "C" fn rtc_configuration_set_header_extensions(
 ) -> rtc_error_code {
     with_config(config, |c| {
         let kind = rtc_media_kind::from_raw(kind)?;
-        if count > 0 && uris.is_null() {
-            return Err(Error::invalid_argument(
-                "uris is NULL with a non-zero count",
-            ));
-        }
-        let list = (0..count)
-            .map(|i| str_arg(*uris.add(i), "uri").map(str::to_string))
-            .collect::<Result<Vec<_>, _>>()?;
+        let list = str_array(uris, count, "uris")?;
         match kind {
             crate::transceiver::MediaKind::Audio => {
                 std::sync::Arc::make_mut(&mut c.capabilities).audio_extensions = list
@@ -241,7 +246,6 @@ pub unsafe extern "C" fn rtc_configuration_set_header_extensions(
 /// read or change and pass to rtc_pc_set_configuration or rtc_pc_new; free
 /// it with rtc_configuration_free. NULL when pc is NULL.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_get_configuration(pc: *const rtc_pc) -> *mut rtc_configuration {
@@ -265,7 +269,6 @@ pub unsafe extern "C" fn rtc_pc_get_configuration(pc: *const rtc_pc) -> *mut rtc
 /// provider or not (the provider's callbacks stay those rtc_pc_new took).
 /// RTC_ERROR_INVALID_STATE after rtc_pc_close.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `config` is NULL or from rtc_configuration_new
 /// or rtc_pc_get_configuration.
 #[no_mangle]
@@ -273,7 +276,7 @@ pub unsafe extern "C" fn rtc_pc_set_configuration(
     pc: *mut rtc_pc,
     config: *const rtc_configuration,
 ) -> rtc_error_code {
-    code(guard(|| {
+    code(boundary(|| {
         let config = config
             .as_ref()
             .ok_or_else(|| Error::invalid_argument("configuration is NULL"))?;

@@ -1,5 +1,4 @@
-//! C enums and their core twins, both ways, from one table each; and what a
-//! C function returns when a panic is caught (chosen by its return type).
+//! C enums and their core twins, both ways, from one table each.
 
 use super::*;
 use crate::config::BundlePolicy;
@@ -101,57 +100,18 @@ impl From<Option<Direction>> for rtc_direction {
     }
 }
 
-/// What a C function returns when it cannot do its work and has no error
-/// code to say so with (a NULL handle, a caught panic).
-pub(crate) trait Fallback {
-    fn fallback() -> Self;
-}
+impl rtc_description_slot {
+    const ALL: [rtc_description_slot; 6] = [
+        rtc_description_slot::RTC_DESCRIPTION_LOCAL,
+        rtc_description_slot::RTC_DESCRIPTION_REMOTE,
+        rtc_description_slot::RTC_DESCRIPTION_CURRENT_LOCAL,
+        rtc_description_slot::RTC_DESCRIPTION_PENDING_LOCAL,
+        rtc_description_slot::RTC_DESCRIPTION_CURRENT_REMOTE,
+        rtc_description_slot::RTC_DESCRIPTION_PENDING_REMOTE,
+    ];
 
-impl Fallback for rtc_error_code {
-    fn fallback() -> Self {
-        rtc_error_code::RTC_ERROR_INTERNAL
+    /// The slot a C int names, if any.
+    pub(crate) fn from_raw(raw: c_int) -> Option<rtc_description_slot> {
+        Self::ALL.into_iter().find(|s| *s as c_int == raw)
     }
-}
-impl Fallback for usize {
-    fn fallback() -> Self {
-        0
-    }
-}
-impl<T> Fallback for Option<T> {
-    fn fallback() -> Self {
-        None
-    }
-}
-impl Fallback for bool {
-    fn fallback() -> Self {
-        false
-    }
-}
-impl Fallback for () {
-    fn fallback() -> Self {}
-}
-impl<T> Fallback for *const T {
-    fn fallback() -> Self {
-        std::ptr::null()
-    }
-}
-impl<T> Fallback for *mut T {
-    fn fallback() -> Self {
-        std::ptr::null_mut()
-    }
-}
-impl Fallback for rtc_signaling_state {
-    fn fallback() -> Self {
-        rtc_signaling_state::RTC_SIGNALING_STATE_CLOSED
-    }
-}
-impl Fallback for rtc_dtls_role {
-    fn fallback() -> Self {
-        rtc_dtls_role::RTC_DTLS_ROLE_CLIENT
-    }
-}
-
-/// Runs `f` where a panic must not reach C: the fallback value instead.
-pub(crate) fn boundary<T: Fallback>(f: impl FnOnce() -> T) -> T {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| T::fallback())
 }

@@ -5,6 +5,7 @@
 use super::*;
 use crate::identity::{IdentityProvider, ProviderReport, RemoteIdentity};
 use std::ffi::c_void;
+use std::ffi::CString;
 
 /// The result a provider callback fills; valid only during that callback.
 pub struct rtc_identity_result {
@@ -92,17 +93,13 @@ pub(crate) struct IdpCallbacks {
 /// Sets the identity provider: every answer then carries an identity
 /// assertion (a=identity), and remote assertions are validated with it.
 ///
-/// # Safety
 /// `provider` is NULL or valid for the call.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_configuration_set_identity_provider(
     config: *mut rtc_configuration,
     provider: *const rtc_identity_provider,
 ) -> rtc_error_code {
-    let r = guard(|| {
-        let c = config
-            .as_mut()
-            .ok_or_else(|| Error::invalid_argument("configuration is NULL"))?;
+    with_builder(config, |c| {
         let p = provider
             .as_ref()
             .ok_or_else(|| Error::invalid_argument("provider is NULL"))?;
@@ -128,44 +125,31 @@ pub unsafe extern "C" fn rtc_configuration_set_identity_provider(
             protocol: protocol.to_string(),
         });
         Ok(())
-    });
-    code(r)
+    })
 }
 
 /// RTCConfiguration.peerIdentity: setRemoteDescription refuses an offer
 /// whose validated identity is not this one (or that has none).
 ///
-/// # Safety
 /// `identity` is NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_configuration_set_peer_identity(
     config: *mut rtc_configuration,
     identity: *const c_char,
 ) -> rtc_error_code {
-    let r = guard(|| {
-        let c = config
-            .as_mut()
-            .ok_or_else(|| Error::invalid_argument("configuration is NULL"))?;
+    with_builder(config, |c| {
         c.inner.peer_identity = Some(str_arg(identity, "identity")?.to_string());
         Ok(())
-    });
-    code(r)
-}
-
-unsafe fn result_mut<'a>(
-    r: *mut rtc_identity_result,
-) -> Result<&'a mut rtc_identity_result, Error> {
-    r.as_mut()
-        .ok_or_else(|| Error::invalid_argument("result is NULL"))
+    })
 }
 
 fn record(
     r: *mut rtc_identity_result,
     f: impl FnOnce(&mut rtc_identity_result) -> Result<(), Error>,
 ) -> rtc_error_code {
-    let out = guard(|| {
+    let out = boundary(|| {
         // SAFETY: the pointer rtcpc handed to the running callback, or NULL.
-        let res = unsafe { result_mut(r) }?;
+        let res = unsafe { mut_arg(r, "result") }?;
         let outcome = f(res);
         if let Err(e) = &outcome {
             res.report.misuse.get_or_insert_with(|| e.message.clone());
@@ -177,7 +161,6 @@ fn record(
 
 /// From a generate callback: the assertion (copied).
 ///
-/// # Safety
 /// `result` is the pointer given to the running callback; `assertion` is NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_identity_result_set_assertion(
@@ -198,7 +181,6 @@ pub unsafe extern "C" fn rtc_identity_result_set_assertion(
 /// From a validate callback: the identity ("name@domain") the assertion
 /// proves and the contents it covers (the JSON the peer's IdP signed).
 ///
-/// # Safety
 /// `result` is the pointer given to the running callback; strings are NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_identity_result_set_identity(
@@ -224,7 +206,6 @@ pub unsafe extern "C" fn rtc_identity_result_set_identity(
 /// RTCErrorDetailType value ("idp-need-login", "idp-execution-failure",
 /// "idp-timeout", "idp-token-invalid", ...); both strings may be NULL.
 ///
-/// # Safety
 /// `result` is the pointer given to the running callback; strings are NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_identity_result_fail(
@@ -290,7 +271,6 @@ impl IdpCallbacks {
 /// identity is refused; only a rollback of the offer that brought it takes
 /// it back (then NULL again).
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_peer_identity(pc: *const rtc_pc) -> *const c_char {

@@ -214,7 +214,7 @@ pub extern "C" fn rtc_set_log_callback(
     callback: rtc_log_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    let r = guard(|| {
+    let r = boundary(|| {
         let level = rtc_log_level::from_raw(max_level)?;
         if in_callback() {
             return Err(Error::new(

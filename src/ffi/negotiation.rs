@@ -211,7 +211,6 @@ impl rtc_negotiation {
 /// descriptions), or NULL before any answer was applied or when pc is NULL.
 /// Free it with rtc_negotiation_free; it does not change with the connection.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_negotiation(pc: *const rtc_pc) -> *mut rtc_negotiation {
@@ -228,7 +227,6 @@ pub unsafe extern "C" fn rtc_pc_negotiation(pc: *const rtc_pc) -> *mut rtc_negot
 
 /// Frees a snapshot. NULL is ignored.
 ///
-/// # Safety
 /// `n` is NULL or from rtc_pc_negotiation, not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_negotiation_free(n: *mut rtc_negotiation) {
@@ -239,7 +237,6 @@ pub unsafe extern "C" fn rtc_negotiation_free(n: *mut rtc_negotiation) {
 
 /// How many m-sections the offer had (one entry per offered m-section).
 ///
-/// # Safety
 /// `n` is NULL or a live snapshot.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_negotiation_section_count(n: *const rtc_negotiation) -> usize {
@@ -248,7 +245,6 @@ pub unsafe extern "C" fn rtc_negotiation_section_count(n: *const rtc_negotiation
 
 /// The m-section at `index`, or NULL when out of range.
 ///
-/// # Safety
 /// `n` is NULL or a live snapshot.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_negotiation_section(
@@ -262,7 +258,6 @@ pub unsafe extern "C" fn rtc_negotiation_section(
 
 /// The local DTLS role.
 ///
-/// # Safety
 /// `n` is a live snapshot (NULL gives CLIENT).
 #[no_mangle]
 pub unsafe extern "C" fn rtc_negotiation_dtls_role(n: *const rtc_negotiation) -> rtc_dtls_role {
@@ -272,7 +267,6 @@ pub unsafe extern "C" fn rtc_negotiation_dtls_role(n: *const rtc_negotiation) ->
 
 /// The local ICE agent's role: how to set up the host's ICE agent.
 ///
-/// # Safety
 /// `n` is a live snapshot (NULL gives CONTROLLED).
 #[no_mangle]
 pub unsafe extern "C" fn rtc_negotiation_ice_role(n: *const rtc_negotiation) -> rtc_ice_role {
@@ -297,7 +291,6 @@ pub unsafe extern "C" fn rtc_negotiation_ice_role(n: *const rtc_negotiation) -> 
 /// every codec and extension we offered, with what the answer took
 /// ("answered_fmtp"), and "direction": {"offered", "answered", "current"}.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_negotiation_report(

@@ -121,7 +121,6 @@ impl rtc_pc {
     }
 }
 
-/// # Safety
 /// `pc` is NULL or a live handle.
 pub(crate) unsafe fn pc_ref<'a>(pc: *const rtc_pc) -> Result<&'a rtc_pc, Error> {
     pc.as_ref()
@@ -130,7 +129,6 @@ pub(crate) unsafe fn pc_ref<'a>(pc: *const rtc_pc) -> Result<&'a rtc_pc, Error> 
 
 /// A handle's locked core: how every call reaches it.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 pub(crate) unsafe fn locked<'a>(pc: *const rtc_pc) -> Result<Locked<'a>, Error> {
     Ok(pc_ref(pc)?.lock())
@@ -138,7 +136,6 @@ pub(crate) unsafe fn locked<'a>(pc: *const rtc_pc) -> Result<Locked<'a>, Error> 
 
 /// Reads a description argument. The type is read as a raw int.
 ///
-/// # Safety
 /// `d` is NULL or points to an rtc_session_description.
 unsafe fn description_arg<'a>(
     d: *const rtc_session_description,
@@ -191,11 +188,10 @@ pub(crate) fn finish_void(
 /// is copied, so it may be freed right after. Returns NULL only on failure
 /// (the certificate could not be made).
 ///
-/// # Safety
 /// `config` is NULL or from rtc_configuration_new.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_new(config: *const rtc_configuration) -> *mut rtc_pc {
-    let r = guard(|| {
+    let r = boundary(|| {
         let cfg = config.as_ref().map(|c| c.inner.clone()).unwrap_or_default();
         Ok(Box::into_raw(Box::new(rtc_pc {
             inner: Mutex::new(PeerConnection::new(cfg)?),
@@ -215,7 +211,6 @@ pub unsafe extern "C" fn rtc_pc_new(config: *const rtc_configuration) -> *mut rt
 /// Closes the connection (W3C close()): every later call fails with
 /// RTC_ERROR_INVALID_STATE. NULL is ignored. The handle still needs rtc_pc_free.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_close(pc: *mut rtc_pc) {
@@ -227,7 +222,6 @@ pub unsafe extern "C" fn rtc_pc_close(pc: *mut rtc_pc) {
 /// Frees the handle. NULL is ignored. No other thread may be using it, and it
 /// must not be called from inside a callback of the same handle.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_free(pc: *mut rtc_pc) {
@@ -238,7 +232,6 @@ pub unsafe extern "C" fn rtc_pc_free(pc: *mut rtc_pc) {
 
 /// The signaling state; CLOSED for a NULL handle.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_signaling_state(pc: *const rtc_pc) -> rtc_signaling_state {
@@ -259,7 +252,6 @@ pub unsafe extern "C" fn rtc_pc_signaling_state(pc: *const rtc_pc) -> rtc_signal
 /// offer's, a payload type or extension not offered, a=setup not active or
 /// passive), RTC_ERROR_INVALID_STATE, RTC_ERROR_OPERATION (over the size limit).
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `description` is NULL or valid for the call.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_set_remote_description(
@@ -269,7 +261,7 @@ pub unsafe extern "C" fn rtc_pc_set_remote_description(
     on_failure: rtc_error_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    let r = guard(|| {
+    let r = boundary(|| {
         let p = pc_ref(pc)?;
         let (t, sdp) = description_arg(description)?;
         // The provider validates an offer's assertion before the lock is taken.
@@ -290,7 +282,6 @@ pub unsafe extern "C" fn rtc_pc_set_remote_description(
 
 /// Fills `options` with the defaults (voice_activity_detection = true).
 ///
-/// # Safety
 /// `options` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_answer_options_init(options: *mut rtc_answer_options) {
@@ -317,7 +308,6 @@ pub unsafe extern "C" fn rtc_answer_options_init(options: *mut rtc_answer_option
 /// MDN's createAnswer page; the current W3C tests expect OperationError there.
 /// The provider is asked once per connection; later answers reuse the assertion.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `options` is NULL or valid for the call.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_create_answer(
@@ -327,7 +317,7 @@ pub unsafe extern "C" fn rtc_pc_create_answer(
     options: *const rtc_answer_options,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    let r = guard(|| {
+    let r = boundary(|| {
         let p = pc_ref(pc)?;
         let opts = match options.as_ref() {
             Some(o) => AnswerOptions {
@@ -382,7 +372,6 @@ fn finish_description(
 /// Fills `options` with the defaults (voice_activity_detection = true,
 /// offer_to_receive_audio/video = -1: not given).
 ///
-/// # Safety
 /// `options` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_offer_options_init(options: *mut rtc_offer_options) {
@@ -409,7 +398,6 @@ pub unsafe extern "C" fn rtc_offer_options_init(options: *mut rtc_offer_options)
 /// cannot provide an assertion (as for rtc_pc_create_answer; with one, the
 /// offer carries a=identity).
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `options` is NULL or valid for the call.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_create_offer(
@@ -419,7 +407,7 @@ pub unsafe extern "C" fn rtc_pc_create_offer(
     options: *const rtc_offer_options,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    let r = guard(|| {
+    let r = boundary(|| {
         let legacy = |v: i32| (v >= 0).then_some(v > 0);
         let opts = match options.as_ref() {
             Some(o) => OfferOptions {
@@ -454,11 +442,10 @@ pub unsafe extern "C" fn rtc_pc_create_offer(
 /// with a=sctp-port and a=max-message-size (RFC 8841).
 /// Errors: RTC_ERROR_INVALID_STATE after close.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_request_data_channels(pc: *mut rtc_pc) -> rtc_error_code {
-    let rc = code(guard(|| locked(pc)?.request_data_channels()));
+    let rc = code(boundary(|| locked(pc)?.request_data_channels()));
     after_change(pc);
     rc
 }
@@ -471,11 +458,10 @@ pub unsafe extern "C" fn rtc_pc_request_data_channels(pc: *mut rtc_pc) -> rtc_er
 /// credentials everywhere. Does nothing before any local description or
 /// after rtc_pc_close. Errors: RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_restart_ice(pc: *mut rtc_pc) -> rtc_error_code {
-    let rc = code(guard(|| {
+    let rc = code(boundary(|| {
         locked(pc)?.restart_ice();
         Ok(())
     }));
@@ -486,7 +472,6 @@ pub unsafe extern "C" fn rtc_pc_restart_ice(pc: *mut rtc_pc) -> rtc_error_code {
 /// A call that may have changed what needs negotiating: fires a due
 /// negotiationneeded event (none for a NULL handle).
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 pub(crate) unsafe fn after_change(pc: *const rtc_pc) {
     if let Some(p) = pc.as_ref() {
@@ -502,7 +487,6 @@ pub(crate) unsafe fn after_change(pc: *const rtc_pc) {
 /// implicit rollback). rtc_pc_close gives none (W3C). Errors:
 /// RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_set_signaling_state_callback(
@@ -510,7 +494,7 @@ pub unsafe extern "C" fn rtc_pc_set_signaling_state_callback(
     callback: rtc_signaling_state_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    code(guard(|| {
+    code(boundary(|| {
         let p = pc_ref(pc)?;
         *p.signaling_state.lock() = callback.map(|cb| (cb, user_data as usize));
         Ok(())
@@ -527,7 +511,6 @@ pub unsafe extern "C" fn rtc_pc_set_signaling_state_callback(
 /// brought it rolled back) gives one with `removed`. It runs like the
 /// signaling state callback, after it.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_set_track_callback(
@@ -535,7 +518,7 @@ pub unsafe extern "C" fn rtc_pc_set_track_callback(
     callback: rtc_track_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    code(guard(|| {
+    code(boundary(|| {
         let p = pc_ref(pc)?;
         *p.track.lock() = callback.map(|cb| (cb, user_data as usize));
         Ok(())
@@ -552,7 +535,6 @@ pub unsafe extern "C" fn rtc_pc_set_track_callback(
 /// needs no negotiation). Call rtc_pc_create_offer from it, or later.
 /// Errors: RTC_ERROR_INVALID_ARGUMENT for a NULL pc.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_set_negotiation_needed_callback(
@@ -560,7 +542,7 @@ pub unsafe extern "C" fn rtc_pc_set_negotiation_needed_callback(
     callback: rtc_void_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    code(guard(|| {
+    code(boundary(|| {
         let p = pc_ref(pc)?;
         *p.negotiation_needed.lock() = callback.map(|cb| (cb, user_data as usize));
         Ok(())
@@ -570,7 +552,6 @@ pub unsafe extern "C" fn rtc_pc_set_negotiation_needed_callback(
 /// RTCPeerConnection's [[NegotiationNeeded]] flag: whether changes wait for
 /// an offer/answer exchange. false for a NULL handle.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_negotiation_needed(pc: *const rtc_pc) -> bool {
@@ -593,7 +574,6 @@ pub unsafe extern "C" fn rtc_pc_negotiation_needed(pc: *const rtc_pc) -> bool {
 /// RTC_ERROR_INVALID_STATE). A description created here asks a configured
 /// identity provider first, with no lock held, as rtc_pc_create_offer does.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `description` is NULL or valid for the call.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_set_local_description(
@@ -603,7 +583,7 @@ pub unsafe extern "C" fn rtc_pc_set_local_description(
     on_failure: rtc_error_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    let r = guard(|| {
+    let r = boundary(|| {
         let p = pc_ref(pc)?;
         let local = match description.is_null() {
             true => None,
@@ -631,7 +611,6 @@ pub unsafe extern "C" fn rtc_pc_set_local_description(
 /// that the offer created and that has no track (recvonly becomes sendrecv);
 /// otherwise it adds a transceiver. `stream_id` may be NULL (no stream).
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_add_track(
@@ -640,7 +619,7 @@ pub unsafe extern "C" fn rtc_pc_add_track(
     track_id: *const c_char,
     stream_id: *const c_char,
 ) -> rtc_error_code {
-    let rc = code(guard(|| {
+    let rc = code(boundary(|| {
         let kind = rtc_media_kind::from_raw(kind)?;
         let track = str_arg(track_id, "track_id")?;
         let stream = opt_str_arg(stream_id, "stream_id")?.unwrap_or("");
@@ -659,7 +638,6 @@ pub unsafe extern "C" fn rtc_pc_add_track(
 /// the full length (0 when pc is NULL); `buffer` may be NULL when capacity is
 /// 0. The key is secret: the buffer is the caller's to keep safe and wipe.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_certificate_pem(
@@ -677,7 +655,6 @@ pub unsafe extern "C" fn rtc_pc_certificate_pem(
 /// NULL. `type_out` (may be NULL) receives its type. `buffer` may be NULL
 /// when `capacity` is 0.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_description(
@@ -690,14 +667,15 @@ pub unsafe extern "C" fn rtc_pc_description(
     let Some(p) = pc.as_ref() else { return 0 };
     boundary(|| {
         let g = p.lock();
-        let d = match slot {
-            0 => g.local_description(),
-            1 => g.remote_description(),
-            2 => g.current_local_description(),
-            3 => g.pending_local_description(),
-            4 => g.current_remote_description(),
-            5 => g.pending_remote_description(),
-            _ => None,
+        use rtc_description_slot::*;
+        let d = match rtc_description_slot::from_raw(slot) {
+            Some(RTC_DESCRIPTION_LOCAL) => g.local_description(),
+            Some(RTC_DESCRIPTION_REMOTE) => g.remote_description(),
+            Some(RTC_DESCRIPTION_CURRENT_LOCAL) => g.current_local_description(),
+            Some(RTC_DESCRIPTION_PENDING_LOCAL) => g.pending_local_description(),
+            Some(RTC_DESCRIPTION_CURRENT_REMOTE) => g.current_remote_description(),
+            Some(RTC_DESCRIPTION_PENDING_REMOTE) => g.pending_remote_description(),
+            None => None,
         };
         let Some(d) = d else { return 0 };
         if let Some(t) = type_out.as_mut() {
@@ -709,7 +687,6 @@ pub unsafe extern "C" fn rtc_pc_description(
 
 /// How many transceivers the connection has (from addTrack and from offers).
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_count(pc: *const rtc_pc) -> usize {
@@ -719,7 +696,6 @@ pub unsafe extern "C" fn rtc_pc_transceiver_count(pc: *const rtc_pc) -> usize {
 
 /// The media kind of transceiver `index`.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `kind_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_kind(
@@ -727,7 +703,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_kind(
     index: usize,
     kind_out: *mut rtc_media_kind,
 ) -> rtc_error_code {
-    code(guard(|| {
+    code(boundary(|| {
         let out = kind_out
             .as_mut()
             .ok_or_else(|| Error::invalid_argument("kind_out is NULL"))?;
@@ -739,7 +715,6 @@ pub unsafe extern "C" fn rtc_pc_transceiver_kind(
 /// Copies the mid of transceiver `index` like snprintf and returns its length;
 /// 0 when it has no mid yet, index is out of range or pc is NULL.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `buffer` is valid for `capacity` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_mid(

@@ -9,7 +9,6 @@ use std::ffi::c_void;
 
 /// Runs `f` on transceiver `index` under the handle's lock.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 pub(crate) unsafe fn with_transceiver<T>(
     pc: *const rtc_pc,
@@ -24,47 +23,19 @@ pub(crate) unsafe fn with_transceiver<T>(
     Ok(f(t))
 }
 
-/// Reads `count` strings from a C array.
-unsafe fn str_array(
-    p: *const *const c_char,
-    count: usize,
-    what: &str,
-) -> Result<Vec<String>, Error> {
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    if p.is_null() {
-        return Err(Error::invalid_argument(format!(
-            "{what} is NULL with a count of {count}"
-        )));
-    }
-    (0..count)
-        .map(|i| str_arg(*p.add(i), &format!("{what}[{i}]")).map(str::to_string))
-        .collect()
-}
-
 /// Reads a C array of rtc_codec.
+///
+/// `p` is NULL or valid for `count` rtc_codec.
 pub(crate) unsafe fn codecs_arg(p: *const rtc_codec, count: usize) -> Result<Vec<Codec>, Error> {
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    if p.is_null() {
-        return Err(Error::invalid_argument(format!(
-            "codecs is NULL with a count of {count}"
-        )));
-    }
-    (0..count)
-        .map(|i| {
-            let c = &*p.add(i);
-            Ok(Codec {
-                name: str_arg(c.name, &format!("codecs[{i}].name"))?.to_string(),
-                clock_rate: c.clock_rate,
-                channels: (c.channels != 0).then_some(c.channels),
-                fmtp: opt_str_arg(c.fmtp, "fmtp")?.unwrap_or("").to_string(),
-                rtcp_fb: str_array(c.rtcp_feedback, c.rtcp_feedback_count, "rtcp_feedback")?,
-            })
+    array_arg(p, count, "codecs", |i, c| {
+        Ok(Codec {
+            name: str_arg(c.name, &format!("codecs[{i}].name"))?.to_string(),
+            clock_rate: c.clock_rate,
+            channels: (c.channels != 0).then_some(c.channels),
+            fmtp: opt_str_arg(c.fmtp, "fmtp")?.unwrap_or("").to_string(),
+            rtcp_fb: str_array(c.rtcp_feedback, c.rtcp_feedback_count, "rtcp_feedback")?,
         })
-        .collect()
+    })
 }
 
 /// addTransceiver. `init` NULL means sendrecv with no streams and no RIDs.
@@ -72,7 +43,6 @@ pub(crate) unsafe fn codecs_arg(p: *const rtc_codec, count: usize) -> Result<Vec
 /// answering side only transceivers from rtc_pc_add_track are matched to new
 /// offered m-sections (JSEP 5.10).
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `init` is NULL or valid; `index_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_add_transceiver(
@@ -81,7 +51,7 @@ pub unsafe extern "C" fn rtc_pc_add_transceiver(
     init: *const rtc_transceiver_init,
     index_out: *mut usize,
 ) -> rtc_error_code {
-    let rc = code(guard(|| {
+    let rc = code(boundary(|| {
         let kind = rtc_media_kind::from_raw(kind)?;
         let init = match init.as_ref() {
             None => TransceiverInit::default(),
@@ -107,7 +77,6 @@ pub unsafe extern "C" fn rtc_pc_add_transceiver(
 
 /// The index of the transceiver with this mid.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `mid` is NUL-terminated; `index_out` writable.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_index(
@@ -115,7 +84,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_index(
     mid: *const c_char,
     index_out: *mut usize,
 ) -> rtc_error_code {
-    code(guard(|| {
+    code(boundary(|| {
         let mid = str_arg(mid, "mid")?;
         let out = index_out
             .as_mut()
@@ -132,7 +101,6 @@ pub unsafe extern "C" fn rtc_pc_transceiver_index(
 
 /// Fills `info` for transceiver `index`.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `info` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_info(
@@ -140,7 +108,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_info(
     index: usize,
     info: *mut rtc_transceiver_info,
 ) -> rtc_error_code {
-    code(guard(|| {
+    code(boundary(|| {
         let out = info
             .as_mut()
             .ok_or_else(|| Error::invalid_argument("info is NULL"))?;
@@ -167,7 +135,6 @@ pub unsafe extern "C" fn rtc_pc_transceiver_info(
 /// RTCRtpTransceiver.direction = direction (SENDRECV..INACTIVE); the next
 /// answer uses it. RTC_ERROR_INVALID_STATE for a stopped transceiver.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_set_direction(
@@ -175,7 +142,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_direction(
     index: usize,
     direction: RawDirection,
 ) -> rtc_error_code {
-    let rc = code(guard(|| {
+    let rc = code(boundary(|| {
         let d = rtc_direction::from_raw(direction)?;
         locked(pc)?.set_direction(index, d)
     }));
@@ -186,11 +153,10 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_direction(
 /// RTCRtpTransceiver.stop(): the next answer rejects its m-section; once that
 /// answer is applied the transceiver is removed (later indexes shift down).
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_stop(pc: *mut rtc_pc, index: usize) -> rtc_error_code {
-    let rc = code(guard(|| locked(pc)?.stop_transceiver(index)));
+    let rc = code(boundary(|| locked(pc)?.stop_transceiver(index)));
     after_change(pc);
     rc
 }
@@ -203,7 +169,6 @@ pub unsafe extern "C" fn rtc_pc_transceiver_stop(pc: *mut rtc_pc, index: usize) 
 /// and telephone-event; descriptions carry that capability's rtcp-fb.
 /// count 0 resets.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `codecs` is valid for `count` entries.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_transceiver_set_codec_preferences(
@@ -212,7 +177,7 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_codec_preferences(
     codecs: *const rtc_codec,
     count: usize,
 ) -> rtc_error_code {
-    code(guard(|| {
+    code(boundary(|| {
         let codecs = codecs_arg(codecs, count)?;
         locked(pc)?.set_codec_preferences(index, codecs)
     }))
@@ -226,7 +191,6 @@ pub unsafe extern "C" fn rtc_pc_transceiver_set_codec_preferences(
 /// index, RTC_ERROR_INVALID_STATE without a remote description,
 /// RTC_ERROR_OPERATION for an unknown m-section or a bad candidate.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_add_ice_candidate(
@@ -238,7 +202,7 @@ pub unsafe extern "C" fn rtc_pc_add_ice_candidate(
     on_failure: rtc_error_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    let r = guard(|| {
+    let r = boundary(|| {
         let c = str_arg(candidate, "candidate")?;
         let mid = opt_str_arg(mid, "mid")?;
         let index = usize::try_from(mline_index).ok();
@@ -254,7 +218,6 @@ pub unsafe extern "C" fn rtc_pc_add_ice_candidate(
 /// pending or the current remote description, else RTC_ERROR_OPERATION
 /// (W3C: a candidate of an ICE generation neither description has).
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_add_ice_candidate_with_ufrag(
@@ -267,7 +230,7 @@ pub unsafe extern "C" fn rtc_pc_add_ice_candidate_with_ufrag(
     on_failure: rtc_error_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    let r = guard(|| {
+    let r = boundary(|| {
         let c = str_arg(candidate, "candidate")?;
         let mid = opt_str_arg(mid, "mid")?;
         let ufrag = opt_str_arg(username_fragment, "username_fragment")?;
@@ -282,7 +245,6 @@ pub unsafe extern "C" fn rtc_pc_add_ice_candidate_with_ufrag(
 /// carry it. `mid` NULL: the first m-section of every transport; a mid
 /// bundled on another m-section's transport: that m-section (RFC 8843).
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; strings are NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_add_local_candidate(
@@ -290,7 +252,7 @@ pub unsafe extern "C" fn rtc_pc_add_local_candidate(
     candidate: *const c_char,
     mid: *const c_char,
 ) -> rtc_error_code {
-    code(guard(|| {
+    code(boundary(|| {
         let c = str_arg(candidate, "candidate")?;
         let mid = opt_str_arg(mid, "mid")?;
         locked(pc)?.add_local_candidate(c, mid)
@@ -303,7 +265,6 @@ pub unsafe extern "C" fn rtc_pc_add_local_candidate(
 /// index of the transceiver that now sends the track. Ids are RFC 8830
 /// msid-ids (1-64 token characters), else RTC_ERROR_INVALID_ARGUMENT.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `track_id` is NUL-terminated; `stream_ids`
 /// holds `stream_count` NUL-terminated strings; `index_out` is NULL or writable.
 #[no_mangle]
@@ -315,7 +276,7 @@ pub unsafe extern "C" fn rtc_pc_add_track_with_streams(
     stream_count: usize,
     index_out: *mut usize,
 ) -> rtc_error_code {
-    let rc = code(guard(|| {
+    let rc = code(boundary(|| {
         let kind = rtc_media_kind::from_raw(kind)?;
         let track = str_arg(track_id, "track_id")?;
         let streams = str_array(stream_ids, stream_count, "stream_ids")?;
@@ -336,11 +297,10 @@ pub unsafe extern "C" fn rtc_pc_add_track_with_streams(
 /// transceiver or one without a track. RTC_ERROR_INVALID_ACCESS when there
 /// is no such sender, RTC_ERROR_INVALID_STATE after rtc_pc_close.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_remove_track(pc: *mut rtc_pc, index: usize) -> rtc_error_code {
-    let rc = code(guard(|| locked(pc)?.remove_track(index)));
+    let rc = code(boundary(|| locked(pc)?.remove_track(index)));
     after_change(pc);
     rc
 }
@@ -350,7 +310,6 @@ pub unsafe extern "C" fn rtc_pc_remove_track(pc: *mut rtc_pc, index: usize) -> r
 /// keeps the sender's id). RTC_ERROR_INVALID_ARGUMENT when `kind` is not the
 /// transceiver's, RTC_ERROR_INVALID_STATE when it is stopped.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `track_id` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn rtc_pc_replace_track(
@@ -359,7 +318,7 @@ pub unsafe extern "C" fn rtc_pc_replace_track(
     kind: RawMediaKind,
     track_id: *const c_char,
 ) -> rtc_error_code {
-    code(guard(|| {
+    code(boundary(|| {
         let kind = rtc_media_kind::from_raw(kind)?;
         let track = opt_str_arg(track_id, "track_id")?;
         locked(pc)?.replace_track(index, kind, track)
@@ -372,7 +331,6 @@ pub unsafe extern "C" fn rtc_pc_replace_track(
 /// when `stream_count` is 0. RTC_ERROR_INVALID_STATE for a stopped
 /// transceiver or after rtc_pc_close.
 ///
-/// # Safety
 /// `pc` is NULL or a live handle; `stream_ids` holds `stream_count`
 /// NUL-terminated strings.
 #[no_mangle]
@@ -382,7 +340,7 @@ pub unsafe extern "C" fn rtc_pc_sender_set_streams(
     stream_ids: *const *const c_char,
     stream_count: usize,
 ) -> rtc_error_code {
-    let rc = code(guard(|| {
+    let rc = code(boundary(|| {
         let streams = str_array(stream_ids, stream_count, "stream_ids")?;
         let streams: Vec<&str> = streams.iter().map(String::as_str).collect();
         locked(pc)?.set_streams(index, &streams)

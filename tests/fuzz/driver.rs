@@ -20,7 +20,8 @@ fn config() -> *const rtc_configuration {
     CONFIG
         .get_or_init(|| {
             let c = rtc_configuration_new();
-            assert_eq!(rtc_configuration_generate_shared_certificate(c), rtc_error_code::RTC_OK);
+            // SAFETY: c is from rtc_configuration_new.
+            assert_eq!(unsafe { rtc_configuration_generate_shared_certificate(c) }, rtc_error_code::RTC_OK);
             SharedConfig(c)
         })
         .0
