@@ -13,8 +13,8 @@ use crate::sdp::{fast, printable, MediaExtra, Sdp};
 use crate::transceiver::{Direction, MediaKind};
 use std::collections::{HashMap, HashSet};
 use webrtc_sdp::attribute_type::{
-    SdpAttribute, SdpAttributeGroupSemantic, SdpAttributePayloadType, SdpAttributeRtpmap,
-    SdpAttributeSetup, SdpSingleDirection,
+    SdpAttribute, SdpAttributeDirection, SdpAttributeExtmap, SdpAttributeGroupSemantic,
+    SdpAttributePayloadType, SdpAttributeRtpmap, SdpAttributeSetup, SdpSingleDirection,
 };
 use webrtc_sdp::media_type::{SdpFormatList, SdpMedia, SdpMediaValue, SdpProtocolValue};
 
@@ -458,7 +458,6 @@ fn read_attributes<'a>(
     }
     let mut extmap_ids = HashSet::new();
     for (a, &line) in m.get_attributes().iter().zip(&extra.attr_lines) {
-        let rtp = &mut sec.rtp;
         match a {
             SdpAttribute::Mid(mid) => take_mid(mid, line, sec)?,
             SdpAttribute::BundleOnly => sec.bundle_only = true,
@@ -467,64 +466,9 @@ fn read_attributes<'a>(
             SdpAttribute::Recvonly => sec.direction = Direction::RecvOnly,
             SdpAttribute::Inactive => sec.direction = Direction::Inactive,
             SdpAttribute::Fingerprint(f) => sec.dtls.fingerprints.push(fast::fingerprint_text(f)),
-            SdpAttribute::RtcpMux => rtp.rtcp_mux = true,
-            SdpAttribute::RtcpRsize => rtp.rtcp_rsize = true,
-            SdpAttribute::ExtmapAllowMixed => {
-                rtp.extmap_allow_mixed = true;
-                rtp.media_extmap_allow_mixed = true;
-            }
-            SdpAttribute::Rtpmap(r) => out.rtpmaps.push((r, line)),
-            SdpAttribute::Rtcpfb(fb) => {
-                let mut v = fb.feedback_type.to_string();
-                if !fb.parameter.is_empty() {
-                    v.push(' ');
-                    v.push_str(&fb.parameter);
-                }
-                out.rtcp_fb.push((fb.payload_type.clone(), v.into(), line));
-            }
-            SdpAttribute::Extmap(e) => {
-                if !extmap_ids.insert(e.id) {
-                    let why = format!("extmap id {} is used twice in this m-section", e.id);
-                    return Err(err_at(line, why));
-                }
-                if e.id == 0 || e.id > 255 {
-                    return Err(err_at(line, format!("extmap id {} is outside 1-255", e.id)));
-                }
-                rtp.extmaps.push(Extmap {
-                    id: e.id,
-                    uri: e.url.as_str().into(),
-                    direction: e.direction.as_ref().map(|d| match d.to_string().as_str() {
-                        "sendonly" => Direction::SendOnly,
-                        "recvonly" => Direction::RecvOnly,
-                        _ => Direction::SendRecv,
-                    }),
-                });
-            }
             SdpAttribute::SctpPort(p) => sec.sctp.port = Some(*p),
             SdpAttribute::Sctpmap(sm) => sec.sctp.port = sec.sctp.port.or(Some(sm.port as u64)),
             SdpAttribute::MaxMessageSize(s) => sec.sctp.max_message_size = Some(*s),
-            SdpAttribute::Rid(r) if matches!(r.direction, SdpSingleDirection::Send) => {
-                if rtp.send_rids.iter().any(|(id, _)| *id == r.id) {
-                    let why = format!("rid '{}' is declared twice", printable(&r.id));
-                    return Err(err_at(line, why));
-                }
-                rtp.send_rids.push((r.id.clone(), r.formats.clone()));
-            }
-            SdpAttribute::Rid(r) => rtp.recv_rids.push(r.id.clone()),
-            SdpAttribute::Simulcast(sim) => {
-                let layers = |v: &[webrtc_sdp::attribute_type::SdpAttributeSimulcastVersion]| {
-                    v.iter()
-                        .map(|v| v.ids.iter().map(|i| (i.id.clone(), i.paused)).collect())
-                        .collect()
-                };
-                rtp.simulcast_send = layers(&sim.send);
-                rtp.simulcast_recv = layers(&sim.receive);
-                out.simulcast_line = Some(line);
-            }
-            SdpAttribute::Ssrc(ss) if !rtp.ssrcs.contains(&ss.id) => rtp.ssrcs.push(ss.id),
-            SdpAttribute::SsrcGroup(sem, ssrcs) => rtp
-                .ssrc_groups
-                .push((sem.to_string(), ssrcs.iter().map(|s| s.id).collect())),
             SdpAttribute::Candidate(c) => {
                 let raw = extra.candidates_raw.get(sec.ice.candidates.len()).cloned();
                 sec.ice
@@ -532,8 +476,11 @@ fn read_attributes<'a>(
                     .push(raw.unwrap_or_else(|| format!("candidate:{c}")))
             }
             SdpAttribute::EndOfCandidates => sec.ice.end_of_candidates = true,
-            SdpAttribute::Msid(ms) => rtp.msids.push((ms.id.clone(), ms.appdata.clone())),
-            a => out.transport.read(a, line),
+            a => {
+                if !read_rtp_attribute(&mut sec.rtp, &mut out, a, line, &mut extmap_ids)? {
+                    out.transport.read(a, line)
+                }
+            }
         }
     }
     // The lines sdp::fast read and those webrtc-sdp read, merged.
@@ -544,6 +491,84 @@ fn read_attributes<'a>(
         sec.dtls.fingerprints = session.fingerprints.clone();
     }
     Ok(out)
+}
+
+/// An RTP attribute of an m-section (codecs, feedback, extensions, RIDs,
+/// simulcast, SSRCs, msid): whether `a` was one.
+fn read_rtp_attribute<'a>(
+    rtp: &mut RtpParams,
+    out: &mut MediaAttrs<'a>,
+    a: &'a SdpAttribute,
+    line: usize,
+    extmap_ids: &mut HashSet<u16>,
+) -> Result<bool> {
+    match a {
+        SdpAttribute::RtcpMux => rtp.rtcp_mux = true,
+        SdpAttribute::RtcpRsize => rtp.rtcp_rsize = true,
+        SdpAttribute::ExtmapAllowMixed => {
+            rtp.extmap_allow_mixed = true;
+            rtp.media_extmap_allow_mixed = true;
+        }
+        SdpAttribute::Rtpmap(r) => out.rtpmaps.push((r, line)),
+        SdpAttribute::Rtcpfb(fb) => {
+            let mut v = fb.feedback_type.to_string();
+            if !fb.parameter.is_empty() {
+                v.push(' ');
+                v.push_str(&fb.parameter);
+            }
+            out.rtcp_fb.push((fb.payload_type.clone(), v.into(), line));
+        }
+        SdpAttribute::Extmap(e) => rtp.extmaps.push(extmap(e, line, extmap_ids)?),
+        SdpAttribute::Rid(r) if matches!(r.direction, SdpSingleDirection::Send) => {
+            if rtp.send_rids.iter().any(|(id, _)| *id == r.id) {
+                let why = format!("rid '{}' is declared twice", printable(&r.id));
+                return Err(err_at(line, why));
+            }
+            rtp.send_rids.push((r.id.clone(), r.formats.clone()));
+        }
+        SdpAttribute::Rid(r) => rtp.recv_rids.push(r.id.clone()),
+        SdpAttribute::Simulcast(sim) => {
+            let layers = |v: &[webrtc_sdp::attribute_type::SdpAttributeSimulcastVersion]| {
+                v.iter()
+                    .map(|v| v.ids.iter().map(|i| (i.id.clone(), i.paused)).collect())
+                    .collect()
+            };
+            rtp.simulcast_send = layers(&sim.send);
+            rtp.simulcast_recv = layers(&sim.receive);
+            out.simulcast_line = Some(line);
+        }
+        SdpAttribute::Ssrc(ss) => {
+            if !rtp.ssrcs.contains(&ss.id) {
+                rtp.ssrcs.push(ss.id)
+            }
+        }
+        SdpAttribute::SsrcGroup(sem, ssrcs) => rtp
+            .ssrc_groups
+            .push((sem.to_string(), ssrcs.iter().map(|s| s.id).collect())),
+        SdpAttribute::Msid(ms) => rtp.msids.push((ms.id.clone(), ms.appdata.clone())),
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// An a=extmap: its id unique in the m-section and in 1-255 (RFC 8285 5).
+fn extmap(e: &SdpAttributeExtmap, line: usize, ids: &mut HashSet<u16>) -> Result<Extmap> {
+    if !ids.insert(e.id) {
+        let why = format!("extmap id {} is used twice in this m-section", e.id);
+        return Err(err_at(line, why));
+    }
+    if e.id == 0 || e.id > 255 {
+        return Err(err_at(line, format!("extmap id {} is outside 1-255", e.id)));
+    }
+    Ok(Extmap {
+        id: e.id,
+        uri: e.url.as_str().into(),
+        direction: e.direction.as_ref().map(|d| match d {
+            SdpAttributeDirection::Sendonly => Direction::SendOnly,
+            SdpAttributeDirection::Recvonly => Direction::RecvOnly,
+            SdpAttributeDirection::Sendrecv => Direction::SendRecv,
+        }),
+    })
 }
 
 /// RFC 8853 section 5.1: every rid in a=simulcast needs its a=rid.

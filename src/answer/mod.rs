@@ -289,6 +289,8 @@ pub fn create(ctx: &AnswerContext) -> (Answer, String) {
     (answer, text)
 }
 
+/// JSEP 5.3.1 for one offered m-section: rejected, a data channel, or an
+/// RTP m-section decided by `decide_rtp`.
 fn decide_section(
     ctx: &AnswerContext,
     sec: &RemoteSection,
@@ -319,78 +321,91 @@ fn decide_section(
                 ..reject(sec, Refusal::NoTransceiver)
             }
         }
-        Transport::Rtp => {
-            let kind = sec.kind.expect("RTP sections are audio or video");
-            let Some(tr) = tr else {
-                return reject(sec, Refusal::NoTransceiver);
-            };
-            if tr.stopped {
-                return reject(sec, Refusal::TransceiverStopped);
-            }
-            let caps = &ctx.config.capabilities;
-            // setCodecPreferences narrows and orders the local codecs (W3C 5.4).
-            let prefs = tr.codec_preferences.as_deref();
-            let codecs = codec::negotiate(
-                kind,
-                &sec.rtp.codecs,
-                prefs.unwrap_or(caps.codecs(kind)),
-                CodecOptions {
-                    voice_activity_detection: ctx.options.voice_activity_detection,
-                    local_order: prefs.is_some(),
-                },
-            );
-            if codecs.kept.is_empty() {
-                let why: Vec<String> = codecs
-                    .refused
-                    .iter()
-                    .map(|r| format!("{}: {}", r.pt, r.reason))
-                    .collect();
-                let mut a = reject(sec, Refusal::NoCodecInCommon(why.join("; ")));
-                a.codecs = codecs;
-                a.local_direction = Some(tr.direction);
-                return a;
-            }
-            let extensions: Vec<ExtensionDecision> = sec
-                .rtp.extmaps
-                .iter()
-                .map(|e| {
-                    let known = caps.extensions(kind).iter().any(|u| **u == *e.uri);
-                    let other = match kind {
-                        MediaKind::Audio => MediaKind::Video,
-                        MediaKind::Video => MediaKind::Audio,
-                    };
-                    let verdict = if known {
-                        Verdict::Accepted
-                    } else if caps.extensions(other).iter().any(|u| **u == *e.uri) {
-                        Verdict::Refused(format!("not allowed for this media kind: a {other}-only extension in a {kind} m-line"))
-                    } else {
-                        Verdict::Refused(format!("unknown URI for {kind}"))
-                    };
-                    ExtensionDecision {
-                        id: e.id,
-                        uri: e.uri.clone(),
-                        verdict,
-                    }
-                })
-                .collect();
-            let direction = Direction::answer_to(sec.direction, tr.direction);
-            let (rids, simulcast_recv) = decide_rids(sec, &codecs, direction);
-            let simulcast_send = simulcast_to_send(sec, &extensions, direction);
-            AnswerSection {
-                mid: sec.mid.clone(),
-                verdict: Verdict::Accepted,
-                direction,
-                codecs,
-                extensions,
-                rids,
-                simulcast_recv,
-                simulcast_send,
-                local_direction: Some(tr.direction),
-                transport: sec.index,
-                bundled: false,
-            }
-        }
+        Transport::Rtp => match tr {
+            None => reject(sec, Refusal::NoTransceiver),
+            Some(tr) if tr.stopped => reject(sec, Refusal::TransceiverStopped),
+            Some(tr) => decide_rtp(ctx, sec, tr),
+        },
     }
+}
+
+/// An RTP m-section with a live transceiver: codecs (with the
+/// transceiver's preferences), extensions, direction, RIDs and simulcast.
+fn decide_rtp(ctx: &AnswerContext, sec: &RemoteSection, tr: &Transceiver) -> AnswerSection {
+    let kind = sec.kind.expect("RTP sections are audio or video");
+    let caps = &ctx.config.capabilities;
+    // setCodecPreferences narrows and orders the local codecs (W3C 5.4).
+    let prefs = tr.codec_preferences.as_deref();
+    let codecs = codec::negotiate(
+        kind,
+        &sec.rtp.codecs,
+        prefs.unwrap_or(caps.codecs(kind)),
+        CodecOptions {
+            voice_activity_detection: ctx.options.voice_activity_detection,
+            local_order: prefs.is_some(),
+        },
+    );
+    if codecs.kept.is_empty() {
+        let why: Vec<String> = codecs
+            .refused
+            .iter()
+            .map(|r| format!("{}: {}", r.pt, r.reason))
+            .collect();
+        let mut a = reject(sec, Refusal::NoCodecInCommon(why.join("; ")));
+        a.codecs = codecs;
+        a.local_direction = Some(tr.direction);
+        return a;
+    }
+    let extensions = decide_extensions(sec, caps, kind);
+    let direction = Direction::answer_to(sec.direction, tr.direction);
+    let (rids, simulcast_recv) = decide_rids(sec, &codecs, direction);
+    let simulcast_send = simulcast_to_send(sec, &extensions, direction);
+    AnswerSection {
+        mid: sec.mid.clone(),
+        verdict: Verdict::Accepted,
+        direction,
+        codecs,
+        extensions,
+        rids,
+        simulcast_recv,
+        simulcast_send,
+        local_direction: Some(tr.direction),
+        transport: sec.index,
+        bundled: false,
+    }
+}
+
+/// RFC 8285: the offered extensions the local side knows for `kind`.
+fn decide_extensions(
+    sec: &RemoteSection,
+    caps: &crate::codec::Capabilities,
+    kind: MediaKind,
+) -> Vec<ExtensionDecision> {
+    let other = match kind {
+        MediaKind::Audio => MediaKind::Video,
+        MediaKind::Video => MediaKind::Audio,
+    };
+    let knows = |k: MediaKind, uri: &str| caps.extensions(k).iter().any(|u| **u == *uri);
+    sec.rtp
+        .extmaps
+        .iter()
+        .map(|e| {
+            let verdict = if knows(kind, &e.uri) {
+                Verdict::Accepted
+            } else if knows(other, &e.uri) {
+                Verdict::Refused(format!(
+                    "not allowed for this media kind: a {other}-only extension in a {kind} m-line"
+                ))
+            } else {
+                Verdict::Refused(format!("unknown URI for {kind}"))
+            };
+            ExtensionDecision {
+                id: e.id,
+                uri: e.uri.clone(),
+                verdict,
+            }
+        })
+        .collect()
 }
 
 /// RFC 8851 section 4 and RFC 8853 section 5.3: receive the offered RIDs whose

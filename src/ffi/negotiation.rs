@@ -3,7 +3,8 @@
 
 use super::*;
 
-use crate::negotiated::Negotiated;
+use crate::local::LocalSection;
+use crate::negotiated::{Negotiated, NegotiatedSection};
 use std::ffi::CString;
 
 /// Opaque snapshot from rtc_pc_negotiation; free with rtc_negotiation_free.
@@ -90,120 +91,116 @@ impl rtc_negotiation {
             groups: Vec::new(),
         });
         for s in &n.sections {
-            let codecs: Box<[rtc_codec_parameters]> = s
-                .codecs
-                .iter()
-                .map(|c| {
-                    let (fb, fb_n) = o.list(&c.codec.rtcp_fb);
-                    rtc_codec_parameters {
-                        payload_type: c.codec.pt,
-                        name: o.s(&c.codec.name),
-                        clock_rate: c.codec.clock_rate,
-                        channels: c.codec.channels.unwrap_or(0),
-                        fmtp: o.s(&c.codec.fmtp),
-                        remote_fmtp: o.s(&c.remote_fmtp),
-                        associated_payload_type: c.associated_payload_type.map_or(-1, i16::from),
-                        rtcp_feedback: fb,
-                        rtcp_feedback_count: fb_n,
-                    }
-                })
-                .collect();
-            let exts: Box<[rtc_header_extension]> = s
-                .extensions
-                .iter()
-                .map(|(id, uri)| rtc_header_extension {
-                    id: *id,
-                    uri: o.s(uri),
-                })
-                .collect();
-            let rids = o.simulcast_rids(&s.simulcast_layers);
-            let send_rids = o.simulcast_rids(&s.send_simulcast_layers);
-            let (groups, group_n) = o.groups(&s.remote_ssrc_groups);
-            let (ssrcs, ssrc_n) = o.u32s(&s.remote_ssrcs);
-            let l = &s.local;
-            let sender = l.sender.as_ref();
-            let (l_cands, l_cand_n) = o.list(&l.candidates);
-            let (l_fps, l_fp_n) = o.list(&l.fingerprints);
-            let (l_ssrcs, l_ssrc_n) = o.u32s(sender.map_or(&[][..], |s| &s.ssrcs));
-            let (l_groups, l_group_n) = o.groups(sender.map_or(&[][..], |s| &s.ssrc_groups));
-            let (cands, cand_n) = o.list(&s.remote_candidates);
-            let (fps, fp_n) = o.list(&s.remote_fingerprints);
-            let msid = s.remote_msids.first();
-            let (tolerated, tolerated_n) = o.list(&s.tolerated);
-            let section = rtc_negotiated_section {
-                index: s.index,
-                mid: o.opt(s.mid.as_deref()),
-                media: o.s(&s.media),
-                protocol: o.s(&s.protocol),
-                accepted: s.accepted,
-                reason: o.opt(s.reason.as_deref()),
-                // W3C: a rejected m-section's transceiver is stopped.
-                direction: if s.accepted {
-                    rtc_direction::from(s.direction)
-                } else {
-                    rtc_direction::RTC_DIRECTION_STOPPED
-                },
-                codecs: codecs.as_ptr(),
-                codec_count: codecs.len(),
-                extensions: exts.as_ptr(),
-                extension_count: exts.len(),
-                simulcast_rids: rids.as_ptr(),
-                simulcast_rid_count: rids.len(),
-                remote_ssrcs: ssrcs,
-                remote_ssrc_count: ssrc_n,
-                remote_ssrc_groups: groups,
-                remote_ssrc_group_count: group_n,
-                remote_msid_stream: o.opt(msid.map(|m| m.0.as_str())),
-                remote_msid_track: o.opt(msid.and_then(|m| m.1.as_deref())),
-                transport_index: s.transport_index,
-                bundled: s.bundled,
-                remote_ice_ufrag: o.opt(s.remote_ice_ufrag.as_deref()),
-                remote_ice_pwd: o.opt(s.remote_ice_pwd.as_deref()),
-                remote_candidates: cands,
-                remote_candidate_count: cand_n,
-                remote_end_of_candidates: s.remote_end_of_candidates,
-                remote_fingerprints: fps,
-                remote_fingerprint_count: fp_n,
-                sctp_port: s.sctp_port.map_or(0, |p| p.min(65535) as u16),
-                max_message_size: s.max_message_size.unwrap_or(0),
-                local_ice_ufrag: o.opt(l.ice.as_ref().map(|c| c.ufrag.as_str())),
-                local_ice_pwd: o.opt(l.ice.as_ref().map(|c| c.pwd.as_str())),
-                ice_role: n.ice_role.into(),
-                local_candidates: l_cands,
-                local_candidate_count: l_cand_n,
-                local_fingerprints: l_fps,
-                local_fingerprint_count: l_fp_n,
-                dtls_role: n.dtls_role.into(),
-                local_ssrcs: l_ssrcs,
-                local_ssrc_count: l_ssrc_n,
-                local_ssrc_groups: l_groups,
-                local_ssrc_group_count: l_group_n,
-                // Only where a=ssrc states it (simulcast layers go by RID).
-                local_cname: o.opt(
-                    sender
-                        .filter(|s| !s.ssrcs.is_empty())
-                        .map(|s| s.cname.as_str()),
-                ),
-                local_msid_stream: o
-                    .opt(sender.and_then(|s| s.streams.first()).map(String::as_str)),
-                local_msid_track: o.opt(sender.map(|s| s.track.as_str())),
-                local_sctp_port: l.sctp_port.unwrap_or(0),
-                simulcast_fallback: s.simulcast_fallback,
-                ice_restarted: s.ice_restarted,
-                local_ice_restarted: s.local_ice_restarted,
-                remote_ice_restarted: s.remote_ice_restarted,
-                tolerated,
-                tolerated_count: tolerated_n,
-                send_simulcast_rids: send_rids.as_ptr(),
-                send_simulcast_rid_count: send_rids.len(),
-            };
-            o.codecs.push(codecs);
-            o.extensions.push(exts);
-            o.rids.push(rids);
-            o.rids.push(send_rids);
+            let section = o.section(n, s);
             o.sections.push(section);
         }
         o
+    }
+
+    /// One m-section: what it is, then its RTP, the remote transport and the local side.
+    fn section(&mut self, n: &Negotiated, s: &NegotiatedSection) -> rtc_negotiated_section {
+        // SAFETY: every field is a pointer, a number, a bool or a C enum
+        // whose 0 is a variant: all zero is a valid (empty) section.
+        let mut c: rtc_negotiated_section = unsafe { std::mem::zeroed() };
+        c.index = s.index;
+        c.mid = self.opt(s.mid.as_deref());
+        c.media = self.s(&s.media);
+        c.protocol = self.s(&s.protocol);
+        c.accepted = s.accepted;
+        c.reason = self.opt(s.reason.as_deref());
+        // W3C: a rejected m-section's transceiver is stopped.
+        c.direction = match s.accepted {
+            true => s.direction.into(),
+            false => rtc_direction::RTC_DIRECTION_STOPPED,
+        };
+        c.transport_index = s.transport_index;
+        c.bundled = s.bundled;
+        c.sctp_port = s.sctp_port.map_or(0, |p| p.min(65535) as u16);
+        c.max_message_size = s.max_message_size.unwrap_or(0);
+        c.ice_role = n.ice_role.into();
+        c.dtls_role = n.dtls_role.into();
+        c.simulcast_fallback = s.simulcast_fallback;
+        c.ice_restarted = s.ice_restarted;
+        c.local_ice_restarted = s.local_ice_restarted;
+        c.remote_ice_restarted = s.remote_ice_restarted;
+        (c.tolerated, c.tolerated_count) = self.list(&s.tolerated);
+        self.rtp(&mut c, s);
+        self.remote_transport(&mut c, s);
+        self.local(&mut c, &s.local);
+        c
+    }
+
+    /// Codecs, extensions, simulcast layers and the remote streams.
+    fn rtp(&mut self, c: &mut rtc_negotiated_section, s: &NegotiatedSection) {
+        let codecs: Box<[rtc_codec_parameters]> = s
+            .codecs
+            .iter()
+            .map(|k| {
+                let (fb, fb_n) = self.list(&k.codec.rtcp_fb);
+                rtc_codec_parameters {
+                    payload_type: k.codec.pt,
+                    name: self.s(&k.codec.name),
+                    clock_rate: k.codec.clock_rate,
+                    channels: k.codec.channels.unwrap_or(0),
+                    fmtp: self.s(&k.codec.fmtp),
+                    remote_fmtp: self.s(&k.remote_fmtp),
+                    associated_payload_type: k.associated_payload_type.map_or(-1, i16::from),
+                    rtcp_feedback: fb,
+                    rtcp_feedback_count: fb_n,
+                }
+            })
+            .collect();
+        let exts: Box<[rtc_header_extension]> = s
+            .extensions
+            .iter()
+            .map(|(id, uri)| rtc_header_extension {
+                id: *id,
+                uri: self.s(uri),
+            })
+            .collect();
+        let rids = self.simulcast_rids(&s.simulcast_layers);
+        let send_rids = self.simulcast_rids(&s.send_simulcast_layers);
+        (c.codecs, c.codec_count) = (codecs.as_ptr(), codecs.len());
+        (c.extensions, c.extension_count) = (exts.as_ptr(), exts.len());
+        (c.simulcast_rids, c.simulcast_rid_count) = (rids.as_ptr(), rids.len());
+        (c.send_simulcast_rids, c.send_simulcast_rid_count) = (send_rids.as_ptr(), send_rids.len());
+        self.codecs.push(codecs);
+        self.extensions.push(exts);
+        self.rids.push(rids);
+        self.rids.push(send_rids);
+        (c.remote_ssrc_groups, c.remote_ssrc_group_count) = self.groups(&s.remote_ssrc_groups);
+        (c.remote_ssrcs, c.remote_ssrc_count) = self.u32s(&s.remote_ssrcs);
+        let msid = s.remote_msids.first();
+        c.remote_msid_stream = self.opt(msid.map(|m| m.0.as_str()));
+        c.remote_msid_track = self.opt(msid.and_then(|m| m.1.as_deref()));
+    }
+
+    /// The peer's ICE credentials and candidates, and its fingerprints.
+    fn remote_transport(&mut self, c: &mut rtc_negotiated_section, s: &NegotiatedSection) {
+        c.remote_ice_ufrag = self.opt(s.remote_ice_ufrag.as_deref());
+        c.remote_ice_pwd = self.opt(s.remote_ice_pwd.as_deref());
+        (c.remote_candidates, c.remote_candidate_count) = self.list(&s.remote_candidates);
+        c.remote_end_of_candidates = s.remote_end_of_candidates;
+        (c.remote_fingerprints, c.remote_fingerprint_count) = self.list(&s.remote_fingerprints);
+    }
+
+    /// What our description states of the local side.
+    fn local(&mut self, c: &mut rtc_negotiated_section, l: &LocalSection) {
+        let sender = l.sender.as_ref();
+        c.local_ice_ufrag = self.opt(l.ice.as_ref().map(|i| i.ufrag.as_str()));
+        c.local_ice_pwd = self.opt(l.ice.as_ref().map(|i| i.pwd.as_str()));
+        (c.local_candidates, c.local_candidate_count) = self.list(&l.candidates);
+        (c.local_fingerprints, c.local_fingerprint_count) = self.list(&l.fingerprints);
+        (c.local_ssrcs, c.local_ssrc_count) = self.u32s(sender.map_or(&[][..], |s| &s.ssrcs));
+        (c.local_ssrc_groups, c.local_ssrc_group_count) =
+            self.groups(sender.map_or(&[][..], |s| &s.ssrc_groups));
+        // Only where a=ssrc states it (simulcast layers go by RID).
+        let stated = sender.filter(|s| !s.ssrcs.is_empty());
+        c.local_cname = self.opt(stated.map(|s| s.cname.as_str()));
+        let stream = sender.and_then(|s| s.streams.first());
+        c.local_msid_stream = self.opt(stream.map(String::as_str));
+        c.local_msid_track = self.opt(sender.map(|s| s.track.as_str()));
+        c.local_sctp_port = l.sctp_port.unwrap_or(0);
     }
 }
 

@@ -17,7 +17,7 @@ use webrtc_sdp::error::SdpParserError;
 use webrtc_sdp::media_type::{
     SdpFormatList, SdpMedia, SdpMediaLine, SdpMediaValue, SdpProtocolValue,
 };
-use webrtc_sdp::{parse_sdp_line, SdpSession, SdpType};
+use webrtc_sdp::{parse_sdp_line, SdpOrigin, SdpSession, SdpType};
 
 /// A parsed description plus what webrtc-sdp's types do not keep.
 #[derive(Clone)]
@@ -179,183 +179,231 @@ pub fn parse(text: &str) -> Result<Sdp> {
             format!("line {line}: the SDP contains a NUL byte"),
         ));
     }
-    let mut session: Option<SdpSession> = None;
-    let mut session_attr_lines = Vec::new();
-    let mut media: Vec<SdpMedia> = Vec::new();
-    let mut extras: Vec<MediaExtra> = Vec::new();
-    let mut ignored = Vec::new();
-    let mut header = 0; // how many of v=, o=, s= were seen
-    let mut version = 0;
-    let mut origin = None;
-
+    let mut reader = Reader::default();
     for (idx, raw) in text.split('\n').enumerate() {
-        let line_no = idx + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
+        reader.line(idx + 1, line)?;
+    }
+    reader.finish()
+}
+
+/// The one pass over the lines: what was read so far.
+#[derive(Default)]
+struct Reader {
+    session: Option<SdpSession>,
+    session_attr_lines: Vec<usize>,
+    media: Vec<SdpMedia>,
+    extras: Vec<MediaExtra>,
+    ignored: Vec<(usize, Option<usize>, String)>,
+    /// How many of v=, o=, s= were seen.
+    header: usize,
+    version: u64,
+    origin: Option<SdpOrigin>,
+}
+
+impl Reader {
+    fn line(&mut self, line_no: usize, line: &str) -> Result<()> {
         if line.trim().is_empty() {
-            continue;
+            return Ok(());
         }
         let bytes = line.as_bytes();
         // Lines webrtc-sdp refuses but that carry nothing an answer needs.
         if bytes.len() >= 2 && bytes[1] == b'=' && b"uepzrk".contains(&bytes[0]) {
-            continue;
+            return Ok(());
         }
-        // Inside an m-section webrtc-sdp cannot parse, only the mid matters
-        // (BUNDLE and the answer name it); other lines are not parsed at all.
-        if let Some(extra) = extras.last_mut().filter(|e| e.unknown_proto.is_some()) {
-            if !line.starts_with("m=") {
-                if let Some(mid) = line.strip_prefix("a=mid:") {
-                    extra.unknown_mid = Some((mid.trim().to_string(), line_no));
-                }
-                continue;
-            }
+        if self.in_unknown_section(line_no, line) || self.fast_media_line(line_no, line)? {
+            return Ok(());
         }
-        if let Some(extra) = extras.last_mut() {
-            if let Some(value) = line.strip_prefix("a=fmtp:") {
-                extra.fmtp_raw.push(fmtp_line(value, line_no, line)?);
-                continue;
-            }
-            if let Some(r) = line.strip_prefix("a=rtpmap:").and_then(fast::rtpmap) {
-                extra.rtpmaps.push((r, line_no));
-                continue;
-            }
-            if let Some((pt, fb)) = line.strip_prefix("a=rtcp-fb:").and_then(fast::rtcp_fb) {
-                extra.rtcp_fb.push((pt, fb.into(), line_no));
-                continue;
-            }
-        }
-        let fast = line
-            .strip_prefix("a=fingerprint:")
-            .and_then(fast::fingerprint);
-        let parsed = match fast.map_or_else(
-            || parse_sdp_line(line, line_no).map(|l| l.sdp_type),
-            |f| Ok(SdpType::Attribute(SdpAttribute::Fingerprint(f))),
-        ) {
-            Ok(t) => t,
-            Err(SdpParserError::Unsupported { .. }) if !line.starts_with("m=") => {
-                // An attribute webrtc-sdp does not know: ignored, as browsers do.
-                log::trace!("line {line_no}: ignored unsupported line");
-                ignored.push((line_no, media.len().checked_sub(1), line.to_string()));
-                continue;
-            }
-            Err(e) => {
-                if let Some(value) = line.strip_prefix("m=") {
-                    if header == 3 {
-                        if let Some((mline, proto)) = fallback_media_line(value) {
-                            media.push(SdpMedia::new(mline));
-                            extras.push(MediaExtra {
-                                line: line_no,
-                                unknown_proto: Some(proto),
-                                ..Default::default()
-                            });
-                            continue;
-                        }
-                    }
-                }
-                return Err(line_error(line_no, parser_error_text(&e), line));
-            }
+        let Some(parsed) = self.parse_line(line_no, line)? else {
+            return Ok(());
         };
-        if header < 3 {
-            let expected = ["v=", "o=", "s="][header];
-            match (header, parsed) {
-                (0, SdpType::Version(v)) => version = v,
-                (1, SdpType::Origin(o)) => origin = Some(o),
-                (2, SdpType::Session(s)) => {
-                    session = Some(SdpSession::new(version, origin.take().unwrap(), s))
-                }
-                _ => {
-                    return Err(line_error(
-                        line_no,
-                        format!("expected the {expected} line here"),
-                        line,
-                    ))
-                }
-            }
-            header += 1;
-            continue;
+        if self.header < 3 {
+            return self.header_line(parsed, line_no, line);
         }
-        let session = session.as_mut().expect("header complete");
         if let SdpType::Media(m) = parsed {
-            media.push(SdpMedia::new(m));
-            extras.push(MediaExtra {
+            self.media.push(SdpMedia::new(m));
+            self.extras.push(MediaExtra {
                 line: line_no,
                 ..Default::default()
             });
-            continue;
+            return Ok(());
         }
-        match (media.last_mut(), parsed) {
-            (None, SdpType::Information(i)) => session.information = Some(i),
-            (None, SdpType::Connection(c)) => {
-                if session.connection.is_some() {
-                    return Err(line_error(line_no, "second c= line at session level", line));
-                }
-                session.connection = Some(c)
+        match self.media.is_empty() {
+            true => self.session_line(parsed, line_no, line),
+            false => self.media_line(parsed, line_no, line),
+        }
+    }
+
+    /// Inside an m-section webrtc-sdp cannot parse, only the mid matters
+    /// (BUNDLE and the answer name it); other lines are not parsed at all.
+    fn in_unknown_section(&mut self, line_no: usize, line: &str) -> bool {
+        let Some(extra) = self.extras.last_mut().filter(|e| e.unknown_proto.is_some()) else {
+            return false;
+        };
+        if line.starts_with("m=") {
+            return false;
+        }
+        if let Some(mid) = line.strip_prefix("a=mid:") {
+            extra.unknown_mid = Some((mid.trim().to_string(), line_no));
+        }
+        true
+    }
+
+    /// a=fmtp (kept as written), and a=rtpmap and a=rtcp-fb in the form
+    /// `fast` reads: whether the line was one.
+    fn fast_media_line(&mut self, line_no: usize, line: &str) -> Result<bool> {
+        let Some(extra) = self.extras.last_mut() else {
+            return Ok(false);
+        };
+        if let Some(value) = line.strip_prefix("a=fmtp:") {
+            extra.fmtp_raw.push(fmtp_line(value, line_no, line)?);
+        } else if let Some(r) = line.strip_prefix("a=rtpmap:").and_then(fast::rtpmap) {
+            extra.rtpmaps.push((r, line_no));
+        } else if let Some((pt, fb)) = line.strip_prefix("a=rtcp-fb:").and_then(fast::rtcp_fb) {
+            extra.rtcp_fb.push((pt, fb.into(), line_no));
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// The line as webrtc-sdp (or `fast`, for a fingerprint) reads it; None
+    /// when it is ignored: an attribute webrtc-sdp does not know (as
+    /// browsers do), or an m= line of an unknown protocol (kept aside).
+    fn parse_line(&mut self, line_no: usize, line: &str) -> Result<Option<SdpType>> {
+        let fast = line
+            .strip_prefix("a=fingerprint:")
+            .and_then(fast::fingerprint);
+        let parsed = fast.map_or_else(
+            || parse_sdp_line(line, line_no).map(|l| l.sdp_type),
+            |f| Ok(SdpType::Attribute(SdpAttribute::Fingerprint(f))),
+        );
+        let e = match parsed {
+            Ok(t) => return Ok(Some(t)),
+            Err(SdpParserError::Unsupported { .. }) if !line.starts_with("m=") => {
+                log::trace!("line {line_no}: ignored unsupported line");
+                let section = self.media.len().checked_sub(1);
+                self.ignored.push((line_no, section, line.to_string()));
+                return Ok(None);
             }
-            (None, SdpType::Bandwidth(b)) => session.bandwidth.push(b),
-            (None, SdpType::Timing(t)) => {
-                if session.timing.is_none() {
-                    session.timing = Some(t)
-                }
+            Err(e) => e,
+        };
+        let fallback = line
+            .strip_prefix("m=")
+            .filter(|_| self.header == 3)
+            .and_then(fallback_media_line);
+        let Some((mline, proto)) = fallback else {
+            return Err(line_error(line_no, parser_error_text(&e), line));
+        };
+        self.media.push(SdpMedia::new(mline));
+        self.extras.push(MediaExtra {
+            line: line_no,
+            unknown_proto: Some(proto),
+            ..Default::default()
+        });
+        Ok(None)
+    }
+
+    /// v=, o=, s=, in that order, first.
+    fn header_line(&mut self, parsed: SdpType, line_no: usize, line: &str) -> Result<()> {
+        match (self.header, parsed) {
+            (0, SdpType::Version(v)) => self.version = v,
+            (1, SdpType::Origin(o)) => self.origin = Some(o),
+            (2, SdpType::Session(s)) => {
+                let origin = self.origin.take().expect("read before");
+                self.session = Some(SdpSession::new(self.version, origin, s))
             }
-            (None, SdpType::Attribute(a)) => {
-                if let Err(e) = session.add_attribute(a) {
-                    return Err(line_error(line_no, e, line));
-                }
-                session_attr_lines.push(line_no);
+            _ => {
+                let expected = ["v=", "o=", "s="][self.header];
+                return Err(line_error(
+                    line_no,
+                    format!("expected the {expected} line here"),
+                    line,
+                ));
             }
-            (Some(m), SdpType::Information(i)) => m.set_information(Some(i)),
-            (Some(m), SdpType::Connection(c)) => {
-                if m.get_connection().is_some() {
-                    return Err(line_error(line_no, "second c= line in one m-section", line));
-                }
-                m.set_connection(c)
+        }
+        self.header += 1;
+        Ok(())
+    }
+
+    /// A line before the first m= line.
+    fn session_line(&mut self, parsed: SdpType, line_no: usize, line: &str) -> Result<()> {
+        let session = self.session.as_mut().expect("header complete");
+        match parsed {
+            SdpType::Information(i) => session.information = Some(i),
+            SdpType::Connection(_) if session.connection.is_some() => {
+                return Err(line_error(line_no, "second c= line at session level", line));
             }
-            (Some(m), SdpType::Bandwidth(b)) => m.add_bandwidth(b),
-            (Some(m), SdpType::Attribute(a)) => {
-                let extra = extras.last_mut().expect("parallel to media");
-                if let SdpAttribute::DtlsMessage(_) = a {
-                    continue;
-                }
+            SdpType::Connection(c) => session.connection = Some(c),
+            SdpType::Bandwidth(b) => session.bandwidth.push(b),
+            SdpType::Timing(t) => {
+                session.timing.get_or_insert(t);
+            }
+            SdpType::Attribute(a) => {
+                session
+                    .add_attribute(a)
+                    .map_err(|e| line_error(line_no, e, line))?;
+                self.session_attr_lines.push(line_no);
+            }
+            _ => return Err(line_error(line_no, "this line is not allowed here", line)),
+        }
+        Ok(())
+    }
+
+    /// A line of the last m-section.
+    fn media_line(&mut self, parsed: SdpType, line_no: usize, line: &str) -> Result<()> {
+        let m = self.media.last_mut().expect("an m-section");
+        let extra = self.extras.last_mut().expect("parallel to media");
+        match parsed {
+            SdpType::Information(i) => m.set_information(Some(i)),
+            SdpType::Connection(_) if m.get_connection().is_some() => {
+                return Err(line_error(line_no, "second c= line in one m-section", line));
+            }
+            SdpType::Connection(c) => m.set_connection(c),
+            SdpType::Bandwidth(b) => m.add_bandwidth(b),
+            SdpType::Attribute(SdpAttribute::DtlsMessage(_)) => {}
+            SdpType::Attribute(a) => {
                 if let SdpAttribute::Candidate(_) = a {
                     extra
                         .candidates_raw
                         .push(line["a=".len()..].trim_end().to_string());
                 }
-                if let Err(e) = m.add_attribute(a) {
-                    return Err(line_error(line_no, e, line));
-                }
+                m.add_attribute(a)
+                    .map_err(|e| line_error(line_no, e, line))?;
                 extra.attr_lines.push(line_no);
             }
-            (Some(_), _) => {
+            _ => {
                 return Err(line_error(
                     line_no,
                     "this line is not allowed inside an m-section",
                     line,
                 ))
             }
-            (None, _) => {
-                return Err(line_error(line_no, "this line is not allowed here", line));
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Sdp> {
+        let mut session = match self.session {
+            Some(s) if self.header == 3 => s,
+            _ => {
+                let missing = ["v=", "o=", "s="][self.header];
+                return Err(Error::syntax(format!(
+                    "the SDP has no {missing} line (it must start with v=, o=, s=)"
+                )));
             }
+        };
+        if session.timing.is_none() {
+            return Err(Error::syntax("the SDP has no t= line"));
         }
+        session.media = self.media;
+        Ok(Sdp {
+            session,
+            session_attr_lines: self.session_attr_lines,
+            media: self.extras,
+            ignored: self.ignored,
+        })
     }
-    let mut session = match session {
-        Some(s) if header == 3 => s,
-        _ => {
-            let missing = ["v=", "o=", "s="][header];
-            return Err(Error::syntax(format!(
-                "the SDP has no {missing} line (it must start with v=, o=, s=)"
-            )));
-        }
-    };
-    if session.timing.is_none() {
-        return Err(Error::syntax("the SDP has no t= line"));
-    }
-    session.media = media;
-    Ok(Sdp {
-        session,
-        session_attr_lines,
-        media: extras,
-        ignored,
-    })
 }
 
 #[cfg(test)]
