@@ -115,6 +115,15 @@ pub enum IceRole {
 }
 
 impl IceRole {
+    /// RFC 8445 6.1.1: the offerer controls, unless it is a lite agent and
+    /// the answerer a full one.
+    pub fn of_offerer(local_lite: bool, remote_lite: bool) -> IceRole {
+        match local_lite && !remote_lite {
+            true => IceRole::Controlled,
+            false => IceRole::Controlling,
+        }
+    }
+
     /// RFC 8445 6.1.1: the answerer is controlled, unless the offerer is a
     /// lite agent and the answerer a full one.
     pub fn of_answerer(local_lite: bool, remote_lite: bool) -> IceRole {

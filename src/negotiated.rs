@@ -105,6 +105,47 @@ fn associated(c: &RtpCodec) -> Option<u8> {
     }
 }
 
+impl NegotiatedSection {
+    /// What the remote m-section `r` (the offer's, or the answer's to
+    /// ours) says, for an m-section `accepted` or not, with our `local`
+    /// side: each half fills in its decisions over this.
+    fn remote(r: &RemoteSection, accepted: bool, local: LocalSection) -> NegotiatedSection {
+        let sctp = accepted && r.transport != Transport::Rtp;
+        NegotiatedSection {
+            index: r.index,
+            mid: r.mid.clone(),
+            media: r.media.clone(),
+            protocol: r.proto.clone(),
+            accepted,
+            reason: None,
+            direction: Direction::Inactive,
+            codecs: Vec::new(),
+            extensions: Vec::new(),
+            simulcast_layers: Vec::new(),
+            send_simulcast_layers: Vec::new(),
+            rids: Vec::new(),
+            remote_ssrcs: r.rtp.ssrcs.clone(),
+            remote_ssrc_groups: r.rtp.ssrc_groups.clone(),
+            remote_msids: r.rtp.msids.clone(),
+            transport_index: r.index,
+            bundled: false,
+            remote_ice_ufrag: r.ice.ufrag.clone(),
+            remote_ice_pwd: r.ice.pwd.clone(),
+            remote_candidates: r.ice.candidates.clone(),
+            remote_end_of_candidates: r.ice.end_of_candidates,
+            remote_fingerprints: r.dtls.fingerprints.clone(),
+            sctp_port: sctp.then(|| r.sctp.port.unwrap_or(5000)),
+            max_message_size: sctp.then(|| r.sctp.max_message_size.unwrap_or(65536)),
+            local,
+            simulcast_fallback: false,
+            ice_restarted: false,
+            local_ice_restarted: false,
+            remote_ice_restarted: false,
+            tolerated: Vec::new(),
+        }
+    }
+}
+
 /// What the applied offer and answer negotiated (C: rtc_negotiation).
 #[derive(Clone, Debug)]
 pub struct Negotiated {
@@ -145,7 +186,6 @@ impl Negotiated {
                         }
                     })
                     .collect();
-                let accepted_sctp = a.accepted() && o.transport != Transport::Rtp;
                 // JSEP 5.4: an offer restarting a transport, answered with
                 // fresh credentials: both sides restarted.
                 let restarted = a.accepted()
@@ -153,11 +193,6 @@ impl Negotiated {
                         .ice_restarts
                         .contains(&offer.sections[a.transport].mid_key());
                 NegotiatedSection {
-                    index: o.index,
-                    mid: o.mid.clone(),
-                    media: o.media.clone(),
-                    protocol: o.proto.clone(),
-                    accepted: a.accepted(),
                     reason: a.reason(),
                     direction: a.direction,
                     codecs,
@@ -173,32 +208,12 @@ impl Negotiated {
                         .filter(|r| r.verdict.is_accepted())
                         .map(|r| r.id.clone())
                         .collect(),
-                    remote_ssrcs: o.rtp.ssrcs.clone(),
-                    remote_ssrc_groups: o.rtp.ssrc_groups.clone(),
-                    remote_msids: o.rtp.msids.clone(),
                     transport_index: a.transport,
                     bundled: a.bundled,
-                    remote_ice_ufrag: o.ice.ufrag.clone(),
-                    remote_ice_pwd: o.ice.pwd.clone(),
-                    remote_candidates: o.ice.candidates.clone(),
-                    remote_end_of_candidates: o.ice.end_of_candidates,
-                    remote_fingerprints: o.dtls.fingerprints.clone(),
-                    sctp_port: if accepted_sctp {
-                        o.sctp.port.or(Some(5000))
-                    } else {
-                        None
-                    },
-                    max_message_size: if accepted_sctp {
-                        o.sctp.max_message_size.or(Some(65536))
-                    } else {
-                        None
-                    },
-                    local: local.clone(),
-                    simulcast_fallback: false,
                     ice_restarted: restarted,
                     local_ice_restarted: restarted,
                     remote_ice_restarted: restarted,
-                    tolerated: Vec::new(),
+                    ..NegotiatedSection::remote(o, a.accepted(), local.clone())
                 }
             })
             .collect();
@@ -233,13 +248,12 @@ impl Negotiated {
             .map(|((o, a), (d, local))| {
                 let accepted = d.accepted;
                 let bundled = accepted && bundle.is_some_and(|g| g.contains(&o.mid));
-                let sctp = accepted && a.transport != Transport::Rtp;
+                let local = match accepted {
+                    true => local.clone(),
+                    false => LocalSection::default(),
+                };
                 NegotiatedSection {
-                    index: a.index,
                     mid: Some(o.mid.clone()),
-                    media: a.media.clone(),
-                    protocol: a.proto.clone(),
-                    accepted,
                     reason: (!accepted).then(|| match o.rejected {
                         true => "stopped: offered with port 0".to_string(),
                         false => "rejected by the answerer (port 0)".to_string(),
@@ -267,31 +281,17 @@ impl Negotiated {
                         .flatten()
                         .map(|(r, _)| r.clone())
                         .collect(),
-                    remote_ssrcs: a.rtp.ssrcs.clone(),
-                    remote_ssrc_groups: a.rtp.ssrc_groups.clone(),
-                    remote_msids: a.rtp.msids.clone(),
                     transport_index: match (bundled, tagged) {
                         (true, Some(t)) => t,
                         _ => a.index,
                     },
                     bundled,
-                    remote_ice_ufrag: a.ice.ufrag.clone(),
-                    remote_ice_pwd: a.ice.pwd.clone(),
-                    remote_candidates: a.ice.candidates.clone(),
-                    remote_end_of_candidates: a.ice.end_of_candidates,
-                    remote_fingerprints: a.dtls.fingerprints.clone(),
-                    sctp_port: sctp.then(|| a.sctp.port.unwrap_or(5000)),
-                    max_message_size: sctp.then(|| a.sctp.max_message_size.unwrap_or(65536)),
-                    local: if accepted {
-                        local.clone()
-                    } else {
-                        LocalSection::default()
-                    },
                     simulcast_fallback: accepted && d.simulcast_fallback,
                     ice_restarted: d.local_ice_restarted || d.remote_ice_restarted,
                     local_ice_restarted: d.local_ice_restarted,
                     remote_ice_restarted: d.remote_ice_restarted,
                     tolerated: d.tolerated.clone(),
+                    ..NegotiatedSection::remote(a, accepted, local)
                 }
             })
             .collect();
@@ -299,10 +299,7 @@ impl Negotiated {
             sections,
             bundle_groups: answered.bundle_groups.clone(),
             dtls_role: answered.dtls_role,
-            ice_role: match answer.ice_lite {
-                true => IceRole::Controlling,
-                false => offer.ice_role,
-            },
+            ice_role: answered.ice_role,
         }
     }
 }

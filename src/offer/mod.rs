@@ -12,7 +12,6 @@ use crate::codec::RtpCodec;
 use crate::config::Configuration;
 use crate::dtls::Certificate;
 use crate::ice::IceCredentials;
-use crate::ice::IceRole;
 use crate::local::lines::{
     codec_lines, format_list, msid_lines, sctp_formats, sctp_lines, session_attributes,
     setup_value, ssrc_lines, transport_lines,
@@ -90,8 +89,8 @@ pub struct Offer {
     pub bundle: Vec<String>,
     /// The local side of each m-section (ICE, DTLS, the sender's SSRCs).
     pub local: Vec<LocalSection>,
-    /// The local ICE role: controlling (RFC 8445 6.1.1), unless ice-lite.
-    pub ice_role: IceRole,
+    /// We offered as an ICE lite agent (a=ice-lite).
+    pub ice_lite: bool,
     /// It restarts ICE (fresh credentials): the answer must bring new ones.
     pub ice_restart: bool,
     /// The DTLS role it states (not actpass): the answer must leave it so.
@@ -187,15 +186,11 @@ pub fn create(
         .map(|s| s.mid.clone())
         .collect();
     let local = local_sections(ctx, &sections);
-    let ice_role = match ctx.config.ice_lite {
-        true => IceRole::Controlled,
-        false => IceRole::Controlling,
-    };
     let offer = Offer {
         sections,
         bundle,
         local,
-        ice_role,
+        ice_lite: ctx.config.ice_lite,
         ice_restart: ctx.options.ice_restart,
         dtls_role: ctx.dtls_role,
     };

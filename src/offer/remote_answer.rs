@@ -12,6 +12,7 @@ use super::{Offer, OfferSection};
 use crate::codec::{ext, Format, RtpCodec};
 use crate::dtls::{DtlsRole, Setup};
 use crate::error::{Error, Result};
+use crate::ice::IceRole;
 use crate::remote::{RemoteDescription, RemoteSection, Transport};
 use crate::transceiver::Direction;
 
@@ -37,6 +38,8 @@ pub struct Answered {
     pub dtls_role: DtlsRole,
     /// Its BUNDLE groups as taken: mids of accepted m-sections only.
     pub bundle_groups: Vec<Vec<String>>,
+    /// Our ICE role in this exchange (RFC 8445 6.1.1).
+    pub ice_role: IceRole,
 }
 
 /// What one m-section of an answer to our offer came to.
@@ -110,6 +113,7 @@ pub fn check(
         sections,
         dtls_role,
         bundle_groups,
+        ice_role: IceRole::of_offerer(offer.ice_lite, answer.ice_lite),
     })
 }
 

@@ -298,10 +298,7 @@ impl PeerConnection {
             }
         }
         self.dtls_role = Some(answered.dtls_role);
-        let ice_role = match remote.parsed.ice_lite {
-            true => crate::ice::IceRole::Controlling,
-            false => offer.ice_role,
-        };
+        let ice_role = answered.ice_role;
         let restarted = answered
             .sections
             .iter()
