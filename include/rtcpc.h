@@ -991,9 +991,9 @@ bool rtc_pc_negotiation_needed(const struct rtc_pc *pc);
 // restart change) means it no longer represents the connection; any other
 // text must be that description (line endings aside), else
 // RTC_ERROR_INVALID_MODIFICATION naming the first line that differs, so
-// what rtc_pc_negotiation reports is what the peer was sent. `description` NULL is setLocalDescription() with no
-// argument: an offer in stable, have-local-offer and have-remote-pranswer,
-// else an answer. An offer is taken in stable and have-local-offer, an
+// what rtc_pc_negotiation reports is what the peer was sent. `description`
+// NULL is setLocalDescription() with no argument: an offer in stable,
+// have-local-offer and have-remote-pranswer, else an answer. An offer is taken in stable and have-local-offer, an
 // answer in have-remote-offer and have-local-pranswer (else
 // RTC_ERROR_INVALID_STATE). A description created here asks a configured
 // identity provider first, with no lock held, as rtc_pc_create_offer does.

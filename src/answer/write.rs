@@ -47,12 +47,7 @@ pub(super) fn answer(
             false => rejected(sec),
         })
         .collect();
-    SessionDescription {
-        session_id: ctx.session_id,
-        session_version: ctx.session_version,
-        attributes,
-        media,
-    }
+    SessionDescription::new(ctx.session_id, ctx.session_version, attributes, media)
 }
 
 fn accepted(

@@ -16,14 +16,32 @@ pub struct rtc_pc {
     /// rtc_pc_free (a rollback can take an identity back, another can follow).
     pub(crate) peer_identities: Mutex<Vec<CString>>,
     /// rtc_pc_set_negotiation_needed_callback's callback and user_data.
-    negotiation_needed: Mutex<Option<(unsafe extern "C" fn(*mut c_void), usize)>>,
+    negotiation_needed: Registered<unsafe extern "C" fn(*mut c_void)>,
     /// rtc_pc_set_signaling_state_callback's callback and user_data.
-    signaling_state: Mutex<Option<(SignalingStateFn, usize)>>,
+    signaling_state: Registered<SignalingStateFn>,
     /// rtc_pc_set_track_callback's callback and user_data.
-    track: Mutex<Option<(TrackFn, usize)>>,
+    track: Registered<TrackFn>,
 }
 
 type SignalingStateFn = unsafe extern "C" fn(rtc_signaling_state, *mut c_void);
+
+/// A callback and its user_data, as a handle keeps it.
+type Registered<C> = Mutex<Option<(C, usize)>>;
+
+/// Stores `callback` and `user_data` where `slot` says (NULL removes it).
+///
+/// `pc` is NULL or a live handle.
+unsafe fn register<C>(
+    pc: *mut rtc_pc,
+    callback: Option<C>,
+    user_data: *mut c_void,
+    slot: fn(&rtc_pc) -> &Registered<C>,
+) -> rtc_error_code {
+    code(boundary(|| {
+        *slot(pc_ref(pc)?).lock() = callback.map(|cb| (cb, user_data as usize));
+        Ok(())
+    }))
+}
 type TrackFn = unsafe extern "C" fn(*const rtc_track_event, *mut c_void);
 
 /// A handle's core, locked. Log records made meanwhile are delivered when
@@ -108,6 +126,18 @@ impl rtc_pc {
             // SAFETY: a callback the application registered, with its user_data.
             unsafe { cb(user_data as *mut c_void) };
         }
+    }
+
+    /// Has the identity provider sign `contents` (when the core asked and
+    /// a provider is configured) and gives the core the assertion. The
+    /// caller holds no lock (bind `contents` first: a guard in the argument
+    /// would live through the call).
+    fn assert_identity(&self, contents: Option<String>) -> Result<(), Error> {
+        if let (Some(contents), Some(idp)) = (contents, &self.idp) {
+            let assertion = idp.generate(&contents)?;
+            self.lock().set_identity_assertion(&assertion)?;
+        }
+        Ok(())
     }
 
     /// Locks the core. Every access goes through here, so that no log
@@ -325,23 +355,14 @@ pub unsafe extern "C" fn rtc_pc_create_answer(
             },
             None => AnswerOptions::default(),
         };
-        // W3C: state errors first, then the identity provider (no lock held
-        // while it runs), then the answer.
+        // W3C: state errors first, then the identity provider, then the answer.
         let contents = p.lock().identity_request()?;
-        if let (Some(contents), Some(idp)) = (contents, &p.idp) {
-            let assertion = idp.generate(&contents)?;
-            p.lock().set_identity_assertion(&assertion)?;
-        }
+        p.assert_identity(contents)?;
         let r = p.lock().create_answer(opts);
         r
     });
-    finish_description(
-        r,
-        rtc_sdp_type::RTC_SDP_TYPE_ANSWER,
-        on_success,
-        on_failure,
-        user_data,
-    )
+    let made = rtc_sdp_type::RTC_SDP_TYPE_ANSWER;
+    finish_description(r, made, on_success, on_failure, user_data)
 }
 
 /// Hands a created description to on_success, or the error to on_failure.
@@ -419,22 +440,14 @@ pub unsafe extern "C" fn rtc_pc_create_offer(
             None => OfferOptions::default(),
         };
         let p = pc_ref(pc)?;
-        // As for answers: state first, the provider with no lock held, then the offer.
+        // As for answers: state first, the identity provider, then the offer.
         let contents = p.lock().offer_identity_request()?;
-        if let (Some(contents), Some(idp)) = (contents, &p.idp) {
-            let assertion = idp.generate(&contents)?;
-            p.lock().set_identity_assertion(&assertion)?;
-        }
+        p.assert_identity(contents)?;
         let r = p.lock().create_offer(opts);
         r
     });
-    finish_description(
-        r,
-        rtc_sdp_type::RTC_SDP_TYPE_OFFER,
-        on_success,
-        on_failure,
-        user_data,
-    )
+    let made = rtc_sdp_type::RTC_SDP_TYPE_OFFER;
+    finish_description(r, made, on_success, on_failure, user_data)
 }
 
 /// The host will open data channels (rtcpc does no SCTP): from now on
@@ -494,11 +507,7 @@ pub unsafe extern "C" fn rtc_pc_set_signaling_state_callback(
     callback: rtc_signaling_state_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    code(boundary(|| {
-        let p = pc_ref(pc)?;
-        *p.signaling_state.lock() = callback.map(|cb| (cb, user_data as usize));
-        Ok(())
-    }))
+    register(pc, callback, user_data, |p| &p.signaling_state)
 }
 
 /// Registers the track callback (W3C RTCPeerConnection.ontrack, and "process the
@@ -518,11 +527,7 @@ pub unsafe extern "C" fn rtc_pc_set_track_callback(
     callback: rtc_track_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    code(boundary(|| {
-        let p = pc_ref(pc)?;
-        *p.track.lock() = callback.map(|cb| (cb, user_data as usize));
-        Ok(())
-    }))
+    register(pc, callback, user_data, |p| &p.track)
 }
 
 /// Registers the negotiationneeded callback (W3C onnegotiationneeded),
@@ -542,11 +547,7 @@ pub unsafe extern "C" fn rtc_pc_set_negotiation_needed_callback(
     callback: rtc_void_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    code(boundary(|| {
-        let p = pc_ref(pc)?;
-        *p.negotiation_needed.lock() = callback.map(|cb| (cb, user_data as usize));
-        Ok(())
-    }))
+    register(pc, callback, user_data, |p| &p.negotiation_needed)
 }
 
 /// RTCPeerConnection's [[NegotiationNeeded]] flag: whether changes wait for
@@ -567,9 +568,9 @@ pub unsafe extern "C" fn rtc_pc_negotiation_needed(pc: *const rtc_pc) -> bool {
 /// restart change) means it no longer represents the connection; any other
 /// text must be that description (line endings aside), else
 /// RTC_ERROR_INVALID_MODIFICATION naming the first line that differs, so
-/// what rtc_pc_negotiation reports is what the peer was sent. `description` NULL is setLocalDescription() with no
-/// argument: an offer in stable, have-local-offer and have-remote-pranswer,
-/// else an answer. An offer is taken in stable and have-local-offer, an
+/// what rtc_pc_negotiation reports is what the peer was sent. `description`
+/// NULL is setLocalDescription() with no argument: an offer in stable,
+/// have-local-offer and have-remote-pranswer, else an answer. An offer is taken in stable and have-local-offer, an
 /// answer in have-remote-offer and have-local-pranswer (else
 /// RTC_ERROR_INVALID_STATE). A description created here asks a configured
 /// identity provider first, with no lock held, as rtc_pc_create_offer does.
@@ -591,10 +592,7 @@ pub unsafe extern "C" fn rtc_pc_set_local_description(
         };
         if local.is_none_or(|(t, sdp)| t != SdpType::Rollback && sdp.is_empty()) {
             let contents = p.lock().pending_identity_contents();
-            if let (Some(contents), Some(idp)) = (contents, &p.idp) {
-                let assertion = idp.generate(&contents)?;
-                p.lock().set_identity_assertion(&assertion)?;
-            }
+            p.assert_identity(contents)?;
         }
         let r = match local {
             Some((t, sdp)) => p.lock().set_local_description(t, sdp),

@@ -202,14 +202,17 @@ pub unsafe extern "C" fn rtc_pc_add_ice_candidate(
     on_failure: rtc_error_callback,
     user_data: *mut c_void,
 ) -> rtc_error_code {
-    let r = boundary(|| {
-        let c = str_arg(candidate, "candidate")?;
-        let mid = opt_str_arg(mid, "mid")?;
-        let index = usize::try_from(mline_index).ok();
-        let r = locked(pc)?.add_ice_candidate(c, mid, index);
-        r
-    });
-    finish_void(r, on_success, on_failure, user_data)
+    let no_ufrag = std::ptr::null();
+    rtc_pc_add_ice_candidate_with_ufrag(
+        pc,
+        candidate,
+        mid,
+        mline_index,
+        no_ufrag,
+        on_success,
+        on_failure,
+        user_data,
+    )
 }
 
 /// addIceCandidate with RTCIceCandidateInit.usernameFragment: as

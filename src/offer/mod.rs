@@ -438,12 +438,7 @@ fn write(ctx: &OfferContext, offer: &Offer) -> SessionDescription {
         .zip(&offer.local)
         .map(|(s, l)| section_text(s, l, setup(ctx.dtls_role)))
         .collect();
-    SessionDescription {
-        session_id: ctx.session_id,
-        session_version: ctx.session_version,
-        attributes,
-        media,
-    }
+    SessionDescription::new(ctx.session_id, ctx.session_version, attributes, media)
 }
 
 /// RFC 8842 5.2 and 5.5: actpass in an initial offer; afterwards the role

@@ -79,6 +79,21 @@ pub struct SessionDescription {
 }
 
 impl SessionDescription {
+    /// A description with its o= session id and version.
+    pub fn new(
+        session_id: u64,
+        session_version: u64,
+        attributes: Vec<Attribute>,
+        media: Vec<MediaSection>,
+    ) -> Self {
+        SessionDescription {
+            session_id,
+            session_version,
+            attributes,
+            media,
+        }
+    }
+
     /// The text, written into one buffer sized for it.
     pub fn to_text(&self) -> String {
         use fmt::Write;
