@@ -152,7 +152,9 @@ fn dtls_role(
         .or_else(|| roles.iter().flatten().next().copied());
     match (role, offer.dtls_role) {
         (Some(r), Some(ours)) if r != ours => Err(Error::invalid_access(format!(
-            "the answer's a=setup makes us the DTLS {r:?}, but the offer kept the association's {ours:?} role (RFC 8842 5.5)"
+            "the answer's a=setup makes us the DTLS {}, but the offer kept the association's {} role (RFC 8842 5.5)",
+            r.as_str(),
+            ours.as_str()
         ))),
         _ => Ok(role.or(offer.dtls_role).unwrap_or(DtlsRole::Client)),
     }

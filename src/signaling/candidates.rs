@@ -1,7 +1,7 @@
 //! ICE candidates: remote ones trickled in (W3C addIceCandidate, RFC 8839
 //! 4.2) and local ones learnt after creation; restartIce.
 
-use super::PeerConnection;
+use super::{PeerConnection, Remote};
 use crate::error::{Error, Result};
 use crate::sdp;
 use std::sync::Arc;
@@ -90,57 +90,15 @@ impl PeerConnection {
         // W3C addIceCandidate: an empty candidate with neither mid nor index
         // ends the candidates of every m-section.
         if mid.is_none() && index.is_none() {
-            let parsed = Arc::make_mut(&mut remote.parsed);
-            let ended: Vec<bool> = parsed
-                .sections
-                .iter()
-                .map(|s| s.ice.end_of_candidates)
-                .collect();
-            parsed
-                .sections
-                .iter_mut()
-                .for_each(|s| s.ice.end_of_candidates = true);
-            remote.desc.sdp =
-                append_to_sections(&remote.desc.sdp, "a=end-of-candidates", |i| !ended[i]);
+            remote.end_all_candidates();
             return Ok(());
         }
-        let sections = &remote.parsed.sections;
-        let i = match mid {
-            Some(m) => remote.parsed.index_of_mid(m),
-            None => index.filter(|i| *i < sections.len()),
-        }
-        .ok_or_else(|| {
-            Error::operation(format!(
-                "addIceCandidate: no m-section with {}",
-                match mid {
-                    Some(m) => format!("mid '{}'", sdp::printable(m)),
-                    None => format!("index {}", index.unwrap_or_default()),
-                }
-            ))
-        })?;
-        let line = if body.is_empty() {
-            "a=end-of-candidates".to_string()
-        } else {
-            let parsed = crate::config::LocalCandidate::parse(body, None)
-                .map_err(|e| Error::operation(format!("addIceCandidate: {}", e.message)))?;
-            let c = &parsed.candidate;
-            if let (Some(u), Some(theirs)) = (&c.ufrag, &sections[i].ice.ufrag) {
-                if u != theirs {
-                    return Err(Error::operation(format!(
-                        "addIceCandidate: the candidate's ufrag {u} is not the m-section's ({theirs})"
-                    )));
-                }
-            }
-            format!("a={}", parsed.text)
+        let i = remote.section_for(mid, index)?;
+        let candidate = match body.is_empty() {
+            true => None,
+            false => Some(remote.candidate_of(i, body)?),
         };
-        let parsed = Arc::make_mut(&mut remote.parsed);
-        let sec = &mut parsed.sections[i];
-        if body.is_empty() {
-            sec.ice.end_of_candidates = true;
-        } else {
-            sec.ice.candidates.push(line["a=".len()..].to_string());
-        }
-        remote.desc.sdp = insert_in_section(&remote.desc.sdp, i, &line);
+        remote.add_candidate(i, candidate);
         Ok(())
     }
 
@@ -181,6 +139,75 @@ impl PeerConnection {
         let c = crate::config::LocalCandidate::parse(candidate, mid)?;
         self.config.local_candidates.push(c);
         Ok(())
+    }
+}
+
+/// Trickled candidates change the remote description's text and what was
+/// read of it together.
+impl Remote {
+    /// The m-section a candidate names: by mid, else by index.
+    fn section_for(&self, mid: Option<&str>, index: Option<usize>) -> Result<usize> {
+        let at = match mid {
+            Some(m) => self.parsed.index_of_mid(m),
+            None => index.filter(|i| *i < self.parsed.sections.len()),
+        };
+        at.ok_or_else(|| {
+            Error::operation(format!(
+                "addIceCandidate: no m-section with {}",
+                match mid {
+                    Some(m) => format!("mid '{}'", sdp::printable(m)),
+                    None => format!("index {}", index.unwrap_or_default()),
+                }
+            ))
+        })
+    }
+
+    /// A candidate for m-section `i`, as it will be written ("candidate:..."):
+    /// it parses, and its ufrag, if it has one, is the m-section's.
+    fn candidate_of(&self, i: usize, body: &str) -> Result<String> {
+        let parsed = crate::config::LocalCandidate::parse(body, None)
+            .map_err(|e| Error::operation(format!("addIceCandidate: {}", e.message)))?;
+        let theirs = &self.parsed.sections[i].ice.ufrag;
+        if let (Some(u), Some(theirs)) = (&parsed.candidate.ufrag, theirs) {
+            if u != theirs {
+                return Err(Error::operation(format!(
+                    "addIceCandidate: the candidate's ufrag {u} is not the m-section's ({theirs})"
+                )));
+            }
+        }
+        Ok(parsed.text)
+    }
+
+    /// Adds `candidate` to m-section `i`, or ends its candidates when None.
+    fn add_candidate(&mut self, i: usize, candidate: Option<String>) {
+        let sec = &mut Arc::make_mut(&mut self.parsed).sections[i];
+        let line = match candidate {
+            Some(c) => {
+                let line = format!("a={c}");
+                sec.ice.candidates.push(c);
+                line
+            }
+            None => {
+                sec.ice.end_of_candidates = true;
+                "a=end-of-candidates".to_string()
+            }
+        };
+        self.desc.sdp = insert_in_section(&self.desc.sdp, i, &line);
+    }
+
+    /// Ends the candidates of every m-section that had not ended them.
+    fn end_all_candidates(&mut self) {
+        let parsed = Arc::make_mut(&mut self.parsed);
+        let ended: Vec<bool> = parsed
+            .sections
+            .iter()
+            .map(|s| s.ice.end_of_candidates)
+            .collect();
+        parsed
+            .sections
+            .iter_mut()
+            .for_each(|s| s.ice.end_of_candidates = true);
+        self.desc.sdp = append_to_sections(&self.desc.sdp, "a=end-of-candidates", |i| !ended[i]);
     }
 }
 
