@@ -118,6 +118,8 @@ pub struct RemoteSection {
     pub media: String,
     /// Audio or video; None for other media.
     pub kind: Option<MediaKind>,
+    /// The media type is "application" (data channels, whatever the protocol).
+    pub application: bool,
     /// The m= line's protocol, as written.
     pub proto: String,
     /// The transport family `proto` names.
@@ -361,6 +363,7 @@ impl RemoteSection {
                 t => t.to_string(),
             },
             kind,
+            application: matches!(m.get_type(), SdpMediaValue::Application),
             proto: extra
                 .unknown_proto
                 .clone()
@@ -830,7 +833,7 @@ fn check_webrtc(sections: &[RemoteSection]) -> Result<()> {
     let webrtc = |s: &RemoteSection| {
         s.transport != Transport::Unsupported
             || (s.kind.is_none()
-                && s.media != "application"
+                && !s.application
                 && WEBRTC_PROTOCOLS
                     .iter()
                     .any(|p| p.eq_ignore_ascii_case(&s.proto)))

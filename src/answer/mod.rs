@@ -302,11 +302,9 @@ fn decide_section(
     }
     match sec.transport {
         Transport::Unsupported => {
-            let reason = match (sec.media.as_str(), sec.kind) {
-                (_, Some(_)) | ("application", _) => {
-                    Refusal::UnsupportedProtocol(sec.proto.clone())
-                }
-                (m, None) => Refusal::UnknownMedia(m.to_string()),
+            let reason = match sec.kind.is_some() || sec.application {
+                true => Refusal::UnsupportedProtocol(sec.proto.clone()),
+                false => Refusal::UnknownMedia(sec.media.clone()),
             };
             reject(sec, reason)
         }
