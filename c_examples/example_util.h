@@ -155,9 +155,9 @@ static inline char *read_file(const char *path) {
     return buf;
 }
 
-/* ------------------------------------- answering an offer from the command line */
+/* --------------------------------- the command-line tools: input and errors */
 
-/* read_file for an offer, "-" meaning stdin; on failure NULL, after "error: <name>: ..." on stderr. */
+/* read_file for an offer (or an answer), "-" meaning stdin; on failure NULL, after "error: <name>: ..." on stderr. */
 static inline char *read_offer(const char *path) {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
@@ -175,125 +175,10 @@ static inline char *read_offer(const char *path) {
     return buf;
 }
 
-/* The DOMException name of a code, for calls that only return one. */
-static inline const char *code_name(rtc_error_code code) { return rtc_error_name(code); }
-
-/* What a failure callback reported, copied: its strings die with the callback. */
-typedef struct {
-    char *name;
-    char *message;
-} failure;
-
-/* An offer answered: {0}, answerer_start, set up cfg, answerer_answer, and answerer_free at the end. */
-typedef struct {
-    char *offer;            /* the offer's text (answerer_start) */
-    rtc_configuration *cfg; /* the configuration (answerer_start) */
-    rtc_pc *pc;             /* the connection made from cfg (answerer_answer) */
-    failure error;          /* what on_failure reported last */
-    char *answer;           /* the answer created and applied (answerer_answer) */
-} answerer;
-
-/* on_failure of the answerer's calls: keeps a copy of the error in the answerer (user_data). */
-static inline void answerer_on_error(const rtc_error *error, void *user_data) {
-    answerer *a = (answerer *)user_data;
-    free(a->error.name);
-    free(a->error.message);
-    a->error.name = dup_str(error->name ? error->name : "");
-    a->error.message = dup_str(error->message ? error->message : "");
-}
-
-/* on_success of the answerer's calls that give nothing. */
-static inline void answerer_on_success(void *user_data) { (void)user_data; }
-
-/* on_success of createAnswer: keeps a copy of the answer in the answerer (user_data). */
-static inline void answerer_on_answer(const rtc_session_description *description, void *user_data) {
-    answerer *a = (answerer *)user_data;
-    free(a->answer);
-    a->answer = dup_str(description->sdp ? description->sdp : "");
-}
-
-/* Prints "error: <name>: <message>" for the failed call `what`, from on_failure or else the code. */
-static inline void answerer_report(const answerer *a, rtc_error_code code, const char *what) {
-    if (a->error.name && a->error.message)
-        fprintf(stderr, "error: %s: %s\n", a->error.name, a->error.message);
-    else /* the contract says on_failure ran; say so if it did not */
-        fprintf(stderr, "error: %s: %s failed without calling on_failure\n", code_name(code), what);
-}
-
-/* Reads the offer at path ("-": stdin) and makes a configuration; 0 (after saying why) on failure. */
-static inline int answerer_start(answerer *a, const char *path) {
-    a->offer = read_offer(path);
-    if (!a->offer)
-        return 0;
-    a->cfg = rtc_configuration_new();
-    if (!a->cfg) {
-        fprintf(stderr, "error: OperationError: rtc_configuration_new failed\n");
-        return 0;
-    }
-    return 1;
-}
-
-/* Answers the offer on a new connection (SRD, tracks, createAnswer, SLD); 0 (after saying why) on failure. */
-static inline int answerer_answer(answerer *a, int add_tracks, const rtc_answer_options *options) {
-    rtc_error_code rc;
-    a->pc = rtc_pc_new(a->cfg);
-    if (!a->pc) {
-        fprintf(stderr, "error: OperationError: rtc_pc_new failed\n");
-        return 0;
-    }
-
-    rtc_session_description remote = {RTC_SDP_TYPE_OFFER, a->offer};
-    rc = rtc_pc_set_remote_description(a->pc, &remote, answerer_on_success, answerer_on_error, a);
-    if (rc != RTC_OK) {
-        answerer_report(a, rc, "setRemoteDescription");
-        return 0;
-    }
-
-    if (add_tracks) {
-        /* A track for every transceiver the offer made (one per offered audio
-         * or video m-line), so the answer sends as well as receives. Count
-         * first: a track that finds no free transceiver would add one. */
-        size_t n = rtc_pc_transceiver_count(a->pc);
-        for (size_t i = 0; i < n; i++) {
-            rtc_media_kind kind;
-            char track_id[32];
-            rc = rtc_pc_transceiver_kind(a->pc, i, &kind);
-            if (rc != RTC_OK) {
-                fprintf(stderr, "error: %s: rtc_pc_transceiver_kind(%zu) failed\n", code_name(rc), i);
-                return 0;
-            }
-            snprintf(track_id, sizeof track_id, "track-%zu", i);
-            rc = rtc_pc_add_track(a->pc, kind, track_id, "stream-0");
-            if (rc != RTC_OK) {
-                fprintf(stderr, "error: %s: addTrack(%s) failed\n", code_name(rc), track_id);
-                return 0;
-            }
-        }
-    }
-
-    rc = rtc_pc_create_answer(a->pc, answerer_on_answer, answerer_on_error, options, a);
-    if (rc != RTC_OK || !a->answer) {
-        answerer_report(a, rc, "createAnswer");
-        return 0;
-    }
-
-    rtc_session_description local = {RTC_SDP_TYPE_ANSWER, a->answer};
-    rc = rtc_pc_set_local_description(a->pc, &local, answerer_on_success, answerer_on_error, a);
-    if (rc != RTC_OK) {
-        answerer_report(a, rc, "setLocalDescription");
-        return 0;
-    }
-    return 1;
-}
-
-/* Frees everything the answerer holds (any of it may be missing). */
-static inline void answerer_free(answerer *a) {
-    rtc_pc_free(a->pc);
-    rtc_configuration_free(a->cfg);
-    free(a->offer);
-    free(a->answer);
-    free(a->error.name);
-    free(a->error.message);
+/* Prints "error: <DOMException name>: <message>" for an error a callback was handed. */
+static inline void print_error(const rtc_error *error) {
+    fprintf(stderr, "error: %s: %s\n", error->name ? error->name : "",
+            error->message ? error->message : "");
 }
 
 /* A malloc'd copy of sdp with every occurrence of from replaced by to
