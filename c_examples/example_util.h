@@ -1,7 +1,9 @@
 /*
- * Helpers shared by the C examples (header-only: every helper is static, so
- * each example gets its own copy and an unused one costs nothing). C11, and
- * valid C++17.
+ * What the C examples share: copying a string, reading a file or stdin into
+ * one, printing an error. Each example makes its own rtc_pc_* calls; the C
+ * tests' helpers (CHECK and the rest) are in tests/c/check.h, which builds on
+ * this file. Header-only: every helper is static, so each program gets its
+ * own copy and an unused one costs nothing. C11, and valid C++17.
  *
  * Built in tree only: the out-of-tree consumers in packaging/consumer/ use
  * nothing but the installed headers, so they keep their own helpers.
@@ -19,74 +21,6 @@
 #ifndef RTCPC_DEFAULT_OFFER
 #define RTCPC_DEFAULT_OFFER "offers/chrome-156-audio-video-data.sdp"
 #endif
-
-/* ------------------------------------------------------------------ checks */
-
-/* Failed checks so far: CHECK counts them, and so may an example itself. */
-static int failures;
-
-/* What a failed CHECK prints (file, line, condition); an example may define its own first. */
-#ifndef CHECK_FAILED_FORMAT
-#define CHECK_FAILED_FORMAT "%s:%d: check failed: %s\n"
-#endif
-
-/* Says which check failed, and where, on stderr, and counts it in `failures`. */
-static inline void check_failed(const char *file, int line, const char *condition) {
-    fprintf(stderr, CHECK_FAILED_FORMAT, file, line, condition);
-    failures++;
-}
-
-/* Checks cond; when false, reports the caller's file and line and counts a failure, and goes on. */
-#define CHECK(cond)                                      \
-    do {                                                 \
-        if (!(cond))                                     \
-            check_failed(__FILE__, __LINE__, #cond);     \
-    } while (0)
-
-/* -------------------------------------------------------- one call's outcome */
-
-/* What one call's callbacks reported: how often each ran, the error and the description, copied. */
-typedef struct {
-    int successes, failures;
-    rtc_error_code code;
-    char name[64];
-    char message[1024];
-    char detail[64]; /* rtc_error.error_detail, "" when NULL */
-    int sdp_line;    /* rtc_error.sdp_line_number */
-    char *sdp; /* copy of the created description, when kept */
-} outcome;
-
-/* on_success of calls that give nothing: counts the call in the outcome (user_data). */
-static inline void outcome_on_void(void *user_data) { ((outcome *)user_data)->successes++; }
-
-/* on_failure: counts the call and copies the error into the outcome (user_data). */
-static inline void outcome_on_error(const rtc_error *e, void *user_data) {
-    outcome *o = (outcome *)user_data;
-    o->failures++;
-    o->code = e->code;
-    snprintf(o->name, sizeof o->name, "%s", e->name ? e->name : "(null)");
-    snprintf(o->message, sizeof o->message, "%s", e->message ? e->message : "");
-    snprintf(o->detail, sizeof o->detail, "%s", e->error_detail ? e->error_detail : "");
-    o->sdp_line = e->sdp_line_number;
-}
-
-/* Checks a failed call: code returned and in one on_failure call, with its name and a message. */
-#define EXPECT_FAILURE(rc, o, want_code, want_name) \
-    expect_failure(__FILE__, __LINE__, rc, &(o), want_code, want_name)
-
-/* EXPECT_FAILURE's body: when the outcome is not that failure, says what it was and counts it. */
-static inline void expect_failure(const char *file, int line, rtc_error_code rc, const outcome *o,
-                                  rtc_error_code want_code, const char *want_name) {
-    if (rc != want_code || o->successes != 0 || o->failures != 1 || o->code != want_code ||
-        strcmp(o->name, want_name) != 0 || o->message[0] == '\0') {
-        fprintf(stderr,
-                "%s:%d: expected %s (code %d, one on_failure call, a message); got rc %d, "
-                "%d success / %d failure call(s), code %d, name \"%s\", message \"%s\"\n",
-                file, line, want_name, (int)want_code, (int)rc, o->successes, o->failures,
-                (int)o->code, o->name, o->message);
-        failures++;
-    }
-}
 
 /* ----------------------------------------------------------------- strings */
 
@@ -145,19 +79,10 @@ static inline char *read_stream(FILE *f, read_status *status) {
     return buf;
 }
 
-/* The whole file at path in a malloc'd NUL-terminated buffer; NULL if unreadable or holding a NUL. */
-static inline char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = read_stream(f, NULL);
-    fclose(f);
-    return buf;
-}
+/* --------------------------------- the command-line tools: input and errors */
 
-/* ------------------------------------- answering an offer from the command line */
-
-/* read_file for an offer, "-" meaning stdin; on failure NULL, after "error: <name>: ..." on stderr. */
+/* The offer (or answer) at path, "-" meaning stdin, in a malloc'd NUL-terminated buffer;
+ * on failure NULL, after "error: <name>: ..." on stderr. */
 static inline char *read_offer(const char *path) {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
@@ -175,183 +100,10 @@ static inline char *read_offer(const char *path) {
     return buf;
 }
 
-/* The DOMException name of a code, for calls that only return one. */
-static inline const char *code_name(rtc_error_code code) { return rtc_error_name(code); }
-
-/* What a failure callback reported, copied: its strings die with the callback. */
-typedef struct {
-    char *name;
-    char *message;
-} failure;
-
-/* An offer answered: {0}, answerer_start, set up cfg, answerer_answer, and answerer_free at the end. */
-typedef struct {
-    char *offer;            /* the offer's text (answerer_start) */
-    rtc_configuration *cfg; /* the configuration (answerer_start) */
-    rtc_pc *pc;             /* the connection made from cfg (answerer_answer) */
-    failure error;          /* what on_failure reported last */
-    char *answer;           /* the answer created and applied (answerer_answer) */
-} answerer;
-
-/* on_failure of the answerer's calls: keeps a copy of the error in the answerer (user_data). */
-static inline void answerer_on_error(const rtc_error *error, void *user_data) {
-    answerer *a = (answerer *)user_data;
-    free(a->error.name);
-    free(a->error.message);
-    a->error.name = dup_str(error->name ? error->name : "");
-    a->error.message = dup_str(error->message ? error->message : "");
-}
-
-/* on_success of the answerer's calls that give nothing. */
-static inline void answerer_on_success(void *user_data) { (void)user_data; }
-
-/* on_success of createAnswer: keeps a copy of the answer in the answerer (user_data). */
-static inline void answerer_on_answer(const rtc_session_description *description, void *user_data) {
-    answerer *a = (answerer *)user_data;
-    free(a->answer);
-    a->answer = dup_str(description->sdp ? description->sdp : "");
-}
-
-/* Prints "error: <name>: <message>" for the failed call `what`, from on_failure or else the code. */
-static inline void answerer_report(const answerer *a, rtc_error_code code, const char *what) {
-    if (a->error.name && a->error.message)
-        fprintf(stderr, "error: %s: %s\n", a->error.name, a->error.message);
-    else /* the contract says on_failure ran; say so if it did not */
-        fprintf(stderr, "error: %s: %s failed without calling on_failure\n", code_name(code), what);
-}
-
-/* Reads the offer at path ("-": stdin) and makes a configuration; 0 (after saying why) on failure. */
-static inline int answerer_start(answerer *a, const char *path) {
-    a->offer = read_offer(path);
-    if (!a->offer)
-        return 0;
-    a->cfg = rtc_configuration_new();
-    if (!a->cfg) {
-        fprintf(stderr, "error: OperationError: rtc_configuration_new failed\n");
-        return 0;
-    }
-    return 1;
-}
-
-/* Answers the offer on a new connection (SRD, tracks, createAnswer, SLD); 0 (after saying why) on failure. */
-static inline int answerer_answer(answerer *a, int add_tracks, const rtc_answer_options *options) {
-    rtc_error_code rc;
-    a->pc = rtc_pc_new(a->cfg);
-    if (!a->pc) {
-        fprintf(stderr, "error: OperationError: rtc_pc_new failed\n");
-        return 0;
-    }
-
-    rtc_session_description remote = {RTC_SDP_TYPE_OFFER, a->offer};
-    rc = rtc_pc_set_remote_description(a->pc, &remote, answerer_on_success, answerer_on_error, a);
-    if (rc != RTC_OK) {
-        answerer_report(a, rc, "setRemoteDescription");
-        return 0;
-    }
-
-    if (add_tracks) {
-        /* A track for every transceiver the offer made (one per offered audio
-         * or video m-line), so the answer sends as well as receives. Count
-         * first: a track that finds no free transceiver would add one. */
-        size_t n = rtc_pc_transceiver_count(a->pc);
-        for (size_t i = 0; i < n; i++) {
-            rtc_media_kind kind;
-            char track_id[32];
-            rc = rtc_pc_transceiver_kind(a->pc, i, &kind);
-            if (rc != RTC_OK) {
-                fprintf(stderr, "error: %s: rtc_pc_transceiver_kind(%zu) failed\n", code_name(rc), i);
-                return 0;
-            }
-            snprintf(track_id, sizeof track_id, "track-%zu", i);
-            rc = rtc_pc_add_track(a->pc, kind, track_id, "stream-0");
-            if (rc != RTC_OK) {
-                fprintf(stderr, "error: %s: addTrack(%s) failed\n", code_name(rc), track_id);
-                return 0;
-            }
-        }
-    }
-
-    rc = rtc_pc_create_answer(a->pc, answerer_on_answer, answerer_on_error, options, a);
-    if (rc != RTC_OK || !a->answer) {
-        answerer_report(a, rc, "createAnswer");
-        return 0;
-    }
-
-    rtc_session_description local = {RTC_SDP_TYPE_ANSWER, a->answer};
-    rc = rtc_pc_set_local_description(a->pc, &local, answerer_on_success, answerer_on_error, a);
-    if (rc != RTC_OK) {
-        answerer_report(a, rc, "setLocalDescription");
-        return 0;
-    }
-    return 1;
-}
-
-/* Frees everything the answerer holds (any of it may be missing). */
-static inline void answerer_free(answerer *a) {
-    rtc_pc_free(a->pc);
-    rtc_configuration_free(a->cfg);
-    free(a->offer);
-    free(a->answer);
-    free(a->error.name);
-    free(a->error.message);
-}
-
-/* A malloc'd copy of sdp with every occurrence of from replaced by to
- * (at most `limit` of them; 0: all); NULL when from does not occur. */
-static inline char *replaced(const char *sdp, const char *from, const char *to, int limit) {
-    size_t nfrom = strlen(from), nto = strlen(to), n = 0;
-    int count = 0;
-    for (const char *p = strstr(sdp, from); p && (limit == 0 || count < limit);
-         p = strstr(p + nfrom, from))
-        count++;
-    if (count == 0)
-        return NULL;
-    n = strlen(sdp) + (size_t)count * nto - (size_t)count * nfrom;
-    char *out = (char *)malloc(n + 1), *w = out;
-    if (!out)
-        return NULL;
-    const char *r = sdp;
-    for (int i = 0; i < count; i++) {
-        const char *at = strstr(r, from);
-        memcpy(w, r, (size_t)(at - r));
-        w += at - r;
-        memcpy(w, to, nto);
-        w += nto;
-        r = at + nfrom;
-    }
-    strcpy(w, r);
-    return out;
-}
-
-/* A malloc'd copy of sdp without the lines that start with prefix. */
-static inline char *without_lines(const char *sdp, const char *prefix) {
-    char *out = (char *)malloc(strlen(sdp) + 1), *w = out;
-    if (!out)
-        return NULL;
-    for (const char *line = sdp; *line;) {
-        const char *end = strchr(line, '\n');
-        size_t n = end ? (size_t)(end - line) + 1 : strlen(line);
-        if (strncmp(line, prefix, strlen(prefix)) != 0) {
-            memcpy(w, line, n);
-            w += n;
-        }
-        line += n;
-    }
-    *w = '\0';
-    return out;
-}
-
-/* A description's text (malloc'd), or NULL when there is none. */
-static inline char *description_text(const rtc_pc *pc, rtc_description_slot slot) {
-    size_t n = rtc_pc_description(pc, slot, NULL, NULL, 0);
-    if (n == 0)
-        return NULL;
-    char *buf = (char *)malloc(n + 1);
-    if (buf && rtc_pc_description(pc, slot, NULL, buf, n + 1) != n) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+/* Prints "error: <DOMException name>: <message>" for an error a callback was handed. */
+static inline void print_error(const rtc_error *error) {
+    fprintf(stderr, "error: %s: %s\n", error->name ? error->name : "",
+            error->message ? error->message : "");
 }
 
 #endif /* RTCPC_EXAMPLE_UTIL_H */

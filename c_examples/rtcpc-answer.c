@@ -58,6 +58,20 @@ static void test_idp_generate(const char *contents, const char *origin, const ch
     rtc_identity_result_set_assertion(result, assertion);
 }
 
+/* The callbacks. rtcpc calls exactly one of a call's two callbacks before the
+ * call returns; the pointers they are handed are valid only during the call. */
+
+/* on_failure of every call: prints "error: <DOMException name>: <message>". */
+static void on_failure(const rtc_error *error, void *user_data) {
+    (void)user_data;
+    print_error(error);
+}
+
+/* on_success of createAnswer: keeps a copy of the answer in *user_data (a char *). */
+static void on_answer(const rtc_session_description *description, void *user_data) {
+    *(char **)user_data = dup_str(description->sdp);
+}
+
 int main(int argc, char **argv) {
     int auto_tracks = 1, ice_lite = 0, vad = 1;
     const char *identity_domain = NULL;
@@ -95,50 +109,107 @@ int main(int argc, char **argv) {
     }
 
     int status = 1;
-    answerer a = {0};
+    char *offer = NULL, *answer = NULL;
+    rtc_configuration *cfg = NULL;
+    rtc_pc *pc = NULL;
     rtc_error_code rc;
-    if (!answerer_start(&a, offer_path))
+
+    /* 1. The offer, from a file or stdin ("-"); read_offer says why it failed. */
+    offer = read_offer(offer_path);
+    if (!offer)
         goto done;
 
+    /* 2. A configuration: the --candidate lines, --ice-lite, --identity. */
+    cfg = rtc_configuration_new();
+    if (!cfg) {
+        fprintf(stderr, "error: OperationError: rtc_configuration_new failed\n");
+        goto done;
+    }
     for (size_t i = 0; i < n_candidates; i++) {
-        rc = rtc_configuration_add_local_candidate(a.cfg, candidates[i], NULL);
+        rc = rtc_configuration_add_local_candidate(cfg, candidates[i], NULL);
         if (rc != RTC_OK) {
-            fprintf(stderr, "error: %s: bad --candidate \"%s\"\n", code_name(rc), candidates[i]);
+            fprintf(stderr, "error: %s: bad --candidate \"%s\"\n", rtc_error_name(rc), candidates[i]);
             goto done;
         }
     }
-    if (ice_lite && (rc = rtc_configuration_set_ice_lite(a.cfg, true)) != RTC_OK) {
-        fprintf(stderr, "error: %s: rtc_configuration_set_ice_lite failed\n", code_name(rc));
+    if (ice_lite && (rc = rtc_configuration_set_ice_lite(cfg, true)) != RTC_OK) {
+        fprintf(stderr, "error: %s: rtc_configuration_set_ice_lite failed\n", rtc_error_name(rc));
         goto done;
     }
-
     if (identity_domain) {
         rtc_identity_provider idp = {
             .domain = identity_domain,
             .generate_assertion = test_idp_generate,
         };
-        rc = rtc_configuration_set_identity_provider(a.cfg, &idp);
+        rc = rtc_configuration_set_identity_provider(cfg, &idp);
         if (rc != RTC_OK) {
-            fprintf(stderr, "error: %s: bad --identity \"%s\"\n", code_name(rc), identity_domain);
+            fprintf(stderr, "error: %s: bad --identity \"%s\"\n", rtc_error_name(rc), identity_domain);
             goto done;
         }
     }
 
+    /* 3. The connection (it keeps its own copy of the configuration). */
+    pc = rtc_pc_new(cfg);
+    if (!pc) {
+        fprintf(stderr, "error: OperationError: rtc_pc_new failed\n");
+        goto done;
+    }
+
+    /* 4. setRemoteDescription(offer): a transceiver for each offered audio or
+     * video m-line. No on_success is needed: NULL is allowed. */
+    rtc_session_description remote = {RTC_SDP_TYPE_OFFER, offer};
+    if (rtc_pc_set_remote_description(pc, &remote, NULL, on_failure, NULL) != RTC_OK)
+        goto done;
+
+    /* 5. addTrack, with --tracks auto: a track for every transceiver the offer
+     * made, so the answer sends as well as receives. Count first: a track
+     * that finds no free transceiver would add one. */
+    size_t n_transceivers = auto_tracks ? rtc_pc_transceiver_count(pc) : 0;
+    for (size_t i = 0; i < n_transceivers; i++) {
+        rtc_media_kind kind;
+        char track_id[32];
+        rc = rtc_pc_transceiver_kind(pc, i, &kind);
+        if (rc != RTC_OK) {
+            fprintf(stderr, "error: %s: rtc_pc_transceiver_kind(%zu) failed\n", rtc_error_name(rc), i);
+            goto done;
+        }
+        snprintf(track_id, sizeof track_id, "track-%zu", i);
+        rc = rtc_pc_add_track(pc, kind, track_id, "stream-0");
+        if (rc != RTC_OK) {
+            fprintf(stderr, "error: %s: addTrack(%s) failed\n", rtc_error_name(rc), track_id);
+            goto done;
+        }
+    }
+
+    /* 6. createAnswer, with --no-vad's option; on_answer copies the answer. */
     rtc_answer_options options;
     rtc_answer_options_init(&options);
     options.voice_activity_detection = vad;
-    if (!answerer_answer(&a, auto_tracks, &options))
+    rc = rtc_pc_create_answer(pc, on_answer, on_failure, &options, &answer);
+    if (rc == RTC_OK && !answer)
+        fprintf(stderr, "error: OperationError: out of memory for the answer\n");
+    if (!answer)
         goto done;
 
-    size_t len = strlen(a.answer);
-    if (fwrite(a.answer, 1, len, stdout) != len || fflush(stdout) != 0) {
+    /* 7. setLocalDescription(answer): the connection is stable. */
+    rtc_session_description local = {RTC_SDP_TYPE_ANSWER, answer};
+    if (rtc_pc_set_local_description(pc, &local, NULL, on_failure, NULL) != RTC_OK)
+        goto done;
+
+    /* 8. The answer on stdout, byte for byte. */
+    size_t len = strlen(answer);
+    if (fwrite(answer, 1, len, stdout) != len || fflush(stdout) != 0) {
         fprintf(stderr, "error: OperationError: writing the answer failed\n");
         goto done;
     }
     status = 0;
 
 done:
-    answerer_free(&a);
+    /* 9. Free what was made (rtc_*_free ignore NULL). */
+    rtc_pc_free(pc);
+    rtc_configuration_free(cfg);
+    free(offer);
+    free(answer);
     free(candidates);
     return status;
 }

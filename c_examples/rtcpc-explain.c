@@ -373,8 +373,59 @@ static int print_table(const cJSON *report, printer *pr) {
 #ifndef RTCPC_EXPLAIN_SELF_TEST
 
 /* ------------------------------------------------------------------------ */
-/* Answering, as rtcpc-answer does (example_util.h), and the report.        */
+/* Answering, as rtcpc-answer does, and the report.                         */
 /* ------------------------------------------------------------------------ */
+
+/* on_failure of every call: prints "error: <DOMException name>: <message>".
+ * rtcpc calls it, or on_success, before the call returns. */
+static void on_failure(const rtc_error *error, void *user_data) {
+    (void)user_data;
+    print_error(error);
+}
+
+/* on_success of createAnswer: the answer, copied into *user_data (a char *):
+ * the description handed to a callback dies with it. */
+static void on_answer(const rtc_session_description *description, void *user_data) {
+    *(char **)user_data = dup_str(description->sdp);
+}
+
+/* setRemoteDescription(offer), a track for every transceiver the offer made
+ * (one per offered audio or video m-line: counted first, since a track with
+ * no free transceiver would add one), createAnswer, setLocalDescription.
+ * Returns the answer (malloc'd), or NULL after saying why on stderr. */
+static char *answer_offer(rtc_pc *pc, const char *offer) {
+    rtc_session_description remote = {RTC_SDP_TYPE_OFFER, offer};
+    if (rtc_pc_set_remote_description(pc, &remote, NULL, on_failure, NULL) != RTC_OK)
+        return NULL;
+
+    rtc_error_code rc = RTC_OK;
+    size_t n = rtc_pc_transceiver_count(pc), i;
+    for (i = 0; i < n && rc == RTC_OK; i++) {
+        char track_id[32];
+        rtc_media_kind kind;
+        snprintf(track_id, sizeof track_id, "track-%zu", i);
+        rc = rtc_pc_transceiver_kind(pc, i, &kind);
+        if (rc == RTC_OK)
+            rc = rtc_pc_add_track(pc, kind, track_id, "stream-0");
+    }
+    if (rc != RTC_OK) {
+        fprintf(stderr, "error: %s: a track for transceiver %zu failed\n", rtc_error_name(rc), i - 1);
+        return NULL;
+    }
+
+    char *answer = NULL; /* options NULL: the defaults */
+    rc = rtc_pc_create_answer(pc, on_answer, on_failure, NULL, &answer);
+    if (rc == RTC_OK && !answer)
+        fprintf(stderr, "error: OperationError: out of memory for the answer\n");
+    if (!answer)
+        return NULL;
+    rtc_session_description local = {RTC_SDP_TYPE_ANSWER, answer};
+    if (rtc_pc_set_local_description(pc, &local, NULL, on_failure, NULL) != RTC_OK) {
+        free(answer);
+        return NULL;
+    }
+    return answer;
+}
 
 /* The report of the last answer, sized with the snprintf contract: ask for
  * the length with capacity 0, then fetch it into a buffer one byte longer. */
@@ -437,15 +488,31 @@ int main(int argc, char **argv) {
     }
 
     int status = 1;
-    answerer a = {0};
-    char *report = NULL;
+    char *offer = NULL, *answer = NULL, *report = NULL;
+    rtc_configuration *config = NULL;
+    rtc_pc *pc = NULL;
     cJSON *tree = NULL;
     size_t report_len = 0;
-    /* A track for every transceiver the offer made, as rtcpc-answer does. */
-    if (!answerer_start(&a, offer_path) || !answerer_answer(&a, 1, NULL))
+
+    /* The offer (read_offer says why it failed), a connection with the
+     * default configuration (freed at once: the connection keeps a copy),
+     * and the answer. */
+    offer = read_offer(offer_path);
+    if (!offer)
+        goto done;
+    config = rtc_configuration_new();
+    pc = rtc_pc_new(config);
+    rtc_configuration_free(config);
+    if (!pc) {
+        fprintf(stderr, "error: OperationError: rtc_pc_new failed\n");
+        goto done;
+    }
+    answer = answer_offer(pc, offer);
+    if (!answer)
         goto done;
 
-    report = fetch_report(a.pc, &report_len);
+    /* Why each m-line, codec and extension was accepted or refused. */
+    report = fetch_report(pc, &report_len);
     if (!report)
         goto done;
     if (!as_json) {
@@ -458,8 +525,8 @@ int main(int argc, char **argv) {
     }
 
     /* Everything is known: only now write to stdout. */
-    size_t len = strlen(a.answer);
-    fwrite(a.answer, 1, len, stdout);
+    size_t len = strlen(answer);
+    fwrite(answer, 1, len, stdout);
     putchar('\n');
     printer pr = {0};
     if (as_json) {
@@ -482,13 +549,16 @@ int main(int argc, char **argv) {
 done:
     cJSON_Delete(tree);
     free(report);
-    answerer_free(&a);
+    free(answer);
+    free(offer);
+    rtc_pc_free(pc);
     return status;
 }
 
 #else /* RTCPC_EXPLAIN_SELF_TEST: parse_report's and the table's own tests (ctest explain_json_parser) */
 
-/* Failed checks are counted in example_util.h's `failures`. */
+/* Failed checks so far. */
+static int failures;
 
 static void expect_error(const char *text, size_t len, const char *want) {
     char why[200] = "";

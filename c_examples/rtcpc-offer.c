@@ -31,16 +31,18 @@ static int usage(void) {
     return 2;
 }
 
-static void on_offer(const rtc_session_description *d, void *user_data) {
-    outcome *o = user_data;
-    o->successes++;
-    o->sdp = dup_str(d->sdp);
+/* The callbacks. rtcpc calls exactly one of a call's two callbacks before the
+ * call returns; the pointers they are handed are valid only during the call. */
+
+/* on_failure of every call: prints "error: <DOMException name>: <message>". */
+static void on_failure(const rtc_error *error, void *user_data) {
+    (void)user_data;
+    print_error(error);
 }
 
-static int fail(const outcome *o, const char *what) {
-    fprintf(stderr, "error: %s: %s\n", o->failures ? o->name : "Error",
-            o->failures ? o->message : what);
-    return 1;
+/* on_success of createOffer: keeps a copy of the offer in *user_data (a char *). */
+static void on_offer(const rtc_session_description *description, void *user_data) {
+    *(char **)user_data = dup_str(description->sdp);
 }
 
 static const char *DIRECTIONS[] = {"sendrecv", "sendonly", "recvonly", "inactive", "stopped", "none"};
@@ -66,27 +68,6 @@ static void print_negotiation(const rtc_negotiation *n) {
     printf("dtls role: %s\n", rtc_negotiation_dtls_role(n) == RTC_DTLS_ROLE_SERVER ? "server" : "client");
     printf("ice role: %s\n",
            rtc_negotiation_ice_role(n) == RTC_ICE_ROLE_CONTROLLING ? "controlling" : "controlled");
-}
-
-/* Applies the offer made last and the answer at path; 0 on success. */
-static int apply_answer(rtc_pc *pc, const char *path) {
-    outcome o = {0};
-    rtc_session_description offer = {RTC_SDP_TYPE_OFFER, ""};
-    if (rtc_pc_set_local_description(pc, &offer, outcome_on_void, outcome_on_error, &o) != RTC_OK)
-        return fail(&o, "setLocalDescription");
-    char *text = read_offer(path); /* says why on stderr when it fails */
-    if (!text)
-        return 1;
-    rtc_session_description answer = {RTC_SDP_TYPE_ANSWER, text};
-    rtc_error_code rc = rtc_pc_set_remote_description(pc, &answer, outcome_on_void, outcome_on_error, &o);
-    free(text);
-    if (rc != RTC_OK)
-        return fail(&o, "setRemoteDescription");
-    rtc_negotiation *n = rtc_pc_negotiation(pc);
-    printf("\n");
-    print_negotiation(n);
-    rtc_negotiation_free(n);
-    return 0;
 }
 
 int main(int argc, char **argv) {
@@ -122,6 +103,8 @@ int main(int argc, char **argv) {
     if (audio < 0 || video < 0 || audio > 64 || video > 64)
         return usage();
 
+    /* 1. A configuration with the bundle policy asked for, and the connection.
+     * The connection keeps its own copy, so the configuration goes at once. */
     rtc_configuration *config = rtc_configuration_new();
     rtc_configuration_set_bundle_policy(config, policy);
     rtc_pc *pc = rtc_pc_new(config);
@@ -130,27 +113,62 @@ int main(int argc, char **argv) {
         fprintf(stderr, "error: OperationError: rtc_pc_new failed\n");
         return 1;
     }
-    int rc = 0;
-    for (long i = 0; i < audio + video && rc == 0; i++) {
+    int status = 1;
+    rtc_error_code rc;
+    char *offer = NULL, *answer = NULL;
+    rtc_negotiation *negotiation = NULL;
+
+    /* 2. addTrack for each track asked for (audio first), or with --recvonly
+     * a recvonly transceiver instead; --data asks for data channels. */
+    for (long i = 0; i < audio + video; i++) {
         rtc_media_kind kind = i < audio ? RTC_MEDIA_KIND_AUDIO : RTC_MEDIA_KIND_VIDEO;
         char track[32];
         snprintf(track, sizeof track, "track-%ld", i);
         rtc_transceiver_init init = {RTC_DIRECTION_RECVONLY, NULL, 0, NULL, 0};
-        rtc_error_code e = recvonly ? rtc_pc_add_transceiver(pc, kind, &init, NULL)
-                                    : rtc_pc_add_track(pc, kind, track, "stream-0");
-        rc = e == RTC_OK ? 0 : 1;
+        rc = recvonly ? rtc_pc_add_transceiver(pc, kind, &init, NULL)
+                      : rtc_pc_add_track(pc, kind, track, "stream-0");
+        if (rc != RTC_OK)
+            goto done;
     }
-    if (rc == 0 && data)
-        rc = rtc_pc_request_data_channels(pc) == RTC_OK ? 0 : 1;
-    outcome o = {0};
-    if (rc == 0 && rtc_pc_create_offer(pc, on_offer, outcome_on_error, NULL, &o) != RTC_OK)
-        rc = fail(&o, "createOffer");
-    if (rc == 0) {
-        fputs(o.sdp, stdout);
-        if (answer_path)
-            rc = apply_answer(pc, answer_path);
+    if (data && rtc_pc_request_data_channels(pc) != RTC_OK)
+        goto done;
+
+    /* 3. createOffer (options NULL: the defaults); on_offer copies the offer. */
+    rc = rtc_pc_create_offer(pc, on_offer, on_failure, NULL, &offer);
+    if (rc == RTC_OK && !offer)
+        fprintf(stderr, "error: OperationError: out of memory for the offer\n");
+    if (!offer)
+        goto done;
+    fputs(offer, stdout);
+    if (!answer_path) {
+        status = 0;
+        goto done;
     }
-    free(o.sdp);
+
+    /* 4. setLocalDescription: "" names the offer just created. */
+    rtc_session_description local = {RTC_SDP_TYPE_OFFER, ""};
+    if (rtc_pc_set_local_description(pc, &local, NULL, on_failure, NULL) != RTC_OK)
+        goto done;
+
+    /* 5. setRemoteDescription(the peer's answer, from a file or stdin). */
+    answer = read_offer(answer_path); /* says why on stderr when it fails */
+    if (!answer)
+        goto done;
+    rtc_session_description remote = {RTC_SDP_TYPE_ANSWER, answer};
+    if (rtc_pc_set_remote_description(pc, &remote, NULL, on_failure, NULL) != RTC_OK)
+        goto done;
+
+    /* 6. What was negotiated: a snapshot, ours until rtc_negotiation_free. */
+    negotiation = rtc_pc_negotiation(pc);
+    printf("\n");
+    print_negotiation(negotiation);
+    status = 0;
+
+done:
+    /* 7. Free what was made (rtc_*_free ignore NULL). */
+    rtc_negotiation_free(negotiation);
+    free(offer);
+    free(answer);
     rtc_pc_free(pc);
-    return rc;
+    return status;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Every test: formatting, lints, Rust tests, the threads stress example under
-# ThreadSanitizer, then through ctest the C/C++ examples (also under valgrind)
-# and the real-browser tests (Chromium and Firefox ESR). First installs what a
-# fresh machine lacks (tests/setup.sh).
+# Every test: formatting, lints, Rust tests, the threads stress test under
+# ThreadSanitizer, then through ctest the C/C++ examples and the C tests of
+# tests/c/ (also under valgrind) and the real-browser tests (Chromium and
+# Firefox ESR). First installs what a fresh machine lacks (tests/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/setup.sh

@@ -16,8 +16,8 @@ need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 # (required at configure time, for the browser tests).
 need cmake cmake; need make make; need cc gcc; need c++ g++; need python3 python3
 need pkg-config pkg-config
-# The examples' libraries: OpenSSL (identity.c, the echo peer's DTLS), cJSON
-# (rtcpc-explain), libnice, libsrtp2 and usrsctp (the echo peer).
+# The examples' and C tests' libraries: OpenSSL (tests/c/identity.c, the echo
+# peer's DTLS), cJSON (rtcpc-explain), libnice, libsrtp2 and usrsctp (the echo peer).
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 for pair in openssl:libssl-dev libcjson:libcjson-dev nice:libnice-dev libsrtp2:libsrtp2-dev \
             usrsctp:libusrsctp-dev; do

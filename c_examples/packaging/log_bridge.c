@@ -17,9 +17,9 @@
 #endif
 
 /* Built in tree only (not by the out-of-tree consumers), so it may share the
- * examples' helpers: CHECK (in this file's wording), failures, read_file. */
+ * C tests' helpers: CHECK (in this file's wording), failures, read_file. */
 #define CHECK_FAILED_FORMAT "%s:%d: CHECK(%s)\n"
-#include "../example_util.h"
+#include "../../tests/c/check.h"
 
 typedef struct {
     int count[6];           /* per rtc_log_level */

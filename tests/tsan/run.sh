@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# ThreadSanitizer over the C stress example (8 threads on their own
-# connections, then 8 threads on one shared connection).
+# ThreadSanitizer over the C stress test, tests/c/stress.c (8 threads on
+# their own connections, then 8 threads on one shared connection).
 #
 # rtcpc and its dependencies are built with -Zsanitizer=thread: only the
 # stable toolchain exists here, so RUSTC_BOOTSTRAP=1 unlocks the flag, and
@@ -29,7 +29,7 @@ grep -q "WARNING: ThreadSanitizer: data race" "$out/canary.log"
 
 gcc -std=c11 -O1 -g -fsanitize=thread -Iinclude \
   -DRTCPC_DEFAULT_OFFER="\"$PWD/c_examples/offers/chrome-156-audio-video-data.sdp\"" \
-  -c c_examples/stress.c -o "$out/stress.o"
+  -c tests/c/stress.c -o "$out/stress.o"
 link "$out/stress.o" target/tsan-cargo/x86_64-unknown-linux-gnu/release/librtcpc.a -o "$out/stress"
 TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$out/stress" 8 200
-echo "tsan: stress example clean under ThreadSanitizer"
+echo "tsan: stress test clean under ThreadSanitizer"

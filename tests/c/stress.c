@@ -21,11 +21,11 @@
 #include <time.h>
 
 #include "rtcpc.h"
-#include "example_util.h"
+#include "check.h"
 
 static char *offer_text;
 static int threads = 8, cycles = 1000;
-/* example_util.h's `failures`, counted here only by fail(), under fail_lock. */
+/* check.h's `failures`, counted here only by fail(), under fail_lock. */
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void fail(const char *what, int code) {

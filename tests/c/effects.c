@@ -17,8 +17,9 @@
  *   rtc_configuration_set_bundle_policy.
  *
  * Offers: the Chromium 156 offer (mids 0 audio, 1 video, 2 data, one BUNDLE
- * group, a=setup:actpass) and the Firefox 84 video offer from offers/, and
- * variants of the Chromium one made here by editing its text.
+ * group, a=setup:actpass) and the Firefox 84 video offer from
+ * c_examples/offers/, and variants of the Chromium one made here by editing
+ * its text.
  *
  * At the end, the checks that found bugs in rtcpc (fixed since), each with
  * what it documents.
@@ -29,7 +30,7 @@
 #include <string.h>
 
 #include "rtcpc.h"
-#include "example_util.h"
+#include "check.h"
 
 /* ---------------------------------------------------------- SDP text helpers */
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "rtcpc.h"
-#include "example_util.h"
+#include "check.h"
 
 static void on_description(const rtc_session_description *d, void *user_data) {
     (void)d;

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "rtcpc.h"
-#include "example_util.h"
+#include "check.h"
 
 typedef struct {
     const char *kept_pointer; /* kept only to show it must not be used */

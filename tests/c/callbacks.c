@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "rtcpc.h"
-#include "example_util.h"
+#include "check.h"
 
 /* Everything the callbacks saw; passed as user_data. */
 typedef struct {

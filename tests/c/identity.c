@@ -72,7 +72,7 @@
 #include <openssl/hmac.h>   /* HMAC */
 
 #include "rtcpc.h"
-#include "example_util.h"
+#include "check.h"
 
 /* Checks that a string equals an expected one, showing both when not. */
 #define CHECK_STR(got, want) check_str(__LINE__, #got, got, want)
