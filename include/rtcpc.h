@@ -64,7 +64,8 @@ typedef enum rtc_error_code {
   // InvalidAccessError: the SDP parses but a WebRTC peer cannot use it.
   RTC_ERROR_INVALID_ACCESS = 3,
   // InvalidModificationError: a local description that is not the one
-  // createAnswer made, or a codec preference that is not a capability.
+  // createOffer or createAnswer made, a configuration change of what
+  // stays, or a codec preference that is not a capability.
   RTC_ERROR_INVALID_MODIFICATION = 4,
   // The SDP does not parse: a W3C RTCError named "OperationError" with
   // error_detail "sdp-syntax-error"; sdp_line_number and the message name
@@ -167,17 +168,21 @@ typedef enum rtc_media_kind {
 
 // Which description a getter reads (W3C: localDescription, currentLocalDescription, ...).
 typedef enum rtc_description_slot {
-  // pending if there is one, else current.
+  // W3C localDescription: the pending local one if there is one, else the current.
   RTC_DESCRIPTION_LOCAL = 0,
-  // pending if there is one, else current.
+  // W3C remoteDescription: the pending remote one if there is one, else the current.
   RTC_DESCRIPTION_REMOTE = 1,
-  // The last applied answer.
+  // Ours in the last completed exchange: our answer, or our offer once
+  // its answer was applied.
   RTC_DESCRIPTION_CURRENT_LOCAL = 2,
-  // The applied pranswer, while in have-local-pranswer.
+  // Ours in the exchange under way: our offer awaiting its answer, or
+  // our pranswer.
   RTC_DESCRIPTION_PENDING_LOCAL = 3,
-  // The offer the last applied answer answered.
+  // The peer's in the last completed exchange: the offer we answered,
+  // or its answer to our offer.
   RTC_DESCRIPTION_CURRENT_REMOTE = 4,
-  // The remote offer being answered.
+  // The peer's in the exchange under way: its offer being answered, or
+  // its pranswer to ours.
   RTC_DESCRIPTION_PENDING_REMOTE = 5,
 } rtc_description_slot;
 
@@ -279,9 +284,10 @@ typedef struct rtc_codec_parameters {
   uint32_t clock_rate;
   // 0 when the SDP gives none.
   uint32_t channels;
-  // How the local side receives (the answer's fmtp); "" when none.
+  // How the local side receives (our description's fmtp); "" when none.
   const char *fmtp;
-  // How the remote side receives, i.e. how to send (the offer's fmtp).
+  // How the remote side receives, i.e. how to send (the peer's
+  // description's fmtp, offer or answer).
   const char *remote_fmtp;
   // rtx: the payload type it repairs (apt); red: the first redundant
   // payload type; -1 otherwise.
@@ -339,10 +345,11 @@ typedef struct rtc_negotiated_section {
   bool accepted;
   // Why it was rejected (NULL when accepted).
   const char *reason;
-  // The answer's direction: the transceiver's currentDirection;
-  // RTC_DIRECTION_STOPPED when the m-section was rejected.
+  // Our direction as the exchange decided it (the answer's, or the
+  // reverse of the peer's answer to our offer): the transceiver's
+  // currentDirection; RTC_DIRECTION_STOPPED when the m-section was rejected.
   enum rtc_direction direction;
-  // The answer's codecs, in answer order; none when rejected.
+  // The answer's codecs (ours or the peer's), in its order; none when rejected.
   const struct rtc_codec_parameters *codecs;
   // The number of entries in codecs.
   size_t codec_count;
@@ -354,11 +361,11 @@ typedef struct rtc_negotiated_section {
   const struct rtc_simulcast_rid *simulcast_rids;
   // The number of entries in simulcast_rids.
   size_t simulcast_rid_count;
-  // The offer's a=ssrc SSRCs.
+  // The peer's a=ssrc SSRCs (its offer, or its answer to ours).
   const uint32_t *remote_ssrcs;
   // The number of entries in remote_ssrcs.
   size_t remote_ssrc_count;
-  // The offer's a=ssrc-group lines.
+  // The peer's a=ssrc-group lines.
   const struct rtc_ssrc_group *remote_ssrc_groups;
   // The number of entries in remote_ssrc_groups.
   size_t remote_ssrc_group_count;
@@ -374,7 +381,8 @@ typedef struct rtc_negotiated_section {
   const char *remote_ice_ufrag;
   // The remote ice-pwd; NULL like remote_ice_ufrag.
   const char *remote_ice_pwd;
-  // "candidate:..." strings: in the offer, then from rtc_pc_add_ice_candidate.
+  // "candidate:..." strings: in the peer's description, then from
+  // rtc_pc_add_ice_candidate.
   const char *const *remote_candidates;
   // The number of entries in remote_candidates.
   size_t remote_candidate_count;
@@ -387,7 +395,8 @@ typedef struct rtc_negotiated_section {
   // The remote SCTP port and max-message-size; 0 for other sections and
   // for a rejected data section.
   uint16_t sctp_port;
-  // The remote max-message-size (RFC 8841: 65536 when the offer gives none); 0 like sctp_port.
+  // The remote max-message-size (RFC 8841: 65536 when the peer's
+  // description gives none); 0 like sctp_port.
   uint64_t max_message_size;
   // The local a=ice-ufrag (ICE: the local username fragment); NULL when rejected.
   const char *local_ice_ufrag;
@@ -395,7 +404,7 @@ typedef struct rtc_negotiated_section {
   const char *local_ice_pwd;
   // The local ICE agent's role (the same in every section).
   enum rtc_ice_role ice_role;
-  // The local "candidate:..." strings the answer carries, in the m-section
+  // The local "candidate:..." strings our description carries, in the m-section
   // owning the transport (see transport_index); empty in the others.
   const char *const *local_candidates;
   // The number of entries in local_candidates.
@@ -408,7 +417,7 @@ typedef struct rtc_negotiated_section {
   // The local DTLS role (the same in every section, as rtc_negotiation_dtls_role).
   enum rtc_dtls_role dtls_role;
   // The SSRCs the local sender announced (a=ssrc): the primary first, then
-  // its rtx; empty when the answer does not send on this m-section.
+  // its rtx; empty when our description does not send on this m-section.
   const uint32_t *local_ssrcs;
   // The number of entries in local_ssrcs.
   size_t local_ssrc_count;

@@ -106,7 +106,7 @@ pub enum Setup {
     Passive,
     /// actpass: either role; the answerer chooses.
     Actpass,
-    /// holdconn: no connection for now; refused in an offer (RFC 8842 section 5.1).
+    /// holdconn: no connection for now; refused (RFC 8842 section 5.1).
     Holdconn,
 }
 

@@ -58,7 +58,8 @@ pub enum rtc_error_code {
     /// InvalidAccessError: the SDP parses but a WebRTC peer cannot use it.
     RTC_ERROR_INVALID_ACCESS = 3,
     /// InvalidModificationError: a local description that is not the one
-    /// createAnswer made, or a codec preference that is not a capability.
+    /// createOffer or createAnswer made, a configuration change of what
+    /// stays, or a codec preference that is not a capability.
     RTC_ERROR_INVALID_MODIFICATION = 4,
     /// The SDP does not parse: a W3C RTCError named "OperationError" with
     /// error_detail "sdp-syntax-error"; sdp_line_number and the message name
@@ -76,17 +77,21 @@ pub enum rtc_error_code {
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rtc_description_slot {
-    /// pending if there is one, else current.
+    /// W3C localDescription: the pending local one if there is one, else the current.
     RTC_DESCRIPTION_LOCAL = 0,
-    /// pending if there is one, else current.
+    /// W3C remoteDescription: the pending remote one if there is one, else the current.
     RTC_DESCRIPTION_REMOTE = 1,
-    /// The last applied answer.
+    /// Ours in the last completed exchange: our answer, or our offer once
+    /// its answer was applied.
     RTC_DESCRIPTION_CURRENT_LOCAL = 2,
-    /// The applied pranswer, while in have-local-pranswer.
+    /// Ours in the exchange under way: our offer awaiting its answer, or
+    /// our pranswer.
     RTC_DESCRIPTION_PENDING_LOCAL = 3,
-    /// The offer the last applied answer answered.
+    /// The peer's in the last completed exchange: the offer we answered,
+    /// or its answer to our offer.
     RTC_DESCRIPTION_CURRENT_REMOTE = 4,
-    /// The remote offer being answered.
+    /// The peer's in the exchange under way: its offer being answered, or
+    /// its pranswer to ours.
     RTC_DESCRIPTION_PENDING_REMOTE = 5,
 }
 
@@ -313,9 +318,10 @@ pub struct rtc_codec_parameters {
     pub clock_rate: u32,
     /// 0 when the SDP gives none.
     pub channels: u32,
-    /// How the local side receives (the answer's fmtp); "" when none.
+    /// How the local side receives (our description's fmtp); "" when none.
     pub fmtp: *const c_char,
-    /// How the remote side receives, i.e. how to send (the offer's fmtp).
+    /// How the remote side receives, i.e. how to send (the peer's
+    /// description's fmtp, offer or answer).
     pub remote_fmtp: *const c_char,
     /// rtx: the payload type it repairs (apt); red: the first redundant
     /// payload type; -1 otherwise.
@@ -377,10 +383,11 @@ pub struct rtc_negotiated_section {
     pub accepted: bool,
     /// Why it was rejected (NULL when accepted).
     pub reason: *const c_char,
-    /// The answer's direction: the transceiver's currentDirection;
-    /// RTC_DIRECTION_STOPPED when the m-section was rejected.
+    /// Our direction as the exchange decided it (the answer's, or the
+    /// reverse of the peer's answer to our offer): the transceiver's
+    /// currentDirection; RTC_DIRECTION_STOPPED when the m-section was rejected.
     pub direction: rtc_direction,
-    /// The answer's codecs, in answer order; none when rejected.
+    /// The answer's codecs (ours or the peer's), in its order; none when rejected.
     pub codecs: *const rtc_codec_parameters,
     /// The number of entries in codecs.
     pub codec_count: usize,
@@ -392,11 +399,11 @@ pub struct rtc_negotiated_section {
     pub simulcast_rids: *const rtc_simulcast_rid,
     /// The number of entries in simulcast_rids.
     pub simulcast_rid_count: usize,
-    /// The offer's a=ssrc SSRCs.
+    /// The peer's a=ssrc SSRCs (its offer, or its answer to ours).
     pub remote_ssrcs: *const u32,
     /// The number of entries in remote_ssrcs.
     pub remote_ssrc_count: usize,
-    /// The offer's a=ssrc-group lines.
+    /// The peer's a=ssrc-group lines.
     pub remote_ssrc_groups: *const rtc_ssrc_group,
     /// The number of entries in remote_ssrc_groups.
     pub remote_ssrc_group_count: usize,
@@ -412,7 +419,8 @@ pub struct rtc_negotiated_section {
     pub remote_ice_ufrag: *const c_char,
     /// The remote ice-pwd; NULL like remote_ice_ufrag.
     pub remote_ice_pwd: *const c_char,
-    /// "candidate:..." strings: in the offer, then from rtc_pc_add_ice_candidate.
+    /// "candidate:..." strings: in the peer's description, then from
+    /// rtc_pc_add_ice_candidate.
     pub remote_candidates: *const *const c_char,
     /// The number of entries in remote_candidates.
     pub remote_candidate_count: usize,
@@ -425,17 +433,19 @@ pub struct rtc_negotiated_section {
     /// The remote SCTP port and max-message-size; 0 for other sections and
     /// for a rejected data section.
     pub sctp_port: u16,
-    /// The remote max-message-size (RFC 8841: 65536 when the offer gives none); 0 like sctp_port.
+    /// The remote max-message-size (RFC 8841: 65536 when the peer's
+    /// description gives none); 0 like sctp_port.
     pub max_message_size: u64,
-    // The local side, as the applied answer states it: what the host sets up
-    // its own ICE agent, DTLS stack, RTP sender and SCTP stack with.
+    // The local side, as our applied description (answer or offer) states
+    // it: what the host sets up its own ICE agent, DTLS stack, RTP sender
+    // and SCTP stack with.
     /// The local a=ice-ufrag (ICE: the local username fragment); NULL when rejected.
     pub local_ice_ufrag: *const c_char,
     /// The local a=ice-pwd; NULL when rejected.
     pub local_ice_pwd: *const c_char,
     /// The local ICE agent's role (the same in every section).
     pub ice_role: rtc_ice_role,
-    /// The local "candidate:..." strings the answer carries, in the m-section
+    /// The local "candidate:..." strings our description carries, in the m-section
     /// owning the transport (see transport_index); empty in the others.
     pub local_candidates: *const *const c_char,
     /// The number of entries in local_candidates.
@@ -448,7 +458,7 @@ pub struct rtc_negotiated_section {
     /// The local DTLS role (the same in every section, as rtc_negotiation_dtls_role).
     pub dtls_role: rtc_dtls_role,
     /// The SSRCs the local sender announced (a=ssrc): the primary first, then
-    /// its rtx; empty when the answer does not send on this m-section.
+    /// its rtx; empty when our description does not send on this m-section.
     pub local_ssrcs: *const u32,
     /// The number of entries in local_ssrcs.
     pub local_ssrc_count: usize,

@@ -1,6 +1,6 @@
 //! A description as a value that prints itself (RFC 8866 order: v=, o=,
 //! s=, t=, session attributes, then each m-section with c= and its
-//! attributes). Answers are built as one; offers will be too.
+//! attributes). Offers and answers are built as one.
 
 use std::fmt;
 

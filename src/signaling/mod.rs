@@ -4,7 +4,8 @@
 //! changes anything, so a failed call leaves the connection as it was.
 //!
 //! The state is one value, [`Exchange`], holding what it has pending; the
-//! other concerns live beside this file: `transceivers`, `candidates`,
+//! other concerns live beside this file: `offer` (the offering half),
+//! `layout`, `transceivers`, `negotiation_needed`, `events`, `candidates`,
 //! `identity`.
 
 mod candidates;
