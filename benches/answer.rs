@@ -73,6 +73,8 @@ fn negotiated(cfg: &Configuration, offer: &str) -> PeerConnection {
     }
     let answer = pc.create_answer(AnswerOptions::default()).unwrap();
     pc.set_local_description(SdpType::Answer, &answer).unwrap();
+    // What a C caller's connection holds: the boundary hands the events out.
+    pc.take_events();
     pc
 }
 

@@ -11,6 +11,7 @@ use crate::offer::{Offer, OfferSection};
 use crate::remote::RemoteSection;
 use crate::remote::{RemoteDescription, Transport};
 use crate::transceiver::Direction;
+use std::sync::Arc;
 
 /// A negotiated codec: the answer's (payload type, name, the local side's
 /// fmtp and rtcp-fb), and what the host needs beside it.
@@ -19,7 +20,7 @@ pub struct CodecParameters {
     /// How the local side receives it (the answer's fmtp and rtcp-fb).
     pub codec: RtpCodec,
     /// How the remote side receives it, so how to send it (the offer's fmtp).
-    pub remote_fmtp: String,
+    pub remote_fmtp: Arc<str>,
     /// rtx: the payload type it repairs (apt); red: the first redundant one.
     pub associated_payload_type: Option<u8>,
 }

@@ -639,10 +639,10 @@ fn read_codecs(
         rtcp_fb.shrink_to_fit();
         sec.rtp.codecs.push(RtpCodec {
             pt: pt8,
-            name,
+            name: crate::codec::codec_name(&name),
             clock_rate: rate,
             channels: ch,
-            fmtp: extra.fmtp(pt8).unwrap_or("").to_string(),
+            fmtp: extra.fmtp(pt8).unwrap_or("").into(),
             rtcp_fb,
         });
     }
@@ -878,12 +878,7 @@ mod tests {
             "{ICE}{FP}m=audio 9 UDP/TLS/RTP/SAVPF 0 8 96\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n"
         ))
         .unwrap();
-        let names: Vec<&str> = o.sections[0]
-            .rtp
-            .codecs
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
+        let names: Vec<&str> = o.sections[0].rtp.codecs.iter().map(|c| &*c.name).collect();
         assert_eq!(names, ["PCMU", "PCMA"]);
         assert_eq!(o.sections[0].rtp.unknown_pts, [96]);
     }

@@ -257,7 +257,7 @@ fn answered_codec<'a>(
         channels: c.channels,
         accepted: a.accepted() && kept.is_some(),
         reason,
-        fmtp: kept.filter(|_| a.accepted()).map(|k| k.fmtp.as_str()),
+        fmtp: kept.filter(|_| a.accepted()).map(|k| &*k.fmtp),
         offered_fmtp: &c.fmtp,
         rtcp_fb: rtcp_fb(kept),
     }
@@ -316,7 +316,7 @@ fn offered_line<'a>(
                 refused("payload type")
             },
             fmtp: &c.fmtp,
-            answered_fmtp: kept.map(|k| k.fmtp.as_str()),
+            answered_fmtp: kept.map(|k| &*k.fmtp),
             rtcp_fb: rtcp_fb(kept),
         }
     });

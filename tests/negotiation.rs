@@ -231,7 +231,11 @@ fn negotiated_parameters_match_the_answer() {
         assert!(s.remote_ice_ufrag.is_some() && !s.remote_fingerprints.is_empty());
     }
     let video = &n.sections[1];
-    let rtx = video.codecs.iter().find(|c| c.codec.name == "rtx").unwrap();
+    let rtx = video
+        .codecs
+        .iter()
+        .find(|c| &*c.codec.name == "rtx")
+        .unwrap();
     assert!(video
         .codecs
         .iter()
@@ -415,7 +419,7 @@ fn av1_profile_and_fec_follow_their_codecs() {
         &caps.video,
         opts,
     );
-    let kept: Vec<&str> = n.kept.iter().map(|k| k.name.as_str()).collect();
+    let kept: Vec<&str> = n.kept.iter().map(|k| &*k.name).collect();
     // flexfec-03 is not a default local codec (as in browsers without the field trial).
     assert_eq!(kept, ["AV1", "rtx", "red", "ulpfec"]);
 }

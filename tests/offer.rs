@@ -72,7 +72,7 @@ fn jsep_5_2_then_5_8_an_offer_answered_and_applied() {
         let pts = |s: &rtcpc::negotiated::NegotiatedSection| -> Vec<(u8, String)> {
             s.codecs
                 .iter()
-                .map(|c| (c.codec.pt, c.codec.name.clone()))
+                .map(|c| (c.codec.pt, c.codec.name.to_string()))
                 .collect()
         };
         assert_eq!(pts(sa), pts(sb), "mid {:?}", sa.mid);

@@ -372,7 +372,10 @@ fn w3c_sld_refuses_an_edited_answer_or_pranswer() {
         .map(|s| format!("a={}", s.direction))
         .collect();
     assert_eq!(directions, rtp);
-    assert!(n.sections[0].codecs.iter().any(|c| c.codec.name == "opus"));
+    assert!(n.sections[0]
+        .codecs
+        .iter()
+        .any(|c| &*c.codec.name == "opus"));
     assert_eq!(
         p.transceivers()[0].current_direction,
         Some(Direction::SendRecv)

@@ -168,21 +168,52 @@ impl Capabilities {
 }
 
 /// An RTP codec with its payload type: as an offer describes it, or as
-/// an answer keeps it (with the offerer's payload type).
+/// an answer keeps it (with the offerer's payload type). The texts are
+/// shared: an answer's codec points at the offer's name and fmtp.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RtpCodec {
     /// The payload type (0-127).
     pub pt: u8,
     /// Encoding name, as in a=rtpmap.
-    pub name: String,
+    pub name: Arc<str>,
     /// RTP clock rate in Hz.
     pub clock_rate: u32,
     /// Channels as a=rtpmap gives them; None when not given.
     pub channels: Option<u32>,
     /// Format parameters (a=fmtp); "" when none.
-    pub fmtp: String,
+    pub fmtp: Arc<str>,
     /// a=rtcp-fb values for this payload type (an answer keeps the local ones).
     pub rtcp_fb: Vec<Arc<str>>,
+}
+
+/// An encoding name as an `RtpCodec` holds it: those browsers write are
+/// allocated once per process and shared by every codec of every
+/// connection (a server holds thousands); others get their own.
+pub fn codec_name(name: &str) -> Arc<str> {
+    const NAMES: [&str; 16] = [
+        "opus",
+        "red",
+        "G722",
+        "PCMU",
+        "PCMA",
+        "CN",
+        "telephone-event",
+        "VP8",
+        "rtx",
+        "VP9",
+        "H264",
+        "AV1",
+        "H265",
+        "ulpfec",
+        "flexfec-03",
+        "ILBC",
+    ];
+    static SHARED: std::sync::OnceLock<Vec<Arc<str>>> = std::sync::OnceLock::new();
+    let shared = SHARED.get_or_init(|| NAMES.iter().map(|n| Arc::from(*n)).collect());
+    match shared.iter().find(|n| ***n == *name) {
+        Some(n) => n.clone(),
+        None => name.into(),
+    }
 }
 
 impl RtpCodec {
@@ -202,10 +233,10 @@ impl RtpCodec {
     /// The codec without its payload type.
     pub fn to_codec(&self) -> Codec {
         Codec {
-            name: self.name.clone(),
+            name: self.name.to_string(),
             clock_rate: self.clock_rate,
             channels: self.channels,
-            fmtp: self.fmtp.clone(),
+            fmtp: self.fmtp.to_string(),
             rtcp_fb: self.rtcp_fb.iter().map(|f| f.to_string()).collect(),
         }
     }

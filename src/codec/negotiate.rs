@@ -5,12 +5,13 @@
 use super::identity::{fmtp_param, h264_profile_level, replace_fmtp_param, Family, Format};
 use super::{Codec, CodecRole, RefusedCodec, RtpCodec};
 use crate::transceiver::MediaKind;
+use std::sync::Arc;
 
 /// The fmtp the answer carries for a matched primary codec.
-fn answer_fmtp(offered: &RtpCodec, local: &Codec) -> String {
+fn answer_fmtp(offered: &RtpCodec, local: &Codec) -> Arc<str> {
     // The answer states how the local side wants to receive opus.
     if offered.name.eq_ignore_ascii_case("opus") {
-        return local.fmtp.clone();
+        return local.fmtp.as_str().into();
     }
     match Family::of(&offered.name) {
         Family::H264 => {
@@ -31,16 +32,28 @@ fn answer_fmtp(offered: &RtpCodec, local: &Codec) -> String {
             let plid = fmtp_param(&offered.fmtp, "profile-level-id").unwrap_or("42000a");
             let new_plid = format!("{}{:02x}", &plid[..4], level);
             if fmtp_param(&offered.fmtp, "profile-level-id").is_some() {
-                replace_fmtp_param(&offered.fmtp, "profile-level-id", &new_plid)
+                let fmtp = replace_fmtp_param(&offered.fmtp, "profile-level-id", &new_plid);
+                unless_same(offered, fmtp)
             } else {
                 offered.fmtp.clone()
             }
         }
-        Family::Av1 => av1_answer_fmtp(&offered.fmtp, &local.fmtp),
+        Family::Av1 => unless_same(offered, av1_answer_fmtp(&offered.fmtp, &local.fmtp)),
         // RFC 7798 7.2.2: the configuration as offered, level-id (default
         // 93, level 3.1) at most the offered one; libwebrtc writes the lower.
-        Family::H265 => answer_lower(&offered.fmtp, &local.fmtp, &[("level-id", 93)]),
+        Family::H265 => unless_same(
+            offered,
+            answer_lower(&offered.fmtp, &local.fmtp, &[("level-id", 93)]),
+        ),
         _ => offered.fmtp.clone(),
+    }
+}
+
+/// `fmtp`, or the offered codec's own text when it is the same.
+fn unless_same(offered: &RtpCodec, fmtp: String) -> Arc<str> {
+    match *fmtp == *offered.fmtp {
+        true => offered.fmtp.clone(),
+        false => fmtp.into(),
     }
 }
 
@@ -129,8 +142,9 @@ struct Decisions<'a> {
     reasons: Vec<Option<String>>,
 }
 
-/// The answer's codec: the offered one, with its rtcp-fb narrowed to the local ones.
-fn keep(o: &RtpCodec, l: &Codec, fmtp: String) -> RtpCodec {
+/// The answer's codec: the offered one with `fmtp`, its rtcp-fb narrowed
+/// to the local ones.
+fn keep(o: &RtpCodec, l: &Codec, fmtp: Arc<str>) -> RtpCodec {
     let mut rtcp_fb: Vec<_> = o
         .rtcp_fb
         .iter()
@@ -354,7 +368,6 @@ pub fn capability_for<'a>(c: &Codec, local: &'a [Codec]) -> Option<&'a Codec> {
 mod tests {
     use super::*;
     use crate::codec::Capabilities;
-    use std::sync::Arc;
 
     fn oc(pt: u8, name: &str, rate: u32, ch: Option<u32>, fmtp: &str) -> RtpCodec {
         RtpCodec {
@@ -398,7 +411,7 @@ mod tests {
         assert_eq!(pts, vec![103, 105]);
         // Level narrowed to the local 3.1 (1f) since the offer does not allow asymmetry.
         assert_eq!(
-            n.kept[0].fmtp,
+            &*n.kept[0].fmtp,
             "packetization-mode=1;profile-level-id=42e01f"
         );
         assert!(n
@@ -450,7 +463,7 @@ mod tests {
             &caps.audio,
             OPTS,
         );
-        assert_eq!(n.kept[0].fmtp, "minptime=10;useinbandfec=1");
+        assert_eq!(&*n.kept[0].fmtp, "minptime=10;useinbandfec=1");
     }
 
     /// Issue 12.8: AV1 level-idx and tier are the lower of offer and local.
@@ -480,7 +493,7 @@ mod tests {
                 local_order: false,
             },
         );
-        assert_eq!(n.kept[0].fmtp, "level-idx=5;profile=0;tier=0");
+        assert_eq!(&*n.kept[0].fmtp, "level-idx=5;profile=0;tier=0");
     }
 
     #[test]

@@ -34,10 +34,10 @@ pub fn offered_codecs(
         };
         out.push(RtpCodec {
             pt,
-            name: c.name.clone(),
+            name: crate::codec::codec_name(&c.name),
             clock_rate: c.clock_rate,
             channels: c.channels,
-            fmtp,
+            fmtp: fmtp.into(),
             rtcp_fb: c.rtcp_fb.iter().map(|f| Arc::from(f.as_str())).collect(),
         });
         Some(pt)
@@ -108,22 +108,22 @@ mod tests {
         all.dedup();
         assert_eq!(all.len(), n, "one payload type space for the bundle");
         assert!(all.iter().all(|p| !(64..=95).contains(p)));
-        let pcmu = audio.iter().find(|c| c.name == "PCMU").unwrap();
+        let pcmu = audio.iter().find(|c| &*c.name == "PCMU").unwrap();
         assert_eq!(pcmu.pt, 0);
         // An rtx after every video primary, naming it.
         for (i, c) in video.iter().enumerate() {
             if c.role() == CodecRole::Primary {
-                assert_eq!(video[i + 1].name, "rtx");
-                assert_eq!(video[i + 1].fmtp, format!("apt={}", c.pt));
+                assert_eq!(&*video[i + 1].name, "rtx");
+                assert_eq!(*video[i + 1].fmtp, format!("apt={}", c.pt));
             }
         }
         // Audio red encodes opus twice; CN and telephone-event only at kept rates.
         let opus = audio[0].pt;
-        let red = audio.iter().find(|c| c.name == "red").unwrap();
-        assert_eq!(red.fmtp, format!("{opus}/{opus}"));
+        let red = audio.iter().find(|c| &*c.name == "red").unwrap();
+        assert_eq!(*red.fmtp, format!("{opus}/{opus}"));
         assert!(audio
             .iter()
-            .all(|c| c.name != "CN" || [8000, 48000].contains(&c.clock_rate)));
+            .all(|c| &*c.name != "CN" || [8000, 48000].contains(&c.clock_rate)));
         // A re-offer gets the same payload types, from the record or from
         // what the m-line negotiated.
         let again = offered_codecs(MediaKind::Video, &[], &caps.video, &mut pts, true);
@@ -138,6 +138,6 @@ mod tests {
         all.retain(|c| !negotiated.contains(c));
         assert_eq!(rest, all);
         let no_vad = offered_codecs(MediaKind::Audio, &[], &caps.audio, &mut pts, false);
-        assert!(no_vad.iter().all(|c| c.name != "CN"));
+        assert!(no_vad.iter().all(|c| &*c.name != "CN"));
     }
 }

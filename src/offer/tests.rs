@@ -72,9 +72,9 @@ fn jsep_5_3_rtcpcs_answerer_accepts_every_m_section_of_the_offer() {
     let n = answerer.negotiated().unwrap();
     assert!(n.sections.iter().all(|s| s.accepted), "{answer}");
     assert_eq!(n.sections[0].direction, Direction::SendRecv);
-    assert_eq!(n.sections[0].codecs[0].codec.name, "opus");
-    assert_eq!(n.sections[1].codecs[0].codec.name, "VP8");
-    assert_eq!(n.sections[1].codecs[1].codec.name, "rtx");
+    assert_eq!(&*n.sections[0].codecs[0].codec.name, "opus");
+    assert_eq!(&*n.sections[1].codecs[0].codec.name, "VP8");
+    assert_eq!(&*n.sections[1].codecs[1].codec.name, "rtx");
     assert_eq!(
         n.bundle_groups,
         vec![vec!["0".to_string(), "1".into(), "2".into()]]

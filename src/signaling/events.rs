@@ -36,7 +36,9 @@ pub enum Event {
 }
 
 impl PeerConnection {
-    /// The events the calls made since the last take, oldest first.
+    /// The events the calls made since the last take, oldest first. They
+    /// accumulate until taken: take them after each description call, as
+    /// the C boundary does before it returns.
     pub fn take_events(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.events)
     }
