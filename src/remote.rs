@@ -639,7 +639,7 @@ fn read_codecs(
         rtcp_fb.shrink_to_fit();
         sec.rtp.codecs.push(RtpCodec {
             pt: pt8,
-            name: crate::codec::codec_name(&name),
+            name: name.as_str().into(),
             clock_rate: rate,
             channels: ch,
             fmtp: extra.fmtp(pt8).unwrap_or("").into(),

@@ -175,7 +175,7 @@ pub struct RtpCodec {
     /// The payload type (0-127).
     pub pt: u8,
     /// Encoding name, as in a=rtpmap.
-    pub name: Arc<str>,
+    pub name: CodecName,
     /// RTP clock rate in Hz.
     pub clock_rate: u32,
     /// Channels as a=rtpmap gives them; None when not given.
@@ -186,33 +186,75 @@ pub struct RtpCodec {
     pub rtcp_fb: Vec<Arc<str>>,
 }
 
-/// An encoding name as an `RtpCodec` holds it: those browsers write are
-/// allocated once per process and shared by every codec of every
-/// connection (a server holds thousands); others get their own.
-pub fn codec_name(name: &str) -> Arc<str> {
-    const NAMES: [&str; 16] = [
-        "opus",
-        "red",
-        "G722",
-        "PCMU",
-        "PCMA",
-        "CN",
-        "telephone-event",
-        "VP8",
-        "rtx",
-        "VP9",
-        "H264",
-        "AV1",
-        "H265",
-        "ulpfec",
-        "flexfec-03",
-        "ILBC",
-    ];
-    static SHARED: std::sync::OnceLock<Vec<Arc<str>>> = std::sync::OnceLock::new();
-    let shared = SHARED.get_or_init(|| NAMES.iter().map(|n| Arc::from(*n)).collect());
-    match shared.iter().find(|n| ***n == *name) {
-        Some(n) => n.clone(),
-        None => name.into(),
+/// An encoding name as an `RtpCodec` holds it: the names browsers write
+/// are static text (no allocation, however many connections a server
+/// holds), any other is shared text. Reads as a `str`.
+#[derive(Clone)]
+pub struct CodecName(NameText);
+
+#[derive(Clone)]
+enum NameText {
+    /// An index in KNOWN_NAMES (16 bytes in all, as an Arc<str> alone).
+    Known(u8),
+    Other(Arc<str>),
+}
+
+/// The encoding names browsers and common stacks write, as written.
+const KNOWN_NAMES: [&str; 16] = [
+    "opus",
+    "red",
+    "G722",
+    "PCMU",
+    "PCMA",
+    "CN",
+    "telephone-event",
+    "VP8",
+    "rtx",
+    "VP9",
+    "H264",
+    "AV1",
+    "H265",
+    "ulpfec",
+    "flexfec-03",
+    "ILBC",
+];
+
+impl From<&str> for CodecName {
+    fn from(name: &str) -> CodecName {
+        CodecName(match KNOWN_NAMES.iter().position(|k| *k == name) {
+            Some(i) => NameText::Known(i as u8),
+            None => NameText::Other(name.into()),
+        })
+    }
+}
+
+impl std::ops::Deref for CodecName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match &self.0 {
+            NameText::Known(i) => KNOWN_NAMES[usize::from(*i)],
+            NameText::Other(s) => s,
+        }
+    }
+}
+
+impl PartialEq for CodecName {
+    fn eq(&self, other: &CodecName) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for CodecName {}
+
+impl std::fmt::Debug for CodecName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl std::fmt::Display for CodecName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
     }
 }
 

@@ -34,7 +34,7 @@ pub fn offered_codecs(
         };
         out.push(RtpCodec {
             pt,
-            name: crate::codec::codec_name(&c.name),
+            name: c.name.as_str().into(),
             clock_rate: c.clock_rate,
             channels: c.channels,
             fmtp: fmtp.into(),
