@@ -230,6 +230,42 @@ typedef struct rtc_codec {
   size_t rtcp_feedback_count;
 } rtc_codec;
 
+// What rtc_pc_apply_ice_fragment did. Later versions may append fields.
+typedef struct rtc_ice_fragment_result {
+  // The fragment brought new credentials: an ICE restart (RFC 9725
+  // 4.3.3); reply with rtc_pc_local_ice_fragment and a new ETag.
+  bool restarted;
+  // Candidates added to the remote description.
+  size_t candidates;
+  // Candidates of another ICE generation, left out (RFC 8840).
+  size_t discarded;
+  // The fragment ended the candidates of a transport.
+  bool end_of_candidates;
+} rtc_ice_fragment_result;
+
+// Called when a call without a result succeeds.
+typedef void (*rtc_void_callback)(void *user_data);
+
+// An error handed to a failure callback; valid only during the callback.
+typedef struct rtc_error {
+  // The failure's code; never RTC_OK.
+  enum rtc_error_code code;
+  // The DOMException name: "InvalidStateError", "OperationError", "TypeError", ...
+  const char *name;
+  // What was wrong and, for SDP, on which line.
+  const char *message;
+  // W3C RTCError.errorDetail: "sdp-syntax-error" for SDP that does not
+  // parse (RTC_ERROR_SYNTAX, named "OperationError" as an RTCError is);
+  // NULL for the other errors.
+  const char *error_detail;
+  // W3C RTCError.sdpLineNumber: the 1-based line of an SDP syntax error;
+  // 0 when there is none (no line to blame, or another error).
+  int32_t sdp_line_number;
+} rtc_error;
+
+// Called with the failure; `error` is valid only during the callback.
+typedef void (*rtc_error_callback)(const struct rtc_error *error, void *user_data);
+
 // Asks the provider for an assertion over `contents`.
 // `result` is valid only during the call; strings are owned by rtcpc and
 // valid only during the call.
@@ -473,29 +509,6 @@ typedef struct rtc_session_description {
   const char *sdp;
 } rtc_session_description;
 
-// Called when a call without a result succeeds.
-typedef void (*rtc_void_callback)(void *user_data);
-
-// An error handed to a failure callback; valid only during the callback.
-typedef struct rtc_error {
-  // The failure's code; never RTC_OK.
-  enum rtc_error_code code;
-  // The DOMException name: "InvalidStateError", "OperationError", "TypeError", ...
-  const char *name;
-  // What was wrong and, for SDP, on which line.
-  const char *message;
-  // W3C RTCError.errorDetail: "sdp-syntax-error" for SDP that does not
-  // parse (RTC_ERROR_SYNTAX, named "OperationError" as an RTCError is);
-  // NULL for the other errors.
-  const char *error_detail;
-  // W3C RTCError.sdpLineNumber: the 1-based line of an SDP syntax error;
-  // 0 when there is none (no line to blame, or another error).
-  int32_t sdp_line_number;
-} rtc_error;
-
-// Called with the failure; `error` is valid only during the callback.
-typedef void (*rtc_error_callback)(const struct rtc_error *error, void *user_data);
-
 // Options of createAnswer (RTCAnswerOptions, and the legacy RTCOfferOptions
 // form the callback signature took). Fill with rtc_answer_options_init.
 typedef struct rtc_answer_options {
@@ -711,6 +724,57 @@ struct rtc_configuration *rtc_pc_get_configuration(const struct rtc_pc *pc);
 enum rtc_error_code rtc_pc_set_configuration(struct rtc_pc *pc,
                                              const struct rtc_configuration *config);
 
+// Applies a trickle or restart fragment from the peer
+// (`application/trickle-ice-sdpfrag`, RFC 8840 section 9, as RFC 9725
+// section 4.3 uses it) after a completed exchange: its candidates and
+// end-of-candidates join the remote description; new ice-ufrag and
+// ice-pwd restart ICE on the transport they name (every transport for a
+// fragment without m= line): the remote credentials and candidates are
+// replaced, ours are new (unless rtc_pc_restart_ice_by_fragment started
+// the restart), and rtc_pc_local_ice_fragment gives the reply. The
+// fragment's m= lines only anchor a=mid (any port, protocol and format);
+// credentials may be at session or media level. `result` (may be NULL)
+// says what it did. Errors: RTC_ERROR_SYNTAX (a line that does not
+// parse, named), RTC_ERROR_OPERATION (a mid no m-section has),
+// RTC_ERROR_INVALID_STATE (no completed exchange); a failed call changes
+// nothing.
+//
+// `pc` is NULL or a live handle; `fragment` is NUL-terminated; `result`
+// is NULL or writable.
+enum rtc_error_code rtc_pc_apply_ice_fragment(struct rtc_pc *pc,
+                                              const char *fragment,
+                                              struct rtc_ice_fragment_result *result,
+                                              rtc_void_callback on_success,
+                                              rtc_error_callback on_failure,
+                                              void *user_data);
+
+// Starts an ICE restart without an offer, as a WHIP client does (RFC
+// 9725 4.3.3): new local credentials on every transport now; send
+// rtc_pc_local_ice_fragment in a PATCH with `If-Match: *`, and apply the
+// reply with rtc_pc_apply_ice_fragment. Errors: RTC_ERROR_INVALID_STATE
+// before a completed exchange.
+//
+// `pc` is NULL or a live handle.
+enum rtc_error_code rtc_pc_restart_ice_by_fragment(struct rtc_pc *pc);
+
+// Our side as a fragment (CRLF lines): for each transport our m= line,
+// a=mid, ice-ufrag, ice-pwd and candidates, after our ICE lite, ICE
+// options and BUNDLE lines: the body of the reply to a restart (200, RFC
+// 9725 4.3.3), or of a client's trickle PATCH. Copied into `buffer` like
+// snprintf; returns its full length, 0 before a completed exchange or
+// when pc is NULL.
+//
+// `pc` is NULL or a live handle; `buffer` is NULL (with `capacity` 0) or
+// valid for `capacity` bytes.
+size_t rtc_pc_local_ice_fragment(const struct rtc_pc *pc, char *buffer, size_t capacity);
+
+// How many ICE restarts the connection has seen (by offer, answer or
+// fragment), for a WHIP/WHEP endpoint's ETag (RFC 9725 4.3.1: a new one
+// after each restart). 0 for a NULL pc.
+//
+// `pc` is NULL or a live handle.
+uint64_t rtc_pc_ice_generation(const struct rtc_pc *pc);
+
 // Sets the identity provider: every answer then carries an identity
 // assertion (a=identity), and remote assertions are validated with it.
 //
@@ -812,6 +876,24 @@ enum rtc_dtls_role rtc_negotiation_dtls_role(const struct rtc_negotiation *n);
 // `n` is a live snapshot (NULL gives CONTROLLED).
 enum rtc_ice_role rtc_negotiation_ice_role(const struct rtc_negotiation *n);
 
+// How many ICE restarts the connection had seen (by offer, answer or
+// fragment) when the snapshot was made: what a WHIP/WHEP endpoint's ETag
+// can be made of (RFC 9725 4.3.1).
+//
+// `n` is a live snapshot (NULL gives 0).
+uint64_t rtc_negotiation_ice_generation(const struct rtc_negotiation *n);
+
+// Why the answer created last does not take the offer whole: one line
+// per m-line it rejects though the offerer did not ("m-line 1 (video,
+// mid 1): no codec in common: ..."), joined by "\n", copied into `buffer`
+// like snprintf. Returns the full length: 0 when the answer takes the
+// offer whole (or there is none). A WHIP/WHEP endpoint answers such an
+// offer 422 with these words rather than a partial answer (RFC 9725 4.2).
+//
+// `pc` is NULL or a live handle; `buffer` is NULL (with `capacity` 0) or
+// valid for `capacity` bytes.
+size_t rtc_pc_unanswered(const struct rtc_pc *pc, char *buffer, size_t capacity);
+
 // Writes the report of the last answer created on this connection (or,
 // when the last exchange was our offer, of the peer's answer to it) as
 // NUL-terminated JSON, like snprintf: at most capacity-1 bytes plus the NUL;
@@ -819,7 +901,8 @@ enum rtc_ice_role rtc_negotiation_ice_role(const struct rtc_negotiation *n);
 // size the buffer; returns 0 when there is no report yet (no answer created
 // or applied) or pc is NULL. buffer may be NULL when capacity is 0.
 //
-// The report: {"side": "answer", "dtls_role", "bundle_groups", "m_lines": [{"index", "mid",
+// The report: {"side": "answer", "dtls_role", "bundle_groups",
+// "answered_whole", "not_answered" (as rtc_pc_unanswered), "m_lines": [{"index", "mid",
 // "kind", "protocol", "accepted", "reason", "direction": {"offered",
 // "local", "answered"}, "codecs": [{"pt", "name", "clock_rate", "channels",
 // "accepted", "reason", "fmtp", "offered_fmtp", "rtcp_fb"}], "extensions":

@@ -9,6 +9,7 @@ pub mod codec;
 pub mod config;
 pub mod dtls;
 pub mod error;
+pub mod fragment;
 pub mod ice;
 pub mod identity;
 pub mod local;

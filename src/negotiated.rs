@@ -158,6 +158,8 @@ pub struct Negotiated {
     pub dtls_role: DtlsRole,
     /// The local ICE agent's role.
     pub ice_role: IceRole,
+    /// ICE restarts so far (by offer, answer or fragment): an ETag's source.
+    pub ice_generation: u64,
 }
 
 impl Negotiated {
@@ -223,6 +225,7 @@ impl Negotiated {
             bundle_groups: answer.bundle_groups.clone(),
             dtls_role: answer.dtls_role,
             ice_role: answer.ice_role,
+            ice_generation: 0,
         }
     }
 }
@@ -301,6 +304,7 @@ impl Negotiated {
             bundle_groups: answered.bundle_groups.clone(),
             dtls_role: answered.dtls_role,
             ice_role: answered.ice_role,
+            ice_generation: 0,
         }
     }
 }

@@ -22,6 +22,13 @@ struct Report<'a, M> {
     side: &'static str,
     dtls_role: &'static str,
     bundle_groups: &'a [Vec<String>],
+    /// An answer's: whether it takes every m-line the offerer did not
+    /// reject, and what it does not take (RFC 9725 4.2: a WHIP endpoint
+    /// answers 422 instead, with these).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answered_whole: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_answered: Option<Vec<String>>,
     m_lines: Vec<M>,
 }
 
@@ -126,10 +133,13 @@ fn rtcp_fb(codec: Option<&RtpCodec>) -> Vec<&str> {
 
 /// The negotiation report of `answer` to `offer`, as JSON (see rtc_pc_negotiation_report).
 pub fn build(offer: &RemoteDescription, answer: &Answer) -> String {
+    let not_answered = answer.unanswered(offer);
     json(&Report {
         side: "answer",
         dtls_role: answer.dtls_role.as_str(),
         bundle_groups: &answer.bundle_groups,
+        answered_whole: Some(not_answered.is_empty()),
+        not_answered: Some(not_answered),
         m_lines: offer
             .sections
             .iter()
@@ -271,6 +281,8 @@ pub fn build_for_offer(offer: &Offer, answer: &RemoteDescription, answered: &Ans
         side: "offer",
         dtls_role: answered.dtls_role.as_str(),
         bundle_groups: &answered.bundle_groups,
+        answered_whole: None,
+        not_answered: None,
         m_lines: offer
             .sections
             .iter()

@@ -156,6 +156,26 @@ pub struct Answer {
     pub ice_restarts: Vec<String>,
 }
 
+impl Answer {
+    /// The m-sections of `offer` this answer rejects though the offerer did
+    /// not, each as "m-line N (media, mid M): why". An endpoint that must
+    /// take an offer whole refuses it instead (RFC 9725 4.2: 422 rather
+    /// than a partial answer), in these words.
+    pub fn unanswered(&self, offer: &RemoteDescription) -> Vec<String> {
+        offer
+            .sections
+            .iter()
+            .zip(&self.sections)
+            .filter(|(o, a)| !a.accepted() && !o.rejected)
+            .map(|(o, a)| {
+                let mid = o.mid.as_deref().unwrap_or("none");
+                let why = a.reason().unwrap_or_default();
+                format!("m-line {} ({}, mid {mid}): {why}", o.index, o.media)
+            })
+            .collect()
+    }
+}
+
 /// Everything createAnswer reads.
 pub struct AnswerContext<'a> {
     /// The offer being answered.

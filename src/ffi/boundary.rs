@@ -31,6 +31,11 @@ impl Fallback for rtc_error_code {
         rtc_error_code::RTC_ERROR_INTERNAL
     }
 }
+impl Fallback for u64 {
+    fn fallback(_panic: &str) -> Self {
+        0
+    }
+}
 impl Fallback for usize {
     fn fallback(_panic: &str) -> Self {
         0

@@ -9,6 +9,7 @@
 mod boundary;
 mod config;
 mod convert;
+mod ice;
 mod identity;
 #[path = "log.rs"]
 mod log_bridge;
@@ -20,6 +21,7 @@ mod version;
 
 pub(crate) use boundary::*;
 pub use config::*;
+pub use ice::*;
 pub use identity::*;
 pub use log_bridge::*;
 pub use negotiation::*;

@@ -12,6 +12,7 @@ pub struct rtc_negotiation {
     sections: Vec<rtc_negotiated_section>,
     dtls_role: rtc_dtls_role,
     ice_role: rtc_ice_role,
+    ice_generation: u64,
     // Owned storage the structs above point into. Heap buffers do not move
     // when these Vecs grow, so the pointers stay valid until the free.
     strings: Vec<CString>,
@@ -82,6 +83,7 @@ impl rtc_negotiation {
             sections: Vec::with_capacity(n.sections.len()),
             dtls_role: n.dtls_role.into(),
             ice_role: n.ice_role.into(),
+            ice_generation: n.ice_generation,
             strings: Vec::new(),
             ptr_arrays: Vec::new(),
             codecs: Vec::new(),
@@ -271,6 +273,34 @@ pub unsafe extern "C" fn rtc_negotiation_ice_role(n: *const rtc_negotiation) -> 
         .map_or(rtc_ice_role::RTC_ICE_ROLE_CONTROLLED, |n| n.ice_role)
 }
 
+/// How many ICE restarts the connection had seen (by offer, answer or
+/// fragment) when the snapshot was made: what a WHIP/WHEP endpoint's ETag
+/// can be made of (RFC 9725 4.3.1).
+///
+/// `n` is a live snapshot (NULL gives 0).
+#[no_mangle]
+pub unsafe extern "C" fn rtc_negotiation_ice_generation(n: *const rtc_negotiation) -> u64 {
+    n.as_ref().map_or(0, |n| n.ice_generation)
+}
+
+/// Why the answer created last does not take the offer whole: one line
+/// per m-line it rejects though the offerer did not ("m-line 1 (video,
+/// mid 1): no codec in common: ..."), joined by "\n", copied into `buffer`
+/// like snprintf. Returns the full length: 0 when the answer takes the
+/// offer whole (or there is none). A WHIP/WHEP endpoint answers such an
+/// offer 422 with these words rather than a partial answer (RFC 9725 4.2).
+///
+/// `pc` is NULL or a live handle; `buffer` is NULL (with `capacity` 0) or
+/// valid for `capacity` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_pc_unanswered(
+    pc: *const rtc_pc,
+    buffer: *mut c_char,
+    capacity: usize,
+) -> usize {
+    super::pc::text_out(pc, buffer, capacity, |p| Some(p.unanswered().join("\n")))
+}
+
 /// Writes the report of the last answer created on this connection (or,
 /// when the last exchange was our offer, of the peer's answer to it) as
 /// NUL-terminated JSON, like snprintf: at most capacity-1 bytes plus the NUL;
@@ -278,7 +308,8 @@ pub unsafe extern "C" fn rtc_negotiation_ice_role(n: *const rtc_negotiation) -> 
 /// size the buffer; returns 0 when there is no report yet (no answer created
 /// or applied) or pc is NULL. buffer may be NULL when capacity is 0.
 ///
-/// The report: {"side": "answer", "dtls_role", "bundle_groups", "m_lines": [{"index", "mid",
+/// The report: {"side": "answer", "dtls_role", "bundle_groups",
+/// "answered_whole", "not_answered" (as rtc_pc_unanswered), "m_lines": [{"index", "mid",
 /// "kind", "protocol", "accepted", "reason", "direction": {"offered",
 /// "local", "answered"}, "codecs": [{"pt", "name", "clock_rate", "channels",
 /// "accepted", "reason", "fmtp", "offered_fmtp", "rtcp_fb"}], "extensions":
@@ -295,9 +326,5 @@ pub unsafe extern "C" fn rtc_pc_negotiation_report(
     buffer: *mut c_char,
     capacity: usize,
 ) -> usize {
-    let Some(p) = pc.as_ref() else { return 0 };
-    boundary(|| {
-        let report = p.lock().negotiation_report();
-        report.map_or(0, |r| write_buf(&r, buffer, capacity))
-    })
+    super::pc::text_out(pc, buffer, capacity, |p| p.negotiation_report())
 }

@@ -164,6 +164,24 @@ pub(crate) unsafe fn locked<'a>(pc: *const rtc_pc) -> Result<Locked<'a>, Error> 
     Ok(pc_ref(pc)?.lock())
 }
 
+/// Writes the text `text` gives (None: none) into a caller's buffer like
+/// snprintf, returning its full length; 0 when there is none or pc is NULL.
+///
+/// `pc` is NULL or a live handle; `buffer` is NULL (with `capacity` 0) or
+/// valid for `capacity` bytes.
+pub(crate) unsafe fn text_out(
+    pc: *const rtc_pc,
+    buffer: *mut c_char,
+    capacity: usize,
+    text: impl FnOnce(&PeerConnection) -> Option<String>,
+) -> usize {
+    let Some(p) = pc.as_ref() else { return 0 };
+    boundary(|| {
+        let t = text(&p.lock());
+        t.map_or(0, |t| write_buf(&t, buffer, capacity))
+    })
+}
+
 /// Reads a description argument. The type is read as a raw int.
 ///
 /// `d` is NULL or points to an rtc_session_description.

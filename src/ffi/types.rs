@@ -270,6 +270,20 @@ pub struct rtc_transceiver_init {
     pub rid_count: usize,
 }
 
+/// What rtc_pc_apply_ice_fragment did. Later versions may append fields.
+#[repr(C)]
+pub struct rtc_ice_fragment_result {
+    /// The fragment brought new credentials: an ICE restart (RFC 9725
+    /// 4.3.3); reply with rtc_pc_local_ice_fragment and a new ETag.
+    pub restarted: bool,
+    /// Candidates added to the remote description.
+    pub candidates: usize,
+    /// Candidates of another ICE generation, left out (RFC 8840).
+    pub discarded: usize,
+    /// The fragment ended the candidates of a transport.
+    pub end_of_candidates: bool,
+}
+
 /// A transceiver's state, filled by rtc_pc_transceiver_info.
 #[repr(C)]
 pub struct rtc_transceiver_info {

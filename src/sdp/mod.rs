@@ -7,6 +7,7 @@
 //! media sections ourselves, in one pass, keeping 1-based line numbers.
 //! `model` is the other direction: a description as a value that prints itself.
 
+pub(crate) mod edit;
 pub(crate) mod fast;
 pub mod model;
 

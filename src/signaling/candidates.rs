@@ -4,6 +4,7 @@
 use super::{PeerConnection, Remote};
 use crate::error::{Error, Result};
 use crate::sdp;
+use crate::sdp::edit::{append_to_sections, insert_in_section};
 use std::sync::Arc;
 
 impl PeerConnection {
@@ -146,7 +147,7 @@ impl PeerConnection {
 /// read of it together.
 impl Remote {
     /// The m-section a candidate names: by mid, else by index.
-    fn section_for(&self, mid: Option<&str>, index: Option<usize>) -> Result<usize> {
+    pub(super) fn section_for(&self, mid: Option<&str>, index: Option<usize>) -> Result<usize> {
         let at = match mid {
             Some(m) => self.parsed.index_of_mid(m),
             None => index.filter(|i| *i < self.parsed.sections.len()),
@@ -164,7 +165,7 @@ impl Remote {
 
     /// A candidate for m-section `i`, as it will be written ("candidate:..."):
     /// it parses, and its ufrag, if it has one, is the m-section's.
-    fn candidate_of(&self, i: usize, body: &str) -> Result<String> {
+    pub(super) fn candidate_of(&self, i: usize, body: &str) -> Result<String> {
         let parsed = crate::config::LocalCandidate::parse(body, None)
             .map_err(|e| Error::operation(format!("addIceCandidate: {}", e.message)))?;
         let theirs = &self.parsed.sections[i].ice.ufrag;
@@ -179,7 +180,7 @@ impl Remote {
     }
 
     /// Adds `candidate` to m-section `i`, or ends its candidates when None.
-    fn add_candidate(&mut self, i: usize, candidate: Option<String>) {
+    pub(super) fn add_candidate(&mut self, i: usize, candidate: Option<String>) {
         let sec = &mut Arc::make_mut(&mut self.parsed).sections[i];
         let line = match candidate {
             Some(c) => {
@@ -196,7 +197,7 @@ impl Remote {
     }
 
     /// Ends the candidates of every m-section that had not ended them.
-    fn end_all_candidates(&mut self) {
+    pub(super) fn end_all_candidates(&mut self) {
         let parsed = Arc::make_mut(&mut self.parsed);
         let ended: Vec<bool> = parsed
             .sections
@@ -208,56 +209,5 @@ impl Remote {
             .iter_mut()
             .for_each(|s| s.ice.end_of_candidates = true);
         self.desc.sdp = append_to_sections(&self.desc.sdp, "a=end-of-candidates", |i| !ended[i]);
-    }
-}
-
-/// Appends `line` at the end of m-section `index` of `sdp`.
-fn insert_in_section(sdp: &str, index: usize, line: &str) -> String {
-    append_to_sections(sdp, line, |i| i == index)
-}
-
-/// Appends `line` at the end of each m-section `chosen` picks, in one pass.
-fn append_to_sections(sdp: &str, line: &str, chosen: impl Fn(usize) -> bool) -> String {
-    let nl = if sdp.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut out = String::with_capacity(sdp.len() + 64);
-    let mut section: Option<usize> = None;
-    let close = |out: &mut String, section: Option<usize>| {
-        if section.is_some_and(&chosen) {
-            if !out.ends_with('\n') {
-                out.push_str(nl);
-            }
-            out.push_str(line);
-            out.push_str(nl);
-        }
-    };
-    for l in sdp.split_inclusive('\n') {
-        if l.starts_with("m=") {
-            close(&mut out, section);
-            section = Some(section.map_or(0, |i| i + 1));
-        }
-        out.push_str(l);
-    }
-    close(&mut out, section);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_go_at_the_end_of_the_chosen_m_sections_in_one_pass() {
-        let sdp = "v=0\r\ns=-\r\nm=audio 9 X 0\r\na=mid:0\r\nm=video 9 X 96\r\na=mid:1\r\n";
-        assert_eq!(
-            append_to_sections(sdp, "a=end-of-candidates", |_| true),
-            "v=0\r\ns=-\r\nm=audio 9 X 0\r\na=mid:0\r\na=end-of-candidates\r\n\
-             m=video 9 X 96\r\na=mid:1\r\na=end-of-candidates\r\n"
-        );
-        // A text without a final line break, with LF only, and one section.
-        assert_eq!(
-            insert_in_section("v=0\nm=audio 9 X 0\na=mid:0", 0, "a=x"),
-            "v=0\nm=audio 9 X 0\na=mid:0\na=x\n"
-        );
-        assert_eq!(append_to_sections(sdp, "a=x", |_| false), sdp);
     }
 }

@@ -10,6 +10,8 @@
 
 mod candidates;
 mod events;
+mod fragments;
+pub use fragments::FragmentApplied;
 mod identity;
 mod layout;
 mod negotiation_needed;
@@ -268,6 +270,10 @@ pub struct PeerConnection {
     /// asked for new ones, and offers restart ICE until an answer is
     /// applied whose local description has none of them.
     ice_to_replace: Vec<String>,
+    /// ICE restarts so far, by offer, answer or fragment.
+    ice_generation: u64,
+    /// We restarted ICE by fragment and await the peer's reply fragment.
+    restart_by_fragment_pending: bool,
 }
 
 /// addTransceiver's init (W3C RTCRtpTransceiverInit).
@@ -335,6 +341,8 @@ impl PeerConnection {
             negotiation_needed: false,
             negotiation_needed_event: false,
             ice_to_replace: Vec::new(),
+            ice_generation: 0,
+            restart_by_fragment_pending: false,
         })
     }
 
@@ -949,6 +957,20 @@ impl PeerConnection {
         if self.ice_role.is_none() || restarted {
             self.ice_role = Some(role);
         }
+        if restarted {
+            self.ice_generation += 1;
+            self.restart_by_fragment_pending = false;
+        }
+    }
+
+    /// What the answer made last (pending or applied) does not take of the
+    /// offer though the offerer did not reject it, one reason per m-line
+    /// (`Answer::unanswered`): empty when it answers the offer whole (or
+    /// there is none). A WHIP endpoint refuses the offer with 422 instead.
+    pub fn unanswered(&self) -> Vec<String> {
+        self.last_local()
+            .map(|l| l.answer.unanswered(&l.offer))
+            .unwrap_or_default()
     }
 
     /// The negotiation report, as JSON: of the answer made last (pending or
@@ -980,6 +1002,7 @@ impl PeerConnection {
             }
         };
         n.ice_role = self.ice_role.unwrap_or(n.ice_role);
+        n.ice_generation = self.ice_generation;
         Some(n)
     }
 }

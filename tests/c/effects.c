@@ -2074,6 +2074,72 @@ static void test_restart_ice(void) {
     rtc_pc_free(b);
 }
 
+/* --------- rtc_pc_apply_ice_fragment, _restart_ice_by_fragment, _local_ice_fragment,
+ *           rtc_pc_ice_generation, rtc_negotiation_ice_generation, rtc_pc_unanswered */
+
+static void test_ice_fragments(const char *chrome) {
+    rtc_pc *pc = new_pc(NULL);
+    outcome o = {0};
+    /* Before an exchange: nothing to trickle into, no fragment of ours. */
+    CHECK(rtc_pc_apply_ice_fragment(pc, "a=end-of-candidates\r\n", NULL, outcome_on_void,
+                                    outcome_on_error, &o) == RTC_ERROR_INVALID_STATE);
+    CHECK(rtc_pc_local_ice_fragment(pc, NULL, 0) == 0);
+    CHECK(rtc_pc_restart_ice_by_fragment(pc) == RTC_ERROR_INVALID_STATE);
+    CHECK(rtc_pc_apply_ice_fragment(NULL, "", NULL, NULL, NULL, NULL) ==
+          RTC_ERROR_INVALID_ARGUMENT);
+    char *answer = NULL;
+    if (srd(pc, chrome)) {
+        add_tracks(pc);
+        answer = answer_and_apply(pc);
+    }
+    CHECK(answer != NULL);
+    CHECK(rtc_pc_unanswered(pc, NULL, 0) == 0); /* answered whole */
+    CHECK(rtc_pc_ice_generation(pc) == 0);
+    /* A trickle (simple-whip-client's shape) with a bad line: syntax error, line 3. */
+    const char *bad = "a=ice-ufrag:Xb7Q\r\nm=audio 9 RTP/AVP 0\r\na=candidate:x\r\n";
+    memset(&o, 0, sizeof o);
+    rtc_error_code rc = rtc_pc_apply_ice_fragment(pc, bad, NULL, outcome_on_void,
+                                                  outcome_on_error, &o);
+    EXPECT_FAILURE(rc, o, RTC_ERROR_SYNTAX, "OperationError");
+    /* A restart from the peer: new credentials, so ours are new too. */
+    rtc_ice_fragment_result r;
+    memset(&r, 0, sizeof r);
+    memset(&o, 0, sizeof o);
+    rc = rtc_pc_apply_ice_fragment(pc, "a=ice-ufrag:ysXw\r\na=ice-pwd:vw5LmwG4y/e6dPP/zAP9Gp5k\r\n",
+                                   &r, outcome_on_void, outcome_on_error, &o);
+    CHECK(rc == RTC_OK && o.successes == 1 && r.restarted && r.candidates == 0);
+    CHECK(rtc_pc_ice_generation(pc) == 1);
+    rtc_negotiation *n = rtc_pc_negotiation(pc);
+    CHECK(n && rtc_negotiation_ice_generation(n) == 1);
+    const rtc_negotiated_section *s = n ? rtc_negotiation_section(n, 0) : NULL;
+    CHECK(s && s->remote_ice_ufrag && strcmp(s->remote_ice_ufrag, "ysXw") == 0);
+    char reply[4096];
+    size_t len = rtc_pc_local_ice_fragment(pc, reply, sizeof reply);
+    CHECK(len > 0 && len < sizeof reply && s && s->local_ice_ufrag);
+    if (len > 0 && s && s->local_ice_ufrag) {
+        char want[128];
+        snprintf(want, sizeof want, "a=ice-ufrag:%s\r\n", s->local_ice_ufrag);
+        CHECK(strstr(reply, want) != NULL && strstr(reply, "a=mid:0\r\n") != NULL);
+    }
+    rtc_negotiation_free(n);
+    CHECK(rtc_pc_restart_ice_by_fragment(pc) == RTC_OK);
+    free(answer);
+    rtc_pc_free(pc);
+    /* An answer that cannot take the offer whole says why. */
+    rtc_configuration *cfg = rtc_configuration_new();
+    CHECK(rtc_configuration_set_codecs(cfg, RTC_MEDIA_KIND_VIDEO, NULL, 0) == RTC_OK);
+    rtc_pc *narrow = new_pc(cfg);
+    rtc_configuration_free(cfg);
+    if (srd(narrow, chrome)) {
+        char *a = create(narrow);
+        char why[1024];
+        size_t n_why = rtc_pc_unanswered(narrow, why, sizeof why);
+        CHECK(a && n_why > 0 && strstr(why, "m-line 1 (video, mid 1): no codec in common") == why);
+        free(a);
+    }
+    rtc_pc_free(narrow);
+}
+
 int main(void) {
     const char *chrome_path = RTCPC_DEFAULT_OFFER;
     char firefox_path[1024];
@@ -2115,6 +2181,7 @@ int main(void) {
     test_configuration_and_ufrag(chrome);
     test_event_callbacks(chrome);
     test_restart_ice();
+    test_ice_fragments(chrome);
     free(chrome);
     free(firefox);
     if (failures)
