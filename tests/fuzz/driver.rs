@@ -287,15 +287,52 @@ unsafe fn check_refused_after(
     check_accepted(pc, offer, valid.to_bytes(), new);
 }
 
+/// The description `slot` of `pc`, as text.
+unsafe fn description(pc: *const rtc_pc, slot: rtc_description_slot) -> String {
+    let n = rtc_pc_description(pc, slot as i32, null_mut(), null_mut(), 0);
+    let mut buf = vec![0u8; n + 1];
+    rtc_pc_description(pc, slot as i32, null_mut(), buf.as_mut_ptr().cast(), buf.len());
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+/// An ICE fragment after a completed exchange: refused with nothing
+/// changed, or applied with both descriptions still parsing, the exchange
+/// still the offer's, and our reply fragment readable by the peer.
+unsafe fn check_fragment(pc: *mut rtc_pc, offer: &str, fragment: &CStr) {
+    use rtc_description_slot::*;
+    let (local, remote) = (description(pc, RTC_DESCRIPTION_LOCAL), description(pc, RTC_DESCRIPTION_REMOTE));
+    let mut result = std::mem::zeroed::<rtc_ice_fragment_result>();
+    let mut message = String::new();
+    let user = &mut message as *mut String as *mut c_void;
+    let rc = rtc_pc_apply_ice_fragment(pc, fragment.as_ptr(), &mut result, None, Some(keep_error), user);
+    assert_ne!(rc, rtc_error_code::RTC_ERROR_INTERNAL, "applyIceFragment hit an internal error: {message}");
+    if rc != rtc_error_code::RTC_OK {
+        assert_eq!(description(pc, RTC_DESCRIPTION_LOCAL), local, "a refused fragment ({message}) changed ours");
+        assert_eq!(description(pc, RTC_DESCRIPTION_REMOTE), remote, "a refused fragment ({message}) changed theirs");
+        return;
+    }
+    for text in [description(pc, RTC_DESCRIPTION_LOCAL), description(pc, RTC_DESCRIPTION_REMOTE)] {
+        rtcpc::parse_description(&text).unwrap_or_else(|e| panic!("a description no longer parses: {e}\n{text}"));
+    }
+    check_accepted(pc, offer, b"", false);
+    let len = rtc_pc_local_ice_fragment(pc, null_mut(), 0);
+    let mut reply = vec![0u8; len + 1];
+    rtc_pc_local_ice_fragment(pc, reply.as_mut_ptr().cast(), reply.len());
+    let reply = String::from_utf8_lossy(&reply[..len]).into_owned();
+    rtcpc::fragment::parse(&reply).unwrap_or_else(|e| panic!("our fragment does not parse: {e}\n{reply}"));
+}
+
 /// The fuzz input is the remote answer to an rtcpc offer (audio, video,
 /// data). A first byte below 0x08 is not SDP but picks what is done with it:
 /// 1 = apply it as a pranswer first, 2 = roll back after it (or, when it
 /// was accepted, make a subsequent offer and roll that back), 3 = apply it
 /// as the answer to a subsequent offer (after a first exchange, the audio
-/// transceiver stopped), 4 = the same to an ICE-restart offer; any other
-/// byte and 0 = apply it as the answer.
+/// transceiver stopped), 4 = the same to an ICE-restart offer, 7 = apply it
+/// as an ICE fragment (RFC 8840) after a first exchange; any other byte and
+/// 0 = apply it as the answer.
 pub fn drive_offer_answer(data: &[u8]) {
     let (mode, data) = match data.first() {
+        Some(7) => (7, &data[1..]),
         Some(&b) if b < 0x08 => (b % 5, &data[1..]),
         _ => (0, data),
     };
@@ -348,6 +385,12 @@ pub fn drive_offer_answer(data: &[u8]) {
                     assert_eq!(rc, rtc_error_code::RTC_OK, "rollback of a subsequent offer failed");
                     check_accepted(pc, &offer, bytes, true);
                 }
+            }
+            7 => {
+                let (valid, _) = valid_answer_for(&offer);
+                let (rc, why) = srd(pc, RTC_SDP_TYPE_ANSWER, &valid, "SRD(first answer)");
+                assert_eq!(rc, rtc_error_code::RTC_OK, "rtcpc refused its own answer: {why}");
+                check_fragment(pc, &offer, &sdp);
             }
             3 | 4 => {
                 // A first exchange, completed with rtcpc's own answer.
