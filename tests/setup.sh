@@ -17,10 +17,11 @@ need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 need cmake cmake; need make make; need cc gcc; need c++ g++; need python3 python3
 need pkg-config pkg-config
 # The examples' and C tests' libraries: OpenSSL (tests/c/identity.c, the echo
-# peer's DTLS), cJSON (rtcpc-explain), libnice, libsrtp2 and usrsctp (the echo peer).
+# peer's DTLS), cJSON (rtcpc-explain), libnice, libsrtp2 and usrsctp (the echo peer),
+# libmicrohttpd (the WHIP relay).
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 for pair in openssl:libssl-dev libcjson:libcjson-dev nice:libnice-dev libsrtp2:libsrtp2-dev \
-            usrsctp:libusrsctp-dev; do
+            usrsctp:libusrsctp-dev libmicrohttpd:libmicrohttpd-dev; do
   have_pc "${pair%%:*}" || missing+=("${pair#*:}")
 done
 if ! $build_only; then

@@ -1,0 +1,89 @@
+/*
+ * transport: one WebRTC transport for one peer connection, on the GLib
+ * main loop: ICE (libnice), DTLS 1.2 (OpenSSL) with rtcpc's certificate and
+ * the negotiated fingerprints and role, SRTP/SRTCP (libsrtp2) with the
+ * DTLS-exported keys, and DTLS application data (what SCTP runs on).
+ * Every m-section is bundled on it (browsers, FFmpeg, GStreamer do).
+ *
+ * What rtcpc's negotiation feeds it (the bundle transport's section):
+ *   local_ice_ufrag/pwd, remote_ice_ufrag/pwd, remote_candidates, ice_role
+ *   -> libnice; dtls_role, local_fingerprints (checked against
+ *   rtc_pc_certificate_pem), remote_fingerprints -> OpenSSL.
+ * What it feeds rtcpc: the host candidates gathered on the bind address
+ * (rtc_configuration_add_local_candidate / rtc_pc_add_local_candidate).
+ *
+ * Events run on the GLib main context's thread, except `data`, which may
+ * also come back from wt_send_data's callers' threads (usrsctp). An event
+ * must not free its transport: defer wt_transport_free to the main loop.
+ * Used by rtcpc-relay (c_examples/whip).
+ */
+#ifndef RTCPC_TRANSPORT_H
+#define RTCPC_TRANSPORT_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rtcpc.h"
+
+#define WT_MTU 1200        /* DTLS handshake fragments and SCTP packets stay below this */
+#define WT_MAX_PACKET 1500 /* the largest RTP/RTCP packet carried */
+
+typedef struct wt_transport wt_transport;
+
+/* What the transport reports; any may be NULL. `user` is wt_transport_new's. */
+typedef struct wt_events {
+    void (*gathered)(void *user);      /* local candidates ready: wt_local_candidates */
+    void (*ice_connected)(void *user); /* a pair works (DTLS starts by itself) */
+    /* DTLS is up and SRTP keyed: `profile` is OpenSSL's name ("SRTP_AES128_CM_SHA1_80"). */
+    void (*dtls_connected)(void *user, const char *profile);
+    /* A decrypted RTP or RTCP packet, which the callee may change in place. */
+    void (*rtp)(void *user, uint8_t *packet, size_t len);
+    void (*rtcp)(void *user, uint8_t *packet, size_t len);
+    /* DTLS application data (SCTP packets). */
+    void (*data)(void *user, const uint8_t *data, size_t len);
+    /* The transport cannot go on: `layer` is "ice", "dtls" or "srtp". Called once. */
+    void (*failed)(void *user, const char *layer, const char *why);
+    /* The peer closed DTLS (close_notify). */
+    void (*closed)(void *user, const char *why);
+    /* A debug line (only when wt_transport_new's `verbose`). */
+    void (*debug)(void *user, const char *line);
+} wt_events;
+
+/* Once per process, before any transport (libsrtp's self-tests take seconds under valgrind). */
+bool wt_library_init(void);
+void wt_library_shutdown(void);
+
+/* Starts gathering host candidates on `bind` (an IP address). NULL if it cannot. */
+wt_transport *wt_transport_new(const char *bind, bool verbose, const wt_events *events,
+                               void *user);
+
+/* "candidate:..." lines gathered (g_strfreev); empty before `gathered`. */
+char **wt_local_candidates(wt_transport *t);
+
+/* After the exchange: ICE credentials, remote candidates and role, then DTLS
+ * with `pc`'s certificate in the section's role (a client starts its
+ * handshake when ICE connects). `section` must stay valid while the
+ * transport lives (keep the rtc_negotiation). false after reporting `failed`. */
+bool wt_start(wt_transport *t, rtc_pc *pc, const rtc_negotiated_section *section);
+
+/* Trickled candidates (rtc_pc_apply_ice_fragment): the section's remote
+ * candidates are given to ICE again; ones it knows are kept once. */
+bool wt_add_remote_candidates(wt_transport *t, const rtc_negotiated_section *section);
+
+/* An ICE restart (e.g. by rtc_pc_apply_ice_fragment): the section's new
+ * local and remote credentials and remote candidates; DTLS and SRTP go on. */
+bool wt_restart_ice(wt_transport *t, const rtc_negotiated_section *section);
+
+/* Protect and send one RTP or RTCP packet; false if it could not go out. */
+bool wt_send_rtp(wt_transport *t, const uint8_t *packet, size_t len);
+bool wt_send_rtcp(wt_transport *t, const uint8_t *packet, size_t len);
+
+/* DTLS application data; 0 when sent, -1 if not (any thread). */
+int wt_send_data(wt_transport *t, const void *data, size_t len);
+
+/* Sends close_notify if connected, then frees everything. NULL is ignored. */
+void wt_transport_free(wt_transport *t);
+
+#endif

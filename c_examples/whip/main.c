@@ -1,0 +1,121 @@
+/*
+ * rtcpc-relay: WHIP ingest and WHEP playback on rtcpc (see relay.h).
+ *
+ *   rtcpc-relay --media ADDR [--http ADDR:PORT] [--duration SECONDS] [--verbose]
+ *
+ * --media is the IP address ICE gathers on (one UDP host candidate per
+ * session); --http where the HTTP endpoints listen (127.0.0.1:8080).
+ * Status lines go to stderr ("relay: ..."); at exit a summary line with
+ * the packets forwarded and dropped. Exit 0 after SIGINT/SIGTERM or
+ * --duration, 1 when it cannot start, 2 on usage errors.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib-unix.h>
+
+#include "relay.h"
+
+static void say(const char *prefix, const char *fmt, va_list ap) {
+    char line[1024];
+    vsnprintf(line, sizeof line, fmt, ap);
+    fprintf(stderr, "relay: %s%s\n", prefix, line);
+}
+
+void relay_log(const relay *r, const char *fmt, ...) {
+    va_list ap;
+    (void)r;
+    va_start(ap, fmt);
+    say("", fmt, ap);
+    va_end(ap);
+}
+
+void relay_debug(const relay *r, const char *fmt, ...) {
+    va_list ap;
+    if (!r->verbose)
+        return;
+    va_start(ap, fmt);
+    say("debug: ", fmt, ap);
+    va_end(ap);
+}
+
+static gboolean on_stop(gpointer data) {
+    g_main_loop_quit(((relay *)data)->loop);
+    return G_SOURCE_REMOVE;
+}
+
+static int usage(void) {
+    fprintf(stderr, "usage: rtcpc-relay --media ADDR [--http ADDR:PORT] [--duration SECONDS] "
+                    "[--verbose]\n");
+    return 2;
+}
+
+/* "ADDR:PORT" -> r->http_bind (static storage) and r->http_port. */
+static bool http_address(relay *r, const char *arg) {
+    static char addr[64];
+    const char *colon = strrchr(arg, ':');
+    if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof addr)
+        return false;
+    snprintf(addr, sizeof addr, "%.*s", (int)(colon - arg), arg);
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    r->http_bind = addr, r->http_port = (unsigned)port;
+    return *end == '\0' && port > 0 && port < 65536;
+}
+
+int main(int argc, char **argv) {
+    relay r = {.http_bind = "127.0.0.1", .http_port = 8080};
+    unsigned duration = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--verbose") == 0)
+            r.verbose = true;
+        else if (strcmp(a, "--media") == 0 && v)
+            r.media_bind = v, i++;
+        else if (strcmp(a, "--http") == 0 && v && http_address(&r, v))
+            i++;
+        else if (strcmp(a, "--duration") == 0 && v)
+            duration = (unsigned)strtoul(v, NULL, 10), i++;
+        else
+            return usage();
+    }
+    if (!r.media_bind)
+        return usage();
+    if (!wt_library_init()) {
+        fprintf(stderr, "relay: error: libsrtp2 did not initialize\n");
+        return 1;
+    }
+    /* One certificate for every session (RFC 8827 allows it; it saves a key per session). */
+    r.config = rtc_configuration_new();
+    rtc_configuration_generate_shared_certificate(r.config);
+    r.streams = g_hash_table_new(g_str_hash, g_str_equal);
+    r.sessions = g_hash_table_new(g_str_hash, g_str_equal);
+    r.loop = g_main_loop_new(NULL, FALSE);
+    void *http = http_start(&r);
+    int code = 0;
+    if (!http) {
+        fprintf(stderr, "relay: error: cannot listen on %s:%u\n", r.http_bind, r.http_port);
+        code = 1;
+    } else {
+        relay_log(&r, "listening on http://%s:%u, media on %s", r.http_bind, r.http_port,
+                  r.media_bind);
+        g_unix_signal_add(SIGINT, on_stop, &r);
+        g_unix_signal_add(SIGTERM, on_stop, &r);
+        if (duration)
+            g_timeout_add_seconds(duration, on_stop, &r);
+        g_main_loop_run(r.loop);
+    }
+    http_stop(http);
+    endpoint_close_all(&r);
+    relay_log(&r, "summary forwarded=%" G_GUINT64_FORMAT " dropped=%" G_GUINT64_FORMAT,
+              (guint64)r.forwarded, (guint64)r.dropped);
+    g_hash_table_destroy(r.sessions);
+    g_hash_table_destroy(r.streams);
+    g_main_loop_unref(r.loop);
+    rtc_configuration_free(r.config);
+    wt_library_shutdown();
+    return code;
+}
