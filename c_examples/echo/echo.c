@@ -87,7 +87,7 @@ static media_section *by_mid(echo_media *m, const uint8_t *p, size_t len) {
 }
 
 static void send_rtcp(echo_media *m, const uint8_t *packet, size_t len) {
-    if (echo_srtp_send(m->s->srtp, packet, len, true))
+    if (wt_send_rtcp(m->s->wt, packet, len))
         m->s->stats.rtcp_out++;
 }
 
@@ -166,7 +166,7 @@ void echo_media_rtp(echo_media *m, uint8_t *p, size_t len) {
         echo_debug(m->s, "media: video flowing on mid %s", ms->sec->mid ? ms->sec->mid : "-");
     }
     echo_wr32(p + 8, out); /* payload type, sequence number, timestamp: kept */
-    if (echo_srtp_send(m->s->srtp, p, len, false))
+    if (wt_send_rtp(m->s->wt, p, len))
         m->s->stats.rtp_out++;
 }
 

@@ -2,16 +2,18 @@
  * rtcpc-echo: what its layers share. One session per process.
  *
  *   signaling.c  rtcpc: offer in, answer out; rtc_negotiation feeds the rest
- *   ice.c        libnice: the one ICE transport every m-section is bundled on
- *   dtls.c       OpenSSL: DTLS handshake, fingerprint check, SRTP keys, SCTP carrier
- *   srtp.c       libsrtp2: SRTP/SRTCP with the DTLS keys, and the RFC 7983 demux
  *   sctp.c       usrsctp: data channels (DCEP), every message echoed
  *   echo.c       the media echo: SSRC rewrite, PLI/FIR forwarding
- *   echo_main.c  command line, GLib main loop, who starts what, shutdown
+ *   echo_main.c  command line, GLib main loop, who starts what, the
+ *                transport's events, shutdown
+ *
+ * ICE (libnice), DTLS (OpenSSL), SRTP (libsrtp2) and the RFC 7983 demux
+ * are the transport library's (c_examples/transport, transport.h): one
+ * wt_transport, its events handled in echo_main.c.
  *
  * Everything runs on the GLib main thread except usrsctp's callbacks
- * (sctp.c hands their work to the main loop) and echo_dtls_send, which
- * usrsctp calls from its threads (dtls.c locks the SSL object).
+ * (sctp.c hands their work to the main loop) and wt_send_data, which
+ * usrsctp calls from its threads (the transport locks its SSL object).
  */
 #ifndef RTCPC_ECHO_H
 #define RTCPC_ECHO_H
@@ -22,13 +24,8 @@
 #include <stdint.h>
 
 #include "rtcpc.h"
+#include "transport.h"
 
-#define ECHO_MTU 1200        /* DTLS handshake fragments and SCTP packets stay below this */
-#define ECHO_MAX_PACKET 1500 /* the largest RTP/RTCP packet echoed */
-
-typedef struct echo_ice echo_ice;
-typedef struct echo_dtls echo_dtls;
-typedef struct echo_srtp echo_srtp;
 typedef struct echo_sctp echo_sctp;
 typedef struct echo_media echo_media;
 
@@ -36,14 +33,6 @@ typedef struct echo_media echo_media;
 typedef struct echo_stats {
     uint64_t rtp_in, rtp_out, rtcp_in, rtcp_out, pli_forwarded, dc_messages, dc_bytes;
 } echo_stats;
-
-/* The keys DTLS exported for SRTP (RFC 5764 4.2), each master key || salt. */
-typedef struct echo_srtp_keys {
-    const char *profile;     /* OpenSSL's name, e.g. "SRTP_AES128_CM_SHA1_80" */
-    unsigned long profile_id; /* SRTP_AES128_CM_SHA1_80 or SRTP_AEAD_AES_128_GCM */
-    uint8_t local[64];       /* protects what we send */
-    uint8_t remote[64];      /* unprotects what the browser sends */
-} echo_srtp_keys;
 
 typedef struct echo_session {
     /* The command line. */
@@ -63,9 +52,7 @@ typedef struct echo_session {
     const rtc_negotiated_section *data_section; /* the accepted m=application, or NULL */
 
     /* The layers, NULL until started. */
-    echo_ice *ice;
-    echo_dtls *dtls;
-    echo_srtp *srtp;
+    wt_transport *wt; /* ICE, DTLS, SRTP: carries `transport`'s section */
     echo_sctp *sctp;
     echo_media *media;
 
@@ -83,40 +70,9 @@ void echo_fail(echo_session *s, const char *layer, const char *fmt, ...) /* "ech
     G_GNUC_PRINTF(3, 4);
 void echo_end(echo_session *s, const char *why); /* a clean end: exit 0 if the session connected */
 
-/* echo_main.c: what the layers report. */
-void echo_on_ice_gathered(echo_session *s);
-void echo_on_ice_connected(echo_session *s);
-void echo_on_ice_packet(echo_session *s, const uint8_t *data, size_t len);
-void echo_on_dtls_connected(echo_session *s, const echo_srtp_keys *keys);
-void echo_on_dtls_data(echo_session *s, const uint8_t *data, size_t len);
-
 /* signaling.c */
 bool echo_signaling_answer(echo_session *s, char *const *local_candidates);
 void echo_signaling_free(echo_session *s);
-
-/* ice.c */
-echo_ice *echo_ice_new(echo_session *s);            /* gathers on s->bind */
-char **echo_ice_local_candidates(echo_ice *ice);     /* "candidate:..." lines; g_strfreev */
-bool echo_ice_start(echo_ice *ice, const rtc_negotiated_section *t);
-int echo_ice_send(echo_ice *ice, const void *data, size_t len); /* any thread */
-void echo_ice_free(echo_ice *ice);
-
-/* dtls.c */
-echo_dtls *echo_dtls_new(echo_session *s, const rtc_negotiated_section *t);
-void echo_dtls_start(echo_dtls *d); /* ICE is up: a client sends its ClientHello */
-void echo_dtls_input(echo_dtls *d, const uint8_t *data, size_t len);
-int echo_dtls_send(echo_dtls *d, const void *data, size_t len); /* any thread */
-void echo_dtls_free(echo_dtls *d);                              /* sends close_notify */
-
-/* srtp.c */
-typedef enum { ECHO_PACKET_OTHER, ECHO_PACKET_DTLS, ECHO_PACKET_RTP, ECHO_PACKET_RTCP } echo_packet_kind;
-echo_packet_kind echo_demux(const uint8_t *data, size_t len);
-bool echo_srtp_library_init(void); /* once per process */
-void echo_srtp_library_shutdown(void);
-echo_srtp *echo_srtp_new(echo_session *s, const echo_srtp_keys *keys);
-bool echo_srtp_unprotect(echo_srtp *srtp, uint8_t *packet, size_t *len, bool rtcp); /* in place */
-bool echo_srtp_send(echo_srtp *srtp, const uint8_t *packet, size_t len, bool rtcp);
-void echo_srtp_free(echo_srtp *srtp);
 
 /* sctp.c */
 echo_sctp *echo_sctp_new(echo_session *s, const rtc_negotiated_section *data);

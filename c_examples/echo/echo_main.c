@@ -1,7 +1,8 @@
 /*
  * rtcpc-echo: a WebRTC peer that sends a browser's audio and video back to
  * it and echoes every data channel message. rtcpc does the offer/answer;
- * libnice, OpenSSL, libsrtp2 and usrsctp carry the media and data.
+ * the transport library (c_examples/transport: libnice, OpenSSL, libsrtp2)
+ * and usrsctp carry the media and data.
  *
  *   rtcpc-echo --bind ADDR [--dtls-role client|server] [--timeout SECONDS] [--verbose]
  *
@@ -71,64 +72,84 @@ void echo_end(echo_session *s, const char *why) {
     g_main_loop_quit(s->loop);
 }
 
-void echo_on_ice_gathered(echo_session *s) {
+/* ------------------------------------------------------------ the transport's events
+ * (c_examples/transport: ICE, DTLS, SRTP). None frees the transport: that
+ * happens after the main loop, which echo_fail and echo_end quit. */
+
+static void on_gathered(void *user) {
+    echo_session *s = user;
     if (s->ended || s->pc)
         return;
-    char **candidates = echo_ice_local_candidates(s->ice);
+    char **candidates = wt_local_candidates(s->wt);
     bool ok = candidates[0] != NULL;
     if (!ok)
         echo_fail(s, "ice", "no candidate gathered on %s", s->bind);
     ok = ok && echo_signaling_answer(s, candidates);
     g_strfreev(candidates);
-    if (ok && echo_ice_start(s->ice, s->transport))
-        s->dtls = echo_dtls_new(s, s->transport);
+    if (ok) /* ICE checks, then DTLS; a refusal comes back as on_failed */
+        wt_start(s->wt, s->pc, s->transport);
 }
 
-void echo_on_ice_connected(echo_session *s) {
+static void on_ice_connected(void *user) {
+    echo_session *s = user;
     if (s->ice_connected || s->ended)
         return;
     s->ice_connected = true;
     echo_say("ice connected");
-    if (s->dtls)
-        echo_dtls_start(s->dtls);
 }
 
-/* One transport carries STUN (libnice keeps it), DTLS, RTP and RTCP. */
-void echo_on_ice_packet(echo_session *s, const uint8_t *data, size_t len) {
-    uint8_t packet[ECHO_MAX_PACKET];
-    echo_packet_kind kind = echo_demux(data, len);
-    if (s->ended)
-        return;
-    if (kind == ECHO_PACKET_DTLS && s->dtls) {
-        echo_dtls_input(s->dtls, data, len);
-    } else if ((kind == ECHO_PACKET_RTP || kind == ECHO_PACKET_RTCP) && s->media &&
-               len <= sizeof packet) {
-        memcpy(packet, data, len); /* unprotected in place */
-        if (!echo_srtp_unprotect(s->srtp, packet, &len, kind == ECHO_PACKET_RTCP))
-            return;
-        if (kind == ECHO_PACKET_RTP)
-            echo_media_rtp(s->media, packet, len);
-        else
-            echo_media_rtcp(s->media, packet, len);
-    }
-}
-
-void echo_on_dtls_connected(echo_session *s, const echo_srtp_keys *keys) {
+/* The transport has checked the fingerprint and keyed SRTP. */
+static void on_dtls_connected(void *user, const char *profile) {
+    echo_session *s = user;
     s->dtls_connected = true;
     echo_say("dtls connected role=%s profile=%s fingerprint verified",
-             s->transport->dtls_role == RTC_DTLS_ROLE_CLIENT ? "client" : "server", keys->profile);
-    if (!(s->srtp = echo_srtp_new(s, keys)))
-        return;
+             s->transport->dtls_role == RTC_DTLS_ROLE_CLIENT ? "client" : "server", profile);
     echo_say("srtp ready");
     s->media = echo_media_new(s);
     if (s->data_section)
         s->sctp = echo_sctp_new(s, s->data_section);
 }
 
-void echo_on_dtls_data(echo_session *s, const uint8_t *data, size_t len) {
-    if (s->sctp)
+static void on_rtp(void *user, uint8_t *packet, size_t len) {
+    echo_session *s = user;
+    if (!s->ended && s->media)
+        echo_media_rtp(s->media, packet, len);
+}
+
+static void on_rtcp(void *user, uint8_t *packet, size_t len) {
+    echo_session *s = user;
+    if (!s->ended && s->media)
+        echo_media_rtcp(s->media, packet, len);
+}
+
+static void on_data(void *user, const uint8_t *data, size_t len) {
+    echo_session *s = user;
+    if (!s->ended && s->sctp)
         echo_sctp_input(s->sctp, data, len);
 }
+
+static void on_failed(void *user, const char *layer, const char *why) {
+    echo_fail(user, layer, "%s", why);
+}
+
+static void on_closed(void *user, const char *why) {
+    (void)why;
+    echo_end(user, "the browser closed DTLS (close_notify)");
+}
+
+static void on_debug(void *user, const char *line) { echo_debug(user, "%s", line); }
+
+static const wt_events transport_events = {
+    .gathered = on_gathered,
+    .ice_connected = on_ice_connected,
+    .dtls_connected = on_dtls_connected,
+    .rtp = on_rtp,
+    .rtcp = on_rtcp,
+    .data = on_data,
+    .failed = on_failed,
+    .closed = on_closed,
+    .debug = on_debug,
+};
 
 /* --timeout: the time a session has to connect; it runs as long as it likes after. */
 static gboolean on_timeout(gpointer data) {
@@ -196,9 +217,13 @@ int main(int argc, char **argv) {
 
     if (s.offer[0] == '\0')
         echo_fail(&s, "signaling", "no offer on stdin");
-    else if (!(srtp_up = echo_srtp_library_init()))
+    else if (!(srtp_up = wt_library_init()))
         echo_fail(&s, "srtp", "srtp_init failed");
-    else if ((s.ice = echo_ice_new(&s))) /* echo_on_ice_gathered goes on */
+    else if (!(s.wt = wt_transport_new(s.bind, s.verbose, &transport_events, &s)))
+        echo_fail(&s, "ice", g_hostname_is_ip_address(s.bind) ? "cannot gather candidates on %s"
+                                                               : "--bind %s is not an IP address",
+                  s.bind);
+    else /* on_gathered goes on */
         timeout = g_timeout_add_seconds(s.timeout_s, on_timeout, &s);
     if (!s.ended)
         g_main_loop_run(s.loop);
@@ -206,12 +231,10 @@ int main(int argc, char **argv) {
     /* Down in order: SCTP's ABORT and DTLS's close_notify still go out over ICE. */
     echo_sctp_free(s.sctp);
     echo_media_free(s.media);
-    echo_srtp_free(s.srtp);
+    wt_transport_free(s.wt); /* close_notify, then ICE and SRTP */
     if (srtp_up)
-        echo_srtp_library_shutdown();
-    echo_dtls_free(s.dtls);
-    echo_ice_free(s.ice);
-    echo_signaling_free(&s);
+        wt_library_shutdown();
+    echo_signaling_free(&s); /* the section the transport read lives until here */
     g_source_remove(term);
     g_source_remove(intr);
     if (timeout && g_main_context_find_source_by_id(NULL, timeout))

@@ -9,9 +9,9 @@
  *   max_message_size (the offer's)           -> the largest message we echo
  *
  * usrsctp runs on its own threads: conn_output (a packet to send) calls
- * echo_dtls_send, which locks; on_receive only queues what arrived, and the
- * GLib thread handles it (pump), so no usrsctp call is made from inside a
- * usrsctp callback.
+ * wt_send_data (the transport library's DTLS), which locks; on_receive
+ * only queues what arrived, and the GLib thread handles it (pump), so no
+ * usrsctp call is made from inside a usrsctp callback.
  */
 #include <errno.h>
 #include <string.h>
@@ -71,7 +71,7 @@ static void outbound_free(gpointer p) {
 static int conn_output(void *addr, void *buffer, size_t length, uint8_t tos, uint8_t set_df) {
     echo_sctp *sc = addr;
     (void)tos, (void)set_df;
-    return echo_dtls_send(sc->s->dtls, buffer, length) == 0 ? 0 : -1;
+    return wt_send_data(sc->s->wt, buffer, length) == 0 ? 0 : -1;
 }
 
 static gboolean pump(gpointer data);
@@ -314,7 +314,7 @@ echo_sctp *echo_sctp_new(echo_session *s, const rtc_negotiated_section *data) {
         echo_fail(s, "sctp", "connect to port %u: %s", data->sctp_port, strerror(errno));
         return sc;
     }
-    struct sctp_paddrparams path = {.spp_flags = SPP_PMTUD_DISABLE, .spp_pathmtu = ECHO_MTU};
+    struct sctp_paddrparams path = {.spp_flags = SPP_PMTUD_DISABLE, .spp_pathmtu = WT_MTU};
     memcpy(&path.spp_address, &addr, sizeof addr);
     set_option(sc, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &path, sizeof path);
     echo_debug(s, "sctp: port %u -> %u, max-message-size %" G_GUINT64_FORMAT, data->local_sctp_port,

@@ -15,7 +15,7 @@
  * Events run on the GLib main context's thread, except `data`, which may
  * also come back from wt_send_data's callers' threads (usrsctp). An event
  * must not free its transport: defer wt_transport_free to the main loop.
- * Used by rtcpc-relay (c_examples/whip).
+ * Used by rtcpc-relay (c_examples/whip) and rtcpc-echo (c_examples/echo).
  */
 #ifndef RTCPC_TRANSPORT_H
 #define RTCPC_TRANSPORT_H
