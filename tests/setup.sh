@@ -18,10 +18,11 @@ need cmake cmake; need make make; need cc gcc; need c++ g++; need python3 python
 need pkg-config pkg-config
 # The examples' and C tests' libraries: OpenSSL (tests/c/identity.c, the echo
 # peer's DTLS), cJSON (rtcpc-explain), libnice, libsrtp2 and usrsctp (the echo peer),
-# libmicrohttpd (the WHIP relay).
+# libmicrohttpd and libcurl (the WHIP relay and client).
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 for pair in openssl:libssl-dev libcjson:libcjson-dev nice:libnice-dev libsrtp2:libsrtp2-dev \
-            usrsctp:libusrsctp-dev libmicrohttpd:libmicrohttpd-dev; do
+            usrsctp:libusrsctp-dev libmicrohttpd:libmicrohttpd-dev \
+            libcurl:libcurl4-openssl-dev; do
   have_pc "${pair%%:*}" || missing+=("${pair#*:}")
 done
 if ! $build_only; then
@@ -58,6 +59,9 @@ node_dir="$(dirname "$0")/native/node"
 (cd "$node_dir" && node -e 'process.exit(require("./node_modules/werift/package.json").version
   === require("./package.json").dependencies.werift ? 0 : 1)') 2>/dev/null ||
   (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+# tests/whip/: the real WHIP/WHEP clients (FFmpeg 9 from imageio-ffmpeg,
+# simple-whip-client, aiortc, Janus + simple-whip-server, whip-whep).
+bash "$(dirname "$0")/whip/setup_clients.sh"
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 # cargo-c: 0.10.25 and later need a newer Rust than 1.95 (about 8 minutes to build).

@@ -219,7 +219,7 @@ int main(int argc, char **argv) {
         echo_fail(&s, "signaling", "no offer on stdin");
     else if (!(srtp_up = wt_library_init()))
         echo_fail(&s, "srtp", "srtp_init failed");
-    else if (!(s.wt = wt_transport_new(s.bind, s.verbose, &transport_events, &s)))
+    else if (!(s.wt = wt_transport_new(s.bind, s.verbose ? WT_VERBOSE : 0, &transport_events, &s)))
         echo_fail(&s, "ice", g_hostname_is_ip_address(s.bind) ? "cannot gather candidates on %s"
                                                                : "--bind %s is not an IP address",
                   s.bind);

@@ -230,17 +230,18 @@ static void on_pair_selected(NiceAgent *agent, guint stream, guint component, Ni
              nice_address_get_port(&remote->addr));
 }
 
-wt_transport *wt_transport_new(const char *bind, bool verbose, const wt_events *events,
+wt_transport *wt_transport_new(const char *bind, unsigned flags, const wt_events *events,
                                void *user) {
     NiceAddress address;
     if (!nice_address_set_from_string(&address, bind))
         return NULL;
     wt_transport *t = g_new0(wt_transport, 1);
-    t->ev = *events, t->user = user, t->verbose = verbose;
+    t->ev = *events, t->user = user, t->verbose = flags & WT_VERBOSE;
     /* Consent freshness (RFC 7675): a peer that vanishes fails ICE about
      * 10 s after it stops answering (libnice 0.1.21; the RFC allows 30 s). */
     t->agent = nice_agent_new_full(NULL, NICE_COMPATIBILITY_RFC5245,
-                                   NICE_AGENT_OPTION_CONSENT_FRESHNESS);
+                                   flags & WT_NO_CONSENT ? NICE_AGENT_OPTION_NONE
+                                                         : NICE_AGENT_OPTION_CONSENT_FRESHNESS);
     /* UDP host candidates only: no TCP, no UPnP port mappings. */
     g_object_set(t->agent, "ice-tcp", FALSE, "upnp", FALSE, NULL);
     nice_agent_add_local_address(t->agent, &address); /* port chosen by the system */

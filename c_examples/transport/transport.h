@@ -47,7 +47,7 @@ typedef struct wt_events {
     void (*failed)(void *user, const char *layer, const char *why);
     /* The peer closed DTLS (close_notify). */
     void (*closed)(void *user, const char *why);
-    /* A debug line (only when wt_transport_new's `verbose`). */
+    /* A debug line (only with WT_VERBOSE). */
     void (*debug)(void *user, const char *line);
 } wt_events;
 
@@ -55,8 +55,14 @@ typedef struct wt_events {
 bool wt_library_init(void);
 void wt_library_shutdown(void);
 
+/* wt_transport_new's flags. */
+#define WT_VERBOSE 1u    /* the debug event runs */
+#define WT_NO_CONSENT 2u /* no RFC 7675 consent checks: for peers that do not answer them
+                          * (FFmpeg 9's WHIP muxer stops after ~10 s); the owner must then
+                          * notice a vanished peer itself (e.g. by its media stopping) */
+
 /* Starts gathering host candidates on `bind` (an IP address). NULL if it cannot. */
-wt_transport *wt_transport_new(const char *bind, bool verbose, const wt_events *events,
+wt_transport *wt_transport_new(const char *bind, unsigned flags, const wt_events *events,
                                void *user);
 
 /* "candidate:..." lines gathered (g_strfreev); empty before `gathered`. */

@@ -3,7 +3,9 @@
  *
  *   POST   /whip/NAME      the publisher's offer -> 201, the answer, Location, ETag
  *   POST   /whep/NAME      a player's offer      -> 201, the answer (sending
- *                          the publisher's codecs), Location, ETag
+ *                          the publisher's codecs), Location, ETag; no body
+ *                          -> 406 with the relay's offer, Location, ETag
+ *   PATCH  .../NAME/ID     application/sdp: the player's answer to that -> 204
  *   PATCH  .../NAME/ID     an ICE fragment: trickle -> 204; new credentials
  *                          (If-Match: *) -> 200, our fragment, a new ETag
  *   DELETE .../NAME/ID     -> 200, the session ends (a publisher's players too)
@@ -93,6 +95,8 @@ static void session_free(session *s) {
         problem(s->pending, 503, "Service Unavailable", "the session ended before its answer");
         http_finish(s->job);
     }
+    if (s->watchdog)
+        g_source_remove(s->watchdog);
     wt_transport_free(s->transport);
     forward_free(s->fwd);
     rtc_negotiation_free(s->negotiation);
@@ -177,6 +181,7 @@ static void ev_gathered(void *user) { defer(user, ""); }
 static void ev_dtls_connected(void *user, const char *profile) {
     session *s = user;
     s->connected = true;
+    s->last_rtp = g_get_monotonic_time();
     relay_log(s->r, "%s %s/%s connected (%s)", s->publisher ? "publisher" : "player", s->st->name,
               s->id, profile);
     if (!s->publisher && s->st->publisher)
@@ -186,6 +191,7 @@ static void ev_dtls_connected(void *user, const char *profile) {
 static void ev_rtp(void *user, uint8_t *packet, size_t len) {
     session *s = user;
     s->rtp_in++;
+    s->last_rtp = g_get_monotonic_time();
     if (s->publisher)
         forward_rtp(s, packet, len);
 }
@@ -209,6 +215,25 @@ static void ev_closed(void *user, const char *why) { defer(user, why); }
 static void ev_debug(void *user, const char *line) {
     session *s = user;
     relay_debug(s->r, "%s: %s", s->id, line);
+}
+
+/* What consent checks would catch, for peers that do not answer them
+ * (publishers run without: FFmpeg's muxer stops answering after ~10 s): a
+ * session not connected in CONNECT_S, a publisher silent for SILENT_S. */
+#define CONNECT_S 30
+#define SILENT_S 10
+
+static gboolean watchdog(gpointer data) {
+    session *s = data;
+    gint64 now = g_get_monotonic_time();
+    if (!s->connected && now - s->started > CONNECT_S * G_USEC_PER_SEC)
+        defer(s, "not connected after " G_STRINGIFY(CONNECT_S) " s (ICE or DTLS)");
+    else if (s->publisher && s->connected && now - s->last_rtp > SILENT_S * G_USEC_PER_SEC)
+        defer(s, "no media for " G_STRINGIFY(SILENT_S) " s");
+    else
+        return G_SOURCE_CONTINUE;
+    s->watchdog = 0;
+    return G_SOURCE_REMOVE;
 }
 
 static const wt_events events = {
@@ -252,14 +277,42 @@ static bool add_tracks(session *s) {
     return true;
 }
 
-/* Answers the offer once candidates are gathered; fills s->pending. */
+/* After an exchange: the snapshot, the one transport, a player's lanes,
+ * the transport started; false with the reason in `res`. */
+static bool start_media(session *s, http_response *res) {
+    s->negotiation = rtc_pc_negotiation(s->pc);
+    s->transport_section = s->negotiation ? one_transport(s->negotiation) : NULL;
+    if (!s->transport_section) {
+        problem(res, 422, "Unprocessable Content",
+                "every m-section must be bundled on one transport (RFC 8843)");
+        return false;
+    }
+    if (!s->publisher && !(s->fwd = forward_new(s->st->publisher, s))) {
+        problem(res, 422, "Unprocessable Content",
+                "the player receives none of the publisher's media kinds");
+        return false;
+    }
+    if (!wt_start(s->transport, s->pc, s->transport_section)) {
+        problem(res, 500, "Internal Server Error", "the transport did not start");
+        return false;
+    }
+    return true;
+}
+
+/* `status` with our description, Location and ETag. */
+static void respond_sdp(session *s, http_response *res, unsigned status, const char *sdp) {
+    res->status = status;
+    res->content_type = g_strdup("application/sdp");
+    res->body = g_strdup(sdp);
+    res->location = g_strdup_printf("/%s/%s/%s", s->publisher ? "whip" : "whep", s->st->name, s->id);
+    res->links = s->r->ice_links;
+    etag(res, s);
+}
+
+/* The peer's offer answered (201), or refused as a whole. */
 static bool answer_offer(session *s, http_response *res) {
     call c = {0};
     bool ok = false;
-    char **candidates = wt_local_candidates(s->transport);
-    for (size_t i = 0; candidates[i]; i++)
-        rtc_pc_add_local_candidate(s->pc, candidates[i], NULL);
-    g_strfreev(candidates);
     rtc_session_description offer = {RTC_SDP_TYPE_OFFER, s->offer};
     if (rtc_pc_set_remote_description(s->pc, &offer, on_ok, on_error, &c) != RTC_OK) {
         refused(res, &c, "the offer");
@@ -287,41 +340,67 @@ static bool answer_offer(session *s, http_response *res) {
         refused(res, &c, "setLocalDescription");
         goto out;
     }
-    s->negotiation = rtc_pc_negotiation(s->pc);
-    s->transport_section = s->negotiation ? one_transport(s->negotiation) : NULL;
-    if (!s->transport_section) {
-        problem(res, 422, "Unprocessable Content",
-                "every m-section must be bundled on one transport (RFC 8843)");
-        goto out;
-    }
-    if (!s->publisher && !(s->fwd = forward_new(s->st->publisher, s))) {
-        problem(res, 422, "Unprocessable Content",
-                "the offer receives none of the publisher's media kinds");
-        goto out;
-    }
-    if (!wt_start(s->transport, s->pc, s->transport_section)) {
-        problem(res, 500, "Internal Server Error", "the transport did not start");
-        goto out;
-    }
-    res->status = 201;
-    res->content_type = g_strdup("application/sdp");
-    res->body = g_strdup(c.sdp);
-    res->location = g_strdup_printf("/%s/%s/%s", s->publisher ? "whip" : "whep", s->st->name, s->id);
-    etag(res, s);
-    ok = true;
+    if ((ok = start_media(s, res)))
+        respond_sdp(s, res, 201, c.sdp);
 out:
     g_free(c.message);
     g_free(c.sdp);
     return ok;
 }
 
+/* WHEP's server offer: a player that POSTs no offer gets ours (406, with
+ * a track of each kind the publisher sends) and PATCHes its answer. */
+static bool counter_offer(session *s, http_response *res) {
+    call c = {0};
+    const rtc_negotiation *pub = s->st->publisher->negotiation;
+    for (size_t i = 0; i < rtc_negotiation_section_count(pub); i++) {
+        const rtc_negotiated_section *in = rtc_negotiation_section(pub, i);
+        bool audio = strcmp(in->media, "audio") == 0, video = strcmp(in->media, "video") == 0;
+        char track[32];
+        snprintf(track, sizeof track, "relay-%zu", i);
+        if (!in->accepted || !(audio || video))
+            continue;
+        if (rtc_pc_add_track(s->pc, audio ? RTC_MEDIA_KIND_AUDIO : RTC_MEDIA_KIND_VIDEO, track,
+                             s->st->name) != RTC_OK ||
+            rtc_pc_transceiver_set_direction(s->pc, rtc_pc_transceiver_count(s->pc) - 1,
+                                             RTC_DIRECTION_SENDONLY) != RTC_OK)
+            problem(res, 500, "Internal Server Error", "rtc_pc_add_track failed");
+    }
+    rtc_session_description offer = {RTC_SDP_TYPE_OFFER, ""};
+    bool ok = res->status != 500 &&
+              rtc_pc_create_offer(s->pc, on_description, on_error, NULL, &c) == RTC_OK &&
+              rtc_pc_set_local_description(s->pc, &offer, on_ok, on_error, &c) == RTC_OK;
+    if (ok)
+        respond_sdp(s, res, 406, c.sdp), s->awaiting_answer = true;
+    else if (res->status != 500)
+        problem(res, 500, "Internal Server Error", c.message ? c.message : "createOffer failed");
+    g_free(c.message);
+    g_free(c.sdp);
+    return ok;
+}
+
+/* A player's answer to our offer, by PATCH application/sdp. */
+static void take_answer(session *s, const http_request *req, http_response *res) {
+    call c = {0};
+    rtc_session_description answer = {RTC_SDP_TYPE_ANSWER, req->body};
+    if (rtc_pc_set_remote_description(s->pc, &answer, on_ok, on_error, &c) != RTC_OK)
+        refused(res, &c, "the answer");
+    else if (start_media(s, res))
+        res->status = 204, s->awaiting_answer = false;
+    g_free(c.message);
+}
+
 static void complete_offer(session *s) {
     http_response *res = s->pending;
     void *job = s->job;
     s->pending = NULL;
-    if (answer_offer(s, res))
-        relay_log(s->r, "%s %s/%s answered", s->publisher ? "publisher" : "player", s->st->name,
-                  s->id);
+    char **candidates = wt_local_candidates(s->transport);
+    for (size_t i = 0; candidates[i]; i++)
+        rtc_pc_add_local_candidate(s->pc, candidates[i], NULL);
+    g_strfreev(candidates);
+    if (s->offer ? answer_offer(s, res) : counter_offer(s, res))
+        relay_log(s->r, "%s %s/%s %s", s->publisher ? "publisher" : "player", s->st->name, s->id,
+                  s->offer ? "answered" : "offered");
     else /* at once: the name is free again when the refusal arrives */
         session_end(s, "its offer was refused");
     http_finish(job);
@@ -331,7 +410,8 @@ static void complete_offer(session *s) {
  * publisher's negotiated codecs of each kind become the player
  * connection's capabilities. */
 static rtc_configuration *player_configuration(const session *pub) {
-    rtc_configuration *cfg = rtc_pc_get_configuration(pub->pc);
+    /* Not the publisher's: its configuration holds its local candidates too. */
+    rtc_configuration *cfg = rtc_pc_get_configuration(pub->r->config_source);
     for (int kind = 0; kind < 2 && cfg; kind++) {
         const char *media = kind == RTC_MEDIA_KIND_AUDIO ? "audio" : "video";
         for (size_t i = 0; i < rtc_negotiation_section_count(pub->negotiation); i++) {
@@ -354,7 +434,8 @@ static rtc_configuration *player_configuration(const session *pub) {
 
 static bool post(relay *r, const http_request *req, http_response *res, void *job, bool whip,
                  const char *name) {
-    if (!is_type(req->content_type, "application/sdp")) {
+    bool server_offer = !whip && req->body_len == 0; /* WHEP: the relay offers */
+    if (!server_offer && !is_type(req->content_type, "application/sdp")) {
         problem(res, 415, "Unsupported Media Type", "the offer must be application/sdp");
         return true;
     }
@@ -379,14 +460,17 @@ static bool post(relay *r, const http_request *req, http_response *res, void *jo
     rtc_configuration *cfg = whip ? NULL : player_configuration(st->publisher);
     s->pc = rtc_pc_new(whip ? r->config : cfg);
     rtc_configuration_free(cfg);
-    s->offer = g_strdup(req->body);
-    s->transport = s->pc ? wt_transport_new(r->media_bind, r->verbose, &events, s) : NULL;
+    s->offer = server_offer ? NULL : g_strdup(req->body);
+    unsigned flags = (r->verbose ? WT_VERBOSE : 0) | (whip ? WT_NO_CONSENT : 0);
+    s->transport = s->pc ? wt_transport_new(r->media_bind, flags, &events, s) : NULL;
     if (!s->transport) {
         problem(res, 500, "Internal Server Error", "cannot gather ICE candidates");
         session_free(s);
         return true;
     }
     g_hash_table_insert(r->sessions, s->id, s);
+    s->started = g_get_monotonic_time();
+    s->watchdog = g_timeout_add_seconds(1, watchdog, s);
     if (whip)
         st->publisher = s;
     else
@@ -416,9 +500,14 @@ static bool if_match_ok(const session *s, const char *if_match, http_response *r
 }
 
 static void patch(session *s, const http_request *req, http_response *res) {
+    if (s->awaiting_answer && is_type(req->content_type, "application/sdp")) {
+        take_answer(s, req, res);
+        return;
+    }
     if (!is_type(req->content_type, TRICKLE_TYPE)) {
         problem(res, 415, "Unsupported Media Type",
-                "a PATCH body must be " TRICKLE_TYPE " (counter-offers are not supported)");
+                "a PATCH body must be " TRICKLE_TYPE
+                " (or application/sdp: a player's answer to the relay's offer)");
         return;
     }
     if (!if_match_ok(s, req->if_match, res))

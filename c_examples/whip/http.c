@@ -106,6 +106,8 @@ static enum MHD_Result send_response(struct MHD_Connection *c, const http_respon
         MHD_add_response_header(resp, "Accept-Post", "application/sdp");
         MHD_add_response_header(resp, "Accept-Patch", "application/trickle-ice-sdpfrag");
     }
+    for (char **l = res->links; l && *l; l++)
+        MHD_add_response_header(resp, "Link", *l);
     add_cors(resp);
     enum MHD_Result ok = MHD_queue_response(c, res->status, resp);
     MHD_destroy_response(resp);

@@ -1,10 +1,12 @@
 /*
  * rtcpc-relay: WHIP ingest and WHEP playback on rtcpc (see relay.h).
  *
- *   rtcpc-relay --media ADDR [--http ADDR:PORT] [--duration SECONDS] [--verbose]
+ *   rtcpc-relay --media ADDR [--http ADDR:PORT] [--duration SECONDS]
+ *               [--ice-server URL[,USERNAME,CREDENTIAL]]... [--verbose]
  *
  * --media is the IP address ICE gathers on (one UDP host candidate per
- * session); --http where the HTTP endpoints listen (127.0.0.1:8080).
+ * session); --http where the HTTP endpoints listen (127.0.0.1:8080);
+ * --ice-server a STUN or TURN server offered to clients in Link headers.
  * Status lines go to stderr ("relay: ..."); at exit a summary line with
  * the packets forwarded and dropped. Exit 0 after SIGINT/SIGTERM or
  * --duration, 1 when it cannot start, 2 on usage errors.
@@ -42,15 +44,58 @@ void relay_debug(const relay *r, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* What publishers may send: the usual codecs, without RED and FEC, which
+ * players such as aiortc cannot take apart (Chromium wraps its video in RED
+ * when the answer accepts it). rtx repairs each video codec. */
+static void publisher_codecs(rtc_configuration *config) {
+    static const char *const audio_fb[] = {"transport-cc"};
+    static const char *const video_fb[] = {"goog-remb", "transport-cc", "ccm fir", "nack",
+                                           "nack pli"};
+    const rtc_codec audio[] = {
+        {"opus", 48000, 2, "minptime=10;useinbandfec=1", audio_fb, 1},
+        {"G722", 8000, 1, NULL, NULL, 0},
+        {"PCMU", 8000, 1, NULL, NULL, 0},
+        {"PCMA", 8000, 1, NULL, NULL, 0},
+    };
+#define H264(fmtp) {"H264", 90000, 0, "level-asymmetry-allowed=1;packetization-mode=1;" fmtp, video_fb, 5}
+    const rtc_codec video[] = {
+        {"VP8", 90000, 0, NULL, video_fb, 5},
+        H264("profile-level-id=42e01f"),
+        H264("profile-level-id=42001f"),
+        H264("profile-level-id=4d001f"),
+        H264("profile-level-id=640c1f"),
+        {"VP9", 90000, 0, "profile-id=0", video_fb, 5},
+        {"AV1", 90000, 0, NULL, video_fb, 5},
+        {"rtx", 90000, 0, NULL, NULL, 0},
+    };
+#undef H264
+    rtc_configuration_set_codecs(config, RTC_MEDIA_KIND_AUDIO, audio, G_N_ELEMENTS(audio));
+    rtc_configuration_set_codecs(config, RTC_MEDIA_KIND_VIDEO, video, G_N_ELEMENTS(video));
+}
+
 static gboolean on_stop(gpointer data) {
     g_main_loop_quit(((relay *)data)->loop);
     return G_SOURCE_REMOVE;
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: rtcpc-relay --media ADDR [--http ADDR:PORT] [--duration SECONDS] "
-                    "[--verbose]\n");
+    fprintf(stderr, "usage: rtcpc-relay --media ADDR [--http ADDR:PORT] [--duration SECONDS]\n"
+                    "         [--ice-server URL[,USERNAME,CREDENTIAL]]... [--verbose]\n");
     return 2;
+}
+
+/* "turn:host?transport=udp,user,pass" -> a Link value (RFC 9725 4.6);
+ * NULL when a quote would break the header. */
+static char *ice_link(const char *arg) {
+    char **f = g_strsplit(arg, ",", 3), *link = NULL;
+    bool with_credentials = f[1] && f[2];
+    if (f[0] && *f[0] && !strpbrk(arg, "\"<>\r\n") && (!f[1] || with_credentials))
+        link = with_credentials
+                   ? g_strdup_printf("<%s>; rel=\"ice-server\"; username=\"%s\"; credential=\"%s\"; "
+                                     "credential-type=\"password\"", f[0], f[1], f[2])
+                   : g_strdup_printf("<%s>; rel=\"ice-server\"", f[0]);
+    g_strfreev(f);
+    return link;
 }
 
 /* "ADDR:PORT" -> r->http_bind (static storage) and r->http_port. */
@@ -69,6 +114,9 @@ static bool http_address(relay *r, const char *arg) {
 int main(int argc, char **argv) {
     relay r = {.http_bind = "127.0.0.1", .http_port = 8080};
     unsigned duration = 0;
+    char *link;
+    GPtrArray *links = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(links, NULL);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--verbose") == 0)
@@ -79,11 +127,14 @@ int main(int argc, char **argv) {
             i++;
         else if (strcmp(a, "--duration") == 0 && v)
             duration = (unsigned)strtoul(v, NULL, 10), i++;
+        else if (strcmp(a, "--ice-server") == 0 && v && (link = ice_link(v)))
+            g_ptr_array_insert(links, (gint)links->len - 1, link), i++;
         else
-            return usage();
+            return g_ptr_array_free(links, TRUE), usage();
     }
+    r.ice_links = (char **)links->pdata; /* final now */
     if (!r.media_bind)
-        return usage();
+        return g_ptr_array_free(links, TRUE), usage();
     if (!wt_library_init()) {
         fprintf(stderr, "relay: error: libsrtp2 did not initialize\n");
         return 1;
@@ -91,6 +142,8 @@ int main(int argc, char **argv) {
     /* One certificate for every session (RFC 8827 allows it; it saves a key per session). */
     r.config = rtc_configuration_new();
     rtc_configuration_generate_shared_certificate(r.config);
+    publisher_codecs(r.config);
+    r.config_source = rtc_pc_new(r.config); /* rtcpc has no configuration copy */
     r.streams = g_hash_table_new(g_str_hash, g_str_equal);
     r.sessions = g_hash_table_new(g_str_hash, g_str_equal);
     r.loop = g_main_loop_new(NULL, FALSE);
@@ -115,7 +168,9 @@ int main(int argc, char **argv) {
     g_hash_table_destroy(r.sessions);
     g_hash_table_destroy(r.streams);
     g_main_loop_unref(r.loop);
+    rtc_pc_free(r.config_source);
     rtc_configuration_free(r.config);
+    g_ptr_array_free(links, TRUE);
     wt_library_shutdown();
     return code;
 }

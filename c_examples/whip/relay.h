@@ -49,6 +49,7 @@ typedef struct http_response {
     char *location;
     char *etag; /* quoted */
     bool accept_headers; /* OPTIONS: Accept-Post and Accept-Patch */
+    char **links;        /* Link header values (the relay's; not freed with the response) */
 } http_response;
 
 /* One publisher or player. */
@@ -62,11 +63,14 @@ struct session {
     const rtc_negotiated_section *transport_section;
     wt_transport *transport;
     bool connected; /* DTLS up, SRTP keyed */
+    bool awaiting_answer; /* WHEP server offer: the player's answer comes by PATCH */
     forward *fwd;   /* a player's rewriting of the publisher's streams */
     uint64_t rtp_in, rtp_out, rtcp_in, plis;
+    gint64 started, last_rtp; /* monotonic us: the POST, the publisher's last packet */
+    guint watchdog;
     /* An HTTP request waiting for ICE gathering before its answer. */
     http_response *pending;
-    char *offer;
+    char *offer; /* NULL: a WHEP player that wants the relay's offer */
     void (*done)(void *job); /* completes the waiting request */
     void *job;
 };
@@ -83,8 +87,10 @@ struct relay {
     unsigned http_port;
     const char *media_bind;
     bool verbose;
+    char **ice_links; /* --ice-server: Link values for 201s (RFC 9725 4.6), NULL-ended */
     GMainLoop *loop;
     rtc_configuration *config; /* shared certificate */
+    rtc_pc *config_source; /* never negotiates: a copy of `config` for each player */
     GHashTable *streams;       /* name -> stream* */
     GHashTable *sessions;      /* id -> session* */
     uint64_t forwarded, dropped;

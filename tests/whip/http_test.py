@@ -52,7 +52,10 @@ def free_port():
 class Relay:
     def __init__(self, args):
         self.port = free_port()
-        cmd = [args.relay, '--media', '127.0.0.1', '--http', f'127.0.0.1:{self.port}']
+        # ICE servers are only named in Link headers: nothing contacts them.
+        cmd = [args.relay, '--media', '127.0.0.1', '--http', f'127.0.0.1:{self.port}',
+               '--ice-server', 'stun:stun.example.net',
+               '--ice-server', 'turn:turn.example.net?transport=udp,alice,s3cret']
         if args.valgrind:
             cmd = [args.valgrind, '--error-exitcode=99', '--leak-check=full',
                    '--errors-for-leak-kinds=definite,indirect',
@@ -78,7 +81,10 @@ class Relay:
         resp = conn.getresponse()
         text = resp.read().decode(errors='replace')
         conn.close()
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, text
+        headers = {}
+        for k, v in resp.getheaders():  # repeated ones (Link) joined as HTTP allows
+            headers[k.lower()] = headers[k.lower()] + ', ' + v if k.lower() in headers else v
+        return resp.status, headers, text
 
 
 def problem_detail(text):
@@ -150,6 +156,10 @@ def test_publisher_and_fragments(relay):
     sid = m.group(1) if m else 'x'
     check(tag == f'"{sid}-0"', f'ETag is the session and ICE generation 0 ({tag})')
     check(h.get('content-type') == 'application/sdp', 'the answer is application/sdp')
+    check(h.get('link') == '<stun:stun.example.net>; rel="ice-server", '
+          '<turn:turn.example.net?transport=udp>; rel="ice-server"; username="alice"; '
+          'credential="s3cret"; credential-type="password"',
+          f"the 201 names the ICE servers in Link headers (RFC 9725 4.6) ({h.get('link')})")
     # FFmpeg offers a=setup:passive and sends no candidates: the answer is the
     # DTLS client and carries our host candidate (FFmpeg needs one).
     check('a=setup:active' in answer and 'a=recvonly' in answer and 'sendrecv' not in answer,
@@ -192,6 +202,23 @@ def test_publisher_and_fragments(relay):
     return sid
 
 
+def test_server_offer(relay):
+    """WHEP without an offer: 406 with the relay's offer, the answer by PATCH."""
+    st, h, offer = relay.request('POST', '/whep/cam', '')
+    loc = h.get('location', '')
+    check(st == 406 and h.get('content-type') == 'application/sdp' and
+          re.fullmatch(r'/whep/cam/[0-9a-f]{16}', loc) and h.get('etag'),
+          f"a player POSTing no offer: 406 with the relay's offer, Location, ETag ({st} {offer[:200]})")
+    kinds = re.findall(r'(?m)^m=(\w+) ', offer)
+    check(kinds == ['audio', 'video'] and offer.count('a=sendonly') == 2 and
+          'a=setup:actpass' in offer and ' H264/90000' in offer and 'VP8' not in offer,
+          f"the offer sends the publisher's kinds and codecs ({kinds})")
+    st, _, text = relay.request('PATCH', loc, 'v=0\r\nbogus\r\n', {'Content-Type': 'application/sdp'})
+    check(st == 400 and 'line' in problem_detail(text), f'a malformed answer: 400 naming the line ({st} {text})')
+    st, _, _ = relay.request('DELETE', loc)
+    check(st == 200, f'DELETE the player that never answered: 200 ({st})')
+
+
 def test_players(relay, pub):
     sdp = {'Content-Type': 'application/sdp'}
     st, h, answer = relay.request('POST', '/whep/cam', CHROME_OFFER, sdp)
@@ -205,7 +232,10 @@ def test_players(relay, pub):
           f"the player's video codecs are the publisher's ({codecs})")
     check('a=msid:cam ' in answer and 'a=sendrecv' in answer,
           'the player is sent a track of stream "cam"')
+    check(len(re.findall(r'(?m)^a=candidate:', answer)) == 1,
+          "the player's answer carries its own host candidate only (not the publisher's)")
     player = h.get('location', '')
+    test_server_offer(relay)
     # GStreamer's offer (VP8 video) to a second name; its player gets VP8.
     publish(relay, 'gst', GST_OFFER)
     st, _, answer = relay.request('POST', '/whep/gst', CHROME_OFFER, sdp)
