@@ -199,7 +199,9 @@ static void ev_rtp(void *user, uint8_t *packet, size_t len) {
 static void ev_rtcp(void *user, uint8_t *packet, size_t len) {
     session *s = user;
     s->rtcp_in++;
-    if (!s->publisher)
+    if (s->publisher)
+        forward_rtcp_from_publisher(s, packet, len);
+    else
         forward_rtcp_from_player(s, packet, len);
 }
 

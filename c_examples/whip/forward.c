@@ -10,7 +10,8 @@
  *   extensions (id, uri) on both sides -> header extension ids rewritten by
  *       URI; ones the player did not negotiate are left out
  * RTCP: a player's PLI or FIR becomes a PLI to the publisher (at most one
- * per lane every 500 ms); players joining ask for a key frame at once.
+ * per lane every 500 ms); players joining ask for a key frame at once; the
+ * publisher's sender reports go to each player with its SSRCs.
  */
 #include <string.h>
 
@@ -245,6 +246,33 @@ void forward_rtp(session *pub, const uint8_t *packet, size_t len) {
 }
 
 /* ------------------------------------------------------------ RTCP */
+
+/* The publisher's sender reports (RFC 3550 6.4.1), which players need to
+ * synchronise audio with video: each goes to every player as a reduced-size
+ * SR (RFC 5506; no report blocks: those are about what the publisher
+ * receives) from the player's SSRC of that lane. */
+void forward_rtcp_from_publisher(session *pub, const uint8_t *packet, size_t len) {
+    GPtrArray *players = pub->st->players;
+    for (size_t at = 0; at + 28 <= len;) {
+        size_t n = 4 + 4 * ((size_t)packet[at + 2] << 8 | packet[at + 3]);
+        if (at + n > len)
+            break;
+        uint32_t ssrc = get32(packet + at + 4);
+        for (guint i = 0; packet[at + 1] == 200 && n >= 28 && i < players->len; i++) {
+            session *player = g_ptr_array_index(players, i);
+            forward *f = player->fwd;
+            for (size_t k = 0; player->connected && f && k < f->count; k++) {
+                if (f->lanes[k].in_ssrc != ssrc)
+                    continue;
+                uint8_t sr[28] = {0x80, 200, 0, 6};
+                put32(sr + 4, f->lanes[k].out_ssrc);
+                memcpy(sr + 8, packet + at + 8, 20); /* NTP, RTP timestamps, counts */
+                wt_send_rtcp(player->transport, sr, sizeof sr);
+            }
+        }
+        at += n;
+    }
+}
 
 /* A PLI (RFC 4585 6.3.1) about `media_ssrc`, to the publisher. */
 static void send_pli(session *pub, uint32_t media_ssrc) {

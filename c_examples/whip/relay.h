@@ -117,6 +117,7 @@ forward *forward_new(session *publisher, session *player); /* NULL if nothing ma
 void forward_free(forward *f);
 void forward_rtp(session *publisher, const uint8_t *packet, size_t len);
 void forward_rtcp_from_player(session *player, const uint8_t *packet, size_t len);
+void forward_rtcp_from_publisher(session *publisher, const uint8_t *packet, size_t len);
 void forward_request_key_frame(session *publisher);
 
 #endif
