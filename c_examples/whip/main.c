@@ -111,29 +111,52 @@ static bool http_address(relay *r, const char *arg) {
     return *end == '\0' && port > 0 && port < 65536;
 }
 
-int main(int argc, char **argv) {
-    relay r = {.http_bind = "127.0.0.1", .http_port = 8080};
-    unsigned duration = 0;
+/* The command line into `r`, `duration` and `links` (Link values, NULL-ended). */
+static bool parse(relay *r, unsigned *duration, GPtrArray *links, int argc, char **argv) {
     char *link;
-    GPtrArray *links = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(links, NULL);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--verbose") == 0)
-            r.verbose = true;
+            r->verbose = true;
         else if (strcmp(a, "--media") == 0 && v)
-            r.media_bind = v, i++;
-        else if (strcmp(a, "--http") == 0 && v && http_address(&r, v))
+            r->media_bind = v, i++;
+        else if (strcmp(a, "--http") == 0 && v && http_address(r, v))
             i++;
         else if (strcmp(a, "--duration") == 0 && v)
-            duration = (unsigned)strtoul(v, NULL, 10), i++;
+            *duration = (unsigned)strtoul(v, NULL, 10), i++;
         else if (strcmp(a, "--ice-server") == 0 && v && (link = ice_link(v)))
             g_ptr_array_insert(links, (gint)links->len - 1, link), i++;
         else
-            return g_ptr_array_free(links, TRUE), usage();
+            return false;
     }
-    r.ice_links = (char **)links->pdata; /* final now */
-    if (!r.media_bind)
+    r->ice_links = (char **)links->pdata; /* final now */
+    return r->media_bind != NULL;
+}
+
+/* Serves until SIGINT, SIGTERM or --duration; false if it cannot listen. */
+static bool serve(relay *r, unsigned duration) {
+    void *http = http_start(r);
+    if (!http) {
+        fprintf(stderr, "relay: error: cannot listen on %s:%u\n", r->http_bind, r->http_port);
+        return false;
+    }
+    relay_log(r, "listening on http://%s:%u, media on %s", r->http_bind, r->http_port,
+              r->media_bind);
+    g_unix_signal_add(SIGINT, on_stop, r);
+    g_unix_signal_add(SIGTERM, on_stop, r);
+    if (duration)
+        g_timeout_add_seconds(duration, on_stop, r);
+    g_main_loop_run(r->loop);
+    http_stop(http); /* no request comes in after this */
+    return true;
+}
+
+int main(int argc, char **argv) {
+    relay r = {.http_bind = "127.0.0.1", .http_port = 8080};
+    unsigned duration = 0;
+    GPtrArray *links = g_ptr_array_new_with_free_func(g_free);
+    if (!parse(&r, &duration, links, argc, argv))
         return g_ptr_array_free(links, TRUE), usage();
     if (!wt_library_init()) {
         fprintf(stderr, "relay: error: libsrtp2 did not initialize\n");
@@ -147,21 +170,7 @@ int main(int argc, char **argv) {
     r.streams = g_hash_table_new(g_str_hash, g_str_equal);
     r.sessions = g_hash_table_new(g_str_hash, g_str_equal);
     r.loop = g_main_loop_new(NULL, FALSE);
-    void *http = http_start(&r);
-    int code = 0;
-    if (!http) {
-        fprintf(stderr, "relay: error: cannot listen on %s:%u\n", r.http_bind, r.http_port);
-        code = 1;
-    } else {
-        relay_log(&r, "listening on http://%s:%u, media on %s", r.http_bind, r.http_port,
-                  r.media_bind);
-        g_unix_signal_add(SIGINT, on_stop, &r);
-        g_unix_signal_add(SIGTERM, on_stop, &r);
-        if (duration)
-            g_timeout_add_seconds(duration, on_stop, &r);
-        g_main_loop_run(r.loop);
-    }
-    http_stop(http);
+    int code = serve(&r, duration) ? 0 : 1;
     endpoint_close_all(&r);
     relay_log(&r, "summary forwarded=%" G_GUINT64_FORMAT " dropped=%" G_GUINT64_FORMAT,
               (guint64)r.forwarded, (guint64)r.dropped);
