@@ -243,7 +243,8 @@ wt_transport *wt_transport_new(const char *bind, unsigned flags, const wt_events
                                    flags & WT_NO_CONSENT ? NICE_AGENT_OPTION_NONE
                                                          : NICE_AGENT_OPTION_CONSENT_FRESHNESS);
     /* UDP host candidates only: no TCP, no UPnP port mappings. */
-    g_object_set(t->agent, "ice-tcp", FALSE, "upnp", FALSE, NULL);
+    g_object_set(t->agent, "ice-tcp", FALSE, "upnp", FALSE, "controlling-mode",
+                 (flags & WT_CONTROLLING) != 0, NULL);
     nice_agent_add_local_address(t->agent, &address); /* port chosen by the system */
     t->stream = nice_agent_add_stream(t->agent, 1);
     nice_agent_attach_recv(t->agent, t->stream, 1, g_main_context_default(), on_receive, t);
@@ -303,6 +304,12 @@ static bool set_credentials(wt_transport *t, const rtc_negotiated_section *s) {
 }
 
 bool wt_start(wt_transport *t, rtc_pc *pc, const rtc_negotiated_section *section) {
+    gboolean controlling;
+    g_object_get(t->agent, "controlling-mode", &controlling, NULL);
+    if (controlling != (section->ice_role == RTC_ICE_ROLE_CONTROLLING)) /* see WT_CONTROLLING */
+        wt_debug(t, "ice: negotiated %s but created otherwise: libnice keeps its role until a "
+                    "restart, the peer must resolve the conflict",
+                 controlling ? "controlled" : "controlling");
     g_object_set(t->agent, "controlling-mode", section->ice_role == RTC_ICE_ROLE_CONTROLLING, NULL);
     if (!set_credentials(t, section))
         return false;

@@ -60,6 +60,10 @@ void wt_library_shutdown(void);
 #define WT_NO_CONSENT 2u /* no RFC 7675 consent checks: for peers that do not answer them
                           * (FFmpeg 9's WHIP muxer stops after ~10 s); the owner must then
                           * notice a vanished peer itself (e.g. by its media stopping) */
+#define WT_CONTROLLING 4u /* the ICE role we expect (offerers; answerers only to an ice-lite
+                           * offer): libnice cannot change it once gathering is done, and a
+                           * wrong one leaves the peer to resolve a role conflict, which
+                           * FFmpeg 9 does not (its consent checks get 487 and it gives up) */
 
 /* Starts gathering host candidates on `bind` (an IP address). NULL if it cannot. */
 wt_transport *wt_transport_new(const char *bind, unsigned flags, const wt_events *events,

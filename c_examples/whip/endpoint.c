@@ -11,9 +11,10 @@
  *   DELETE .../NAME/ID     -> 200, the session ends (a publisher's players too)
  *   OPTIONS                -> 204 with Accept-Post and Accept-Patch
  *
- * rtcpc answers; rtc_pc_unanswered decides 422 (an offer is taken whole or
- * not at all); rtc_pc_apply_ice_fragment and rtc_pc_local_ice_fragment do
- * the PATCH bodies; the ETag is the session id and rtc_pc_ice_generation.
+ * rtcpc answers; rtc_pc_unanswered decides 422 (a publisher's offer is
+ * taken whole or not at all; a player's may be taken in part);
+ * rtc_pc_apply_ice_fragment and rtc_pc_local_ice_fragment do the PATCH
+ * bodies; the ETag is the session id and rtc_pc_ice_generation.
  */
 #include <stdio.h>
 #include <string.h>
@@ -328,14 +329,20 @@ static bool answer_offer(session *s, http_response *res) {
         refused(res, &c, "createAnswer");
         goto out;
     }
-    /* RFC 9725 4.2: no partially successful answers. */
+    /* RFC 9725 4.2: no partially successful answers for a publisher. A
+     * player may take part of what it asked for (e.g. Debian's Firefox, which
+     * has no H.264, gets an H.264 stream's audio): said, not refused. */
     size_t n = rtc_pc_unanswered(s->pc, NULL, 0);
     if (n) {
         char *why = g_malloc(n + 1);
         rtc_pc_unanswered(s->pc, why, n + 1);
-        problem(res, 422, "Unprocessable Content", why);
+        if (s->publisher)
+            problem(res, 422, "Unprocessable Content", why);
+        else
+            relay_log(s->r, "player %s/%s: answered in part: %s", s->st->name, s->id, why);
         g_free(why);
-        goto out;
+        if (s->publisher)
+            goto out;
     }
     rtc_session_description answer = {RTC_SDP_TYPE_ANSWER, ""};
     if (rtc_pc_set_local_description(s->pc, &answer, on_ok, on_error, &c) != RTC_OK) {

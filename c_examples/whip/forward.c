@@ -219,10 +219,12 @@ static void send_to(forward *f, const uint8_t *packet, size_t len) {
     uint8_t pt = p[1] & 127;
     bool rtx;
     lane *l = lane_of(f, get32(p + 8), pt, &rtx);
-    if (!l || l->pt[pt] == NO_PT || (rtx && !l->out_rtx_ssrc)) {
+    if (!l) /* a stream the player does not take (e.g. video for an audio-only player) */
+        return;
+    if (l->pt[pt] == NO_PT || (rtx && !l->out_rtx_ssrc)) {
         if (f->player->r->dropped++ < 10) /* the first few say why */
             relay_debug(f->player->r, "%s: dropped ssrc %u pt %u: %s", f->player->id, get32(p + 8),
-                        pt, !l ? "no lane" : l->pt[pt] == NO_PT ? "no payload type" : "no rtx");
+                        pt, l->pt[pt] == NO_PT ? "no payload type" : "no rtx");
         return;
     }
     p[1] = (uint8_t)((p[1] & 128) | l->pt[pt]);

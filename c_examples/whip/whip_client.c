@@ -198,8 +198,23 @@ static const rtc_negotiated_section *use_negotiation(client *c) {
     return t;
 }
 
+/* Offer only what the sources send: Opus, and the --video-codec (with rtx). */
+static bool source_codecs(client *c, rtc_configuration *config) {
+    static const char *const fb[] = {"nack", "nack pli", "ccm fir"};
+    const rtc_codec opus = {"opus", 48000, 2, "minptime=10;useinbandfec=1", NULL, 0};
+    rtc_codec video[] = {{c->video_codec, 90000, 0, NULL, fb, 3}, {"rtx", 90000, 0, NULL, NULL, 0}};
+    if (g_ascii_strcasecmp(c->video_codec, "H264") == 0)
+        video[0].fmtp = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
+    return rtc_configuration_set_codecs(config, RTC_MEDIA_KIND_AUDIO, &opus, 1) == RTC_OK &&
+           rtc_configuration_set_codecs(config, RTC_MEDIA_KIND_VIDEO, video, 2) == RTC_OK;
+}
+
 static rtc_pc *connection(client *c) {
     rtc_configuration *config = rtc_configuration_new();
+    if (!source_codecs(c, config)) {
+        rtc_configuration_free(config);
+        return NULL;
+    }
     rtc_configuration_set_bundle_policy(config, RTC_BUNDLE_POLICY_MAX_BUNDLE); /* RFC 9725 4.2 */
     char **candidates = wt_local_candidates(c->t);
     for (size_t i = 0; candidates[i]; i++)
@@ -238,8 +253,8 @@ static bool publish(client *c) {
         goto out;
     }
     const rtc_negotiated_section *t = use_negotiation(c);
-    if (!t || !(c->audio.ready || c->video.ready)) {
-        fail(c, "the answer accepts no track we send (video codec %s)", c->video_codec);
+    if (!t || (c->audio.port && !c->audio.ready) || (c->video.port && !c->video.ready)) {
+        fail(c, "the answer does not take every track we send (video codec %s)", c->video_codec);
         goto out;
     }
     say("published at %s (ETag %s): audio pt %d, video %s pt %d", c->location,
@@ -401,7 +416,8 @@ static bool parse(client *c, int argc, char **argv) {
         else
             return false;
     }
-    return c->url && c->media;
+    return c->url && c->media && (g_ascii_strcasecmp(c->video_codec, "VP8") == 0 ||
+                                  g_ascii_strcasecmp(c->video_codec, "H264") == 0);
 }
 
 static void end(client *c) {
@@ -431,7 +447,8 @@ int main(int argc, char **argv) {
     c.loop = g_main_loop_new(NULL, FALSE);
     if (!listen_on(&c, &c.audio) || !listen_on(&c, &c.video))
         fail(&c, "cannot listen on 127.0.0.1:%u/%u", c.audio.port, c.video.port);
-    else if (!(c.t = wt_transport_new(c.media, c.verbose, &events, &c)))
+    else if (!(c.t = wt_transport_new(c.media, (c.verbose ? WT_VERBOSE : 0) | WT_CONTROLLING,
+                                      &events, &c)))
         fail(&c, "cannot gather ICE candidates on %s", c.media);
     else {
         g_unix_signal_add(SIGINT, on_stop, &c);
