@@ -4,12 +4,15 @@
  *
  *   rtcpc-whip-client --url URL --media ADDR [--audio-port P] [--video-port P]
  *                     [--video-codec VP8|H264] [--token TOKEN]
- *                     [--restart-after SECONDS] [--duration SECONDS] [--verbose]
+ *                     [--trickle] [--restart-after SECONDS] [--duration SECONDS]
+ *                     [--verbose]
  *
  * A source (e.g. GStreamer: `... ! rtpvp8pay ! udpsink host=127.0.0.1 port=P`)
  * sends RTP to the ports; each packet goes out with the payload type and
  * SSRC rtcpc negotiated. In order, the calls a WHIP client makes:
- *   1. gather candidates (wt_transport_new), put them in the configuration
+ *   1. gather candidates (wt_transport_new), put them in the configuration;
+ *      with --trickle, none: they follow the 201 (rtc_pc_add_local_candidate,
+ *      PATCH rtc_pc_local_ice_fragment with If-Match: the ETag)
  *   2. rtc_pc_add_track (audio, video), rtc_pc_create_offer,
  *      rtc_pc_set_local_description; POST the offer
  *   3. 201: rtc_pc_set_remote_description(answer), rtc_pc_negotiation ->
@@ -47,7 +50,8 @@ typedef struct source { /* one local RTP port and the track it feeds */
 typedef struct client {
     const char *url, *media, *token, *video_codec;
     unsigned duration, restart_after;
-    bool verbose;
+    bool verbose, trickle;
+    bool gathered; /* local candidates known */
     GMainLoop *loop;
     wt_transport *t;
     rtc_pc *pc;
@@ -217,7 +221,7 @@ static rtc_pc *connection(client *c) {
     }
     rtc_configuration_set_bundle_policy(config, RTC_BUNDLE_POLICY_MAX_BUNDLE); /* RFC 9725 4.2 */
     char **candidates = wt_local_candidates(c->t);
-    for (size_t i = 0; candidates[i]; i++)
+    for (size_t i = 0; candidates[i] && !c->trickle; i++)
         rtc_configuration_add_local_candidate(config, candidates[i], NULL);
     g_strfreev(candidates);
     rtc_pc *pc = rtc_pc_new(config);
@@ -294,6 +298,37 @@ static gboolean restart(gpointer data) {
     return G_SOURCE_REMOVE;
 }
 
+/* --trickle: our candidates after the answer, by PATCH with the ETag
+ * (RFC 9725 4.3.1; a fragment with our credentials, RFC 8840). */
+static void trickle_candidates(client *c) {
+    char **candidates = wt_local_candidates(c->t);
+    guint n = g_strv_length(candidates);
+    for (guint i = 0; i < n; i++)
+        rtc_pc_add_local_candidate(c->pc, candidates[i], NULL);
+    g_strfreev(candidates);
+    size_t len = rtc_pc_local_ice_fragment(c->pc, NULL, 0);
+    char *fragment = g_malloc(len + 1);
+    rtc_pc_local_ice_fragment(c->pc, fragment, len + 1);
+    http_reply r = {0};
+    if (!http(c, "PATCH", c->location, TRICKLE_TYPE, fragment, c->etag, &r))
+        fail(c, "the trickle PATCH could not be sent");
+    else if (r.status != 204)
+        fail(c, "the trickle PATCH: %ld %s", r.status, r.body->str);
+    else
+        say("trickled %u candidate(s): 204", n);
+    g_free(fragment);
+    reply_free(&r);
+}
+
+static gboolean publish_now(gpointer data) {
+    client *c = data;
+    if (!publish(c) && !c->failed)
+        fail(c, "the transport did not start");
+    else if (c->gathered && !c->failed)
+        trickle_candidates(c);
+    return G_SOURCE_REMOVE;
+}
+
 /* ------------------------------------------------------------ media */
 
 /* A packet from the local source: our payload type and SSRC, then out. */
@@ -336,7 +371,10 @@ static bool listen_on(client *c, source *src) {
 
 static void ev_gathered(void *user) {
     client *c = user;
-    if (!c->pc && !publish(c) && !c->failed)
+    c->gathered = true;
+    if (c->trickle && c->location)
+        trickle_candidates(c);
+    else if (!c->trickle && !publish(c) && !c->failed)
         fail(c, "the transport did not start");
 }
 
@@ -382,16 +420,19 @@ static gboolean on_stop(gpointer data) {
 
 static int usage(void) {
     fprintf(stderr, "usage: rtcpc-whip-client --url URL --media ADDR [--audio-port P] [--video-port P]\n"
-                    "         [--video-codec VP8|H264] [--token TOKEN] [--restart-after SECONDS]\n"
-                    "         [--duration SECONDS] [--verbose]\n");
+                    "         [--video-codec VP8|H264] [--token TOKEN] [--trickle]\n"
+                    "         [--restart-after SECONDS] [--duration SECONDS] [--verbose]\n");
     return 2;
 }
 
 static bool parse(client *c, int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--verbose") == 0) {
-            c->verbose = true;
+        if (strcmp(a, "--verbose") == 0 || strcmp(a, "--trickle") == 0) {
+            if (strcmp(a, "--verbose") == 0)
+                c->verbose = true;
+            else
+                c->trickle = true;
             continue;
         }
         if (!v)
@@ -455,6 +496,8 @@ int main(int argc, char **argv) {
         g_unix_signal_add(SIGTERM, on_stop, &c);
         if (c.duration)
             g_timeout_add_seconds(c.duration, on_stop, &c);
+        if (c.trickle) /* the offer goes at once, without candidates */
+            g_idle_add(publish_now, &c);
         g_main_loop_run(c.loop);
     }
     end(&c);

@@ -23,8 +23,9 @@ Scenarios:
   janus_rtcpc_client  rtcpc-whip-client (fed by gst-launch: VP8 + Opus RTP on UDP)
                       -> simple-whip-server + Janus 1.1.2: Janus's admin API shows
                       audio and video packets received and growing
-  whip_client_relay   rtcpc-whip-client --restart-after 4 -> relay -> aiortc player:
-                      frames of both kinds, the client's ICE restart (generation 1)
+  whip_client_relay   rtcpc-whip-client --trickle --restart-after 4 -> relay -> aiortc
+                      player: its candidates trickled (204), frames of both kinds,
+                      the client's ICE restart (generation 1)
   bad_input           while simple-whip-client streams to an aiortc player: a
                       second publisher (FFmpeg) SIGKILLed (the relay's watchdog ends
                       it and its player: "no media for 10 s"), a WHEP player that
@@ -311,13 +312,15 @@ def gst_rtp_source(video_port, audio_port, width=320, height=180, fps=30, verbos
     return clients.Child('gst', ['gst-launch-1.0', '-q'] + pipeline.split(), verbose=verbose)
 
 
-def rtcpc_whip_client(args, url, restart_after=None):
+def rtcpc_whip_client(args, url, restart_after=None, trickle=False):
     ap, vp = clients.free_port(kind=clients.socket.SOCK_DGRAM), \
         clients.free_port(kind=clients.socket.SOCK_DGRAM)
     cmd = [args.whip_client, '--url', url, '--media', clients.ADDR, '--audio-port', ap,
            '--video-port', vp, '--video-codec', 'VP8']
     if restart_after:
         cmd += ['--restart-after', restart_after]
+    if trickle:
+        cmd.append('--trickle')
     client = clients.Child('rtcpc-whip-client', cmd, verbose=True)
     return client, ap, vp
 
@@ -590,9 +593,12 @@ def scenario_whip_client_relay(args):
     relay = start_relay(args)
     client = gst = player = None
     try:
-        client, ap, vp = rtcpc_whip_client(args, relay.whip_url('native'), restart_after=4)
+        client, ap, vp = rtcpc_whip_client(args, relay.whip_url('native'), restart_after=4,
+                                           trickle=True)
         require(client.wait_line(r'^whip-client: published at', 30),
                 'rtcpc-whip-client published to the relay (201)')
+        check(client.wait_line(r'^whip-client: trickled [1-9]\d* candidate\(s\): 204', 10),
+              'its candidates followed the offer by PATCH (If-Match: the ETag): 204')
         gst = gst_rtp_source(vp, ap)
         require(client.wait_line(r'^whip-client: connected', 30),
                 'rtcpc-whip-client connected to the relay')
