@@ -622,6 +622,16 @@ struct rtc_configuration *rtc_configuration_new(void);
 // `config` is NULL or from rtc_configuration_new, and not used afterwards.
 void rtc_configuration_free(struct rtc_configuration *config);
 
+// A copy of `config` with everything it holds (certificate, codecs, header
+// extensions, local candidates, the identity provider), to change for one
+// connection: a server keeps one configuration (e.g. with a shared
+// certificate) and derives each session's from it. Free it with
+// rtc_configuration_free; the two change apart. NULL when config is NULL.
+//
+// `config` is NULL or from rtc_configuration_new, rtc_configuration_copy or
+// rtc_pc_get_configuration.
+struct rtc_configuration *rtc_configuration_copy(const struct rtc_configuration *config);
+
 // Answer as an ICE lite agent (adds a=ice-lite).
 //
 // `config` is NULL or from rtc_configuration_new.

@@ -420,7 +420,7 @@ static void complete_offer(session *s) {
  * connection's capabilities. */
 static rtc_configuration *player_configuration(const session *pub) {
     /* Not the publisher's: its configuration holds its local candidates too. */
-    rtc_configuration *cfg = rtc_pc_get_configuration(pub->r->config_source);
+    rtc_configuration *cfg = rtc_configuration_copy(pub->r->config);
     for (int kind = 0; kind < 2 && cfg; kind++) {
         const char *media = kind == RTC_MEDIA_KIND_AUDIO ? "audio" : "video";
         for (size_t i = 0; i < rtc_negotiation_section_count(pub->negotiation); i++) {

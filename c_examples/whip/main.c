@@ -166,7 +166,6 @@ int main(int argc, char **argv) {
     r.config = rtc_configuration_new();
     rtc_configuration_generate_shared_certificate(r.config);
     publisher_codecs(r.config);
-    r.config_source = rtc_pc_new(r.config); /* rtcpc has no configuration copy */
     r.streams = g_hash_table_new(g_str_hash, g_str_equal);
     r.sessions = g_hash_table_new(g_str_hash, g_str_equal);
     r.loop = g_main_loop_new(NULL, FALSE);
@@ -177,7 +176,6 @@ int main(int argc, char **argv) {
     g_hash_table_destroy(r.sessions);
     g_hash_table_destroy(r.streams);
     g_main_loop_unref(r.loop);
-    rtc_pc_free(r.config_source);
     rtc_configuration_free(r.config);
     g_ptr_array_free(links, TRUE);
     wt_library_shutdown();

@@ -89,8 +89,7 @@ struct relay {
     bool verbose;
     char **ice_links; /* --ice-server: Link values for 201s (RFC 9725 4.6), NULL-ended */
     GMainLoop *loop;
-    rtc_configuration *config; /* shared certificate */
-    rtc_pc *config_source; /* never negotiates: a copy of `config` for each player */
+    rtc_configuration *config; /* shared certificate; copied for each player */
     GHashTable *streams;       /* name -> stream* */
     GHashTable *sessions;      /* id -> session* */
     uint64_t forwarded, dropped;

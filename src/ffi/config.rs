@@ -53,6 +53,29 @@ pub unsafe extern "C" fn rtc_configuration_free(config: *mut rtc_configuration) 
     }
 }
 
+/// A copy of `config` with everything it holds (certificate, codecs, header
+/// extensions, local candidates, the identity provider), to change for one
+/// connection: a server keeps one configuration (e.g. with a shared
+/// certificate) and derives each session's from it. Free it with
+/// rtc_configuration_free; the two change apart. NULL when config is NULL.
+///
+/// `config` is NULL or from rtc_configuration_new, rtc_configuration_copy or
+/// rtc_pc_get_configuration.
+#[no_mangle]
+pub unsafe extern "C" fn rtc_configuration_copy(
+    config: *const rtc_configuration,
+) -> *mut rtc_configuration {
+    let Some(c) = config.as_ref() else {
+        return std::ptr::null_mut();
+    };
+    boundary(|| {
+        Box::into_raw(Box::new(rtc_configuration {
+            inner: c.inner.clone(),
+            idp: c.idp.clone(),
+        }))
+    })
+}
+
 /// Answer as an ICE lite agent (adds a=ice-lite).
 ///
 /// `config` is NULL or from rtc_configuration_new.

@@ -1324,6 +1324,35 @@ static void test_certificates(const char *chrome) {
     rtc_configuration_free(cfg);
 }
 
+/* rtc_configuration_copy: what the original holds, then each changes apart. */
+static void test_configuration_copy(const char *chrome) {
+    rtc_configuration *cfg = rtc_configuration_new();
+    CHECK(rtc_configuration_generate_shared_certificate(cfg) == RTC_OK);
+    CHECK(rtc_configuration_add_local_candidate(cfg, LOCAL_CAND, NULL) == RTC_OK);
+    rtc_configuration *copy = rtc_configuration_copy(cfg);
+    CHECK(copy != NULL);
+    char *f1 = fingerprint_of(cfg, chrome), *f2 = fingerprint_of(copy, chrome);
+    CHECK(f1 && same_str(f1, f2)); /* the same shared certificate */
+    free(f1);
+    free(f2);
+    CHECK(rtc_configuration_set_ice_lite(copy, true) == RTC_OK);
+    char *a = NULL, *b = NULL;
+    rtc_pc_free(answered(copy, chrome, 0, &a));
+    rtc_pc_free(answered(cfg, chrome, 0, &b));
+    CHECK(has_line(a, "a=ice-lite") && has_line(a, "a=" LOCAL_CAND));
+    CHECK(b && !has_line(b, "a=ice-lite") && has_line(b, "a=" LOCAL_CAND));
+    free(a);
+    free(b);
+    rtc_configuration_free(cfg); /* the copy outlives it */
+    rtc_configuration *again = rtc_configuration_copy(copy);
+    rtc_pc_free(answered(again, chrome, 0, &a));
+    CHECK(has_line(a, "a=ice-lite"));
+    free(a);
+    rtc_configuration_free(again);
+    rtc_configuration_free(copy);
+    CHECK(rtc_configuration_copy(NULL) == NULL);
+}
+
 static void test_ice_credentials(const char *chrome) {
     const char *ufrag = "effU", *pwd = "effects+pwd/0123456789AB";
     char *a = NULL;
@@ -2164,6 +2193,7 @@ int main(void) {
     test_add_local_candidate(chrome);
     test_dtls_role(chrome);
     test_certificates(chrome);
+    test_configuration_copy(chrome);
     test_local_side(chrome);
     test_offer_options();
     test_create_offer(chrome);
