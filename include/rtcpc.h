@@ -715,7 +715,9 @@ enum rtc_error_code rtc_configuration_set_header_extensions(struct rtc_configura
 // RTCPeerConnection.getConfiguration: a copy of the connection's
 // configuration (after any rtc_pc_set_configuration), for the caller to
 // read or change and pass to rtc_pc_set_configuration or rtc_pc_new; free
-// it with rtc_configuration_free. NULL when pc is NULL.
+// it with rtc_configuration_free. NULL when pc is NULL. Its local
+// candidates include those rtc_pc_add_local_candidate added: to start
+// another connection, copy the original with rtc_configuration_copy.
 //
 // `pc` is NULL or a live handle.
 struct rtc_configuration *rtc_pc_get_configuration(const struct rtc_pc *pc);
