@@ -407,11 +407,13 @@ static void complete_offer(session *s) {
     for (size_t i = 0; candidates[i]; i++)
         rtc_pc_add_local_candidate(s->pc, candidates[i], NULL);
     g_strfreev(candidates);
-    if (s->offer ? answer_offer(s, res) : counter_offer(s, res))
+    if (s->offer ? answer_offer(s, res) : counter_offer(s, res)) {
         relay_log(s->r, "%s %s/%s %s", s->publisher ? "publisher" : "player", s->st->name, s->id,
                   s->offer ? "answered" : "offered");
-    else /* at once: the name is free again when the refusal arrives */
+        g_clear_pointer(&s->offer, g_free); /* rtcpc holds it now */
+    } else { /* at once: the name is free again when the refusal arrives */
         session_end(s, "its offer was refused");
+    }
     http_finish(job);
 }
 

@@ -70,7 +70,7 @@ struct session {
     guint watchdog;
     /* An HTTP request waiting for ICE gathering before its answer. */
     http_response *pending;
-    char *offer; /* NULL: a WHEP player that wants the relay's offer */
+    char *offer; /* until answered; NULL from the start: a WHEP player wanting our offer */
     void (*done)(void *job); /* completes the waiting request */
     void *job;
 };
