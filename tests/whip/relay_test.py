@@ -25,7 +25,8 @@ Scenarios:
                       audio and video packets received and growing
   whip_client_relay   rtcpc-whip-client --trickle --restart-after 4 -> relay -> aiortc
                       player: its candidates trickled (204), frames of both kinds,
-                      the client's ICE restart (generation 1)
+                      the client's ICE restart (generation 1). With --valgrind the
+                      client and the relay run under memcheck.
   bad_input           while simple-whip-client streams to an aiortc player: a
                       second publisher (FFmpeg) SIGKILLed (the relay's watchdog ends
                       it and its player: "no media for 10 s"), a WHEP player that
@@ -160,11 +161,16 @@ def prerequisites(args):
 
 # ---------------------------------------------------------------- helpers
 
+def memcheck(args):
+    """The valgrind command a program runs under with --valgrind, else ()."""
+    if not args.valgrind:
+        return ()
+    return (args.valgrind, '--error-exitcode=99', '--leak-check=full',
+            '--errors-for-leak-kinds=definite', '--suppressions=%s' % args.suppressions)
+
+
 def start_relay(args, name_hint=''):
-    wrapper = ()
-    if args.valgrind:
-        wrapper = (args.valgrind, '--error-exitcode=99', '--leak-check=full',
-                   '--errors-for-leak-kinds=definite', '--suppressions=%s' % args.suppressions)
+    wrapper = memcheck(args)
     return clients.Relay(args.relay, verbose_relay=args.relay_verbose, wrapper=wrapper,
                          ready_timeout=180 if args.valgrind else 20, verbose=True)
 
@@ -315,8 +321,8 @@ def gst_rtp_source(video_port, audio_port, width=320, height=180, fps=30, verbos
 def rtcpc_whip_client(args, url, restart_after=None, trickle=False):
     ap, vp = clients.free_port(kind=clients.socket.SOCK_DGRAM), \
         clients.free_port(kind=clients.socket.SOCK_DGRAM)
-    cmd = [args.whip_client, '--url', url, '--media', clients.ADDR, '--audio-port', ap,
-           '--video-port', vp, '--video-codec', 'VP8']
+    cmd = list(memcheck(args)) + [args.whip_client, '--url', url, '--media', clients.ADDR,
+                                  '--audio-port', ap, '--video-port', vp, '--video-codec', 'VP8']
     if restart_after:
         cmd += ['--restart-after', restart_after]
     if trickle:
@@ -592,25 +598,26 @@ def scenario_janus_rtcpc_client(args):
 def scenario_whip_client_relay(args):
     relay = start_relay(args)
     client = gst = player = None
+    k = 4 if args.valgrind else 1  # both under memcheck: everything slower
     try:
         client, ap, vp = rtcpc_whip_client(args, relay.whip_url('native'), restart_after=4,
                                            trickle=True)
-        require(client.wait_line(r'^whip-client: published at', 30),
+        require(client.wait_line(r'^whip-client: published at', 30 * k),
                 'rtcpc-whip-client published to the relay (201)')
-        check(client.wait_line(r'^whip-client: trickled [1-9]\d* candidate\(s\): 204', 10),
+        check(client.wait_line(r'^whip-client: trickled [1-9]\d* candidate\(s\): 204', 10 * k),
               'its candidates followed the offer by PATCH (If-Match: the ETag): 204')
         gst = gst_rtp_source(vp, ap)
-        require(client.wait_line(r'^whip-client: connected', 30),
+        require(client.wait_line(r'^whip-client: connected', 30 * k),
                 'rtcpc-whip-client connected to the relay')
-        player = clients.AiortcPlayer(relay.whep_url('native'), duration=14, connect_timeout=30,
+        player = clients.AiortcPlayer(relay.whep_url('native'), duration=14 * k, connect_timeout=30 * k,
                                       progress=1)
-        m = client.wait_line(r'^whip-client: ICE restarted: generation (\d+), ETag (\S+)', 20)
+        m = client.wait_line(r'^whip-client: ICE restarted: generation (\d+), ETag (\S+)', 20 * k)
         t_restart = now()
         say('  client: %s' % (m and m.group(0)))
         require(m, 'rtcpc-whip-client restarted ICE')
         check(m.group(1) == '1' and re.fullmatch(r'"[0-9a-f]{16}-1"', m.group(2)),
               'ICE generation 1, ETag of generation 1 (%s)' % m.group(2))
-        check(relay.wait_line(r'^relay: native/\w+ restarted ICE', 5), 'relay logged the restart')
+        check(relay.wait_line(r'^relay: native/\w+ restarted ICE', 5 * k), 'relay logged the restart')
         res = player.result()
         say('  aiortc player: %s' % describe_player(res))
         check(res.get('ok'), 'aiortc player: frames and packets of audio and video')
@@ -620,12 +627,13 @@ def scenario_whip_client_relay(args):
             before, tail[0] if tail else None, tail[-1] if tail else None))
         check(len(tail) >= 2 and grew(tail[0], tail[-1]),
               'the player\'s packets grow after the publisher\'s restart')
-        rc, how = client.stop(signal.SIGTERM, 15)
-        s = client.wait_line(r'summary audio=(\d+) video=(\d+) rtcp=(\d+)', 1)
+        rc, how = client.stop(signal.SIGTERM, 15 * k)
+        s = client.wait_line(r'summary audio=(\d+) video=(\d+) rtcp=(\d+)', 1 * k)
         say('  rtcpc-whip-client exit %s (%s): %s' % (rc, how, s and s.group(0)))
-        check(rc == 0, 'rtcpc-whip-client exit 0 on SIGTERM')
+        check(rc == 0, 'rtcpc-whip-client exit 0 on SIGTERM (%s%s)' % (
+            rc, ', valgrind found errors' if rc == 99 else ''))
         check(s and int(s.group(1)) > 0 and int(s.group(2)) > 0, 'it sent audio and video')
-        check(relay.wait_line(r'^relay: publisher native/\w+ ended: DELETE', 10),
+        check(relay.wait_line(r'^relay: publisher native/\w+ ended: DELETE', 10 * k),
               'its DELETE ended the publisher at the relay')
     finally:
         for c in (gst, client, player):
@@ -925,8 +933,8 @@ def main():
     args.browser = browser or args.browser or 'chromium'
     args.relay = os.path.abspath(args.relay)
     args.whip_client = os.path.abspath(args.whip_client)
-    if args.valgrind is not None and args.scenario != 'bad_input':
-        ap.error('--valgrind is for --scenario bad_input')
+    if args.valgrind is not None and args.scenario not in ('bad_input', 'whip_client_relay'):
+        ap.error('--valgrind is for --scenario bad_input or whip_client_relay')
     if os.environ.get(clients.NETNS_ENV) != '1':
         # Outside the namespace: prerequisites first (a missing one is a failure).
         missing = [what for ok, what in prerequisites(args) if not ok]
