@@ -61,8 +61,8 @@ static media_section *by_mid(echo_media *m, const uint8_t *p, size_t len) {
     size_t off = 12 + 4 * (p[0] & 0x0f);
     if (!(p[0] & 0x10) || off + 4 > len)
         return NULL;
-    uint16_t profile = echo_rd16(p + off);
-    size_t end = off + 4 + 4 * (size_t)echo_rd16(p + off + 2);
+    uint16_t profile = wt_rd16(p + off);
+    size_t end = off + 4 + 4 * (size_t)wt_rd16(p + off + 2);
     bool one_byte = profile == 0xBEDE;
     if (end > len || (!one_byte && (profile & 0xfff0) != 0x1000))
         return NULL;
@@ -96,9 +96,9 @@ static void send_rtcp(echo_media *m, const uint8_t *packet, size_t len) {
 static void send_pli(echo_media *m, const media_section *ms) {
     uint32_t sender = ms->local_ssrc ? ms->local_ssrc : 1;
     uint8_t b[20] = {0x80, 201, 0, 1, 0, 0, 0, 0, 0x81, 206, 0, 2};
-    echo_wr32(b + 4, sender);
-    echo_wr32(b + 12, sender);
-    echo_wr32(b + 16, ms->remote_ssrc);
+    wt_wr32(b + 4, sender);
+    wt_wr32(b + 12, sender);
+    wt_wr32(b + 16, ms->remote_ssrc);
     send_rtcp(m, b, sizeof b);
 }
 
@@ -142,7 +142,7 @@ void echo_media_rtp(echo_media *m, uint8_t *p, size_t len) {
     m->s->stats.rtp_in++;
     if (len < 12)
         return;
-    uint32_t ssrc = echo_rd32(p + 8);
+    uint32_t ssrc = wt_rd32(p + 8);
     uint8_t pt = p[1] & 0x7f;
     media_section *ms = NULL;
     for (size_t i = 0; i < m->count && !ms; i++)
@@ -165,7 +165,7 @@ void echo_media_rtp(echo_media *m, uint8_t *p, size_t len) {
         ms->flowing = true;
         echo_debug(m->s, "media: video flowing on mid %s", ms->sec->mid ? ms->sec->mid : "-");
     }
-    echo_wr32(p + 8, out); /* payload type, sequence number, timestamp: kept */
+    wt_wr32(p + 8, out); /* payload type, sequence number, timestamp: kept */
     if (wt_send_rtp(m->s->wt, p, len))
         m->s->stats.rtp_out++;
 }
@@ -181,26 +181,26 @@ void echo_media_rtcp(echo_media *m, const uint8_t *p, size_t len) {
     m->s->stats.rtcp_in++;
     for (size_t off = 0, n; off + 12 <= len; off += n) { /* each packet of the compound */
         uint8_t fmt = p[off] & 0x1f, pt = p[off + 1];
-        n = 4 * ((size_t)echo_rd16(p + off + 2) + 1);
+        n = 4 * ((size_t)wt_rd16(p + off + 2) + 1);
         if (off + n > len)
             break;
         media_section *ms = NULL;
         if (pt == 206 && fmt == 1) /* PLI: the media source SSRC is ours */
-            ms = by_local_ssrc(m, echo_rd32(p + off + 8));
+            ms = by_local_ssrc(m, wt_rd32(p + off + 8));
         else if (pt == 206 && fmt == 4 && n >= 20) /* FIR: the SSRC is in the FCI */
-            ms = by_local_ssrc(m, echo_rd32(p + off + 12));
+            ms = by_local_ssrc(m, wt_rd32(p + off + 12));
         if (ms && ms->remote_ssrc) {
             send_pli(m, ms);
             m->s->stats.pli_forwarded++;
         }
-        if (pt == 205 && fmt == 1 && n <= 512 && (ms = by_local_ssrc(m, echo_rd32(p + off + 8))) &&
+        if (pt == 205 && fmt == 1 && n <= 512 && (ms = by_local_ssrc(m, wt_rd32(p + off + 8))) &&
             ms->remote_ssrc) {
             /* NACK: same sequence numbers, so only the SSRCs change */
             uint8_t b[8 + 512] = {0x80, 201, 0, 1};
-            echo_wr32(b + 4, ms->local_ssrc);
+            wt_wr32(b + 4, ms->local_ssrc);
             memcpy(b + 8, p + off, n);
-            echo_wr32(b + 12, ms->local_ssrc);
-            echo_wr32(b + 16, ms->remote_ssrc);
+            wt_wr32(b + 12, ms->local_ssrc);
+            wt_wr32(b + 16, ms->remote_ssrc);
             send_rtcp(m, b, 8 + n);
         }
     }

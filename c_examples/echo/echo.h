@@ -85,13 +85,4 @@ void echo_media_rtp(echo_media *m, uint8_t *packet, size_t len);
 void echo_media_rtcp(echo_media *m, const uint8_t *packet, size_t len);
 void echo_media_free(echo_media *m);
 
-/* Network byte order. */
-static inline uint16_t echo_rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static inline uint32_t echo_rd32(const uint8_t *p) {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static inline void echo_wr32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
-}
-
 #endif

@@ -146,13 +146,13 @@ static void send_message(echo_sctp *sc, uint16_t sid, uint32_t ppid, const void 
 /* DATA_CHANNEL_OPEN: type, channel type, priority(2), reliability(4),
  * label length(2), protocol length(2), label, protocol. Answer with ACK. */
 static void on_dcep(echo_sctp *sc, uint16_t sid, const uint8_t *d, size_t len) {
-    if (len < 12 || d[0] != DCEP_OPEN || 12u + echo_rd16(d + 8) + echo_rd16(d + 10) > len) {
+    if (len < 12 || d[0] != DCEP_OPEN || 12u + wt_rd16(d + 8) + wt_rd16(d + 10) > len) {
         echo_debug(sc->s, "sctp: ignored a DCEP message on stream %u", sid);
         return;
     }
     channel *c = g_new0(channel, 1);
-    c->type = d[1], c->param = echo_rd32(d + 4);
-    c->label = g_strndup((const char *)d + 12, echo_rd16(d + 8));
+    c->type = d[1], c->param = wt_rd32(d + 4);
+    c->label = g_strndup((const char *)d + 12, wt_rd16(d + 8));
     g_hash_table_replace(sc->channels, GUINT_TO_POINTER(sid), c);
     uint8_t ack = DCEP_ACK;
     send_message(sc, sid, PPID_DCEP, &ack, 1);

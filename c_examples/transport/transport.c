@@ -321,6 +321,20 @@ bool wt_start(wt_transport *t, rtc_pc *pc, const rtc_negotiated_section *section
     return t->dtls != NULL;
 }
 
+const rtc_negotiated_section *wt_bundle_section(const rtc_negotiation *n) {
+    const rtc_negotiated_section *t = NULL;
+    for (size_t i = 0; i < rtc_negotiation_section_count(n); i++) {
+        const rtc_negotiated_section *s = rtc_negotiation_section(n, i);
+        if (!s->accepted)
+            continue;
+        if (!t)
+            t = rtc_negotiation_section(n, s->transport_index);
+        else if (s->transport_index != t->index)
+            return NULL;
+    }
+    return t;
+}
+
 bool wt_add_remote_candidates(wt_transport *t, const rtc_negotiated_section *section) {
     if (wt_ended(t))
         return false;

@@ -96,4 +96,17 @@ int wt_send_data(wt_transport *t, const void *data, size_t len);
 /* Sends close_notify if connected, then frees everything. NULL is ignored. */
 void wt_transport_free(wt_transport *t);
 
+/* The section of the one transport every accepted m-section is bundled on
+ * (what wt_start takes); NULL when none is accepted or they use several. */
+const rtc_negotiated_section *wt_bundle_section(const rtc_negotiation *n);
+
+/* Network byte order, for the RTP and RTCP packets the events carry. */
+static inline uint16_t wt_rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t wt_rd32(const uint8_t *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline void wt_wr32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
 #endif

@@ -251,22 +251,6 @@ static const wt_events events = {
 
 /* ------------------------------------------------------------ offers */
 
-/* Every accepted m-section on one transport (browsers, FFmpeg and
- * GStreamer bundle): that transport's section, else NULL. */
-static const rtc_negotiated_section *one_transport(const rtc_negotiation *n) {
-    const rtc_negotiated_section *t = NULL;
-    for (size_t i = 0; i < rtc_negotiation_section_count(n); i++) {
-        const rtc_negotiated_section *s = rtc_negotiation_section(n, i);
-        if (!s->accepted)
-            continue;
-        if (!t)
-            t = rtc_negotiation_section(n, s->transport_index);
-        else if (s->transport_index != t->index)
-            return NULL;
-    }
-    return t;
-}
-
 /* A player sends on every transceiver its offer made. */
 static bool add_tracks(session *s) {
     for (size_t i = 0; i < rtc_pc_transceiver_count(s->pc); i++) {
@@ -284,7 +268,7 @@ static bool add_tracks(session *s) {
  * the transport started; false with the reason in `res`. */
 static bool start_media(session *s, http_response *res) {
     s->negotiation = rtc_pc_negotiation(s->pc);
-    s->transport_section = s->negotiation ? one_transport(s->negotiation) : NULL;
+    s->transport_section = s->negotiation ? wt_bundle_section(s->negotiation) : NULL;
     if (!s->transport_section) {
         problem(res, 422, "Unprocessable Content",
                 "every m-section must be bundled on one transport (RFC 8843)");
@@ -533,7 +517,7 @@ static void patch(session *s, const http_request *req, http_response *res) {
     }
     /* The transport takes the new candidates, or on a restart the new credentials too. */
     rtc_negotiation *n = rtc_pc_negotiation(s->pc);
-    const rtc_negotiated_section *t = n ? one_transport(n) : NULL;
+    const rtc_negotiated_section *t = n ? wt_bundle_section(n) : NULL;
     bool ok = t && (done.restarted ? wt_restart_ice(s->transport, t)
                                    : wt_add_remote_candidates(s->transport, t));
     if (!ok) {

@@ -129,14 +129,6 @@ void forward_free(forward *f) { g_free(f); }
 
 /* ------------------------------------------------------------ RTP */
 
-static uint32_t get32(const uint8_t *p) {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
-}
-
 /* The lane a packet is on, learning the publisher's SSRCs when its offer
  * announced none; *rtx says whether it is the rtx stream. */
 static lane *lane_of(forward *f, uint32_t ssrc, uint8_t pt, bool *rtx) {
@@ -218,17 +210,17 @@ static void send_to(forward *f, const uint8_t *packet, size_t len) {
     memcpy(p, packet, len);
     uint8_t pt = p[1] & 127;
     bool rtx;
-    lane *l = lane_of(f, get32(p + 8), pt, &rtx);
+    lane *l = lane_of(f, wt_rd32(p + 8), pt, &rtx);
     if (!l) /* a stream the player does not take (e.g. video for an audio-only player) */
         return;
     if (l->pt[pt] == NO_PT || (rtx && !l->out_rtx_ssrc)) {
         if (f->player->r->dropped++ < 10) /* the first few say why */
-            relay_debug(f->player->r, "%s: dropped ssrc %u pt %u: %s", f->player->id, get32(p + 8),
+            relay_debug(f->player->r, "%s: dropped ssrc %u pt %u: %s", f->player->id, wt_rd32(p + 8),
                         pt, l->pt[pt] == NO_PT ? "no payload type" : "no rtx");
         return;
     }
     p[1] = (uint8_t)((p[1] & 128) | l->pt[pt]);
-    put32(p + 8, rtx ? l->out_rtx_ssrc : l->out_ssrc);
+    wt_wr32(p + 8, rtx ? l->out_rtx_ssrc : l->out_ssrc);
     size_t header = 12 + 4 * (size_t)(p[0] & 15);
     if ((p[0] & 16) && !rewrite_extensions(l, p, len, header))
         return;
@@ -259,7 +251,7 @@ void forward_rtcp_from_publisher(session *pub, const uint8_t *packet, size_t len
         size_t n = 4 + 4 * ((size_t)packet[at + 2] << 8 | packet[at + 3]);
         if (at + n > len)
             break;
-        uint32_t ssrc = get32(packet + at + 4);
+        uint32_t ssrc = wt_rd32(packet + at + 4);
         for (guint i = 0; packet[at + 1] == 200 && n >= 28 && i < players->len; i++) {
             session *player = g_ptr_array_index(players, i);
             forward *f = player->fwd;
@@ -267,7 +259,7 @@ void forward_rtcp_from_publisher(session *pub, const uint8_t *packet, size_t len
                 if (f->lanes[k].in_ssrc != ssrc)
                     continue;
                 uint8_t sr[28] = {0x80, 200, 0, 6};
-                put32(sr + 4, f->lanes[k].out_ssrc);
+                wt_wr32(sr + 4, f->lanes[k].out_ssrc);
                 memcpy(sr + 8, packet + at + 8, 20); /* NTP, RTP timestamps, counts */
                 wt_send_rtcp(player->transport, sr, sizeof sr);
             }
@@ -279,8 +271,8 @@ void forward_rtcp_from_publisher(session *pub, const uint8_t *packet, size_t len
 /* A PLI (RFC 4585 6.3.1) about `media_ssrc`, to the publisher. */
 static void send_pli(session *pub, uint32_t media_ssrc) {
     uint8_t pli[12] = {0x81, 206, 0, 2};
-    put32(pli + 4, 1); /* our (receiver) SSRC: any non-zero value */
-    put32(pli + 8, media_ssrc);
+    wt_wr32(pli + 4, 1); /* our (receiver) SSRC: any non-zero value */
+    wt_wr32(pli + 8, media_ssrc);
     if (pub->connected && media_ssrc && wt_send_rtcp(pub->transport, pli, sizeof pli))
         pub->plis++;
 }
@@ -313,9 +305,9 @@ void forward_rtcp_from_player(session *player, const uint8_t *packet, size_t len
         unsigned fmt = packet[at] & 31, type = packet[at + 1];
         /* PSFB: PLI (1) and FIR (4) name the media SSRC at offset 8. */
         if (type == 206 && (fmt == 1 || fmt == 4) && n >= 12) {
-            uint32_t media = get32(packet + at + 8);
+            uint32_t media = wt_rd32(packet + at + 8);
             if (fmt == 4 && n >= 16) /* FIR: the SSRC is in the FCI */
-                media = get32(packet + at + 12);
+                media = wt_rd32(packet + at + 12);
             for (size_t k = 0; k < f->count; k++)
                 if (f->lanes[k].out_ssrc == media)
                     key_frame(pub, &f->lanes[k]);

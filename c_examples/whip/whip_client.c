@@ -186,20 +186,16 @@ static bool choose(source *src, const rtc_negotiated_section *s, const char *cod
 
 /* The bundle transport's section, and each source's payload type and SSRC. */
 static const rtc_negotiated_section *use_negotiation(client *c) {
-    const rtc_negotiated_section *t = NULL;
     rtc_negotiation_free(c->negotiation);
     c->negotiation = rtc_pc_negotiation(c->pc);
     for (size_t i = 0; c->negotiation && i < rtc_negotiation_section_count(c->negotiation); i++) {
         const rtc_negotiated_section *s = rtc_negotiation_section(c->negotiation, i);
-        if (!s->accepted)
-            continue;
-        t = t ? t : rtc_negotiation_section(c->negotiation, s->transport_index);
-        if (strcmp(s->media, "audio") == 0 && !c->audio.ready)
+        if (s->accepted && strcmp(s->media, "audio") == 0 && !c->audio.ready)
             choose(&c->audio, s, "opus");
-        else if (strcmp(s->media, "video") == 0 && !c->video.ready)
+        else if (s->accepted && strcmp(s->media, "video") == 0 && !c->video.ready)
             choose(&c->video, s, c->video_codec);
     }
-    return t;
+    return c->negotiation ? wt_bundle_section(c->negotiation) : NULL;
 }
 
 /* Offer only what the sources send: Opus, and the --video-codec (with rtx). */
@@ -341,8 +337,7 @@ static gboolean on_source(GSocket *socket, GIOCondition cond, gpointer data) {
     if (n < 12 || !c->connected || !src->ready)
         return G_SOURCE_CONTINUE;
     p[1] = (uint8_t)((p[1] & 0x80) | src->pt);
-    p[8] = (uint8_t)(src->ssrc >> 24), p[9] = (uint8_t)(src->ssrc >> 16);
-    p[10] = (uint8_t)(src->ssrc >> 8), p[11] = (uint8_t)src->ssrc;
+    wt_wr32(p + 8, src->ssrc);
     if (wt_send_rtp(c->t, p, (size_t)n))
         src->sent++;
     return G_SOURCE_CONTINUE;
