@@ -117,6 +117,16 @@ static stream *stream_of(relay *r, const char *name) {
     return st;
 }
 
+/* A stream with neither publisher nor players goes. */
+static void stream_release(relay *r, stream *st) {
+    if (st->publisher || st->players->len)
+        return;
+    g_hash_table_remove(r->streams, st->name);
+    g_ptr_array_free(st->players, TRUE);
+    g_free(st->name);
+    g_free(st);
+}
+
 static void session_drop(session *s, const char *why) {
     relay_log(s->r, "%s %s/%s ended: %s (rtp in %" G_GUINT64_FORMAT ", out %" G_GUINT64_FORMAT ")",
               s->publisher ? "publisher" : "player", s->st->name, s->id, why, (guint64)s->rtp_in,
@@ -137,12 +147,7 @@ static void session_end(session *s, const char *why) {
         while (st->players->len)
             session_drop(g_ptr_array_index(st->players, 0), "the publisher left");
     session_drop(s, why);
-    if (!st->publisher && st->players->len == 0) {
-        g_hash_table_remove(r->streams, st->name);
-        g_ptr_array_free(st->players, TRUE);
-        g_free(st->name);
-        g_free(st);
-    }
+    stream_release(r, st);
 }
 
 /* ------------------------------------------------------------ transport events */
@@ -441,12 +446,7 @@ static bool post(relay *r, const http_request *req, http_response *res, void *jo
     }
     if (!whip && (!st->publisher || !st->publisher->negotiation)) {
         problem(res, 404, "Not Found", "nothing is published under this name");
-        if (!st->publisher && st->players->len == 0) { /* made just now */
-            g_hash_table_remove(r->streams, st->name);
-            g_ptr_array_free(st->players, TRUE);
-            g_free(st->name);
-            g_free(st);
-        }
+        stream_release(r, st); /* if made just now */
         return true;
     }
     session *s = g_new0(session, 1);
@@ -461,6 +461,7 @@ static bool post(relay *r, const http_request *req, http_response *res, void *jo
     if (!s->transport) {
         problem(res, 500, "Internal Server Error", "cannot gather ICE candidates");
         session_free(s);
+        stream_release(r, st); /* a publisher's, made just now */
         return true;
     }
     g_hash_table_insert(r->sessions, s->id, s);
