@@ -145,9 +145,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     j->method = g_strdup(method), j->path = g_strdup(url);
     j->content_type = g_strdup(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"));
     j->if_match = g_strdup(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match"));
-    j->body = g_strndup(u->body->str, u->body->len);
-    j->req = (http_request){j->method, j->path, j->content_type, j->if_match, j->body,
-                            u->body->len};
+    size_t body_len = u->body->len;
+    j->body = g_string_free(g_steal_pointer(&u->body), FALSE); /* the job's now */
+    j->req = (http_request){j->method, j->path, j->content_type, j->if_match, j->body, body_len};
     g_mutex_init(&j->lock);
     g_cond_init(&j->cond);
     g_main_context_invoke(NULL, run_job, j);
@@ -169,7 +169,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **state,
     (void)cls, (void)c, (void)code;
     upload *u = *state;
     if (u) {
-        g_string_free(u->body, TRUE);
+        if (u->body) /* not handed to a job */
+            g_string_free(u->body, TRUE);
         g_free(u);
     }
     *state = NULL;
