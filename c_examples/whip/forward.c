@@ -43,32 +43,41 @@ static bool same_codec(const rtc_codec_parameters *a, const rtc_codec_parameters
            (a->channels ? a->channels : 1) == (b->channels ? b->channels : 1);
 }
 
-/* The player's payload type for each of the publisher's: same encoding (the
- * same fmtp first: the player's codecs are the publisher's), rtx by apt. */
+/* Whether the player's codec `o` carries the publisher's `c`: the same
+ * encoding (with `exact`, the same fmtp too), or for rtx the rtx of the
+ * payload type `c` repairs, as already mapped in `l`. */
+static bool carries(const lane *l, const rtc_codec_parameters *c, const rtc_codec_parameters *o,
+                    bool exact) {
+    if (g_ascii_strcasecmp(c->name, "rtx") != 0)
+        return same_codec(c, o) && (!exact || strcmp(c->fmtp, o->fmtp) == 0);
+    return o->associated_payload_type >= 0 && c->associated_payload_type >= 0 &&
+           g_ascii_strcasecmp(o->name, "rtx") == 0 &&
+           l->pt[c->associated_payload_type & 127] == (uint8_t)o->associated_payload_type;
+}
+
+/* The player's payload type for the publisher's codec `c`, or NO_PT; the
+ * same fmtp is preferred (the player's codecs are the publisher's). */
+static uint8_t player_pt(const lane *l, const rtc_codec_parameters *c,
+                         const rtc_negotiated_section *out) {
+    for (int exact = 1; exact >= 0; exact--)
+        for (size_t k = 0; k < out->codec_count; k++)
+            if (carries(l, c, &out->codecs[k], exact))
+                return out->codecs[k].payload_type;
+    return NO_PT;
+}
+
+/* Each of the publisher's payload types to the player's; rtx after the
+ * codecs they repair, as an rtx maps through its apt's mapping. */
 static void map_payload_types(lane *l, const rtc_negotiated_section *in,
                               const rtc_negotiated_section *out) {
     memset(l->pt, NO_PT, sizeof l->pt);
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < in->codec_count; i++) {
             const rtc_codec_parameters *c = &in->codecs[i];
-            bool is_rtx = g_ascii_strcasecmp(c->name, "rtx") == 0;
-            l->rtx[c->payload_type & 127] = is_rtx;
-            if (is_rtx != (pass == 1) || l->pt[c->payload_type & 127] != NO_PT)
-                continue;
-            for (int exact = 1; exact >= 0 && l->pt[c->payload_type & 127] == NO_PT; exact--)
-                for (size_t k = 0; k < out->codec_count; k++) {
-                    const rtc_codec_parameters *o = &out->codecs[k];
-                    bool match = is_rtx ? (o->associated_payload_type >= 0 &&
-                                           c->associated_payload_type >= 0 &&
-                                           g_ascii_strcasecmp(o->name, "rtx") == 0 &&
-                                           l->pt[c->associated_payload_type & 127] ==
-                                               (uint8_t)o->associated_payload_type)
-                                        : same_codec(c, o) && (!exact || strcmp(c->fmtp, o->fmtp) == 0);
-                    if (match) {
-                        l->pt[c->payload_type & 127] = o->payload_type;
-                        break;
-                    }
-                }
+            uint8_t pt = c->payload_type & 127;
+            l->rtx[pt] = g_ascii_strcasecmp(c->name, "rtx") == 0;
+            if (l->rtx[pt] == (pass == 1) && l->pt[pt] == NO_PT)
+                l->pt[pt] = player_pt(l, c, out);
         }
 }
 
