@@ -118,18 +118,24 @@ static char *absolute(const char *base, const char *ref) {
     return out;
 }
 
+/* "NAME: PREFIXVALUE" appended to `headers` when `value` is not NULL. */
+static struct curl_slist *add_header(struct curl_slist *headers, const char *name,
+                                     const char *prefix, const char *value) {
+    if (!value)
+        return headers;
+    char *line = g_strdup_printf("%s: %s%s", name, prefix, value);
+    headers = curl_slist_append(headers, line);
+    g_free(line);
+    return headers;
+}
+
 /* One request; false if it could not be made (the reason said). */
 static bool http(client *c, const char *method, const char *url, const char *type,
                  const char *body, const char *if_match, http_reply *reply) {
     CURL *curl = curl_easy_init();
-    struct curl_slist *headers = NULL;
-    char *line;
-    if (type)
-        headers = curl_slist_append(headers, line = g_strdup_printf("Content-Type: %s", type)), g_free(line);
-    if (if_match)
-        headers = curl_slist_append(headers, line = g_strdup_printf("If-Match: %s", if_match)), g_free(line);
-    if (c->token)
-        headers = curl_slist_append(headers, line = g_strdup_printf("Authorization: Bearer %s", c->token)), g_free(line);
+    struct curl_slist *headers = add_header(NULL, "Content-Type", "", type);
+    headers = add_header(headers, "If-Match", "", if_match);
+    headers = add_header(headers, "Authorization", "Bearer ", c->token);
     reply->body = g_string_new(NULL);
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
@@ -267,16 +273,24 @@ out:
     return ok;
 }
 
+/* PATCHes our ICE fragment (RFC 8840, rtc_pc_local_ice_fragment) to the
+ * session; false if it could not be sent. */
+static bool patch_fragment(client *c, const char *if_match, http_reply *r) {
+    size_t len = rtc_pc_local_ice_fragment(c->pc, NULL, 0);
+    char *fragment = g_malloc(len + 1);
+    rtc_pc_local_ice_fragment(c->pc, fragment, len + 1);
+    bool sent = http(c, "PATCH", c->location, TRICKLE_TYPE, fragment, if_match, r);
+    g_free(fragment);
+    return sent;
+}
+
 /* Step 4: an ICE restart by PATCH (RFC 9725 4.3.3). */
 static gboolean restart(gpointer data) {
     client *c = data;
     call done = {0};
     http_reply r = {0};
     rtc_pc_restart_ice_by_fragment(c->pc);
-    size_t len = rtc_pc_local_ice_fragment(c->pc, NULL, 0);
-    char *fragment = g_malloc(len + 1);
-    rtc_pc_local_ice_fragment(c->pc, fragment, len + 1);
-    if (!http(c, "PATCH", c->location, TRICKLE_TYPE, fragment, "\"*\"", &r)) {
+    if (!patch_fragment(c, "\"*\"", &r)) {
         fail(c, "the restart PATCH could not be sent");
     } else if (r.status != 200) {
         fail(c, "the restart PATCH: %ld %s", r.status, r.body->str);
@@ -289,7 +303,6 @@ static gboolean restart(gpointer data) {
             say("ICE restarted: generation %" G_GUINT64_FORMAT ", ETag %s",
                 (guint64)rtc_pc_ice_generation(c->pc), c->etag ? c->etag : "none");
     }
-    g_free(fragment);
     reply_free(&r);
     return G_SOURCE_REMOVE;
 }
@@ -302,17 +315,13 @@ static void trickle_candidates(client *c) {
     for (guint i = 0; i < n; i++)
         rtc_pc_add_local_candidate(c->pc, candidates[i], NULL);
     g_strfreev(candidates);
-    size_t len = rtc_pc_local_ice_fragment(c->pc, NULL, 0);
-    char *fragment = g_malloc(len + 1);
-    rtc_pc_local_ice_fragment(c->pc, fragment, len + 1);
     http_reply r = {0};
-    if (!http(c, "PATCH", c->location, TRICKLE_TYPE, fragment, c->etag, &r))
+    if (!patch_fragment(c, c->etag, &r))
         fail(c, "the trickle PATCH could not be sent");
     else if (r.status != 204)
         fail(c, "the trickle PATCH: %ld %s", r.status, r.body->str);
     else
         say("trickled %u candidate(s): 204", n);
-    g_free(fragment);
     reply_free(&r);
 }
 
